@@ -1,0 +1,66 @@
+"""The pipeline: read, render, check the whole book, then make and write each format.
+
+Nothing is written until every requested format has been made in memory, so a
+failure anywhere leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from makebook import output
+from makebook.check import check_book
+from makebook.config import BuildOptions
+from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
+from makebook.manuscript import read_manuscript
+from makebook.render import render_book
+
+LOGGER = logging.getLogger('makebook')
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    outputs: tuple[Path, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`."""
+    LOGGER.info('Step 1 - Reading %s', options.manuscript)
+    manuscript = read_manuscript(options.manuscript)
+    LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
+    book = render_book(manuscript)
+    LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
+    problems = [*manuscript.diagnostics, *check_book(book)]
+    fail_on_errors(problems, f'{options.manuscript}: the book has errors')
+    warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
+    if options.strict and warnings:
+        raise BookError(f'{len(warnings)} warnings in --strict mode', warnings)
+
+    out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
+    slug = book.metadata.slug
+    made: list[tuple[Path, bytes | dict[str, bytes]]] = []
+    if 'epub' in options.formats:
+        from makebook.epub import write_epub
+        LOGGER.info('Step 4 - Making the EPUB')
+        made.append((out_dir / f'{slug}.epub', write_epub(book)))
+    if 'pdf' in options.formats:
+        from makebook.pdf import write_pdf
+        LOGGER.info('Step 5 - Making the PDF')
+        made.append((out_dir / f'{slug}.pdf', write_pdf(book)))
+    if 'html' in options.formats:
+        from makebook.html import web_edition
+        LOGGER.info('Step 6 - Making the web edition')
+        made.append((out_dir / 'html', dict(web_edition(book))))
+
+    LOGGER.info('Step 7 - Writing %d outputs to %s', len(made), out_dir)
+    written = []
+    for path, content in made:
+        if isinstance(content, bytes):
+            written.append(output.write_file(path, content))
+        else:
+            output.write_folder(path, content)
+            written.append(path / 'index.html')
+    return BuildResult(outputs=tuple(written), warnings=warnings)

@@ -1,0 +1,92 @@
+"""The ``make-book`` command: the only place that prints or picks an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from makebook import __version__
+from makebook.build import build
+from makebook.config import FORMATS, BuildOptions, parse_formats
+from makebook.errors import MakeBookError
+
+EPILOG = """\
+With no command, make-book builds ./manuscript into ./build in every format.
+
+exit status: 0 built; 1 the book has errors; 2 bad command line;
+3 a system dependency is missing; 4 an output could not be written;
+130 interrupted.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog='make-book',
+        description='Turn a Markdown manuscript into an EPUB 3, a print PDF and a web edition.',
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--version', action='version', version=f'make-book {__version__}')
+    commands = parser.add_subparsers(dest='command', metavar='COMMAND')
+    build_parser = commands.add_parser(
+        'build', help='build the book (the default command)',
+        description='Build the book: read, render and check every file, then write each format.',
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    build_parser.add_argument(
+        'manuscript', nargs='?', default='manuscript', type=Path, metavar='MANUSCRIPT',
+        help='a folder of .md files read in file-name order, or one .md file '
+             '(default: manuscript)')
+    build_parser.add_argument(
+        '-o', '--output', dest='out_dir', default='build', type=Path, metavar='OUTDIR',
+        help='folder for the outputs: <slug>.epub, <slug>.pdf, html/index.html (default: build)')
+    build_parser.add_argument(
+        '-f', '--format', dest='formats', default=','.join(FORMATS), type=_formats,
+        metavar='LIST', help=f'comma-separated formats to build, from {", ".join(FORMATS)} '
+                             '(default: all)')
+    build_parser.add_argument('--strict', action='store_true',
+                              help='treat warnings (missing alt text...) as errors')
+    verbosity = build_parser.add_mutually_exclusive_group()
+    verbosity.add_argument('-v', '--verbose', action='store_true', help='show each build step')
+    verbosity.add_argument('-q', '--quiet', action='store_true',
+                           help='print only errors, not warnings or the files written')
+    return parser
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run make-book with ``argv`` (default: the command line); returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0] not in ('build', '-h', '--help', '--version'):
+        arguments.insert(0, 'build')
+    try:
+        args = _parser().parse_args(arguments)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    logging.basicConfig(format='make-book: %(message)s',
+                        level=logging.INFO if args.verbose else logging.WARNING)
+    logging.getLogger('makebook').setLevel(logging.INFO if args.verbose else logging.WARNING)
+    options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir,
+                           formats=args.formats, strict=args.strict)
+    try:
+        result = build(options)
+    except MakeBookError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        print(f'make-book: error: {exc}', file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print('make-book: interrupted; the previous outputs are untouched', file=sys.stderr)
+        return 130
+    if not args.quiet:
+        for diagnostic in result.warnings:
+            print(diagnostic, file=sys.stderr)
+        for path in result.outputs:
+            print(path)
+    return 0

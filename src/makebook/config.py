@@ -1,0 +1,272 @@
+"""Stage 1: book metadata and build options, validated into typed values.
+
+Metadata keys are pandoc's (``title``, ``subtitle``, ``author``, ``lang``,
+``date``, ``publisher``, ``rights``, ``description``, ``subject``,
+``identifier``, ``cover-image``) plus ``trim-size`` for the print edition.
+Every problem is collected and reported together, with the line of the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from makebook.errors import Diagnostic, error, warning
+
+FORMATS = ('epub', 'pdf', 'html')
+
+# Fixed namespace so the derived identifier is the same on every build.
+_IDENTIFIER_NAMESPACE = uuid.UUID('6f1c3a52-7a64-4c1e-9a34-2f3b1c0d9e11')
+_LANGUAGE_TAG = re.compile(r'^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$')
+_LENGTH = re.compile(r'^\s*([0-9]*\.?[0-9]+)\s*(in|mm|cm|pt)\s*$')
+
+
+@dataclass(frozen=True, slots=True)
+class TrimSize:
+    """The printed page, in CSS units WeasyPrint understands."""
+
+    width: str
+    height: str
+
+    @property
+    def css(self) -> str:
+        return f'{self.width} {self.height}'
+
+
+TRIM_PRESETS: Mapping[str, TrimSize] = {
+    '5x8': TrimSize('5in', '8in'),
+    '5.25x8': TrimSize('5.25in', '8in'),
+    '5.5x8.5': TrimSize('5.5in', '8.5in'),
+    '6x9': TrimSize('6in', '9in'),
+    'a5': TrimSize('148mm', '210mm'),
+    'b-format': TrimSize('129mm', '198mm'),
+    'letter': TrimSize('8.5in', '11in'),
+}
+DEFAULT_TRIM = TRIM_PRESETS['5.5x8.5']
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    role: str = 'aut'
+    file_as: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the book says about itself; shared by every output."""
+
+    title: str
+    language: str
+    identifier: str
+    authors: tuple[Author, ...]
+    modified: dt.datetime  # UTC, from SOURCE_DATE_EPOCH or the newest manuscript file
+    subtitle: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    rights: str | None = None
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    cover_image: str | None = None
+    trim: TrimSize = DEFAULT_TRIM
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title) or 'book'
+
+    @property
+    def author_line(self) -> str:
+        names = [a.name for a in self.authors]
+        if len(names) <= 2:
+            return ' and '.join(names)
+        return ', '.join(names[:-1]) + ', and ' + names[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What the user asked the build to do."""
+
+    manuscript: Path
+    out_dir: Path
+    formats: tuple[str, ...] = FORMATS
+    strict: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphenated: 'Léon: The Professional' -> 'leon-the-professional'."""
+    ascii_text = unicodedata.normalize('NFKD', text).encode('ascii', 'ignore').decode('ascii')
+    return re.sub(r'[^a-z0-9]+', '-', ascii_text.lower()).strip('-')
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """'epub,pdf' -> ('epub', 'pdf'), in the canonical order; raises ValueError."""
+    asked = {part.strip().lower() for part in value.split(',') if part.strip()}
+    unknown = asked - set(FORMATS)
+    if unknown or not asked:
+        raise ValueError(f'unknown format {", ".join(sorted(unknown)) or "(none)"}; '
+                         f'choose from {", ".join(FORMATS)}')
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def parse_trim(value: object) -> TrimSize | None:
+    """A preset name ('6x9', 'A5') or 'WIDTH x HEIGHT' ('5.5in x 8.5in'; bare numbers are inches)."""
+    if not isinstance(value, str):
+        return None
+    name = re.sub(r'\s+', '', value.lower()).replace('×', 'x')
+    if name in TRIM_PRESETS:
+        return TRIM_PRESETS[name]
+    parts = name.split('x')
+    if len(parts) != 2:
+        return None
+    if all(re.fullmatch(r'[0-9]*\.?[0-9]+', part) for part in parts):
+        return TrimSize(f'{parts[0]}in', f'{parts[1]}in')
+    if all(_LENGTH.match(part) for part in parts):
+        return TrimSize(*parts)
+    return None
+
+
+class _MetadataReader:
+    """Validates one metadata mapping, collecting diagnostics as it goes."""
+
+    def __init__(self, data: Mapping[str, Any], lines: Mapping[str, int], path: Path | None):
+        self.data = data
+        self.lines = lines
+        self.path = path
+        self.problems: list[Diagnostic] = []
+
+    def complain(self, key: str, message: str, *, fatal: bool = True) -> None:
+        make = error if fatal else warning
+        self.problems.append(make(f"metadata '{key}': {message}", self.path, self.lines.get(key)))
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.complain(key, f'expected text, got {_describe(value)}')
+            return None
+        if not isinstance(value, str):
+            self.complain(key, f'expected text, got the number {value!r}')
+            return None
+        value = ' '.join(value.split())
+        return value or None
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                self.complain(key, f'expected text or a list of text, got {_describe(item)}')
+                continue
+            out.append(' '.join(item.split()))
+        return tuple(out)
+
+    def authors(self) -> tuple[Author, ...]:
+        value = self.data.get('author')
+        if value is None:
+            self.complain('author', 'no author given; using "Anonymous"', fatal=False)
+            return (Author('Anonymous'),)
+        items = value if isinstance(value, list) else [value]
+        authors = []
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                authors.append(Author(' '.join(item.split())))
+            elif isinstance(item, Mapping) and isinstance(item.get('name'), str):
+                role = item.get('role', 'aut')
+                file_as = item.get('file-as')
+                if not isinstance(role, str) or (file_as is not None and not isinstance(file_as, str)):
+                    self.complain('author', 'role and file-as must be text')
+                    continue
+                authors.append(Author(' '.join(item['name'].split()), _role(role), file_as))
+            else:
+                self.complain('author', f'expected a name or a list of names, got {_describe(item)}')
+        return tuple(authors) or (Author('Anonymous'),)
+
+
+_ROLES = {'author': 'aut', 'editor': 'edt', 'translator': 'trl', 'illustrator': 'ill'}
+
+
+def _role(role: str) -> str:
+    return _ROLES.get(role.strip().lower(), role.strip().lower())
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f'the boolean {str(value).lower()}'
+    if isinstance(value, int | float):
+        return f'the number {value!r}'
+    if isinstance(value, list):
+        return 'a list'
+    if isinstance(value, Mapping):
+        return 'a mapping'
+    return type(value).__name__
+
+
+def build_metadata(
+    data: Mapping[str, Any],
+    lines: Mapping[str, int],
+    path: Path | None,
+    modified: dt.datetime,
+) -> tuple[Metadata | None, list[Diagnostic]]:
+    """Validate a metadata mapping; returns the metadata (if usable) and every problem."""
+    reader = _MetadataReader(data, lines, path)
+    title = reader.text('title')
+    if title is None and 'title' not in reader.lines:
+        reader.problems.append(error("metadata: no 'title' given (add 'title:' to the YAML "
+                                     'block of the first file or to metadata.yaml)', path))
+    language = reader.text('lang')
+    if language is None:
+        reader.complain('lang', "no language given; using 'en' (set 'lang:' so readers "
+                        'hyphenate and speak the book correctly)', fatal=False)
+        language = 'en'
+    elif not _LANGUAGE_TAG.match(language):
+        reader.complain('lang', f"'{language}' is not a BCP 47 language tag (like en, en-GB, fr-CA)")
+    authors = reader.authors()
+    trim = DEFAULT_TRIM
+    if 'trim-size' in data:
+        parsed = parse_trim(data['trim-size'])
+        if parsed is None:
+            reader.complain('trim-size', f"'{data['trim-size']}' is not a trim size; use one of "
+                            f'{", ".join(TRIM_PRESETS)} or WIDTH x HEIGHT such as 5.5in x 8.5in')
+        else:
+            trim = parsed
+    fields = {key: reader.text(key) for key in
+              ('subtitle', 'date', 'publisher', 'rights', 'description', 'identifier', 'cover-image')}
+    subjects = reader.text_list('subject')
+    if title is None or any(p.severity.value == 'error' for p in reader.problems):
+        return None, reader.problems
+    identifier = fields['identifier'] or _derived_identifier(title, authors)
+    metadata = Metadata(
+        title=title,
+        language=language,
+        identifier=identifier,
+        authors=authors,
+        modified=modified,
+        subtitle=fields['subtitle'],
+        date=fields['date'],
+        publisher=fields['publisher'],
+        rights=fields['rights'],
+        description=fields['description'],
+        subjects=subjects,
+        cover_image=fields['cover-image'],
+        trim=trim,
+    )
+    return metadata, reader.problems
+
+
+def _derived_identifier(title: str, authors: tuple[Author, ...]) -> str:
+    """A urn:uuid that depends only on title and authors: stable across builds."""
+    key = '\n'.join([title, *(a.name for a in authors)])
+    return f'urn:uuid:{uuid.uuid5(_IDENTIFIER_NAMESPACE, key)}'

@@ -1,0 +1,81 @@
+"""Everything the library reports to a user, as values and exceptions.
+
+The library never prints: it raises :class:`MakeBookError` (or a subclass)
+carrying :class:`Diagnostic` values, and the CLI turns them into lines on
+stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = 'error'
+    WARNING = 'warning'
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in the book, tied to a file and line where known."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        location = ''
+        if self.path is not None:
+            location = str(self.path)
+            if self.line is not None:
+                location += f':{self.line}'
+            location += ': '
+        return f'{location}{self.severity.value}: {self.message}'
+
+
+def error(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
+    return Diagnostic(message, path, line, Severity.ERROR)
+
+
+def warning(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
+    return Diagnostic(message, path, line, Severity.WARNING)
+
+
+class MakeBookError(Exception):
+    """A failure the user can fix; reported without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+
+
+class BookError(MakeBookError):
+    """The manuscript or its metadata has problems (all of them are listed)."""
+
+    exit_code = 1
+
+
+class MissingDependency(MakeBookError):
+    """A system library or tool the requested output needs is not installed."""
+
+    exit_code = 3
+
+
+class OutputError(MakeBookError):
+    """An output could not be written (permissions, a bad output folder...)."""
+
+    exit_code = 4
+
+
+def fail_on_errors(diagnostics: Iterable[Diagnostic], what: str) -> None:
+    """Raise :class:`BookError` listing every error in ``diagnostics``, if any."""
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        noun = 'problem' if len(errors) == 1 else 'problems'
+        raise BookError(f'{what}: {len(errors)} {noun} found', errors)

@@ -1,0 +1,49 @@
+"""Stage 5c: the web edition, the whole book on one page with its assets beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from makebook import theme
+from makebook.render import RenderedBook
+from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
+
+STYLESHEET = 'style.css'
+
+
+def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
+    """Every file of the web edition, by its path relative to the output folder."""
+    files: dict[str, bytes] = {
+        'index.html': _index(book),
+        STYLESHEET: (theme.font_face_css(lambda font: f'fonts/{font.path.name}')
+                     + theme.stylesheet('web.css')).encode(),
+    }
+    for font in theme.font_files():
+        files[f'fonts/{font.path.name}'] = font.path.read_bytes()
+    files['fonts/LICENSE.txt'] = theme.font_licence().read_bytes()
+    for asset in book.assets:
+        files[asset.href] = asset.source.read_bytes()
+    return files
+
+
+def _index(book: RenderedBook) -> bytes:
+    meta = book.metadata
+    header = element('header', class_='book-header')
+    header.append(title_page(meta))
+    toc = element('nav', class_='toc', id='contents', role='doc-toc')
+    toc.set('aria-labelledby', 'contents-title')
+    child(toc, 'h2', 'Contents', id='contents-title')
+    entries = child(toc, 'ol')
+    for chapter in book.chapters:
+        item = child(entries, 'li')
+        child(item, 'a', chapter.title, href=f'#{chapter.id}')
+        if chapter.sections:
+            nested = child(item, 'ol')
+            for section in chapter.sections:
+                child(child(nested, 'li'), 'a', section.title, href=f'#{section.id}')
+    main = element('main', id='text')
+    for chapter in book.chapters:
+        main.append(chapter_element(chapter))
+    footer = element('footer', class_='book-footer')
+    footer.append(copyright_page(meta))
+    return document(meta, meta.title, [header, toc, main, footer], [STYLESHEET])

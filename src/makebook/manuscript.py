@@ -1,0 +1,187 @@
+"""Stage 2: read the manuscript folder (or file) into a :class:`Manuscript`.
+
+A manuscript is a folder of ``.md`` files read in natural file-name order
+(``2-x.md`` before ``10-x.md``), or a single ``.md`` file. Book metadata comes
+from ``metadata.yaml`` in the folder and/or a pandoc-style YAML block at the top
+of the first file (the block wins where both set a key). Any file may carry its
+own front matter; its ``title`` names that file's chapter when the file has no
+level-1 heading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from makebook.config import Metadata, build_metadata
+from makebook.errors import BookError, Diagnostic, error, fail_on_errors
+
+_FRONT_MATTER_END = re.compile(r'^(---|\.\.\.)\s*$')
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One Markdown file, decoded and split from its front matter."""
+
+    path: Path  # absolute
+    name: str  # path relative to the manuscript root, POSIX style ('ch1.md')
+    markdown: str  # the body, without front matter
+    first_line: int  # line number in the file where ``markdown`` starts
+    front_matter: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Manuscript:
+    root: Path  # the folder everything resolves against
+    files: tuple[SourceFile, ...]
+    metadata: Metadata
+    diagnostics: tuple[Diagnostic, ...] = ()  # warnings found while reading
+
+
+def read_manuscript(path: Path) -> Manuscript:
+    """Read every file of the manuscript at ``path``; raises :class:`BookError`."""
+    path = Path(path)
+    if not path.exists():
+        raise BookError(f'{path}: no such manuscript folder or file')
+    if path.is_dir():
+        root = path.resolve()
+        paths = sorted((p for p in root.iterdir() if p.suffix == '.md' and p.is_file()),
+                       key=lambda p: natural_key(p.name))
+        if not paths:
+            raise BookError(f'{path}: the manuscript folder has no .md files')
+    elif path.suffix == '.md':
+        root = path.resolve().parent
+        paths = [path.resolve()]
+    else:
+        raise BookError(f'{path}: a manuscript is a folder of .md files or one .md file')
+
+    problems: list[Diagnostic] = []
+    files = []
+    for file_path in paths:
+        source, file_problems = _read_source(file_path, root)
+        problems.extend(file_problems)
+        if source is not None:
+            files.append(source)
+
+    book_data: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    metadata_path = root / 'metadata.yaml'
+    if path.is_dir() and metadata_path.is_file():
+        data, lines, yaml_problems = _load_yaml_file(metadata_path)
+        problems.extend(yaml_problems)
+        book_data.update(data)
+        key_lines.update(lines)
+    metadata_source = metadata_path if book_data else None
+    if files and files[0].front_matter:
+        first = files[0]
+        book_data.update(first.front_matter)
+        key_lines.update(_key_lines(first.path))
+        metadata_source = first.path
+    fail_on_errors(problems, f'{path}: cannot read the manuscript')
+
+    if all(not f.markdown.strip() for f in files) and not any('title' in f.front_matter
+                                                              for f in files[1:]):
+        raise BookError(f'{path}: the manuscript has no text, only metadata')
+    metadata, meta_problems = build_metadata(
+        book_data, key_lines, metadata_source or paths[0], _modified_time(paths))
+    problems.extend(meta_problems)
+    fail_on_errors(problems, f'{path}: bad book metadata')
+    assert metadata is not None  # build_metadata returns None only with errors
+    return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems))
+
+
+def natural_key(name: str) -> tuple[object, ...]:
+    """Sort key putting '2-x.md' before '10-x.md'."""
+    return tuple(int(part) if part.isdigit() else part.lower()
+                 for part in re.split(r'(\d+)', name))
+
+
+def _read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
+    name = path.relative_to(root).as_posix()
+    raw = path.read_bytes()
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b'\n') + 1
+        return None, [error(f'not valid UTF-8 (byte {exc.start}, value 0x{raw[exc.start]:02x}); '
+                            'save the file as UTF-8', path, line)]
+    text = text.removeprefix('\ufeff').replace('\r\n', '\n').replace('\r', '\n')
+    front_matter: Mapping[str, Any] = {}
+    first_line = 1
+    lines = text.split('\n')
+    if lines and lines[0].rstrip() == '---':
+        end = next((i for i in range(1, len(lines)) if _FRONT_MATTER_END.match(lines[i])), None)
+        if end is None:
+            return None, [error("the YAML block opened by '---' is never closed", path, 1)]
+        data, problems = _parse_yaml('\n'.join(lines[1:end]), path, line_offset=1)
+        if problems:
+            return None, problems
+        front_matter = data
+        text = '\n'.join(lines[end + 1:])
+        first_line = end + 2
+    return SourceFile(path=path, name=name, markdown=text, first_line=first_line,
+                      front_matter=front_matter), []
+
+
+def _parse_yaml(text: str, path: Path, line_offset: int) -> tuple[dict[str, Any], list[Diagnostic]]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, 'problem_mark', None)
+        line = mark.line + 1 + line_offset if mark is not None else None
+        problem = getattr(exc, 'problem', None) or str(exc).splitlines()[0]
+        return {}, [error(f'broken YAML: {problem}', path, line)]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [error('the YAML metadata must be a mapping of keys to values '
+                          f'(like "title: My Book"), not a {type(data).__name__}',
+                          path, line_offset + 1)]
+    return {str(k): v for k, v in data.items()}, []
+
+
+def _load_yaml_file(path: Path) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
+    try:
+        text = path.read_text(encoding='utf-8')
+    except UnicodeDecodeError:
+        return {}, {}, [error('not valid UTF-8', path)]
+    data, problems = _parse_yaml(text, path, line_offset=0)
+    return data, _key_lines(path), problems
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Line number of each top-level key of the YAML at the top of ``path``."""
+    text = path.read_text(encoding='utf-8').removeprefix('\ufeff')
+    offset = 0
+    if path.suffix == '.md':
+        lines = text.replace('\r\n', '\n').split('\n')
+        end = next((i for i in range(1, len(lines)) if _FRONT_MATTER_END.match(lines[i])), 1)
+        text = '\n'.join(lines[1:end])
+        offset = 1
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 + offset for key, _ in node.value}
+
+
+def _modified_time(paths: list[Path]) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest manuscript file's time (UTC, whole seconds)."""
+    epoch = os.environ.get('SOURCE_DATE_EPOCH')
+    if epoch is not None:
+        try:
+            seconds = int(epoch)
+        except ValueError:
+            raise BookError(f'SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds') from None
+    else:
+        seconds = int(max(p.stat().st_mtime for p in paths))
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)

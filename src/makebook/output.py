@@ -1,0 +1,102 @@
+"""Writing outputs so that a failed or interrupted build loses nothing.
+
+Each file is written to a temporary name in its own folder, flushed to disk,
+then renamed over the old one: readers see the old file or the new one, never
+half of either. The web edition is a folder: it is assembled beside the old
+one and swapped in with two renames. Temporary names share one prefix so the
+next run can sweep up what a killed run left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from makebook.errors import OutputError
+
+TEMP_PREFIX = '.make-book-tmp-'
+
+
+def prepare_out_dir(out_dir: Path, manuscript_root: Path) -> Path:
+    """Create the output folder; refuse one that would overwrite the manuscript."""
+    resolved = out_dir.resolve()
+    if resolved == manuscript_root or manuscript_root.is_relative_to(resolved):
+        raise OutputError(f'{out_dir}: the output folder must not be the manuscript folder '
+                          'or contain it')
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f'{out_dir}: cannot create the output folder ({exc.strerror})') from None
+    _sweep(resolved)
+    return resolved
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporaries a killed run left (only ours, by their prefix)."""
+    for stale in folder.glob(f'{TEMP_PREFIX}*'):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """Replace ``path`` with ``data`` atomically."""
+    descriptor, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(descriptor, 'wb') as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f'{path}: cannot write ({exc.strerror})') from None
+        raise
+    _fsync_folder(path.parent)
+    return path
+
+
+def write_folder(folder: Path, files: Mapping[str, bytes]) -> Path:
+    """Replace ``folder`` with one holding exactly ``files``, swapped in at the end."""
+    staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder.parent))
+    try:
+        for relative, data in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for file in staging.rglob('*'):
+            os.chmod(file, 0o755 if file.is_dir() else 0o644)
+        os.chmod(staging, 0o755)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder.parent))
+            os.replace(folder, old / 'old')
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, folder)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f'{folder}: cannot write ({exc.strerror})') from None
+        raise
+    _fsync_folder(folder.parent)
+    return folder
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -1,0 +1,523 @@
+"""Stage 3: Markdown to XHTML chapters, with book-wide ids, links and assets.
+
+Each file is converted by a fresh Python-Markdown instance, parsed into an
+XHTML tree, and cut into chapters at every level-1 heading. Then, across the
+whole book:
+
+* every ``id`` is made unique (the PDF and the web edition are one document),
+  remembering what each file called it so links written in the source resolve;
+* links to other files (``other.md``, ``other.md#x``) and to anchors become
+  ``#id`` links; the EPUB writer turns them into ``file.xhtml#id``;
+* images are resolved inside the manuscript folder and recorded as assets;
+* footnotes move into the chapter that cites them, in EPUB 3 pop-up form.
+
+Problems are collected as diagnostics with the file and line, never raised one
+at a time, so a single run reports all of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import mimetypes
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from lxml import etree, html
+
+from makebook.config import Metadata, slugify
+from makebook.errors import Diagnostic, error, warning
+from makebook.manuscript import Manuscript, SourceFile
+
+XHTML_NS = 'http://www.w3.org/1999/xhtml'
+EPUB_NS = 'http://www.idpf.org/2007/ops'
+XML_NS = 'http://www.w3.org/XML/1998/namespace'
+NSMAP = {None: XHTML_NS, 'epub': EPUB_NS}
+EPUB_TYPE = f'{{{EPUB_NS}}}type'
+
+MEDIA_TYPES = {
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.png': 'image/png',
+    '.gif': 'image/gif',
+    '.svg': 'image/svg+xml',
+    '.webp': 'image/webp',
+}
+
+MARKDOWN_EXTENSIONS = (
+    'footnotes', 'tables', 'fenced_code', 'attr_list', 'def_list', 'abbr',
+    'smarty', 'toc', 'md_in_html', 'sane_lists',
+)
+MARKDOWN_CONFIG = {
+    # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
+    'footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
+    'toc': {'permalink': False},
+    'smarty': {'smart_angled_quotes': False},
+}
+# XML 1.0 allows only these characters; anything else never reaches an output.
+_XML_ILLEGAL = re.compile('[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+_HEADING_MINUS = re.compile(r'^(#{1,6}\s.*?)\s*\{-\}\s*$', re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A level-2 heading inside a chapter: a nested TOC entry."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file the book uses (an image), copied into every output."""
+
+    source: Path  # absolute path inside the manuscript folder
+    href: str  # POSIX path relative to the book root, used in every output
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter as an XHTML ``<section>``, with ids unique in the whole book."""
+
+    id: str  # id of the chapter's level-1 heading
+    file_name: str  # 'chapter-03.xhtml', the chapter's own file in the EPUB
+    title: str  # plain text, for navigation
+    number: int | None  # None for unnumbered chapters
+    source: str  # manuscript file it came from ('03-x.md')
+    body: str  # serialized XHTML <section> element
+    sections: tuple[Section, ...] = ()
+    ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBook:
+    metadata: Metadata
+    root: Path
+    chapters: tuple[Chapter, ...]
+    assets: tuple[Asset, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    def chapter_of(self, element_id: str) -> Chapter | None:
+        return next((c for c in self.chapters if element_id in c.ids), None)
+
+
+@dataclass
+class _Draft:
+    """A chapter while the book is being assembled (mutable, private)."""
+
+    source: SourceFile
+    element: etree._Element
+    title: str
+    unnumbered: bool
+
+
+def render_book(manuscript: Manuscript) -> RenderedBook:
+    """Convert every file and assemble the chapters; problems go in ``diagnostics``."""
+    problems: list[Diagnostic] = []
+    drafts: list[_Draft] = []
+    ids = _IdRegistry()
+    for source in manuscript.files:
+        drafts.extend(_convert_file(source, drafts[-1] if drafts else None, ids, problems))
+    if not drafts:
+        problems.append(error('the manuscript has no text', manuscript.root))
+    first_ids = _first_chapter_ids(manuscript, drafts)
+    assets: dict[str, Asset] = {}
+    for draft in drafts:
+        _resolve_links(draft, manuscript, ids, first_ids, problems)
+        _resolve_images(draft, manuscript.root, assets, problems)
+    chapters = _number(drafts)
+    return RenderedBook(
+        metadata=manuscript.metadata,
+        root=manuscript.root,
+        chapters=chapters,
+        assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
+        diagnostics=tuple(problems),
+    )
+
+
+def _first_chapter_ids(manuscript: Manuscript, drafts: list[_Draft]) -> dict[str, str | None]:
+    """Where a link to each file lands: its first chapter, or the chapter it continues."""
+    targets: dict[str, str | None] = {}
+    last: str | None = None
+    for source in manuscript.files:
+        own = next((d for d in drafts if d.source is source), None)
+        if own is not None:
+            last = own.element.get('data-heading')
+        targets[source.name] = last
+    return targets
+
+
+def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
+                  problems: list[Diagnostic]) -> list[_Draft]:
+    text = _HEADING_MINUS.sub(r'\1 {.unnumbered}', source.markdown)
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
+                           extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
+    body = _to_xhtml(md.convert(text))
+    notes = _take_footnotes(body)
+    ids.claim_all(body, source.name, notes)
+    drafts: list[_Draft] = []
+    current: etree._Element | None = None
+    for child in list(body):
+        if child.tag == f'{{{XHTML_NS}}}h1':
+            current = _new_section(child.get('id'))
+            classes = (child.get('class') or '').split()
+            drafts.append(_Draft(source, current, _plain_text(child), 'unnumbered' in classes))
+        elif current is None:
+            title = source.front_matter.get('title')
+            if isinstance(title, str) and title.strip():
+                current = _titled_section(title.strip(), source, ids)
+                drafts.append(_Draft(source, current, title.strip(),
+                                     bool(source.front_matter.get('unnumbered'))))
+            elif previous is not None:
+                current = previous.element
+            elif _is_blank(child):
+                continue
+            else:
+                title = Path(source.name).stem.replace('-', ' ').replace('_', ' ').strip()
+                problems.append(warning('text before the first level-1 heading; it becomes a '
+                                        f"chapter titled '{title}' (add a '# Heading' or a "
+                                        "'title:' to the front matter)", source.path,
+                                        source.first_line))
+                current = _titled_section(title, source, ids)
+                drafts.append(_Draft(source, current, title, True))
+        current.append(child)
+    if current is None and isinstance(source.front_matter.get('title'), str):
+        title = source.front_matter['title'].strip()
+        current = _titled_section(title, source, ids)
+        drafts.append(_Draft(source, current, title, bool(source.front_matter.get('unnumbered'))))
+    if notes is not None:
+        _distribute_footnotes(notes, drafts or ([previous] if previous else []))
+    if not drafts and current is None and not source.markdown.strip():
+        problems.append(warning('the file is empty', source.path))
+    return drafts
+
+
+def _to_xhtml(markup: str) -> etree._Element:
+    """Parse Markdown's output (which may hold raw HTML) into a namespaced XHTML <body>.
+
+    The HTML parser accepts what authors paste (unclosed tags, named entities);
+    copying into a fresh XHTML tree drops what XML cannot hold.
+    """
+    document = html.document_fromstring(f'<html><body>{markup}</body></html>')
+    html_body = document.find('body')
+    body = etree.Element(f'{{{XHTML_NS}}}body', nsmap=NSMAP)
+    body.text = _xml_text(html_body.text)
+    for child in html_body:
+        _copy_into(child, body)
+    return body
+
+
+def _copy_into(source: etree._Element, parent: etree._Element) -> None:
+    if not isinstance(source.tag, str):  # comments and processing instructions
+        if parent.__len__():
+            parent[-1].tail = (parent[-1].tail or '') + (_xml_text(source.tail) or '')
+        else:
+            parent.text = (parent.text or '') + (_xml_text(source.tail) or '')
+        return
+    element = etree.SubElement(parent, f'{{{XHTML_NS}}}{source.tag.lower()}')
+    for name, value in source.attrib.items():
+        qualified = _attribute_name(name)
+        if qualified is not None:
+            element.set(qualified, _xml_text(value) or '')
+    element.text = _xml_text(source.text)
+    element.tail = _xml_text(source.tail)
+    for child in source:
+        _copy_into(child, element)
+
+
+def _attribute_name(name: str) -> str | None:
+    if name.startswith('epub:'):
+        return f'{{{EPUB_NS}}}{name[5:]}'
+    if name in ('xml:lang', 'lang'):
+        return name if name == 'lang' else f'{{{XML_NS}}}lang'
+    if re.fullmatch(r'[A-Za-z_][A-Za-z0-9_.-]*', name):
+        return name
+    return None
+
+
+def _xml_text(text: str | None) -> str | None:
+    return None if text is None else _XML_ILLEGAL.sub('', text)
+
+
+def _take_footnotes(body: etree._Element) -> etree._Element | None:
+    """Remove Python-Markdown's footnote block; returns its <ol> (or None)."""
+    for div in body.findall(f'{{{XHTML_NS}}}div'):
+        if div.get('class') == 'footnote':
+            body.remove(div)
+            return div.find(f'{{{XHTML_NS}}}ol')
+    return None
+
+
+def _distribute_footnotes(notes: etree._Element, drafts: list[_Draft]) -> None:
+    """Give each note to the chapter that cites it, as an EPUB 3 pop-up <aside>."""
+    for draft in drafts:
+        cited = []
+        for ref in draft.element.iter(f'{{{XHTML_NS}}}a'):
+            if ref.get('class') == 'footnote-ref':
+                cited.append(ref.get('href', '')[1:])
+                _make_noteref(ref)
+        notes_by_id = {li.get('id'): li for li in notes}
+        asides = [_aside(notes_by_id[note_id], number)
+                  for number, note_id in enumerate(dict.fromkeys(cited), start=1)
+                  if note_id in notes_by_id]
+        if asides:
+            block = etree.SubElement(draft.element, f'{{{XHTML_NS}}}section')
+            block.set('class', 'footnotes')
+            block.set(EPUB_TYPE, 'footnotes')
+            block.set('role', 'doc-endnotes')
+            block.extend(asides)
+
+
+def _make_noteref(ref: etree._Element) -> None:
+    """<sup id=r><a href=#n>1</a></sup> becomes <a id=r href=#n epub:type=noteref>1</a>.
+
+    Apple Books fails to pop up a note when <sup> sits inside the link (pandoc
+    #1995), so the link carries the id and the superscript is done in CSS.
+    """
+    sup = ref.getparent()
+    if sup is None or sup.tag != f'{{{XHTML_NS}}}sup':
+        return
+    ref.set('id', sup.get('id', ''))
+    ref.set('class', 'noteref')
+    ref.set(EPUB_TYPE, 'noteref')
+    ref.set('role', 'doc-noteref')
+    ref.tail = sup.tail
+    sup.getparent().replace(sup, ref)
+
+
+def _aside(li: etree._Element, number: int) -> etree._Element:
+    """A footnote in the shape pandoc settled on (PR #8676): backlink first, then text."""
+    aside = _element('aside')
+    aside.set('id', li.get('id'))
+    aside.set('class', 'footnote')
+    aside.set(EPUB_TYPE, 'footnote')
+    aside.set('role', 'doc-footnote')
+    back_href = None
+    content = copy.deepcopy(li)
+    for backref in content.iter(f'{{{XHTML_NS}}}a'):
+        if backref.get('class') == 'footnote-backref':
+            back_href = backref.get('href')
+            parent = backref.getparent()
+            previous = backref.getprevious()
+            tail = (backref.tail or '')
+            if previous is not None:
+                previous.tail = ((previous.tail or '') + tail).rstrip('\u00a0 ')
+            else:
+                parent.text = ((parent.text or '') + tail).rstrip('\u00a0 ')
+            parent.remove(backref)
+            break
+    aside.text = content.text
+    aside.extend(list(content))
+    backlink = _element('a')
+    backlink.set('href', back_href or '#')
+    backlink.set('class', 'footnote-back')
+    backlink.set('role', 'doc-backlink')
+    backlink.text = f'{number}.'
+    backlink.tail = ' '
+    first = aside[0] if len(aside) and aside[0].tag == f'{{{XHTML_NS}}}p' else None
+    if first is not None:
+        backlink.tail = ' ' + (first.text or '')
+        first.text = None
+        first.insert(0, backlink)
+    else:
+        backlink.tail = ' ' + (aside.text or '')
+        aside.text = None
+        aside.insert(0, backlink)
+    return aside
+
+
+def _element(tag: str) -> etree._Element:
+    """A new XHTML element that serializes with the default namespace, not a prefix."""
+    return etree.Element(f'{{{XHTML_NS}}}{tag}', nsmap=NSMAP)
+
+
+def _new_section(heading_id: str | None) -> etree._Element:
+    section = _element('section')
+    section.set('data-heading', heading_id or '')
+    return section
+
+
+def _titled_section(title: str, source: SourceFile, ids: _IdRegistry) -> etree._Element:
+    heading = _element('h1')
+    heading.text = title
+    heading.set('id', ids.claim(slugify(title) or 'chapter', source.name))
+    section = _new_section(heading.get('id'))
+    section.append(heading)
+    return section
+
+
+def _is_blank(element: etree._Element) -> bool:
+    return not (element.text or '').strip() and len(element) == 0
+
+
+def _plain_text(element: etree._Element) -> str:
+    return ' '.join(''.join(element.itertext()).split())
+
+
+class _IdRegistry:
+    """Hands out ids unique in the whole book; remembers each file's own names."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.by_file: dict[str, dict[str, str]] = {}
+
+    def claim(self, wanted: str, file_name: str) -> str:
+        wanted = _valid_id(wanted)
+        unique = wanted
+        counter = 2
+        while unique in self.taken:
+            unique = f'{wanted}-{counter}'
+            counter += 1
+        self.taken.add(unique)
+        self.by_file.setdefault(file_name, {}).setdefault(wanted, unique)
+        return unique
+
+    def claim_all(self, body: etree._Element, file_name: str,
+                  notes: etree._Element | None) -> None:
+        """Rename every id in the file's tree(s) to a book-unique one, fixing '#x' links."""
+        renamed: dict[str, str] = {}
+        trees = [body] if notes is None else [body, notes]
+        for tree in trees:
+            for element in tree.iter():
+                old = element.get('id')
+                if old is not None:
+                    new = self.claim(old, file_name)
+                    renamed.setdefault(old, new)
+                    element.set('id', new)
+        for tree in trees:
+            for link in tree.iter(f'{{{XHTML_NS}}}a'):
+                href = link.get('href', '')
+                if href.startswith('#') and href[1:] in renamed:
+                    link.set('href', '#' + renamed[href[1:]])
+                    link.set('data-resolved', '1')
+
+    def lookup(self, file_name: str, wanted: str) -> str | None:
+        return self.by_file.get(file_name, {}).get(wanted)
+
+
+def _valid_id(value: str) -> str:
+    """An XML Name usable as an id (no leading digit, no spaces or colons)."""
+    value = re.sub(r'[^A-Za-z0-9_.-]+', '-', value).strip('-') or 'id'
+    return value if re.match(r'[A-Za-z_]', value) else f'id-{value}'
+
+
+def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
+                   first_ids: dict[str, str | None], problems: list[Diagnostic]) -> None:
+    source = draft.source
+    for link in draft.element.iter(f'{{{XHTML_NS}}}a'):
+        if link.attrib.pop('data-resolved', None):
+            continue
+        href = link.get('href')
+        if href is None or href == '':
+            continue
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith('//'):
+            continue  # external: http, https, mailto...
+        line = _line_of(source, href)
+        target_file = source.name
+        if parts.path:
+            target_file = posixpath.normpath(
+                posixpath.join(posixpath.dirname(source.name), unquote(parts.path)))
+            if target_file not in first_ids:
+                what = 'a file that is not part of the book' if not target_file.endswith('.md') \
+                    else 'a manuscript file that does not exist'
+                problems.append(error(f"broken link '{href}': it points to {what}",
+                                      source.path, line))
+                continue
+        if parts.fragment:
+            target = ids.lookup(target_file, unquote(parts.fragment))
+            if target is None:
+                problems.append(error(f"broken link '{href}': {target_file} has no heading or "
+                                      f"anchor '#{parts.fragment}'", source.path, line))
+                continue
+        else:
+            target = first_ids[target_file]
+        link.set('href', f'#{target}')
+
+
+def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
+                    problems: list[Diagnostic]) -> None:
+    source = draft.source
+    for image in draft.element.iter(f'{{{XHTML_NS}}}img'):
+        src = image.get('src', '')
+        line = _line_of(source, src)
+        if image.get('alt') is None:
+            image.set('alt', '')
+            problems.append(warning(f"image '{src}' has no alt text", source.path, line))
+        elif not image.get('alt').strip():
+            problems.append(warning(f"image '{src}' has empty alt text; describe it for readers "
+                                    'who cannot see it', source.path, line))
+        asset = _image_asset(src, source, root)
+        if isinstance(asset, str):
+            problems.append(error(f"image '{src}': {asset}", source.path, line))
+            continue
+        assets[asset.href] = asset
+        image.set('src', asset.href)
+
+
+def _image_asset(src: str, source: SourceFile, root: Path) -> Asset | str:
+    """The asset for an image path, or a message saying why it cannot be used."""
+    parts = urlsplit(src)
+    if parts.scheme or src.startswith('//'):
+        return 'remote and file: images are not fetched; copy the image into the manuscript folder'
+    if not parts.path or src.startswith('/'):
+        return 'an image path must be relative to the manuscript folder'
+    relative = posixpath.normpath(posixpath.join(posixpath.dirname(source.name), unquote(parts.path)))
+    if relative.startswith('../') or relative == '..':
+        return 'the image is outside the manuscript folder'
+    path = root / relative
+    try:
+        resolved = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return 'no such image file'
+    if not resolved.is_relative_to(root) or not resolved.is_file():
+        return 'the image is outside the manuscript folder'
+    media_type = MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    if media_type not in MEDIA_TYPES.values():
+        return f'{path.suffix or "this"} images are not supported (use JPEG, PNG, GIF, SVG or WebP)'
+    return Asset(source=resolved, href=relative, media_type=media_type)
+
+
+def _line_of(source: SourceFile, needle: str) -> int | None:
+    """The line of the manuscript file where ``needle`` is first written."""
+    for number, text in enumerate(source.markdown.split('\n')):
+        if needle and needle in text:
+            return source.first_line + number
+    return None
+
+
+def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
+    chapters = []
+    number = 0
+    for index, draft in enumerate(drafts, start=1):
+        section = draft.element
+        heading_id = section.attrib.pop('data-heading')
+        section.set('class', 'chapter' if not draft.unnumbered else 'chapter unnumbered')
+        section.set(EPUB_TYPE, 'chapter')
+        if not draft.unnumbered:
+            number += 1
+            section.set('data-number', str(number))
+        sections = tuple(Section(h.get('id'), _plain_text(h))
+                         for h in section.iter(f'{{{XHTML_NS}}}h2') if h.get('id'))
+        chapters.append(Chapter(
+            id=heading_id,
+            file_name=f'chapter-{index:03d}.xhtml',
+            title=draft.title,
+            number=None if draft.unnumbered else number,
+            source=draft.source.name,
+            body=etree.tostring(section, encoding='unicode'),
+            sections=sections,
+            ids=frozenset(_all_ids(section)),
+        ))
+    return tuple(chapters)
+
+
+def _all_ids(element: etree._Element) -> Iterator[str]:
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.get('id'):
+            yield node.get('id')

@@ -1,0 +1,112 @@
+"""XHTML documents shared by the writers: one chapter, the title page, a whole book.
+
+The writers differ only in where a ``#id`` link points (another file in the
+EPUB, the same page in the PDF and web edition), so chapter bodies are stored
+with ``#id`` links and :func:`relink` rewrites them per output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from lxml import etree
+
+from makebook.config import Metadata
+from makebook.render import EPUB_NS, NSMAP, XHTML_NS, XML_NS, Chapter
+
+_DOCTYPE = '<!DOCTYPE html>'
+
+
+def element(tag: str, text: str | None = None, /, **attributes: str) -> etree._Element:
+    """An XHTML element; ``class_`` stands for ``class`` and ``epub_type`` for epub:type."""
+    node = etree.Element(f'{{{XHTML_NS}}}{tag}', nsmap=NSMAP)
+    for name, value in attributes.items():
+        node.set(_attribute(name), value)
+    node.text = text
+    return node
+
+
+def child(parent: etree._Element, tag: str, text: str | None = None, /,
+          **attributes: str) -> etree._Element:
+    node = etree.SubElement(parent, f'{{{XHTML_NS}}}{tag}')
+    for name, value in attributes.items():
+        node.set(_attribute(name), value)
+    node.text = text
+    return node
+
+
+def _attribute(name: str) -> str:
+    if name == 'epub_type':
+        return f'{{{EPUB_NS}}}type'
+    if name == 'aria_label':
+        return 'aria-label'
+    return name.rstrip('_')
+
+
+def chapter_element(chapter: Chapter) -> etree._Element:
+    """A fresh, mutable copy of the chapter's <section>."""
+    return etree.fromstring(chapter.body)
+
+
+def relink(tree: etree._Element, href_for: Callable[[str], str]) -> None:
+    """Point every in-book '#id' link where this output keeps that id."""
+    for link in tree.iter(f'{{{XHTML_NS}}}a'):
+        href = link.get('href', '')
+        if href.startswith('#') and len(href) > 1:
+            link.set('href', href_for(href[1:]))
+
+
+def document(
+    metadata: Metadata,
+    title: str,
+    body: Iterable[etree._Element],
+    stylesheets: Iterable[str] = (),
+    body_attributes: dict[str, str] | None = None,
+) -> bytes:
+    """A complete, well-formed XHTML5 document in the book's language."""
+    root = element('html', lang=metadata.language)
+    root.set(f'{{{XML_NS}}}lang', metadata.language)
+    head = child(root, 'head')
+    child(head, 'meta', charset='utf-8')
+    child(head, 'title', title)
+    for href in stylesheets:
+        child(head, 'link', rel='stylesheet', type='text/css', href=href)
+    body_element = child(root, 'body', **(body_attributes or {}))
+    for node in body:
+        body_element.append(node)
+    markup = etree.tostring(root, encoding='unicode')
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{_DOCTYPE}\n{markup}\n'.encode()
+
+
+def title_page(metadata: Metadata) -> etree._Element:
+    """Title, subtitle and authors, as a titlepage section."""
+    section = element('section', class_='titlepage', epub_type='titlepage', id='titlepage')
+    child(section, 'h1', metadata.title, class_='title')
+    if metadata.subtitle:
+        child(section, 'p', metadata.subtitle, class_='subtitle')
+    child(section, 'p', metadata.author_line, class_='author')
+    if metadata.publisher:
+        child(section, 'p', metadata.publisher, class_='publisher')
+    return section
+
+
+def copyright_page(metadata: Metadata) -> etree._Element:
+    """Rights, publisher, date and identifier: the verso of the title page."""
+    section = element('section', class_='copyright', epub_type='copyright-page', id='copyright')
+    child(section, 'p', metadata.title, class_='copyright-title')
+    for text in (metadata.rights, metadata.publisher,
+                 f'Published {metadata.date}' if metadata.date else None,
+                 f'Identifier: {metadata.identifier}'):
+        if text:
+            child(section, 'p', text)
+    return section
+
+
+def check_well_formed(markup: bytes) -> str | None:
+    """None if ``markup`` parses as strict XML, else the parser's message with its line."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        etree.fromstring(markup, parser)
+    except etree.XMLSyntaxError as exc:
+        return f'line {exc.lineno}: {exc.msg}'
+    return None
