@@ -1,0 +1,56 @@
+"""Fixtures: the shipped essay built once per session, and small books in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from makebook.cli import main
+from tests.tools import REPO
+
+ESSAY_EPOCH = '1764288000'  # 2025-11-28: pins every date in the outputs
+
+
+@pytest.fixture(autouse=True)
+def _pinned_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+
+
+@pytest.fixture(scope='session')
+def essay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ for the shipped manuscript, all three formats (built once)."""
+    out = tmp_path_factory.mktemp('essay') / 'build'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        status = main([str(REPO / 'manuscript'), '-o', str(out), '-q'])
+    assert status == 0
+    return out
+
+
+@pytest.fixture
+def write_book(tmp_path: Path):
+    """Write a small manuscript: write_book({'01.md': '# A', ...}) -> its folder."""
+    def write(files: dict[str, str | bytes], name: str = 'manuscript') -> Path:
+        folder = tmp_path / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for relative, content in files.items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding='utf-8')
+        return folder
+    return write
+
+
+@pytest.fixture
+def copy_book(tmp_path: Path):
+    """Copy a fixture book from tests/books/<name> into tmp_path."""
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(REPO / 'tests' / 'books' / name, target)
+        return target
+    return copy

@@ -1,0 +1,110 @@
+"""The shipped essay, built end to end, inspected through its real outputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.tools import NS, REPO, Epub, epubcheck_messages, html_blocks, pdf_pages_text, run_epubcheck
+
+SEED = REPO / 'tests' / 'books' / 'essay-seed.txt'
+SLUG = 'leon-the-professional'
+
+
+def seed_lines() -> list[str]:
+    return [line.strip() for line in SEED.read_text(encoding='utf-8').splitlines() if line.strip()]
+
+
+def test_outputs_are_where_the_readme_says(essay_build: Path) -> None:
+    assert (essay_build / f'{SLUG}.epub').is_file()
+    assert (essay_build / f'{SLUG}.pdf').is_file()
+    assert (essay_build / 'html' / 'index.html').is_file()
+    assert (essay_build / 'html' / 'style.css').is_file()
+
+
+def test_epubcheck_reports_nothing(essay_build: Path, tmp_path: Path) -> None:
+    report = run_epubcheck(essay_build / f'{SLUG}.epub', tmp_path)
+    assert report['checker']['nFatal'] == 0
+    assert epubcheck_messages(report) == []
+
+
+@pytest.mark.parametrize('edition', ['epub', 'html'])
+def test_every_line_of_the_essay_survives_verbatim(essay_build: Path, edition: str) -> None:
+    if edition == 'epub':
+        blocks = Epub(essay_build / f'{SLUG}.epub').text_blocks()
+    else:
+        blocks = html_blocks(essay_build / 'html' / 'index.html')
+    missing = [line for line in seed_lines() if line not in blocks]
+    assert missing == []
+
+
+def test_epub_metadata_and_navigation(essay_build: Path) -> None:
+    epub = Epub(essay_build / f'{SLUG}.epub')
+    opf = epub.opf
+    assert opf.findtext('.//dc:title', namespaces=NS) == 'Léon: The Professional'
+    assert opf.findtext('.//dc:language', namespaces=NS) == 'en'
+    assert [c.text for c in opf.iterfind('.//dc:creator', NS)] == ['Anonymous']
+    identifier = opf.findtext('.//dc:identifier', namespaces=NS)
+    assert identifier.startswith('urn:uuid:')
+    modified = opf.findtext('.//opf:meta[@property="dcterms:modified"]', namespaces=NS)
+    assert modified == '2025-11-28T00:00:00Z'
+    nav = epub.item('nav.xhtml')
+    labels = [a.text for a in nav.iterfind('.//x:nav[@epub:type="toc"]/x:ol/x:li/x:a', NS)]
+    headings = ['Introduction'] + [line for line in seed_lines() if len(line) < 60]
+    assert labels == headings
+    ncx_labels = [t.text for t in epub.item('toc.ncx').iterfind('.//ncx:navLabel/ncx:text', NS)]
+    assert ncx_labels == headings
+
+
+def test_the_identifier_is_the_same_on_every_build(essay_build: Path, tmp_path: Path) -> None:
+    from makebook.cli import main
+    again = tmp_path / 'again'
+    assert main([str(REPO / 'manuscript'), '-o', str(again), '-q', '--format', 'epub']) == 0
+    first = Epub(essay_build / f'{SLUG}.epub').opf.findtext('.//dc:identifier', namespaces=NS)
+    second = Epub(again / f'{SLUG}.epub').opf.findtext('.//dc:identifier', namespaces=NS)
+    assert first == second
+    assert (again / f'{SLUG}.epub').read_bytes() == (essay_build / f'{SLUG}.epub').read_bytes()
+
+
+def folio(page_text: str) -> str | None:
+    """The page number printed at the foot of a page (last non-empty line)."""
+    lines = [line.strip() for line in page_text.splitlines() if line.strip()]
+    return lines[-1] if lines and re.fullmatch(r'[0-9]+|[ivxlc]+', lines[-1]) else None
+
+
+def test_pdf_toc_page_numbers_match_the_chapter_pages(essay_build: Path) -> None:
+    pages = pdf_pages_text(essay_build / f'{SLUG}.pdf')
+    toc_page = next(i for i, text in enumerate(pages) if 'Contents' in text)
+    entries = re.findall(r'^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$', pages[toc_page], re.MULTILINE)
+    assert len(entries) == 8
+    for title, number in entries:
+        opener = next(i for i, text in enumerate(pages)
+                      if i > toc_page and ' '.join(title.split()[:3]) in ' '.join(text.split()))
+        # An opener prints no folio: read the nearest printed arabic one and count.
+        nearest = min((i for i in range(toc_page + 1, len(pages)) if (folio(pages[i]) or '').isdigit()),
+                      key=lambda i: abs(i - opener))
+        assert int(folio(pages[nearest])) + (opener - nearest) == int(number), (title, number)
+        assert opener % 2 == 0, f'{title} opens on a left-hand page'  # index 0 is page 1 (recto)
+
+
+def test_pdf_is_a_book(essay_build: Path) -> None:
+    reader = PdfReader(str(essay_build / f'{SLUG}.pdf'))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (396, 612)  # 5.5in x 8.5in
+    assert reader.metadata.title == 'Léon: The Professional'
+    assert reader.metadata.author == 'Anonymous'
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert 'Conclusion' in outline and 'Characters That Leave a Mark' in outline
+    fonts = set()
+    for page in reader.pages:
+        for font in (page['/Resources'].get('/Font') or {}).values():
+            font = font.get_object()
+            descriptor = font['/DescendantFonts'][0].get_object()['/FontDescriptor'] \
+                if '/DescendantFonts' in font else font.get('/FontDescriptor')
+            assert descriptor is not None and any(
+                key in descriptor for key in ('/FontFile', '/FontFile2', '/FontFile3')), font
+            fonts.add(str(font['/BaseFont']).split('+')[-1])
+    assert fonts and all(name.startswith('Source-Serif-Pro') for name in fonts), fonts

