@@ -59,8 +59,10 @@ def build(options: BuildOptions) -> BuildResult:
     written = []
     for path, content in made:
         if isinstance(content, bytes):
-            written.append(output.write_file(path, content))
+            output.write_file(path, content)
+            main_file = path
         else:
             output.write_folder(path, content)
-            written.append(path / 'index.html')
+            main_file = path / 'index.html'
+        written.append(options.out_dir / main_file.relative_to(out_dir))  # as the user named it
     return BuildResult(outputs=tuple(written), warnings=warnings)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import builtins
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.tools import make_book
+
+META = '---\ntitle: A Small Book\nauthor: A\nlang: en\n---\n'
+
+
+def test_help_explains_every_option(capsys) -> None:
+    run = make_book(capsys, 'build', '--help')
+    assert run.status == 0
+    for option in ('MANUSCRIPT', '--output', '--format', '--strict', '--verbose', '--quiet', 'exit status'):
+        assert option in run.out
+
+
+def test_no_arguments_builds_manuscript_into_build(capsys, write_book, tmp_path, monkeypatch) -> None:
+    write_book({'01.md': META + '# One\n\nText.'})
+    monkeypatch.chdir(tmp_path)
+    run = make_book(capsys, '--format', 'epub,html')
+    assert run.status == 0, run.err
+    assert run.out.splitlines() == ['build/a-small-book.epub', 'build/html/index.html']
+    assert Path('build/a-small-book.epub').is_file()
+
+
+def test_bad_format_is_a_usage_error(capsys) -> None:
+    run = make_book(capsys, 'build', '--format', 'mobi')
+    assert run.status == 2 and 'unknown format mobi' in run.err
+
+
+def test_every_problem_is_listed_without_a_traceback(capsys, write_book, tmp_path) -> None:
+    folder = write_book({'1.md': META + '# A\n\n[x](missing.md)\n\n![i](nope.png)',
+                         '2.md': b'# B\n\n\xff\n'})
+    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out')
+    assert run.status == 1
+    assert 'Traceback' not in run.err
+    lines = run.err.splitlines()
+    assert lines[0].startswith(f'{folder / "2.md"}:3: error: not valid UTF-8')
+    assert lines[-1].startswith('make-book: error:')
+    assert not (tmp_path / 'out').exists()
+
+
+def test_all_render_problems_are_reported_together(capsys, write_book, tmp_path) -> None:
+    folder = write_book({'1.md': META + '# A\n\n[x](missing.md)\n\n![i](nope.png)'})
+    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out')
+    assert run.status == 1
+    assert f'{folder / "1.md"}:8: error: broken link' in run.err
+    assert f'{folder / "1.md"}:10: error: image' in run.err
+
+
+def test_strict_turns_warnings_into_errors(capsys, write_book, tmp_path) -> None:
+    folder = write_book({'1.md': '---\ntitle: T\n---\n# A\n\ntext'})
+    assert make_book(capsys, 'build', folder, '-o', tmp_path / 'a', '-f', 'epub').status == 0
+    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'b', '-f', 'epub', '--strict')
+    assert run.status == 1 and "metadata 'lang'" in run.err
+
+
+def test_a_failed_build_keeps_the_previous_outputs(capsys, write_book, tmp_path) -> None:
+    folder = write_book({'1.md': META + '# A\n\nGood.'})
+    out = tmp_path / 'out'
+    assert make_book(capsys, 'build', folder, '-o', out, '-f', 'epub,html').status == 0
+    before = {p: p.read_bytes() for p in out.rglob('*') if p.is_file()}
+    (folder / '1.md').write_text(META + '# A\n\n[broken](nowhere.md)', encoding='utf-8')
+    assert make_book(capsys, 'build', folder, '-o', out, '-f', 'epub,html').status == 1
+    after = {p: p.read_bytes() for p in out.rglob('*') if p.is_file()}
+    assert after == before
+
+
+def test_the_output_folder_may_not_hold_the_manuscript(capsys, write_book) -> None:
+    folder = write_book({'1.md': META + '# A\n\nx'})
+    for out in (folder, folder.parent):
+        run = make_book(capsys, 'build', folder, '-o', out)
+        assert run.status == 4 and 'must not be the manuscript folder' in run.err
+
+
+def test_missing_pango_is_one_clear_line(capsys, write_book, tmp_path, monkeypatch) -> None:
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == 'weasyprint' or name.startswith('weasyprint.'):
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, '__import__', no_pango)
+    folder = write_book({'1.md': META + '# A\n\nx'})
+    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out', '-f', 'pdf')
+    assert run.status == 3
+    assert 'libpango-1.0-0 libpangoft2-1.0-0' in run.err and 'Traceback' not in run.err
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_python_dash_m_works(write_book, tmp_path) -> None:
+    folder = write_book({'1.md': META + '# A\n\nx'})
+    done = subprocess.run([sys.executable, '-m', 'makebook', 'build', str(folder), '-o', str(tmp_path / 'o'),
+                           '-f', 'epub'], capture_output=True, text=True, env={**os.environ}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith('a-small-book.epub')
+
+
+@pytest.mark.parametrize('argv', [['--version'], ['-h']])
+def test_top_level_flags(capsys, argv) -> None:
+    assert make_book(capsys, *argv).status == 0
