@@ -46,4 +46,5 @@ def _index(book: RenderedBook) -> bytes:
         main.append(chapter_element(chapter))
     footer = element('footer', class_='book-footer')
     footer.append(copyright_page(meta))
-    return document(meta, meta.title, [header, toc, main, footer], [STYLESHEET])
+    viewport = element('meta', name='viewport', content='width=device-width, initial-scale=1')
+    return document(meta, meta.title, [header, toc, main, footer], [STYLESHEET], head_extra=[viewport])

@@ -62,6 +62,7 @@ def document(
     body: Iterable[etree._Element],
     stylesheets: Iterable[str] = (),
     body_attributes: dict[str, str] | None = None,
+    head_extra: Iterable[etree._Element] = (),
 ) -> bytes:
     """A complete, well-formed XHTML5 document in the book's language."""
     root = element('html', lang=metadata.language)
@@ -69,6 +70,7 @@ def document(
     head = child(root, 'head')
     child(head, 'meta', charset='utf-8')
     child(head, 'title', title)
+    head.extend(head_extra)
     for href in stylesheets:
         child(head, 'link', rel='stylesheet', type='text/css', href=href)
     body_element = child(root, 'body', **(body_attributes or {}))
