@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,58 @@ def test_pdf_is_a_book(essay_build: Path) -> None:
                 key in descriptor for key in ('/FontFile', '/FontFile2', '/FontFile3')), font
             fonts.add(str(font['/BaseFont']).split('+')[-1])
     assert fonts and all(name.startswith('Source-Serif-Pro') for name in fonts), fonts
+
+
+def chapter_titles() -> list[str]:
+    return ['Introduction'] + [line for line in seed_lines() if len(line) < 60]
+
+
+def test_pdf_bookmarks_and_toc_links_lead_to_every_chapter(essay_build: Path) -> None:
+    reader = PdfReader(str(essay_build / f'{SLUG}.pdf'))
+    pages = pdf_pages_text(essay_build / f'{SLUG}.pdf')
+    opener = {title: next(i for i, text in enumerate(pages) if i > 2 and
+                          ' '.join(title.split()[:3]) in ' '.join(text.split()))
+              for title in chapter_titles()}
+    bookmarks = {item.title: reader.get_destination_page_number(item)
+                 for item in reader.outline if not isinstance(item, list)}
+    for title, page in opener.items():
+        assert bookmarks[title] == page, title
+    toc_page = next(i for i, text in enumerate(pages) if 'Contents' in text)
+    targets = []
+    for annotation in reader.pages[toc_page].get('/Annots') or []:
+        annotation = annotation.get_object()
+        if annotation.get('/Subtype') == '/Link' and '/Dest' in annotation:
+            destination = annotation['/Dest']  # WeasyPrint writes named destinations
+            named = reader.named_destinations[str(destination)]
+            targets.append(reader.get_destination_page_number(named))
+    assert sorted(set(targets)) == sorted(opener.values())
+
+
+def test_pdf_openers_and_blank_pages_carry_no_running_head_or_folio(essay_build: Path) -> None:
+    pages = pdf_pages_text(essay_build / f'{SLUG}.pdf')
+    for index, text in enumerate(pages):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        titles = [t for t in chapter_titles() if ' '.join(t.split()[:3]) in ' '.join(text.split())]
+        if not lines:
+            continue  # a blank verso: nothing printed at all
+        if index > 3 and titles and (lines[0] in titles or lines[0].startswith('CHAPTER')):
+            assert folio(text) is None, f'page {index + 1} is an opener with a folio'
+        elif index > 3:
+            assert folio(text) is not None, f'page {index + 1} has no folio'
+            running_head = lines[0]
+            expected = 'LÉON: THE PROFESSIONAL' if index % 2 else None
+            if expected:
+                assert running_head == expected, (index + 1, running_head)
+            else:
+                assert running_head.title() in [t.title() for t in chapter_titles()], running_head
+
+
+@pytest.mark.skipif(not shutil.which('ebook-meta'), reason='Calibre is not installed')
+def test_calibre_reads_title_authors_and_language(essay_build: Path) -> None:
+    done = subprocess.run(['ebook-meta', str(essay_build / f'{SLUG}.epub')],
+                          capture_output=True, text=True, timeout=120, check=True)
+    fields = dict(line.split(':', 1) for line in done.stdout.splitlines() if ':' in line)
+    fields = {key.strip(): value.strip() for key, value in fields.items()}
+    assert fields['Title'] == 'Léon: The Professional'
+    assert fields['Author(s)'] == 'Anonymous'
+    assert fields['Languages'] == 'eng'
