@@ -161,6 +161,7 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
     notes = _take_footnotes(body)
     ids.claim_all(body, source.name, notes)
     drafts: list[_Draft] = []
+    continued: list[_Draft] = []  # the previous file's last chapter, if this file continues it
     current: etree._Element | None = None
     for child in list(body):
         if child.tag == f'{{{XHTML_NS}}}h1':
@@ -175,6 +176,7 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
                                      bool(source.front_matter.get('unnumbered'))))
             elif previous is not None:
                 current = previous.element
+                continued = [previous]
             elif _is_blank(child):
                 continue
             else:
@@ -191,7 +193,7 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
         current = _titled_section(title, source, ids)
         drafts.append(_Draft(source, current, title, bool(source.front_matter.get('unnumbered'))))
     if notes is not None:
-        _distribute_footnotes(notes, drafts or ([previous] if previous else []))
+        _distribute_footnotes(notes, continued + drafts)
     if not drafts and current is None and not source.markdown.strip():
         problems.append(warning('the file is empty', source.path))
     return drafts
@@ -254,23 +256,35 @@ def _take_footnotes(body: etree._Element) -> etree._Element | None:
 
 
 def _distribute_footnotes(notes: etree._Element, drafts: list[_Draft]) -> None:
-    """Give each note to the chapter that cites it, as an EPUB 3 pop-up <aside>."""
+    """Give each note to the chapter that cites it, as an EPUB 3 pop-up <aside>.
+
+    Notes are numbered per chapter, in the order they are first cited; a note
+    cited twice keeps its number.
+    """
+    notes_by_id = {li.get('id'): li for li in notes}
     for draft in drafts:
-        cited = []
-        for ref in draft.element.iter(f'{{{XHTML_NS}}}a'):
-            if ref.get('class') == 'footnote-ref':
-                cited.append(ref.get('href', '')[1:])
-                _make_noteref(ref)
-        notes_by_id = {li.get('id'): li for li in notes}
-        asides = [_aside(notes_by_id[note_id], number)
-                  for number, note_id in enumerate(dict.fromkeys(cited), start=1)
-                  if note_id in notes_by_id]
-        if asides:
-            block = etree.SubElement(draft.element, f'{{{XHTML_NS}}}section')
-            block.set('class', 'footnotes')
-            block.set(EPUB_TYPE, 'footnotes')
-            block.set('role', 'doc-endnotes')
-            block.extend(asides)
+        numbers: dict[str, int] = {}
+        existing = draft.element.find(f'{{{XHTML_NS}}}section[@class="footnotes"]')
+        if existing is not None:  # a chapter continued from the previous file
+            numbers = {aside.get('id'): n for n, aside in enumerate(existing, start=1)}
+        for ref in list(draft.element.iter(f'{{{XHTML_NS}}}a')):
+            if ref.get('class') != 'footnote-ref':
+                continue
+            note_id = ref.get('href', '')[1:]
+            number = numbers.setdefault(note_id, len(numbers) + 1)
+            ref.text = str(number)
+            _make_noteref(ref)
+        asides = [_aside(notes_by_id[note_id], number) for note_id, number in numbers.items()
+                  if note_id in notes_by_id and (existing is None or number > len(existing))]
+        if not asides:
+            continue
+        if existing is None:
+            existing = etree.SubElement(draft.element, f'{{{XHTML_NS}}}section')
+            existing.set('class', 'footnotes')
+            existing.set(EPUB_TYPE, 'footnotes')
+            existing.set('role', 'doc-endnotes')
+        existing.extend(asides)
+        draft.element.append(existing)  # notes stay last, after any continued text
 
 
 def _make_noteref(ref: etree._Element) -> None:

@@ -111,3 +111,18 @@ def test_raw_html_and_entities_come_out_well_formed(write_book) -> None:
 def test_smart_punctuation(write_book) -> None:
     book = render(write_book, {'1.md': META + '# A\n\n"Quote" -- and --- it\'s...'})
     assert '“Quote” – and — it’s…' in ''.join(body(book.chapters[0]).itertext())
+
+
+def test_footnotes_are_numbered_per_chapter_and_follow_continued_text(write_book) -> None:
+    book = render(write_book, {
+        '1.md': META + '# A\n\nOne[^a] two[^b] again[^a].\n\n# B\n\nThree[^c].\n\n'
+                       '[^a]: Note a.\n[^b]: Note b.\n[^c]: Note c.',
+        '2.md': 'Continued[^d].\n\n[^d]: Note d.',
+    })
+    first, second = (body(c) for c in book.chapters)
+    assert [a.text for a in first.iterfind('.//x:a[@epub:type="noteref"]', NS)] == ['1', '2', '1']
+    assert [a.text for a in second.iterfind('.//x:a[@epub:type="noteref"]', NS)] == ['1', '2']
+    notes = [''.join(n.itertext()).strip() for n in second.iterfind('.//x:aside', NS)]
+    assert notes == ['1. Note c.', '2. Note d.']
+    assert len(second.findall('.//x:section[@class="footnotes"]', NS)) == 1
+    assert second[-1].get('class') == 'footnotes'
