@@ -98,6 +98,7 @@ def test_pdf_is_a_book(essay_build: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (396, 612)  # 5.5in x 8.5in
     assert reader.metadata.title == 'Léon: The Professional'
     assert reader.metadata.author == 'Anonymous'
+    assert reader.trailer['/Root']['/Lang'] == 'en'
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert 'Conclusion' in outline and 'Characters That Leave a Mark' in outline
     fonts = set()
