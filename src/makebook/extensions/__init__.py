@@ -1,0 +1,32 @@
+"""Python-Markdown extensions that read manuscripts the way pandoc, Quarto and mdBook do.
+
+One module per extension, each registering its processors in ``extendMarkdown``
+(the docstring of each lists registry, name and priority). Processors that
+find a problem append ``(message, needle)`` to ``md.makebook_warnings``; the
+renderer turns the needle (a piece of the source) into a file and line.
+"""
+
+from __future__ import annotations
+
+from markdown import Markdown
+
+
+def warn(md: Markdown, message: str, needle: str) -> None:
+    """Record a problem for the renderer, which knows the file and finds the line."""
+    if not hasattr(md, 'makebook_warnings'):
+        md.makebook_warnings = []
+    md.makebook_warnings.append((message, needle))
+
+
+# The order matters only for readability; priorities decide the run order.
+EXTENSIONS = (
+    'makebook.extensions.raw_format',
+    'makebook.extensions.code_info',
+    'makebook.extensions.fenced_divs',
+    'makebook.extensions.line_blocks',
+    'makebook.extensions.math',
+    'makebook.extensions.spans',
+    'makebook.extensions.pandoc_inline',
+    'makebook.extensions.crossrefs',
+    'makebook.extensions.figures',
+)

@@ -1,0 +1,56 @@
+"""Pandoc attribute blocks: ``{#id .class key=value key2="two words" -}``.
+
+Shared by the extensions (not an extension itself). ``-`` is pandoc's short
+form of ``.unnumbered``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(r'''
+    \#(?P<id>[^\s{}]+)
+  | \.(?P<cls>[^\s{}]+)
+  | (?P<key>[^\s={}]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s{}]*))
+  | (?P<minus>-)(?=\s|$)
+  | (?P<word>[^\s{}=]+)
+''', re.VERBOSE)
+
+
+@dataclass
+class Attributes:
+    id: str | None = None
+    classes: list[str] = field(default_factory=list)
+    pairs: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, element: ET.Element) -> None:
+        """Set the id, add the classes and key=value pairs on ``element``."""
+        if self.id:
+            element.set('id', self.id)
+        if self.classes:
+            existing = (element.get('class') or '').split()
+            element.set('class', ' '.join(dict.fromkeys(existing + self.classes)))
+        for key, value in self.pairs.items():
+            element.set(key, value)
+
+
+def parse(text: str) -> Attributes:
+    """Parse the inside of ``{...}``; unknown bare words become classes, as in pandoc."""
+    attributes = Attributes()
+    for match in _TOKEN.finditer(text.strip()):
+        if match.group('id'):
+            attributes.id = match.group('id')
+        elif match.group('cls'):
+            attributes.classes.append(match.group('cls'))
+        elif match.group('key'):
+            value = next((v for v in match.group('dq', 'sq', 'bare') if v is not None), '')
+            key = match.group('key')
+            attributes.pairs[key if re.fullmatch(r'[A-Za-z_:][\w:.-]*', key) else
+                             'data-' + re.sub(r'[^\w-]', '-', key)] = value
+        elif match.group('minus'):
+            attributes.classes.append('unnumbered')
+        elif match.group('word'):
+            attributes.classes.append(match.group('word'))
+    return attributes

@@ -1,0 +1,63 @@
+"""Pandoc's implicit figures: an image alone in a paragraph is a figure.
+
+The caption is the alt text (or, if there is none, the title); an id on the
+image (``![Map](map.png){#fig-map}``) moves to the figure, so links and
+``@fig-map`` land on the whole figure.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+
+def _alone(paragraph: ET.Element) -> ET.Element | None:
+    """The paragraph's image, if it holds nothing else."""
+    if len(paragraph) != 1 or (paragraph.text or '').strip():
+        return None
+    image = paragraph[0]
+    if image.tag != 'img' or (image.tail or '').strip():
+        return None
+    return image
+
+
+class FigureTreeprocessor(Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        for parent in root.iter():
+            for index, paragraph in enumerate(list(parent)):
+                if paragraph.tag != 'p':
+                    continue
+                image = _alone(paragraph)
+                caption = None if image is None else (image.get('alt') or image.get('title'))
+                if not caption or not caption.strip():
+                    continue
+                figure = ET.Element('figure')
+                if image.get('id'):
+                    figure.set('id', image.attrib.pop('id'))
+                image.tail = None
+                figure.append(image)
+                ET.SubElement(figure, 'figcaption').text = caption.strip()
+                figure.tail = paragraph.tail
+                parent.remove(paragraph)
+                parent.insert(index, figure)
+
+
+class FigureExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register the tree processor.
+
+        | Class instance        | Registry       | Name      | Priority |
+        | --------------------- | -------------- | --------- | :------: |
+        | `FigureTreeprocessor` | treeprocessors | `figures` | `7`      |
+
+        After 'inline' (20), which makes the images, and 'attr_list' (8),
+        which gives them their ids.
+        """
+        md.treeprocessors.register(FigureTreeprocessor(md), 'figures', 7)
+
+
+def makeExtension(**kwargs) -> FigureExtension:  # noqa: N802
+    return FigureExtension(**kwargs)

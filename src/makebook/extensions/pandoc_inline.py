@@ -1,0 +1,48 @@
+"""Pandoc's inline extras: its wider backslash escapes, ``~~strike~~``, ``^sup^``, ``~sub~``.
+
+Pandoc lets any ASCII punctuation be escaped (``\\$``, ``\\|``, ``\\~``...);
+Python-Markdown only a few, so the rest leaked their backslash. A backslash
+before a space is a no-break space, as in pandoc.
+"""
+
+from __future__ import annotations
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import SimpleTagInlineProcessor, SubstituteTagInlineProcessor
+
+PANDOC_ESCAPES = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
+STRIKE_RE = r'(~~)(?=\S)(.+?)(?<=\S)~~'
+SUP_RE = r'(\^)((?:\\.|[^\s^\\\]])+)\^'
+SUB_RE = r'(?<!~)(~)((?:\\.|[^\s~\\])+)~(?!~)'
+
+
+class NbspProcessor(SubstituteTagInlineProcessor):
+    def handleMatch(self, m, data):  # noqa: N802
+        return '\u00a0', m.start(0), m.end(0)
+
+
+class PandocInlineExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Widen the escapes and register the inline processors.
+
+        | Class instance             | Registry       | Name          | Priority |
+        | -------------------------- | -------------- | ------------- | :------: |
+        | `NbspProcessor`            | inlinePatterns | `escape_nbsp` | `181`    |
+        | `SimpleTagInlineProcessor` | inlinePatterns | `strike`      | `65`     |
+        | `SimpleTagInlineProcessor` | inlinePatterns | `superscript` | `64`     |
+        | `SimpleTagInlineProcessor` | inlinePatterns | `subscript`   | `63`     |
+
+        Strike runs before subscript, which would eat its first tilde; all
+        three run before 'em_strong' (60) and after 'footnote' (175), whose
+        ``[^1]`` would look like a superscript.
+        """
+        md.ESCAPED_CHARS = list(dict.fromkeys([*md.ESCAPED_CHARS, *PANDOC_ESCAPES]))
+        md.inlinePatterns.register(NbspProcessor(r'\\ ', None), 'escape_nbsp', 181)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKE_RE, 'del'), 'strike', 65)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(SUP_RE, 'sup'), 'superscript', 64)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(SUB_RE, 'sub'), 'subscript', 63)
+
+
+def makeExtension(**kwargs) -> PandocInlineExtension:  # noqa: N802
+    return PandocInlineExtension(**kwargs)
