@@ -23,7 +23,7 @@ from ebooklib import epub
 
 from makebook import theme
 from makebook.errors import OutputError
-from makebook.render import Chapter, RenderedBook
+from makebook.render import Chapter, RenderedBook, by_part
 from makebook.xhtml import (
     chapter_element,
     child,
@@ -87,11 +87,11 @@ def _package(book: RenderedBook) -> epub.EpubBook:
     nav = _add(package, 'nav', NAV, XHTML, _nav_document(book), properties=['nav'])
     chapters = [
         _add(package, f'chapter-{index:03d}', chapter.file_name, XHTML,
-             _chapter_document(book, chapter))
+             _chapter_document(book, chapter), properties=['mathml'] if chapter.has_math else None)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
     package.add_item(epub.EpubNcx())  # else ebooklib's <spine toc="ncx"> points at nothing
-    package.toc = [_toc_entry(chapter) for chapter in book.chapters]
+    package.toc = _ncx_toc(book)
     package.spine = [titlepage, nav, *chapters]
     package.guide = [
         {'type': 'title-page', 'href': TITLEPAGE, 'title': 'Title Page'},
@@ -140,15 +140,14 @@ def _nav_document(book: RenderedBook) -> bytes:
     """The EPUB 3 navigation document: TOC (chapters and their sections) and landmarks."""
     toc = element('nav', epub_type='toc', id='toc', role='doc-toc')
     child(toc, 'h1', 'Contents')
-    entries = child(toc, 'ol')
-    for chapter in book.chapters:
-        item = child(entries, 'li')
-        child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
-        if chapter.sections:
-            nested = child(item, 'ol')
-            for section in chapter.sections:
-                child(child(nested, 'li'), 'a', section.title,
-                      href=f'{chapter.file_name}#{section.id}')
+    top = child(toc, 'ol')
+    for part, chapters in by_part(book.chapters):
+        entries = top
+        if part is not None:  # <span> heading: a part has no page of its own in the EPUB
+            part_item = child(top, 'li', class_='toc-part')
+            child(part_item, 'span', part.title)
+            entries = child(part_item, 'ol')
+        _nav_chapters(entries, chapters)
     landmarks = element('nav', epub_type='landmarks', id='landmarks', hidden='hidden')
     child(landmarks, 'h2', 'Landmarks')
     marks = child(landmarks, 'ol')
@@ -157,6 +156,29 @@ def _nav_document(book: RenderedBook) -> bytes:
                               ('bodymatter', book.chapters[0].file_name, 'Start of Content')):
         child(child(marks, 'li'), 'a', label, href=href, epub_type=kind)
     return document(book.metadata, 'Contents', [toc, landmarks], [STYLESHEET])
+
+
+def _nav_chapters(entries, chapters: list[Chapter]) -> None:
+    for chapter in chapters:
+        item = child(entries, 'li')
+        child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
+        if chapter.sections:
+            nested = child(item, 'ol')
+            for section in chapter.sections:
+                child(child(nested, 'li'), 'a', section.title,
+                      href=f'{chapter.file_name}#{section.id}')
+
+
+def _ncx_toc(book: RenderedBook) -> list:
+    toc: list = []
+    for part, chapters in by_part(book.chapters):
+        entries = [_toc_entry(chapter) for chapter in chapters]
+        if part is None:
+            toc.extend(entries)
+        else:  # an NCX entry needs a target: the part's first chapter
+            first = chapters[0]
+            toc.append((epub.Section(part.title, href=f'{first.file_name}#{first.id}'), entries))
+    return toc
 
 
 def _toc_entry(chapter: Chapter):

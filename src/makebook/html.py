@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from makebook import theme
-from makebook.render import RenderedBook
+from makebook.render import RenderedBook, by_part
 from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
 
 STYLESHEET = 'style.css'
@@ -33,17 +33,23 @@ def _index(book: RenderedBook) -> bytes:
     toc = element('nav', class_='toc', id='contents', role='doc-toc')
     toc.set('aria-labelledby', 'contents-title')
     child(toc, 'h2', 'Contents', id='contents-title')
-    entries = child(toc, 'ol')
-    for chapter in book.chapters:
-        item = child(entries, 'li')
-        child(item, 'a', chapter.title, href=f'#{chapter.id}')
-        if chapter.sections:
-            nested = child(item, 'ol')
-            for section in chapter.sections:
-                child(child(nested, 'li'), 'a', section.title, href=f'#{section.id}')
+    top = child(toc, 'ol')
     main = element('main', id='text')
-    for chapter in book.chapters:
-        main.append(chapter_element(chapter))
+    for part, chapters in by_part(book.chapters):
+        entries = top
+        if part is not None:
+            item = child(top, 'li', class_='toc-part')
+            child(item, 'a', part.title, href=f'#{part.id}')
+            entries = child(item, 'ol')
+            child(main, 'h1', part.title, class_='part-title', id=part.id)
+        for chapter in chapters:
+            item = child(entries, 'li')
+            child(item, 'a', chapter.title, href=f'#{chapter.id}')
+            if chapter.sections:
+                nested = child(item, 'ol')
+                for section in chapter.sections:
+                    child(child(nested, 'li'), 'a', section.title, href=f'#{section.id}')
+            main.append(chapter_element(chapter))
     footer = element('footer', class_='book-footer')
     footer.append(copyright_page(meta))
     viewport = element('meta', name='viewport', content='width=device-width, initial-scale=1')

@@ -11,10 +11,11 @@ level-1 heading.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ import yaml
 
 from makebook.config import Metadata, build_metadata
 from makebook.errors import BookError, Diagnostic, error, fail_on_errors
+from makebook.layouts import Layout, detect_layout, expand_includes
+from makebook.layouts import natural_key as natural_key  # re-exported: it lived here first
 
 _FRONT_MATTER_END = re.compile(r'^(---|\.\.\.)\s*$')
 
@@ -35,6 +38,7 @@ class SourceFile:
     markdown: str  # the body, without front matter
     first_line: int  # line number in the file where ``markdown`` starts
     front_matter: Mapping[str, Any]
+    part: str | None = None  # the part the project layout puts the file in
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +54,13 @@ def read_manuscript(path: Path) -> Manuscript:
     path = Path(path)
     if not path.exists():
         raise BookError(f'{path}: no such manuscript folder or file')
+    layout = Layout('file', ())
     if path.is_dir():
         root = path.resolve()
-        paths = sorted((p for p in root.iterdir() if p.suffix == '.md' and p.is_file()),
-                       key=lambda p: natural_key(p.name))
+        layout = detect_layout(root)  # chapters list, Quarto, mdBook, Leanpub or plain folder
+        fail_on_errors(layout.diagnostics, f'{path}: the {layout.kind} layout lists bad files')
+        logging.getLogger('makebook').info('Layout: %s (%d files)', layout.kind, len(layout.entries))
+        paths = [entry.path for entry in layout.entries]
         if not paths:
             raise BookError(f'{path}: the manuscript folder has no .md files')
     elif path.suffix == '.md':
@@ -64,13 +71,17 @@ def read_manuscript(path: Path) -> Manuscript:
 
     problems: list[Diagnostic] = []
     files = []
+    parts = {entry.path: entry.part for entry in layout.entries}
     for file_path in paths:
         source, file_problems = _read_source(file_path, root)
         problems.extend(file_problems)
         if source is not None:
-            files.append(source)
+            if layout.kind == 'mdBook':
+                source = replace(source, markdown=expand_includes(source.markdown, source.path,
+                                                                  root, problems))
+            files.append(replace(source, part=parts.get(file_path)))
 
-    book_data: dict[str, Any] = {}
+    book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority
     key_lines: dict[str, int] = {}
     metadata_path = root / 'metadata.yaml'
     if path.is_dir() and metadata_path.is_file():
@@ -78,7 +89,7 @@ def read_manuscript(path: Path) -> Manuscript:
         problems.extend(yaml_problems)
         book_data.update(data)
         key_lines.update(lines)
-    metadata_source = metadata_path if book_data else None
+    metadata_source = metadata_path if book_data.keys() - layout.metadata.keys() else None
     if files and files[0].front_matter:
         first = files[0]
         book_data.update(first.front_matter)
@@ -95,12 +106,6 @@ def read_manuscript(path: Path) -> Manuscript:
     fail_on_errors(problems, f'{path}: bad book metadata')
     assert metadata is not None  # build_metadata returns None only with errors
     return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems))
-
-
-def natural_key(name: str) -> tuple[object, ...]:
-    """Sort key putting '2-x.md' before '10-x.md'."""
-    return tuple(int(part) if part.isdigit() else part.lower()
-                 for part in re.split(r'(\d+)', name))
 
 
 def _read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:

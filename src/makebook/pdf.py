@@ -22,7 +22,8 @@ from lxml import etree
 
 from makebook import theme
 from makebook.errors import MissingDependency, OutputError
-from makebook.render import RenderedBook
+from makebook.mathsvg import math_to_svg
+from makebook.render import RenderedBook, by_part
 from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
 
 PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
@@ -63,10 +64,15 @@ def print_html(book: RenderedBook) -> str:
     body.append(title_page(meta))
     body.append(copyright_page(meta))
     body.append(_table_of_contents(book))
+    part = None
     for index, chapter in enumerate(book.chapters):
         section = chapter_element(chapter)
-        if index == 0:  # the arabic folios start here (print.css)
+        math_to_svg(section)
+        if chapter.part is not None and chapter.part != part:
+            body.append(_part_page(chapter.part, first=index == 0))
+        elif index == 0:  # the arabic folios start here (print.css)
             section.set('class', section.get('class', '') + ' body-start')
+        part = chapter.part
         if chapter.number is not None:
             label = element('p', f'Chapter {chapter.number}', class_='chapter-number')
             section.insert(0, label)
@@ -77,11 +83,24 @@ def print_html(book: RenderedBook) -> str:
 def _table_of_contents(book: RenderedBook) -> etree._Element:
     nav = element('nav', class_='toc', id='contents', role='doc-toc')
     child(nav, 'h1', 'Contents', class_='toc-title')
-    entries = child(nav, 'ol')
-    for chapter in book.chapters:
-        item = child(entries, 'li', class_='toc-chapter')
-        child(item, 'a', chapter.title, href=f'#{chapter.id}')
+    top = child(nav, 'ol')
+    for part, chapters in by_part(book.chapters):
+        entries = top
+        if part is not None:
+            item = child(top, 'li', class_='toc-part')
+            child(item, 'a', part.title, href=f'#{part.id}')
+            entries = child(item, 'ol')
+        for chapter in chapters:
+            item = child(entries, 'li', class_='toc-chapter')
+            child(item, 'a', chapter.title, href=f'#{chapter.id}')
     return nav
+
+
+def _part_page(part, first: bool) -> etree._Element:
+    """A part's title page, alone on a right-hand page."""
+    page = element('section', class_='part body-start' if first else 'part', id=part.id)
+    child(page, 'h1', part.title, class_='part-title')
+    return page
 
 
 def page_css(book: RenderedBook) -> str:

@@ -29,8 +29,10 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from lxml import etree, html
 
+from makebook import mathml, xrefs
 from makebook.config import Metadata, slugify
 from makebook.errors import Diagnostic, error, warning
+from makebook.extensions import EXTENSIONS
 from makebook.manuscript import Manuscript, SourceFile
 
 XHTML_NS = 'http://www.w3.org/1999/xhtml'
@@ -50,9 +52,11 @@ MEDIA_TYPES = {
 
 MARKDOWN_EXTENSIONS = (
     'footnotes', 'tables', 'fenced_code', 'attr_list', 'def_list', 'abbr',
-    'smarty', 'toc', 'md_in_html', 'sane_lists',
+    'smarty', 'toc', 'md_in_html', 'sane_lists', 'codehilite', *EXTENSIONS,
 )
 MARKDOWN_CONFIG = {
+    # Pygments with CSS classes only (styles/*.css): no inline styles, no scripts.
+    'codehilite': {'css_class': 'highlight', 'guess_lang': False, 'use_pygments': True},
     # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
     'footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
     'toc': {'permalink': False},
@@ -81,6 +85,14 @@ class Asset:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the book: a title page in the PDF, a nested entry in every TOC."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Chapter:
     """One chapter as an XHTML ``<section>``, with ids unique in the whole book."""
 
@@ -92,6 +104,19 @@ class Chapter:
     body: str  # serialized XHTML <section> element
     sections: tuple[Section, ...] = ()
     ids: frozenset[str] = frozenset()
+    part: Part | None = None  # the part the chapter opens or continues
+    has_math: bool = False  # the EPUB manifest item needs the 'mathml' property
+
+
+def by_part(chapters: tuple[Chapter, ...]) -> list[tuple[Part | None, list[Chapter]]]:
+    """Runs of consecutive chapters sharing a part (None: not in a part), for the TOCs."""
+    groups: list[tuple[Part | None, list[Chapter]]] = []
+    for chapter in chapters:
+        if groups and groups[-1][0] == chapter.part:
+            groups[-1][1].append(chapter)
+        else:
+            groups.append((chapter.part, [chapter]))
+    return groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +139,8 @@ class _Draft:
     element: etree._Element
     title: str
     unnumbered: bool
+    part: Part | None = None
+    opens_part: bool = False  # a '# Title {.part}' heading, not a chapter
 
 
 def render_book(manuscript: Manuscript) -> RenderedBook:
@@ -130,6 +157,8 @@ def render_book(manuscript: Manuscript) -> RenderedBook:
     for draft in drafts:
         _resolve_links(draft, manuscript, ids, first_ids, problems)
         _resolve_images(draft, manuscript.root, assets, problems)
+    xrefs.fill_cross_references([d.element for d in drafts])
+    _assign_parts(drafts, ids)
     chapters = _number(drafts)
     return RenderedBook(
         metadata=manuscript.metadata,
@@ -158,6 +187,10 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
     body = _to_xhtml(md.convert(text))
+    for message, needle in getattr(md, 'makebook_warnings', ()):
+        problems.append(warning(message, source.path, _line_of(source, needle)))
+    mathml.convert_math(body, lambda message, tex: problems.append(
+        warning(message, source.path, _line_of(source, tex))))
     notes = _take_footnotes(body)
     ids.claim_all(body, source.name, notes)
     drafts: list[_Draft] = []
@@ -168,6 +201,9 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
             current = _new_section(child.get('id'))
             classes = (child.get('class') or '').split()
             drafts.append(_Draft(source, current, _plain_text(child), 'unnumbered' in classes))
+            if 'part' in classes:
+                drafts[-1].part = Part(child.get('id'), _plain_text(child))
+                drafts[-1].opens_part = True
         elif current is None:
             title = source.front_matter.get('title')
             if isinstance(title, str) and title.strip():
@@ -413,6 +449,10 @@ class _IdRegistry:
     def lookup(self, file_name: str, wanted: str) -> str | None:
         return self.by_file.get(file_name, {}).get(wanted)
 
+    def lookup_anywhere(self, wanted: str) -> str | None:
+        """For '@fig-x' and '@sec-x', which name an id in any file of the book."""
+        return next((names[wanted] for names in self.by_file.values() if wanted in names), None)
+
 
 def _valid_id(value: str) -> str:
     """An XML Name usable as an id (no leading digit, no spaces or colons)."""
@@ -432,7 +472,7 @@ def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
         parts = urlsplit(href)
         if parts.scheme or href.startswith('//'):
             continue  # external: http, https, mailto...
-        line = _line_of(source, href)
+        line = _line_of(source, href) or _line_of(source, '@' + href.lstrip('#'))
         target_file = source.name
         if parts.path:
             target_file = posixpath.normpath(
@@ -445,6 +485,8 @@ def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
                 continue
         if parts.fragment:
             target = ids.lookup(target_file, unquote(parts.fragment))
+            if target is None and not parts.path and 'xref' in (link.get('class') or ''):
+                target = ids.lookup_anywhere(unquote(parts.fragment))
             if target is None:
                 problems.append(error(f"broken link '{href}': {target_file} has no heading or "
                                       f"anchor '#{parts.fragment}'", source.path, line))
@@ -505,14 +547,59 @@ def _line_of(source: SourceFile, needle: str) -> int | None:
     return None
 
 
+def _assign_parts(drafts: list[_Draft], ids: _IdRegistry) -> None:
+    """Give each chapter its part: from the layout (book.toml, _quarto.yml...) if it has
+    parts, else from '# Title {.part}' headings; part headings stop being drafts."""
+    from_layout = any(getattr(d.source, 'part', None) for d in drafts)
+    current: Part | None = None
+    for draft in list(drafts):
+        if draft.opens_part and not from_layout:
+            current = draft.part
+            drafts.remove(draft)
+        elif from_layout:
+            title = getattr(draft.source, 'part', None)
+            if title is None:
+                current = None
+            elif current is None or current.title != title:
+                current = Part(ids.claim(f'part-{slugify(title) or "part"}', draft.source.name),
+                               title)
+            draft.part = current
+        else:
+            draft.part = current
+
+
+def _chapter_metadata(draft: _Draft, first_of_file: bool) -> None:
+    """A file's own front matter: subtitle, epub:type and lang apply to its chapter."""
+    front = draft.source.front_matter
+    section = draft.element
+    epub_type = front.get('epub:type')
+    section.set(EPUB_TYPE, epub_type if isinstance(epub_type, str) and epub_type.strip()
+                else 'chapter')
+    lang = front.get('lang')
+    if isinstance(lang, str) and re.fullmatch(r'[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*', lang):
+        section.set('lang', lang)
+        section.set(f'{{{XML_NS}}}lang', lang)
+    subtitle = front.get('subtitle')
+    heading = section.find(f'{{{XHTML_NS}}}h1')
+    if first_of_file and isinstance(subtitle, str) and subtitle.strip() and heading is not None:
+        line = _element('p')
+        line.set('class', 'chapter-subtitle')
+        line.text = subtitle.strip()
+        heading.addnext(line)
+
+
 def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
     chapters = []
     number = 0
+    seen_files: set[str] = set()
     for index, draft in enumerate(drafts, start=1):
         section = draft.element
         heading_id = section.attrib.pop('data-heading')
+        unnumbered = draft.unnumbered or bool(draft.source.front_matter.get('unnumbered'))
+        draft.unnumbered = unnumbered
         section.set('class', 'chapter' if not draft.unnumbered else 'chapter unnumbered')
-        section.set(EPUB_TYPE, 'chapter')
+        _chapter_metadata(draft, draft.source.name not in seen_files)
+        seen_files.add(draft.source.name)
         if not draft.unnumbered:
             number += 1
             section.set('data-number', str(number))
@@ -527,6 +614,8 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
             body=etree.tostring(section, encoding='unicode'),
             sections=sections,
             ids=frozenset(_all_ids(section)),
+            part=draft.part,
+            has_math=mathml.has_math(section),
         ))
     return tuple(chapters)
 
