@@ -77,7 +77,8 @@ def print_html(book: RenderedBook) -> str:
             label = element('p', f'Chapter {chapter.number}', class_='chapter-number')
             section.insert(0, label)
         body.append(section)
-    return etree.tostring(root, encoding='unicode', method='html')
+    # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
+    return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
 
 
 def _table_of_contents(book: RenderedBook) -> etree._Element:
