@@ -172,7 +172,7 @@ def _mdbook(root: Path) -> Layout:
     for number, line in enumerate(summary.read_text(encoding='utf-8').splitlines(), start=1):
         heading = re.match(r'^#{1,6}\s+(.*?)\s*$', line)
         if heading:
-            if entries or number > 1 and heading.group(1).lower() != 'summary':
+            if entries or (number > 1 and heading.group(1).lower() != 'summary'):
                 part = heading.group(1)
             continue
         if re.match(r'^\s*-{3,}\s*$', line):

@@ -74,5 +74,5 @@ class CodeInfoExtension(Extension):
         md.preprocessors.register(CodeInfoPreprocessor(md), 'code_info', 27)
 
 
-def makeExtension(**kwargs) -> CodeInfoExtension:  # noqa: N802
+def makeExtension(**kwargs) -> CodeInfoExtension:
     return CodeInfoExtension(**kwargs)

@@ -18,7 +18,7 @@ XREF_RE = r'(?<![\w@.\\])@(?P<id>(?:fig|sec|tbl|eq)-[\w-]*\w)'
 
 
 class CrossRefProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str):
         link = ET.Element('a')
         link.set('href', '#' + m.group('id'))
         link.set('class', 'xref')
@@ -39,5 +39,5 @@ class CrossRefExtension(Extension):
         md.inlinePatterns.register(CrossRefProcessor(XREF_RE, md), 'xref', 115)
 
 
-def makeExtension(**kwargs) -> CrossRefExtension:  # noqa: N802
+def makeExtension(**kwargs) -> CrossRefExtension:
     return CrossRefExtension(**kwargs)

@@ -85,5 +85,5 @@ class FencedDivExtension(Extension):
         md.parser.blockprocessors.register(FencedDivProcessor(md.parser), 'fenced_div', 105)
 
 
-def makeExtension(**kwargs) -> FencedDivExtension:  # noqa: N802 (Python-Markdown's name)
+def makeExtension(**kwargs) -> FencedDivExtension:
     return FencedDivExtension(**kwargs)

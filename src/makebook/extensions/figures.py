@@ -59,5 +59,5 @@ class FigureExtension(Extension):
         md.treeprocessors.register(FigureTreeprocessor(md), 'figures', 7)
 
 
-def makeExtension(**kwargs) -> FigureExtension:  # noqa: N802
+def makeExtension(**kwargs) -> FigureExtension:
     return FigureExtension(**kwargs)

@@ -57,5 +57,5 @@ class LineBlockExtension(Extension):
         md.parser.blockprocessors.register(LineBlockProcessor(md.parser), 'line_block', 74)
 
 
-def makeExtension(**kwargs) -> LineBlockExtension:  # noqa: N802
+def makeExtension(**kwargs) -> LineBlockExtension:
     return LineBlockExtension(**kwargs)

@@ -24,7 +24,7 @@ class MathProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.display = display
 
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str):
         span = ET.Element('span')
         span.set('class', 'math display' if self.display else 'math inline')
         span.text = util.AtomicString(m.group('tex').strip())
@@ -48,5 +48,5 @@ class MathExtension(Extension):
         md.inlinePatterns.register(MathProcessor(INLINE_RE, md, False), 'math_inline', 185)
 
 
-def makeExtension(**kwargs) -> MathExtension:  # noqa: N802
+def makeExtension(**kwargs) -> MathExtension:
     return MathExtension(**kwargs)

@@ -18,7 +18,7 @@ SUB_RE = r'(?<!~)(~)((?:\\.|[^\s~\\])+)~(?!~)'
 
 
 class NbspProcessor(SubstituteTagInlineProcessor):
-    def handleMatch(self, m, data):  # noqa: N802
+    def handleMatch(self, m, data):
         return '\u00a0', m.start(0), m.end(0)
 
 
@@ -44,5 +44,5 @@ class PandocInlineExtension(Extension):
         md.inlinePatterns.register(SimpleTagInlineProcessor(SUB_RE, 'sub'), 'subscript', 63)
 
 
-def makeExtension(**kwargs) -> PandocInlineExtension:  # noqa: N802
+def makeExtension(**kwargs) -> PandocInlineExtension:
     return PandocInlineExtension(**kwargs)

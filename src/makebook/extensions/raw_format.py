@@ -41,7 +41,7 @@ class RawBlockPreprocessor(Preprocessor):
 
 
 class RawInlineProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str):
         fmt = m.group('format').lower()
         if fmt in HTML_FORMATS:
             return self.md.htmlStash.store(m.group('body')), m.start(0), m.end(0)
@@ -66,5 +66,5 @@ class RawFormatExtension(Extension):
         md.inlinePatterns.register(RawInlineProcessor(INLINE_RE, md), 'raw_inline', 195)
 
 
-def makeExtension(**kwargs) -> RawFormatExtension:  # noqa: N802
+def makeExtension(**kwargs) -> RawFormatExtension:
     return RawFormatExtension(**kwargs)

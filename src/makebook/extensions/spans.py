@@ -15,7 +15,7 @@ SPAN_RE = r'(?<![!\]\\])\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\{(?P<attrs
 
 
 class SpanProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str):
         attrs = attributes.parse(m.group('attrs'))
         if m.group('attrs').lstrip().startswith('='):
             return None, None, None  # a raw inline, not a span
@@ -39,5 +39,5 @@ class SpanExtension(Extension):
         md.inlinePatterns.register(SpanProcessor(SPAN_RE, md), 'span', 172)
 
 
-def makeExtension(**kwargs) -> SpanExtension:  # noqa: N802
+def makeExtension(**kwargs) -> SpanExtension:
     return SpanExtension(**kwargs)

@@ -29,8 +29,7 @@ class TestCodeInfo(TestCase):
             '<pre class="numberLines"><code class="language-python">x = 1\n</code></pre>')
 
     def test_word_then_attributes(self):
-        self.assertEqual(normalise_info('python {.numberLines startFrom="3"}'),
-                         '{.python .numberLines startFrom="3"}')
+        assert normalise_info('python {.numberLines startFrom="3"}') == '{.python .numberLines startFrom="3"}'
 
     def test_closing_fence_and_plain_language_untouched(self):
         self.assertMarkdownRenders('```python\nx\n```\n\n```\ny\n```',
@@ -41,6 +40,6 @@ class TestCodeInfo(TestCase):
         self.default_kwargs = HIGHLIGHT
         import markdown
         html = markdown.markdown('```rust,ignore\nfn main() {}\n```', **HIGHLIGHT)
-        self.assertIn('<span class="k">fn</span>', html)
-        self.assertNotIn('style=', html)
-        self.assertNotIn('<script', html)
+        assert '<span class="k">fn</span>' in html
+        assert 'style=' not in html
+        assert '<script' not in html

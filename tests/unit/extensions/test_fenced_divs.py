@@ -64,5 +64,5 @@ class TestFencedDivs(TestCase):
         import markdown
         converter = markdown.Markdown(extensions=md)
         html = converter.convert('::: note\nText.\n')
-        self.assertEqual(html, '<aside class="note">\n<p>Text.</p>\n</aside>')
-        self.assertEqual(converter.makebook_warnings[0][1], '::: note')
+        assert html == '<aside class="note">\n<p>Text.</p>\n</aside>'
+        assert converter.makebook_warnings[0][1] == '::: note'

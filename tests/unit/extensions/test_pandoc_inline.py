@@ -23,5 +23,5 @@ class TestPandocInline(TestCase):
         html = self.default_kwargs
         import markdown
         out = markdown.markdown('Text[^1].\n\n[^1]: Note.', **html)
-        self.assertIn('class="footnote-ref"', out)
-        self.assertNotIn('<sup>1]', out)
+        assert 'class="footnote-ref"' in out
+        assert '<sup>1]' not in out

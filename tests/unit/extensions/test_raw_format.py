@@ -21,9 +21,8 @@ class TestRawFormat(TestCase):
     def test_other_formats_are_dropped_with_a_warning(self):
         converter = markdown.Markdown(extensions=self.default_kwargs['extensions'])
         html = converter.convert('Before.\n\n```{=latex}\n\\newpage\n```\n\nA `\\LaTeX`{=latex} end.')
-        self.assertEqual(html, '<p>Before.</p>\n<p>A  end.</p>')
-        self.assertEqual([needle for _, needle in converter.makebook_warnings],
-                         ['```{=latex}', '`\\LaTeX`{=latex}'])
+        assert html == '<p>Before.</p>\n<p>A  end.</p>'
+        assert [needle for _, needle in converter.makebook_warnings] == ['```{=latex}', '`\\LaTeX`{=latex}']
 
     def test_ordinary_code_is_still_code(self):
         self.assertMarkdownRenders('`<b>` stays code',
