@@ -62,6 +62,8 @@ def detect_layout(root: Path) -> Layout:
         if isinstance(book.get('chapters'), list):
             meta = {k: book[k] for k in ('title', 'subtitle', 'author', 'date', 'description')
                     if k in book}
+            if isinstance(data.get('lang'), str):  # Quarto keeps the language at the top level
+                meta['lang'] = data['lang']
             layout = _from_list('Quarto', root, root, book['chapters'], quarto)
             return Layout(layout.kind, layout.entries, meta, layout.diagnostics)
     if (root / 'book.toml').is_file():

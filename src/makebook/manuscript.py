@@ -90,7 +90,7 @@ def read_manuscript(path: Path) -> Manuscript:
         book_data.update(data)
         key_lines.update(lines)
     metadata_source = metadata_path if book_data.keys() - layout.metadata.keys() else None
-    if files and files[0].front_matter:
+    if files and files[0].front_matter and not _is_chapter_front_matter(files[0], book_data):
         first = files[0]
         book_data.update(first.front_matter)
         key_lines.update(_key_lines(first.path))
@@ -106,6 +106,13 @@ def read_manuscript(path: Path) -> Manuscript:
     fail_on_errors(problems, f'{path}: bad book metadata')
     assert metadata is not None  # build_metadata returns None only with errors
     return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems))
+
+
+def _is_chapter_front_matter(first: SourceFile, book_data: dict[str, Any]) -> bool:
+    """Jekyll-style books: when metadata.yaml (or the layout) names the book and the first
+    file has no '# Heading', that file's 'title:' names its chapter, not the book."""
+    return ('title' in book_data and 'title' in first.front_matter
+            and not re.search(r'^#[ \t]|^\S.*\n=+[ \t]*$', first.markdown, re.MULTILINE))
 
 
 def _read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
