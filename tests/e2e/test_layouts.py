@@ -1,0 +1,164 @@
+"""Manuscripts as authors already write them, one fixture book per project layout.
+
+Each layout is built once per session, EPUB only (what differs between the
+layouts is which files are read, in what order, and how they are grouped);
+the pandoc-style book, which holds every syntax, is built in all three
+formats, and its PDF is where parts, math and cross-references are checked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from makebook.cli import main
+from tests.conftest import ESSAY_EPOCH
+from tests.tools import BOOKS, NS, Epub, epubcheck_messages, html_blocks, pdf_pages_text, run_epubcheck
+
+LAYOUTS = ('quarto', 'mdbook', 'leanpub', 'jekyll', 'pandoc-folder')
+MATHML = '{http://www.w3.org/1998/Math/MathML}math'
+
+
+def _build(out: Path, book: str, formats: str) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        assert main([str(BOOKS / book), '-o', str(out), '--format', formats, '-q']) == 0
+    return out
+
+
+@pytest.fixture(scope='session')
+def layout_epub(tmp_path_factory: pytest.TempPathFactory):
+    """layout_epub(name) -> the book's EPUB, built once per session on first use."""
+    built: dict[str, Epub] = {}
+
+    def get(name: str) -> Epub:
+        if name not in built:
+            out = _build(tmp_path_factory.mktemp(name), name, 'epub')
+            built[name] = Epub(next(out.glob('*.epub')))
+        return built[name]
+    return get
+
+
+@pytest.fixture(scope='session')
+def pandoc_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp('pandoc-folder'), 'pandoc-folder', 'epub,pdf,html')
+
+
+def _toc(epub: Epub) -> list:
+    """The nav's top level: chapter titles, and (part title, [chapter titles]) for parts."""
+    nav = epub.item('nav.xhtml').find('.//x:nav[@epub:type="toc"]/x:ol', NS)
+    entries = []
+    for item in nav.iterfind('x:li', NS):
+        span = item.find('x:span', NS)
+        if span is not None:
+            entries.append((span.text, [a.text for a in item.iterfind('x:ol/x:li/x:a', NS)]))
+        else:
+            entries.append(item.find('x:a', NS).text)
+    return entries
+
+
+EXPECTED_TOC = {  # from each book's _quarto.yml, SUMMARY.md, Book.txt and file names
+    'quarto': ['Preface', ('Getting Started', ['Introduction', 'Setup']), 'Summary'],
+    'mdbook': ['Introduction', ('User Guide', ['Installation', 'On Linux', 'Reading']),
+               'Contributors'],
+    'leanpub': ['Start Here', 'Listed Second', 'Listed Third'],
+    'jekyll': ['The First Post', 'The Second Post', 'The Tenth Post'],
+    'pandoc-folder': ['Preface', ('Part One: Syntax', ['Blocks', 'Inline']),
+                      ('Part Two: Math and References', ['Math', 'References'])],
+}
+
+
+@pytest.mark.parametrize('name', LAYOUTS[:-1])
+def test_each_layout_passes_epubcheck(layout_epub, name: str, tmp_path: Path) -> None:
+    epub = layout_epub(name)
+    report = run_epubcheck(epub.path, tmp_path)
+    assert report['checker']['nFatal'] == 0
+    assert epubcheck_messages(report) == [], name
+
+
+@pytest.mark.parametrize('name', LAYOUTS[:-1])
+def test_each_layout_reads_its_files_in_its_order(layout_epub, name: str) -> None:
+    assert _toc(layout_epub(name)) == EXPECTED_TOC[name]
+
+
+@pytest.mark.parametrize('name', LAYOUTS[:-1])
+def test_layout_files_give_the_book_metadata(layout_epub, name: str) -> None:
+    epub = layout_epub(name)
+    title = epub.opf.findtext('.//dc:title', namespaces=NS)
+    creators = [c.text for c in epub.opf.iterfind('.//dc:creator', NS)]
+    expected = {'quarto': ('A Quarto Book', ['Quinn Author']),
+                'mdbook': ('An mdBook', ['Mo Dbook']),
+                'leanpub': ('A Leanpub Book', ['Lee Pub']),
+                'jekyll': ('A Jekyll-Style Site Book', ['Jay Kyll'])}
+    assert (title, creators) == expected[name]
+
+
+def test_mdbook_includes_are_expanded(layout_epub) -> None:
+    epub = layout_epub('mdbook')
+    code = [''.join(pre.itertext()) for doc in epub.spine_documents()
+            for pre in doc.iter(f'{{{NS["x"]}}}pre')]
+    assert code[0].strip() == 'fn main() {\n    println!("Hello");\n}'  # the 'main' anchor only
+    assert 'use std::io;' in code[1] and 'ANCHOR' not in code[1]
+    assert 'An included paragraph of Markdown.' in epub.text_blocks()
+
+
+def test_jekyll_front_matter_names_and_tags_chapters(layout_epub) -> None:
+    epub = layout_epub('jekyll')
+    sections = [doc.find('.//x:section', NS) for doc in epub.spine_documents()[2:]]
+    assert [s.get('lang') for s in sections] == [None, 'fr', None]
+    assert 'layout' not in ' '.join(epub.text_blocks())  # front matter never leaks as text
+
+
+def test_pandoc_book_epub(pandoc_book: Path, tmp_path: Path) -> None:
+    epub = Epub(next(pandoc_book.glob('*.epub')))
+    report = run_epubcheck(epub.path, tmp_path)
+    assert epubcheck_messages(report) == []
+    assert _toc(epub) == EXPECTED_TOC['pandoc-folder']
+    items = {i.get('href'): i for i in epub.manifest().values()}
+    math_doc = next(d for d in epub.spine_documents() if next(d.iter(MATHML), None) is not None)
+    math_href = next(h for h, i in items.items()
+                     if h.endswith('.xhtml') and epub.item(h).findtext('.//x:h1', namespaces=NS) == 'Math')
+    assert 'mathml' in items[math_href].get('properties', '').split()
+    assert [m.get('alttext') for m in math_doc.iter(MATHML)] == [
+        'E = mc^2', 'e^{i\\pi} + 1 = 0', '\\int_0^1 x^2\\,dx = \\frac{1}{3}']
+    text = '\n'.join(epub.text_blocks())
+    assert 'clearpage' not in text and 'LaTeX' not in text  # raw LaTeX is dropped
+    assert 'Escapes: $5, | and [brackets]. It costs $5 and $10, not math.' in text
+    assert 'See figure 1, A section to point at, the anchor and anchor, and the blocks chapter.' in text
+    figure = next(f for d in epub.spine_documents() for f in d.iter(f'{{{NS["x"]}}}figure'))
+    assert ''.join(figure.find('x:figcaption', NS).itertext()) == 'Figure 1. A map of the town'
+
+
+def test_pandoc_book_web_edition(pandoc_book: Path) -> None:
+    blocks = html_blocks(pandoc_book / 'html' / 'index.html')
+    assert 'Small capitals and an anchor here; struck, H2O, 210, Ctrl and a dropped inline.' in blocks
+    index = (pandoc_book / 'html' / 'index.html').read_text(encoding='utf-8')
+    assert index.count('<math ') == 3
+    assert '<script' not in index
+
+
+def test_pandoc_book_pdf_parts_toc_and_references(pandoc_book: Path) -> None:
+    pages = [' '.join(text.split()) for text in pdf_pages_text(next(pandoc_book.glob('*.pdf')))]
+    toc_page = next(p for p in pages if p.startswith('Contents'))
+    toc = dict(re.findall(r'([A-Z][\w :]+?) \.+ (\d+)', toc_page.removeprefix('Contents ')))
+    assert list(toc) == ['Preface', 'Part One: Syntax', 'Blocks', 'Inline',
+                         'Part Two: Math and References', 'Math', 'References']
+    body_start = next(i for i, p in enumerate(pages) if p.startswith('Preface'))
+
+    def folio(start: str) -> int:  # arabic page number of the page that starts with ``start``
+        return next(i for i, p in enumerate(pages) if p.startswith(start)) - body_start + 1
+
+    assert {k: int(v) for k, v in toc.items()} == {
+        'Preface': folio('Preface'), 'Part One: Syntax': folio('Part One: Syntax'),
+        'Blocks': folio('CHAPTER 1 Blocks'), 'Inline': folio('CHAPTER 2 Inline'),
+        'Part Two: Math and References': folio('Part Two'),
+        'Math': folio('CHAPTER 3 Math'), 'References': folio('CHAPTER 4 References')}
+    assert pages[folio('Part One: Syntax') + body_start - 1] == 'Part One: Syntax'  # a page of its own
+    refs = pages[folio('CHAPTER 4') + body_start - 1]
+    inline_page = folio('CHAPTER 2 Inline')
+    assert (f'See figure 1, A section to point at, page {inline_page}, the anchor and '
+            f'page {inline_page}') in refs
+    math = pages[folio('CHAPTER 3') + body_start - 1]
+    assert 'mc^2' not in math and 'Einstein wrote' in math  # formulas are drawn, not typed
