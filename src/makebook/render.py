@@ -158,7 +158,7 @@ def render_book(manuscript: Manuscript) -> RenderedBook:
         _resolve_links(draft, manuscript, ids, first_ids, problems)
         _resolve_images(draft, manuscript.root, assets, problems)
     xrefs.fill_cross_references([d.element for d in drafts])
-    _assign_parts(drafts, ids)
+    _assign_parts(drafts, ids, problems)
     chapters = _number(drafts)
     return RenderedBook(
         metadata=manuscript.metadata,
@@ -547,25 +547,30 @@ def _line_of(source: SourceFile, needle: str) -> int | None:
     return None
 
 
-def _assign_parts(drafts: list[_Draft], ids: _IdRegistry) -> None:
-    """Give each chapter its part: from the layout (book.toml, _quarto.yml...) if it has
-    parts, else from '# Title {.part}' headings; part headings stop being drafts."""
-    from_layout = any(getattr(d.source, 'part', None) for d in drafts)
-    current: Part | None = None
+def _assign_parts(drafts: list[_Draft], ids: _IdRegistry, problems: list[Diagnostic]) -> None:
+    """Give each chapter its part: the one its file has in the layout (_quarto.yml,
+    SUMMARY.md, chapters:), else the last '# Title {.part}' heading before it.
+    Part headings stop being drafts: a part is a title page, not a chapter."""
+    heading_part: Part | None = None
+    layout_part: Part | None = None
     for draft in list(drafts):
-        if draft.opens_part and not from_layout:
-            current = draft.part
+        if draft.opens_part:
+            heading_part = draft.part
             drafts.remove(draft)
-        elif from_layout:
-            title = getattr(draft.source, 'part', None)
-            if title is None:
-                current = None
-            elif current is None or current.title != title:
-                current = Part(ids.claim(f'part-{slugify(title) or "part"}', draft.source.name),
+            if len(draft.element) > 1:
+                problems.append(warning(f"the text after the part heading '{draft.title}' is left "
+                                        'out: a part is only a title page; put the text in a '
+                                        'chapter', draft.source.path,
+                                        _line_of(draft.source, draft.title)))
+            continue
+        title = getattr(draft.source, 'part', None)
+        if title is None:
+            draft.part = heading_part
+            continue
+        if layout_part is None or layout_part.title != title:
+            layout_part = Part(ids.claim(f'part-{slugify(title) or "part"}', draft.source.name),
                                title)
-            draft.part = current
-        else:
-            draft.part = current
+        draft.part = layout_part
 
 
 def _chapter_metadata(draft: _Draft, first_of_file: bool) -> None:

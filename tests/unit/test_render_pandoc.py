@@ -75,3 +75,11 @@ def test_fenced_div_epub_type_and_raw_latex_warning(write_book):
     aside = body.find('x:aside', NS)
     assert aside.get('{http://www.idpf.org/2007/ops}type') == 'sidebar'
     assert [(d.line, 'latex' in d.message) for d in book.diagnostics] == [(10, True)]
+
+
+def test_text_under_a_part_heading_is_reported(write_book):
+    book = _render(write_book, {'01.md': '---\ntitle: Book\n---\n# Part One {.part}\n\nIntro.\n\n'
+                                '# A\n\nText.'})
+    assert [c.title for c in book.chapters] == ['A']
+    assert book.chapters[0].part.title == 'Part One'
+    assert [(d.line, 'part heading' in d.message) for d in book.diagnostics] == [(4, True)]
