@@ -33,6 +33,7 @@ from makebook import mathml, xrefs
 from makebook.config import Metadata, slugify
 from makebook.errors import Diagnostic, error, warning
 from makebook.extensions import EXTENSIONS
+from makebook.extensions.attributes import role_for
 from makebook.manuscript import Manuscript, SourceFile
 
 XHTML_NS = 'http://www.w3.org/1999/xhtml'
@@ -580,6 +581,9 @@ def _chapter_metadata(draft: _Draft, first_of_file: bool) -> None:
     epub_type = front.get('epub:type')
     section.set(EPUB_TYPE, epub_type if isinstance(epub_type, str) and epub_type.strip()
                 else 'chapter')
+    role = role_for(section.get(EPUB_TYPE))
+    if role and section.get('role') is None:
+        section.set('role', role)
     lang = front.get('lang')
     if isinstance(lang, str) and re.fullmatch(r'[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*', lang):
         section.set('lang', lang)

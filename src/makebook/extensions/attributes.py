@@ -19,6 +19,18 @@ _TOKEN = re.compile(r'''
 ''', re.VERBOSE)
 
 
+# DPUB-ARIA roles matching epub:type values (Ace: epub-type-has-matching-role).
+ROLES = {name: f'doc-{name}' for name in (
+    'abstract', 'acknowledgments', 'afterword', 'appendix', 'bibliography', 'chapter',
+    'colophon', 'conclusion', 'dedication', 'epigraph', 'epilogue', 'foreword', 'glossary',
+    'introduction', 'part', 'preface', 'prologue', 'pullquote', 'tip', 'footnote')}
+
+
+def role_for(epub_type: str) -> str | None:
+    """The DPUB-ARIA role for the first epub:type that has one."""
+    return next((ROLES[t] for t in epub_type.split() if t in ROLES), None)
+
+
 @dataclass
 class Attributes:
     id: str | None = None

@@ -65,6 +65,9 @@ class FencedDivProcessor(BlockProcessor):
             attrs.classes.insert(0, opener.group('word'))
         div = ET.SubElement(parent, element_for(attrs))
         attrs.apply(div)
+        role = attributes.role_for(attrs.pairs.get('epub:type', ''))
+        if role and div.get('role') is None:
+            div.set('role', role)
         self.parser.parseChunk(div, '\n'.join(lines[1:close]))
         rest = '\n'.join(lines[close + 1:]).strip('\n')
         if rest:

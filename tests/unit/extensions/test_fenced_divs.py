@@ -51,7 +51,7 @@ class TestFencedDivs(TestCase):
                 :::
                 """),
             self.dedent("""
-                <section class="dedication" epub:type="dedication">
+                <section class="dedication" epub:type="dedication" role="doc-dedication">
                 <p>For N.</p>
                 </section>
                 """))
