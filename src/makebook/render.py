@@ -65,7 +65,8 @@ MARKDOWN_CONFIG = {
 }
 # XML 1.0 allows only these characters; anything else never reaches an output.
 _XML_ILLEGAL = re.compile('[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
-_HEADING_MINUS = re.compile(r'^(#{1,6}\s.*?)\s*\{-\}\s*$', re.MULTILINE)
+# Pandoc's '-' for '.unnumbered', alone ('{-}') or among other attributes ('{#id -}').
+_HEADING_MINUS = re.compile(r'^(#{1,6}\s.*?\{[^}\n]*?(?<=[{\s]))-(?=[\s}])', re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ def _first_chapter_ids(manuscript: Manuscript, drafts: list[_Draft]) -> dict[str
 
 def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
                   problems: list[Diagnostic]) -> list[_Draft]:
-    text = _HEADING_MINUS.sub(r'\1 {.unnumbered}', source.markdown)
+    text = _HEADING_MINUS.sub(r'\1.unnumbered', source.markdown)
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
     body = _to_xhtml(md.convert(text))

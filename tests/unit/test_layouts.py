@@ -92,3 +92,9 @@ def test_includes_stay_inside_the_book(write_book, tmp_path):
     assert 'secret' not in text
     assert problems[0].line == 2
     assert 'inside the book folder' in problems[0].message
+
+
+def test_chapters_list_in_the_first_files_front_matter(write_book):
+    root = write_book({'00-index.md': '---\ntitle: T\nchapters: [00-index.md, b.md, a.md]\n---\n# I',
+                       'a.md': '# A', 'b.md': '# B'})
+    assert _names(root) == [('00-index.md', None), ('b.md', None), ('a.md', None)]

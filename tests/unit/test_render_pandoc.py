@@ -83,3 +83,9 @@ def test_text_under_a_part_heading_is_reported(write_book):
     assert [c.title for c in book.chapters] == ['A']
     assert book.chapters[0].part.title == 'Part One'
     assert [(d.line, 'part heading' in d.message) for d in book.diagnostics] == [(4, True)]
+
+
+def test_minus_among_heading_attributes_is_unnumbered(write_book):
+    book = _render(write_book, {'01.md': '---\ntitle: Book\n---\n# Foreword {#fw -}\n\nText.\n\n'
+                                '# One\n\nText.'})
+    assert [(c.id, c.number) for c in book.chapters] == [('fw', None), ('one', 1)]

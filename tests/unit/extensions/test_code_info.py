@@ -43,3 +43,7 @@ class TestCodeInfo(TestCase):
         assert '<span class="k">fn</span>' in html
         assert 'style=' not in html
         assert '<script' not in html
+
+    def test_quarto_cell_is_shown_as_code(self):
+        self.assertMarkdownRenders('```{python}\nprint(1)\n```',
+                                   '<pre><code class="language-python">print(1)\n</code></pre>')
