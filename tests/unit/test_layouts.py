@@ -98,3 +98,10 @@ def test_chapters_list_in_the_first_files_front_matter(write_book):
     root = write_book({'00-index.md': '---\ntitle: T\nchapters: [00-index.md, b.md, a.md]\n---\n# I',
                        'a.md': '# A', 'b.md': '# B'})
     assert _names(root) == [('00-index.md', None), ('b.md', None), ('a.md', None)]
+
+
+def test_the_layout_used_is_reported(write_book, caplog):
+    root = write_book({'Book.txt': 'a.md\n', 'a.md': '---\ntitle: T\n---\n# A\n\nText.'})
+    with caplog.at_level('INFO', logger='makebook'):
+        read_manuscript(root)
+    assert 'Layout: Leanpub (1 files)' in caplog.messages
