@@ -59,7 +59,7 @@ def read_manuscript(path: Path) -> Manuscript:
         root = path.resolve()
         layout = detect_layout(root)  # chapters list, Quarto, mdBook, Leanpub or plain folder
         fail_on_errors(layout.diagnostics, f'{path}: the {layout.kind} layout lists bad files')
-        logging.getLogger('makebook').info('Layout: %s (%d files)', layout.kind, len(layout.entries))
+        logging.getLogger('makebook').info('Layout: %s (%d .md files)', layout.kind, len(layout.entries))
         paths = [entry.path for entry in layout.entries]
         if not paths:
             raise BookError(f'{path}: the manuscript folder has no .md files')
