@@ -6,6 +6,7 @@ failure anywhere leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,8 @@ from makebook.check import check_book
 from makebook.config import BuildOptions
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
 from makebook.manuscript import read_manuscript
-from makebook.render import render_book
+from makebook.print_settings import with_overrides
+from makebook.render import RenderedBook, render_book
 
 LOGGER = logging.getLogger('makebook')
 
@@ -32,6 +34,8 @@ def build(options: BuildOptions) -> BuildResult:
     manuscript = read_manuscript(options.manuscript)
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
     book = render_book(manuscript)
+    if options.extra.get('print'):  # --notes, --pdf-variant, --print-ready
+        book = _with_print_overrides(book, options.extra['print'])
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
     problems = [*manuscript.diagnostics, *check_book(book)]
     fail_on_errors(problems, f'{options.manuscript}: the book has errors')
@@ -66,3 +70,10 @@ def build(options: BuildOptions) -> BuildResult:
             main_file = path / 'index.html'
         written.append(options.out_dir / main_file.relative_to(out_dir))  # as the user named it
     return BuildResult(outputs=tuple(written), warnings=warnings)
+
+
+def _with_print_overrides(book: RenderedBook, overrides: dict) -> RenderedBook:
+    """The book with the command line's print settings over the metadata's."""
+    meta = book.metadata
+    settings = with_overrides(meta.print_settings, overrides)
+    return dataclasses.replace(book, metadata=dataclasses.replace(meta, print_settings=settings))

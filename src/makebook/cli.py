@@ -12,6 +12,7 @@ from makebook import __version__
 from makebook.build import build
 from makebook.config import FORMATS, BuildOptions, parse_formats
 from makebook.errors import MakeBookError
+from makebook.print_settings import NOTE_MODES, PDF_VARIANTS, check_notes, check_variant
 
 EPILOG = """\
 With no command, make-book builds ./manuscript into ./build in every format.
@@ -44,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
         '-f', '--format', dest='formats', default=','.join(FORMATS), type=_formats,
         metavar='LIST', help=f'comma-separated formats to build, from {", ".join(FORMATS)} '
                              '(default: all)')
+    printing = build_parser.add_argument_group('print edition (override the metadata)')
+    printing.add_argument('--notes', type=_checked(check_notes), metavar='MODE',
+                          help=f'where notes go in the PDF: {", ".join(NOTE_MODES)} '
+                               '(default: footnotes, at the foot of the page)')
+    printing.add_argument('--pdf-variant', dest='pdf_variant', type=_checked(check_variant),
+                          metavar='VARIANT',
+                          help=f'{", ".join(PDF_VARIANTS)}, tagged (the default) or none')
+    printing.add_argument('--print-ready', dest='print_ready', action='store_true', default=None,
+                          help='for the print shop: 0.125in bleed, crop marks, PDF/X-4')
     build_parser.add_argument('--strict', action='store_true',
                               help='treat warnings (missing alt text...) as errors')
     verbosity = build_parser.add_mutually_exclusive_group()
@@ -60,6 +70,15 @@ def _formats(value: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _checked(check):
+    def parse(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run make-book with ``argv`` (default: the command line); returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -73,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         level=logging.INFO if args.verbose else logging.WARNING)
     logging.getLogger('makebook').setLevel(logging.INFO if args.verbose else logging.WARNING)
     options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir,
-                           formats=args.formats, strict=args.strict)
+                           formats=args.formats, strict=args.strict,
+                           extra={'print': {'notes': args.notes, 'pdf_variant': args.pdf_variant,
+                                            'print_ready': args.print_ready}})
     try:
         result = build(options)
     except MakeBookError as exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from makebook.errors import Diagnostic, error, warning
+from makebook.print_settings import PrintSettings, read_print_settings
 
 FORMATS = ('epub', 'pdf', 'html')
 
@@ -75,6 +76,7 @@ class Metadata:
     subjects: tuple[str, ...] = ()
     cover_image: str | None = None
     trim: TrimSize = DEFAULT_TRIM
+    print_settings: PrintSettings = field(default_factory=PrintSettings)  # print.css, pdf.py
 
     @property
     def slug(self) -> str:
@@ -245,6 +247,7 @@ def build_metadata(
     fields = {key: reader.text(key) for key in
               ('subtitle', 'date', 'publisher', 'rights', 'description', 'identifier', 'cover-image')}
     subjects = reader.text_list('subject')
+    print_settings = read_print_settings(data, reader.complain)
     if title is None or any(p.severity.value == 'error' for p in reader.problems):
         return None, reader.problems
     identifier = fields['identifier'] or _derived_identifier(title, authors)
@@ -262,6 +265,7 @@ def build_metadata(
         subjects=subjects,
         cover_image=fields['cover-image'],
         trim=trim,
+        print_settings=print_settings,
     )
     return metadata, reader.problems
 

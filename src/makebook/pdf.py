@@ -13,18 +13,16 @@ wrapped here:
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from lxml import etree
-
-from makebook import theme
+from makebook import print_book, theme
 from makebook.errors import MissingDependency, OutputError
-from makebook.mathsvg import math_to_svg
-from makebook.render import RenderedBook, by_part
-from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
+from makebook.render import RenderedBook
 
 PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
               "'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' "
@@ -43,98 +41,51 @@ def _weasyprint():
 
 
 def print_html(book: RenderedBook) -> str:
-    """The single HTML document WeasyPrint lays out."""
-    meta = book.metadata
-    root = element('html', lang=meta.language)
-    head = child(root, 'head')
-    child(head, 'meta', charset='utf-8')
-    child(head, 'title', meta.title)
-    for author in meta.authors:
-        child(head, 'meta', name='author', content=author.name)
-    if meta.description:
-        child(head, 'meta', name='description', content=meta.description)
-    if meta.subjects:
-        child(head, 'meta', name='keywords', content=', '.join(meta.subjects))
-    stamp = meta.modified.strftime('%Y-%m-%dT%H:%M:%SZ')
-    child(head, 'meta', name='dcterms.created', content=stamp)
-    child(head, 'meta', name='dcterms.modified', content=stamp)
-    child(head, 'meta', name='generator', content='make-book')
-
-    body = child(root, 'body')
-    body.append(title_page(meta))
-    body.append(copyright_page(meta))
-    body.append(_table_of_contents(book))
-    part = None
-    for index, chapter in enumerate(book.chapters):
-        section = chapter_element(chapter)
-        math_to_svg(section)
-        if chapter.part is not None and chapter.part != part:
-            body.append(_part_page(chapter.part, first=index == 0))
-        elif index == 0:  # the arabic folios start here (print.css)
-            section.set('class', section.get('class', '') + ' body-start')
-        part = chapter.part
-        if chapter.number is not None:
-            label = element('p', f'Chapter {chapter.number}', class_='chapter-number')
-            section.insert(0, label)
-        body.append(section)
-    # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
-    return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
-
-
-def _table_of_contents(book: RenderedBook) -> etree._Element:
-    nav = element('nav', class_='toc', id='contents', role='doc-toc')
-    child(nav, 'h1', 'Contents', class_='toc-title')
-    top = child(nav, 'ol')
-    for part, chapters in by_part(book.chapters):
-        entries = top
-        if part is not None:
-            item = child(top, 'li', class_='toc-part')
-            child(item, 'a', part.title, href=f'#{part.id}')
-            entries = child(item, 'ol')
-        for chapter in chapters:
-            item = child(entries, 'li', class_='toc-chapter')
-            child(item, 'a', chapter.title, href=f'#{chapter.id}')
-    return nav
-
-
-def _part_page(part, first: bool) -> etree._Element:
-    """A part's title page, alone on a right-hand page."""
-    page = element('section', class_='part body-start' if first else 'part', id=part.id)
-    child(page, 'h1', part.title, class_='part-title')
-    return page
-
-
-def page_css(book: RenderedBook) -> str:
-    """The parts of the print stylesheet that depend on the book."""
-    fonts = theme.font_face_css(lambda font: font.path.resolve().as_uri())
-    trim = book.metadata.trim
-    running_title = book.metadata.title.replace('\\', '\\\\').replace('"', '\\"')
-    return (f'{fonts}\n@page {{ size: {trim.css}; }}\n'
-            f'html {{ string-set: book-title "{running_title}"; }}\n')
+    """The single HTML document WeasyPrint lays out (see :mod:`makebook.print_book`)."""
+    return print_book.print_html(book)
 
 
 def write_pdf(book: RenderedBook) -> bytes:
-    """The PDF's bytes, laid out by WeasyPrint."""
+    """The PDF's bytes, laid out by WeasyPrint, its fonts checked.
+
+    The gutter depends on the page count, which is known only after layout:
+    the first pass uses an estimate, and a second pass is made only when the
+    real count lands in another gutter step.
+    """
+    estimate = print_book.estimate_pages(book)
+    pdf, pages = _render(book, estimate)
+    if print_book.gutter_extra(pages) != print_book.gutter_extra(estimate):
+        pdf, _ = _render(book, pages)
+    check_fonts(pdf, [theme.FONT_FAMILY])
+    return pdf
+
+
+def _render(book: RenderedBook, pages_for_gutter: int) -> tuple[bytes, int]:
+    """One layout of the book: (PDF bytes, page count)."""
     weasyprint, urls = _weasyprint()
     fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
                                             *{f.path.parent for f in theme.font_files()}])
     # @font-face rules are ignored unless one FontConfiguration is shared by
     # the stylesheets and the render.
     fonts = weasyprint.text.fonts.FontConfiguration()
+    font_faces = theme.font_face_css(lambda font: font.path.resolve().as_uri())
     stylesheets = [
+        weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(string=theme.stylesheet('print.css'), url_fetcher=fetcher,
                        base_url=theme.styles_dir().as_uri() + '/', font_config=fonts),
-        weasyprint.CSS(string=page_css(book), url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter), url_fetcher=fetcher,
+                       font_config=fonts),
     ]
-    document = weasyprint.HTML(string=print_html(book), base_url=book.root.as_uri() + '/',
-                               url_fetcher=fetcher)
-    identifier = hashlib.sha256(book.metadata.identifier.encode()).hexdigest()[:32]
+    html = weasyprint.HTML(string=print_html(book), base_url=book.root.as_uri() + '/',
+                           url_fetcher=fetcher)
+    settings = book.metadata.print_settings
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')
     logger.addHandler(problems)
     try:
-        pdf = document.write_pdf(stylesheets=stylesheets, font_config=fonts,
-                                 pdf_identifier=identifier.encode())
+        document = html.render(stylesheets=stylesheets, font_config=fonts,
+                               pdf_variant=settings.variant, pdf_tags=settings.tagged)
+        pdf = document.write_pdf(**_pdf_options(book))
     except urls.FatalURLFetchingError as exc:
         raise OutputError(f'PDF: {exc}') from None
     finally:
@@ -143,7 +94,65 @@ def write_pdf(book: RenderedBook) -> bytes:
         raise OutputError('PDF: ' + '; '.join(problems.errors))
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF')
-    return pdf
+    return pdf, len(document.pages)
+
+
+def _pdf_options(book: RenderedBook) -> dict:
+    """write_pdf options: variant, tags, and a pinned identifier for reproducible builds."""
+    settings = book.metadata.print_settings
+    identifier = hashlib.sha256(book.metadata.identifier.encode()).hexdigest()[:32]
+    options = {'pdf_identifier': identifier.encode(), 'pdf_variant': settings.variant,
+               'pdf_tags': settings.tagged}
+    if settings.variant and settings.variant.startswith('pdf/x'):
+        # WeasyPrint's PDF/X default intent is a CMYK profile it does not ship, and
+        # without one no output intent is written. Its sRGB profile is the intent
+        # here: PDF/X-4 accepts an RGB output condition (PDF/X-1a wants CMYK).
+        options['output_intent'] = 'srgb'
+    return options
+
+
+def check_fonts(pdf: bytes, families: list[str]) -> list[str]:
+    """The fonts embedded in ``pdf``; raises if one is not from the requested families.
+
+    WeasyPrint falls back silently to any system font for a glyph the book face
+    lacks (or for a family it could not load), so the check reads the PDF itself.
+    """
+    embedded = embedded_fonts(pdf)
+    wanted = [_squash(family) for family in families]
+    strangers = sorted({name for name, _ in embedded
+                        if not any(_squash(name).startswith(w) for w in wanted)})
+    unembedded = sorted({name for name, is_embedded in embedded if not is_embedded})
+    if strangers:
+        raise OutputError(f'PDF: text was set in {", ".join(strangers)} instead of '
+                          f'{", ".join(families)} (a font file did not load, or the text uses a '
+                          'character the book face lacks)')
+    if unembedded:
+        raise OutputError(f'PDF: fonts not embedded: {", ".join(unembedded)}')
+    return sorted({name for name, _ in embedded})
+
+
+def embedded_fonts(pdf: bytes) -> list[tuple[str, bool]]:
+    """(font name without its subset tag, embedded?) for every font the pages use."""
+    from pypdf import PdfReader
+
+    found = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        resources = page.get('/Resources')
+        fonts = resources.get_object().get('/Font') if resources else None
+        for font in (fonts.get_object().values() if fonts else ()):
+            font = font.get_object()
+            if '/DescendantFonts' in font:
+                descriptor = font['/DescendantFonts'][0].get_object().get('/FontDescriptor')
+            else:
+                descriptor = font.get('/FontDescriptor')
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            is_embedded = any(key in descriptor for key in ('/FontFile', '/FontFile2', '/FontFile3'))
+            found.append((str(font.get('/BaseFont', '')).lstrip('/').split('+')[-1], is_embedded))
+    return found
+
+
+def _squash(name: str) -> str:
+    return re.sub(r'[^a-z0-9]', '', name.lower())
 
 
 class _LogCollector(logging.Handler):

@@ -1,0 +1,204 @@
+"""The print edition as one HTML document, and the page geometry that depends on the book.
+
+No WeasyPrint here (that is :mod:`makebook.pdf`): this module only builds the
+tree that ``styles/print.css`` lays out, so it can be tested quickly.
+
+Order of the pages: half-title, (blank), title page, copyright page on its
+verso, dedication, epigraph, contents, then the chapters, then the book's
+notes when they are gathered at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from makebook import print_notes
+from makebook.config import Metadata, TrimSize
+from makebook.render import RenderedBook
+from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
+
+# Running heads are set in 8pt capitals, letter-spaced: about ten a text-block inch.
+_RUNNING_CHARS_PER_INCH = 10
+
+
+def print_html(book: RenderedBook) -> str:
+    """The single HTML document WeasyPrint lays out."""
+    meta = book.metadata
+    settings = meta.print_settings
+    root = element('html', lang=meta.language)
+    _head(child(root, 'head'), meta)
+    body = child(root, 'body')
+    if settings.half_title:
+        half = child(body, 'section', class_='halftitle', id='halftitle')
+        child(half, 'p', meta.title, class_='halftitle-title')
+    body.append(title_page(meta))
+    body.append(copyright_page(meta))
+    if settings.dedication:
+        dedication = child(body, 'section', class_='dedication', id='dedication')
+        child(dedication, 'p', settings.dedication)
+    if settings.epigraph:
+        epigraph = child(body, 'section', class_='epigraph', id='epigraph')
+        quote = child(epigraph, 'blockquote')
+        child(quote, 'p', settings.epigraph)
+        if settings.epigraph_source:
+            child(epigraph, 'p', f'— {settings.epigraph_source}', class_='epigraph-source')
+
+    sections = [_chapter(book, index) for index in range(len(book.chapters))]
+    notes = None
+    if settings.notes == 'book-endnotes':
+        notes = print_notes.collect_book_notes(
+            (section, chapter.title) for section, chapter in zip(sections, book.chapters, strict=True))
+    body.append(_table_of_contents(book, notes is not None))
+    body.extend(sections)
+    if notes is not None:
+        notes.find(f'{{{notes.nsmap[None]}}}h1').set('data-running', 'Notes')
+        body.append(notes)
+    return etree.tostring(root, encoding='unicode', method='html')
+
+
+def _head(head: etree._Element, meta: Metadata) -> None:
+    child(head, 'meta', charset='utf-8')
+    child(head, 'title', meta.title)
+    for author in meta.authors:
+        child(head, 'meta', name='author', content=author.name)
+    if meta.description:
+        child(head, 'meta', name='description', content=meta.description)
+    keywords = list(dict.fromkeys((*meta.subjects, *meta.print_settings.keywords)))
+    if keywords:
+        child(head, 'meta', name='keywords', content=', '.join(keywords))
+    stamp = meta.modified.strftime('%Y-%m-%dT%H:%M:%SZ')
+    child(head, 'meta', name='dcterms.created', content=stamp)
+    child(head, 'meta', name='dcterms.modified', content=stamp)
+    child(head, 'meta', name='generator', content='make-book')
+
+
+def _chapter(book: RenderedBook, index: int) -> etree._Element:
+    """One chapter, rewritten for print: label, running head, language, notes."""
+    chapter = book.chapters[index]
+    settings = book.metadata.print_settings
+    section = chapter_element(chapter)
+    classes = (section.get('class') or '').split()
+    if index == 0:  # the arabic folios start here (print.css)
+        classes.append('body-start')
+    heading = section.find(f'{{{section.nsmap[None]}}}h1')
+    if heading is not None:
+        # A {lang=fr} on the heading is meant for the whole chapter (hyphenation).
+        if heading.get('lang') and not section.get('lang'):
+            section.set('lang', heading.get('lang'))
+        heading.set('data-running', running_title(heading.get('short-title') or chapter.title,
+                                                  book.metadata.trim))
+        heading.attrib.pop('short-title', None)
+    label = settings.label_for(chapter.number) if chapter.number is not None else None
+    if label:
+        section.insert(0, element('p', label, class_='chapter-number'))
+    else:
+        classes.append('no-label')
+    if settings.notes == 'footnotes':
+        print_notes.footnotes_at_page_foot(section)
+    elif settings.notes == 'chapter-endnotes':
+        print_notes.head_chapter_notes(section)
+    if not settings.small_caps:
+        classes.append('no-small-caps')
+    section.set('class', ' '.join(classes))
+    return section
+
+
+def running_title(title: str, trim: TrimSize) -> str:
+    """The chapter title as the running head holds it: shortened at a word if too long."""
+    limit = max(20, int(text_width_inches(trim) * _RUNNING_CHARS_PER_INCH))
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1].rsplit(' ', 1)[0].rstrip(' ,;:—–-')
+    return cut + '…'
+
+
+def _table_of_contents(book: RenderedBook, with_notes: bool) -> etree._Element:
+    nav = element('nav', class_='toc', id='contents', role='doc-toc')
+    child(nav, 'h1', 'Contents', class_='toc-title')
+    entries = child(nav, 'ol')
+    for chapter in book.chapters:
+        item = child(entries, 'li', class_='toc-chapter')
+        child(item, 'a', chapter.title, href=f'#{chapter.id}')
+    if with_notes:
+        item = child(entries, 'li', class_='toc-chapter')
+        child(item, 'a', 'Notes', href='#book-notes')
+    return nav
+
+
+# ---- Page geometry ----
+
+_UNITS = {'in': 1.0, 'mm': 1 / 25.4, 'cm': 1 / 2.54, 'pt': 1 / 72}
+# Margins (inches) designed for the 5.5in x 8.5in trim; other trims scale them.
+_BASE = {'width': 5.5, 'height': 8.5, 'top': 0.7, 'bottom': 0.8, 'outer': 0.6, 'inner': 0.75}
+# Extra gutter by page count: a thick book's spine eats more of the inner margin
+# (the print-on-demand minimums step up at about 150, 300, 500 and 700 pages).
+GUTTER_STEPS = ((150, 0.0), (300, 0.125), (500, 0.25), (700, 0.375), (10**9, 0.5))
+
+
+def inches(length: str) -> float:
+    match = re.fullmatch(r'\s*([0-9]*\.?[0-9]+)\s*(in|mm|cm|pt)\s*', length)
+    if match is None:
+        raise ValueError(f'not a length: {length!r}')
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def gutter_extra(pages: int) -> float:
+    return next(extra for limit, extra in GUTTER_STEPS if pages <= limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+
+    def css(self) -> str:
+        """@page rules: mirrored margins, the inner (gutter) side at the spine."""
+        def box(inner: float, outer: float, left_page: bool) -> str:
+            left, right = (outer, inner) if left_page else (inner, outer)
+            return f'{self.top:.3f}in {right:.3f}in {self.bottom:.3f}in {left:.3f}in'
+        return (f'@page {{ margin: {box(self.inner, self.outer, False)}; }}\n'
+                f'@page :left {{ margin: {box(self.inner, self.outer, True)}; }}\n'
+                f'@page :right {{ margin: {box(self.inner, self.outer, False)}; }}\n')
+
+
+def margins(trim: TrimSize, pages: int) -> Margins:
+    """Margins in proportion to the trim, the gutter widened for long books."""
+    across = inches(trim.width) / _BASE['width']
+    down = inches(trim.height) / _BASE['height']
+    return Margins(top=round(_BASE['top'] * down, 3), bottom=round(_BASE['bottom'] * down, 3),
+                   inner=round(_BASE['inner'] * across + gutter_extra(pages), 3),
+                   outer=round(_BASE['outer'] * across, 3))
+
+
+def text_width_inches(trim: TrimSize, pages: int = 0) -> float:
+    m = margins(trim, pages)
+    return inches(trim.width) - m.inner - m.outer
+
+
+def estimate_pages(book: RenderedBook) -> int:
+    """A first guess of the page count, from the text length and the trim."""
+    characters = sum(len(re.sub(r'<[^>]+>', '', chapter.body)) for chapter in book.chapters)
+    trim = book.metadata.trim
+    area = text_width_inches(trim) * (inches(trim.height) - _BASE['top'] - _BASE['bottom'])
+    per_page = area * 78  # 10.5pt Source Serif Pro, 1.38 leading: ~78 characters a square inch
+    return 8 + len(book.chapters) * 2 + int(characters / per_page)
+
+
+def page_css(book: RenderedBook, pages: int) -> str:
+    """The parts of the print stylesheet that depend on the book: trim, margins, bleed."""
+    meta = book.metadata
+    trim = meta.trim
+    running_title_ = running_title(meta.title, trim).replace('\\', '\\\\').replace('"', '\\"')
+    css = [f'@page {{ size: {trim.css}; }}', margins(trim, pages).css(),
+           f'html {{ string-set: book-title "{running_title_}"; }}']
+    if meta.print_settings.print_ready:
+        # The print shop trims 0.125in off every edge; crop marks show where.
+        css.append('@page { bleed: 0.125in; marks: crop; }')
+        # Text and rules in pure black ink, not a four-colour mix.
+        css.append('html { color: device-cmyk(0 0 0 1); }')
+    return '\n'.join(css) + '\n'
