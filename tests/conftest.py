@@ -54,3 +54,15 @@ def copy_book(tmp_path: Path):
         shutil.copytree(REPO / 'tests' / 'books' / name, target)
         return target
     return copy
+
+
+@pytest.fixture(scope='session')
+def print_features_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The print-features fixture book's PDF, default settings (built once: ~15 s)."""
+    out = tmp_path_factory.mktemp('print-features') / 'build'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        status = main([str(REPO / 'tests' / 'books' / 'print-features'), '-o', str(out), '-q',
+                       '--format', 'pdf'])
+    assert status == 0
+    return out / 'the-print-features-book.pdf'

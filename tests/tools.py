@@ -121,3 +121,32 @@ def pdf_pages_text(path: Path) -> list[str]:
     return [subprocess.run(['pdftotext', '-layout', '-f', str(n), '-l', str(n), str(path), '-'],
                            capture_output=True, text=True, check=True).stdout
             for n in range(1, pages + 1)]
+
+
+def pdf_words(path: Path) -> list[list[dict]]:
+    """Each page's words, with their position (x0, x1, top, bottom) and font size."""
+    import pdfplumber
+    with pdfplumber.open(str(path)) as pdf:
+        return [page.extract_words(extra_attrs=['size'], use_text_flow=True) for page in pdf.pages]
+
+
+def pdf_chars(path: Path) -> tuple[list[list[dict]], float]:
+    """Each page's characters (x0, x1, text, size) and the page width."""
+    import pdfplumber
+    with pdfplumber.open(str(path)) as pdf:
+        width = float(pdf.pages[0].width)
+        return [list(page.chars) for page in pdf.pages], width
+
+
+def tiny_png(width: int = 40, height: int = 30, colour: tuple[int, int, int] = (90, 30, 20)) -> bytes:
+    """A small solid-colour RGB PNG, made without an imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack('>I', len(data)) + kind + data
+                + struct.pack('>I', zlib.crc32(kind + data)))
+    rows = b''.join(b'\0' + bytes(colour) * width for _ in range(height))
+    header = struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(rows, 9))
+            + chunk(b'IEND', b''))

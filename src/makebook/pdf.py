@@ -53,15 +53,27 @@ def write_pdf(book: RenderedBook) -> bytes:
     real count lands in another gutter step.
     """
     estimate = print_book.estimate_pages(book)
-    pdf, pages = _render(book, estimate)
-    if print_book.gutter_extra(pages) != print_book.gutter_extra(estimate):
-        pdf, _ = _render(book, pages)
+    pdf, pages, stray = _render(book, estimate)
+    loose: set[str] = set()
+    for _ in range(3):
+        if print_book.gutter_extra(pages) == print_book.gutter_extra(estimate) and not stray:
+            break
+        # WeasyPrint 70 can lose a footnote, or put it on the next page, when
+        # widows/orphans push the line of its call over a page break (compare
+        # WeasyPrint #2432). The paragraphs holding such notes are laid out
+        # again with widows and orphans relaxed.
+        loose |= stray
+        estimate = pages
+        pdf, pages, stray = _render(book, pages, loose)
+    if stray:
+        raise OutputError('PDF: footnotes not on the page of their call: ' + ', '.join(sorted(stray)))
     check_fonts(pdf, [theme.FONT_FAMILY])
     return pdf
 
 
-def _render(book: RenderedBook, pages_for_gutter: int) -> tuple[bytes, int]:
-    """One layout of the book: (PDF bytes, page count)."""
+def _render(book: RenderedBook, pages_for_gutter: int,
+            loose: set[str] = frozenset()) -> tuple[bytes, int, set[str]]:
+    """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes)."""
     weasyprint, urls = _weasyprint()
     fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
                                             *{f.path.parent for f in theme.font_files()}])
@@ -76,7 +88,7 @@ def _render(book: RenderedBook, pages_for_gutter: int) -> tuple[bytes, int]:
         weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter), url_fetcher=fetcher,
                        font_config=fonts),
     ]
-    html = weasyprint.HTML(string=print_html(book), base_url=book.root.as_uri() + '/',
+    html = weasyprint.HTML(string=print_book.print_html(book, loose), base_url=book.root.as_uri() + '/',
                            url_fetcher=fetcher)
     settings = book.metadata.print_settings
     problems = _LogCollector()
@@ -94,7 +106,26 @@ def _render(book: RenderedBook, pages_for_gutter: int) -> tuple[bytes, int]:
         raise OutputError('PDF: ' + '; '.join(problems.errors))
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF')
-    return pdf, len(document.pages)
+    return pdf, len(document.pages), misplaced_footnotes(document)
+
+
+def misplaced_footnotes(document) -> set[str]:
+    """Ids of the footnotes whose body is not on the page of their call (or nowhere)."""
+    misplaced: set[str] = set()
+    for page in document.pages:
+        page_box = page._page_box  # WeasyPrint keeps the laid-out boxes only here
+        calls, bodies = set(), set()
+        for index, area in enumerate(page_box.children):
+            for box in area.descendants():
+                element = getattr(box, 'element', None)
+                if element is None or 'footnote' not in (element.get('class') or '').split():
+                    continue
+                if getattr(box, 'footnote', None) is not None:
+                    calls.add(element.get('id'))
+                elif index > 0:  # the footnote area follows the page's main flow
+                    bodies.add(element.get('id'))
+        misplaced |= calls ^ bodies
+    return misplaced
 
 
 def _pdf_options(book: RenderedBook) -> dict:

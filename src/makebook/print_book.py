@@ -11,21 +11,26 @@ notes when they are gathered at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lxml import etree
 
 from makebook import print_notes
 from makebook.config import Metadata, TrimSize
-from makebook.render import RenderedBook
+from makebook.render import XHTML_NS, RenderedBook
 from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
 
 # Running heads are set in 8pt capitals, letter-spaced: about ten a text-block inch.
 _RUNNING_CHARS_PER_INCH = 10
 
 
-def print_html(book: RenderedBook) -> str:
-    """The single HTML document WeasyPrint lays out."""
+def print_html(book: RenderedBook, loose: Collection[str] = ()) -> str:
+    """The single HTML document WeasyPrint lays out.
+
+    ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
+    (class ``loose``): see ``pdf.write_pdf``.
+    """
     meta = book.metadata
     settings = meta.print_settings
     root = element('html', lang=meta.language)
@@ -53,8 +58,14 @@ def print_html(book: RenderedBook) -> str:
             (section, chapter.title) for section, chapter in zip(sections, book.chapters, strict=True))
     body.append(_table_of_contents(book, notes is not None))
     body.extend(sections)
+    for note_id in loose:
+        for note in body.iterfind(f'.//*[@id="{note_id}"]'):
+            block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',
+                                                                              '}h2', '}h3'))), None)
+            if block is not None:
+                block.set('class', f'{block.get("class") or ""} loose'.strip())
     if notes is not None:
-        notes.find(f'{{{notes.nsmap[None]}}}h1').set('data-running', 'Notes')
+        notes.find(f'{{{XHTML_NS}}}h1').set('data-running', 'Notes')
         body.append(notes)
     return etree.tostring(root, encoding='unicode', method='html')
 

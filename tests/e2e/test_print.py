@@ -1,0 +1,260 @@
+"""The print edition, read back from real PDFs: notes, structure, typography, fonts, variants.
+
+The fixture book (tests/books/print-features) is built once per session; the
+small books here build in a second or two each.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from tests.tools import REPO, make_book, pdf_chars, pdf_pages_text, pdf_words, tiny_png
+
+from makebook import print_book
+from makebook.config import TRIM_PRESETS
+from makebook.errors import OutputError
+from makebook.pdf import check_fonts
+from makebook.print_settings import PDF_VARIANTS
+
+FIXTURE = REPO / 'tests' / 'books' / 'print-features'
+NOTE_TEXT = re.compile(r'Note (\d+):')
+
+
+def _fixture_note_count() -> int:
+    return sum(len(re.findall(r'^\[\^n\d+\]:', path.read_text(encoding='utf-8'), re.MULTILINE))
+               for path in FIXTURE.glob('*.md'))
+
+
+def calls_and_markers(words: list[dict]) -> tuple[list[int], list[int]]:
+    """The footnote calls (superscript numbers in the text) and the note markers ('3.')
+    at the start of the note lines of one page."""
+    calls = [int(w['text']) for w in words if w['text'].isdigit() and w['size'] < 8.0]
+    note_words = [w for w in words if 8.0 <= w['size'] < 8.5]
+    if not note_words:
+        return calls, []
+    left = min(w['x0'] for w in note_words)
+    markers = [int(w['text'][:-1]) for w in note_words
+               if re.fullmatch(r'\d+\.', w['text']) and abs(w['x0'] - left) < 1.5]
+    return calls, markers
+
+
+# ---- Footnotes ----
+
+def test_each_footnote_is_on_the_page_of_its_call(print_features_pdf: Path) -> None:
+    pages = pdf_words(print_features_pdf)
+    seen_markers = 0
+    for number, words in enumerate(pages, start=1):
+        calls, markers = calls_and_markers(words)
+        assert sorted(calls) == sorted(markers), f'page {number}: calls {calls}, notes {markers}'
+        seen_markers += len(markers)
+    # Every Markdown footnote became a page-bottom note (plus the heading,
+    # table and long notes, which are not numbered 'Note k').
+    assert seen_markers == _fixture_note_count() + 3
+
+
+def test_every_note_is_printed_once_and_no_stray_numbers(print_features_pdf: Path) -> None:
+    text = '\n'.join(pdf_pages_text(print_features_pdf))
+    found = [int(n) for n in NOTE_TEXT.findall(text)]
+    assert sorted(found) == list(range(1, _fixture_note_count() + 1))
+    assert 'A note called from a heading.' in text
+    assert 'A note from inside a table cell.' in text
+    # The EPUB's back-links ('1.') and the endnote block are gone from the print.
+    assert '↩' not in text
+
+
+def test_several_notes_share_a_page(print_features_pdf: Path) -> None:
+    most = max(len(calls_and_markers(words)[1]) for words in pdf_words(print_features_pdf))
+    assert most >= 3  # WeasyPrint #2502 (one note a page) does not bite here
+
+
+# ---- Book structure ----
+
+def test_front_matter_order_and_folios(print_features_pdf: Path) -> None:
+    pages = [' '.join(text.split()) for text in pdf_pages_text(print_features_pdf)]
+    assert pages[0].replace(' ', '') == 'THEPRINTFEATURESBOOK'  # half-title, alone
+    assert pages[1] == ''  # its verso is blank
+    assert pages[2].startswith('The Print Features Book A fixture for the print edition')
+    assert 'Some rights reserved' in pages[3]  # copyright on the title's verso
+    dedication = next(i for i, t in enumerate(pages) if 'For every compositor' in t)
+    epigraph = next(i for i, t in enumerate(pages) if 'The page is a window' in t)
+    contents = next(i for i, t in enumerate(pages) if t.startswith('Contents'))
+    assert 3 < dedication < epigraph < contents
+    assert all(i % 2 == 0 for i in (dedication, epigraph, contents))  # rectos
+    assert pages[contents].endswith(' ix')  # roman folio
+    preface = next(i for i, t in enumerate(pages) if t.startswith('Preface'))
+    assert preface % 2 == 0
+    assert not re.search(r'\d$', pages[preface])  # opener: no folio
+    assert 'CHAPTER' not in pages[preface]  # unnumbered: no label
+    first = next(i for i, t in enumerate(pages) if t.startswith('CHAPTER 1 A Chapter Whose'))
+    assert pages[first + 1].endswith(f' {first - preface + 2}')  # arabic folios from 1
+
+
+def test_running_heads_are_shortened(print_features_pdf: Path) -> None:
+    heads = {text.strip().splitlines()[0].strip() for text in pdf_pages_text(print_features_pdf)
+             if text.strip()}
+    assert 'A CHAPTER WHOSE TITLE IS MUCH TOO LONG…' in heads
+    assert 'NOTES EVERYWHERE' in heads  # {short-title="Notes Everywhere"}
+    assert not any('RUNNING HEAD AT THE TOP' in head for head in heads)
+
+
+# ---- Typography ----
+
+def test_no_text_runs_past_the_text_block(print_features_pdf: Path) -> None:
+    """Long words, URLs, code, tables and figures all stay inside the measure."""
+    pages, width = pdf_chars(print_features_pdf)
+    box = print_book.margins(TRIM_PRESETS['5.5x8.5'], len(pages))
+    for index, chars in enumerate(pages):
+        recto = index % 2 == 0
+        left, right = (box.inner, box.outer) if recto else (box.outer, box.inner)
+        low, high = left * 72 - 0.5, width - right * 72 + 0.5
+        outside = [c['text'] for c in chars if c['x0'] < low or c['x1'] > high]
+        assert outside == [], f'page {index + 1}: {"".join(outside)!r} outside {low:.1f}..{high:.1f}'
+
+
+def test_french_and_english_are_hyphenated(print_features_pdf: Path) -> None:
+    """lang from the metadata (en-GB) and {lang=fr} on a chapter both hyphenate."""
+    pages = pdf_pages_text(print_features_pdf)
+    french_source = (FIXTURE / '04-francais.md').read_text(encoding='utf-8')
+    english_source = (FIXTURE / '05-closing.md').read_text(encoding='utf-8')
+    broken: dict[str, list[str]] = {'fr': [], 'en': []}
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for this, following in itertools.pairwise(lines):
+            match = re.search(r'(\w+)-$', this)
+            if match and following.split():
+                word = match.group(1) + re.sub(r'\W+$', '', following.split()[0])
+                if re.search(rf'\b{word}\b', french_source):
+                    broken['fr'].append(word)
+                elif re.search(rf'\b{word}\b', english_source):
+                    broken['en'].append(word)
+    assert broken['fr'], 'no French word was hyphenated'
+    assert broken['en'], 'no English word was hyphenated'
+
+
+def test_table_header_repeats_on_every_page(print_features_pdf: Path) -> None:
+    table_pages = [text for text in pdf_pages_text(print_features_pdf)
+                   if re.search(r'^\s*18[0-5]\d\s', text, re.MULTILINE)]
+    assert len(table_pages) >= 2
+    assert all(re.search(r'Year\s+Place\s+Event', text) for text in table_pages)
+
+
+# ---- Fonts ----
+
+def test_only_the_book_face_is_embedded(print_features_pdf: Path) -> None:
+    listing = subprocess.run(['pdffonts', str(print_features_pdf)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    names = {line.split()[0].split('+')[-1] for line in listing}
+    assert names >= {'Source-Serif-Pro', 'Source-Serif-Pro-Italic'}
+    assert all(name.startswith('Source-Serif-Pro') for name in names), names
+    assert all(line.split()[-5] == 'yes' for line in listing)  # emb
+
+
+def test_the_font_check_names_a_stranger(essay_build: Path) -> None:
+    pdf = (essay_build / 'leon-the-professional.pdf').read_bytes()
+    assert 'Source-Serif-Pro' in check_fonts(pdf, ['Source Serif Pro'])
+    with pytest.raises(OutputError, match=r'Source-Serif-Pro.* instead of Garamond'):
+        check_fonts(pdf, ['Garamond'])
+
+
+@pytest.mark.skipif(not subprocess.run(['fc-list', ':charset=2042'], capture_output=True,
+                                       text=True).stdout.strip(),
+                    reason='no system font has U+2042 to fall back to')
+def test_a_font_fallback_fails_the_build(write_book, tmp_path: Path, capsys) -> None:
+    # The book face has no asterism (U+2042): WeasyPrint silently takes it from a system font.
+    book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA ⁂ B.\n'})
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
+    assert run.status == 4
+    assert 'instead of Source Serif Pro' in run.err
+    assert not (tmp_path / 'out' / 't.pdf').exists()
+
+
+# ---- Notes as endnotes, trims, variants ----
+
+SMALL = {
+    'book.md': ('---\ntitle: Small\nauthor: A\nlang: fr-CA\ntrim-size: a5\n'
+                'keywords: [petit, livre]\n---\n'
+                '# Un\n\nPremier appel.[^a] Second appel.[^b]\n\n'
+                '![Un carré.](sq.png)\n\n'
+                '[^a]: Première note.\n[^b]: Seconde note.\n\n'
+                '# Deux\n\nTroisième appel.[^c]\n\n[^c]: Troisième note.\n'),
+}
+
+
+@pytest.fixture
+def small_book(write_book):
+    return write_book({**SMALL, 'sq.png': tiny_png()})
+
+
+@pytest.mark.parametrize('mode', ['chapter-endnotes', 'book-endnotes'])
+def test_endnotes(small_book: Path, tmp_path: Path, capsys, mode: str) -> None:
+    assert make_book(capsys, small_book, '-o', tmp_path / 'out', '-f', 'pdf', '--notes', mode).status == 0
+    pages = [' '.join(t.split()) for t in pdf_pages_text(tmp_path / 'out' / 'small.pdf')]
+    where = {note: next(i for i, t in enumerate(pages) if note in t)
+             for note in ('Première note.', 'Troisième note.')}
+    chapter_two = next(i for i, t in enumerate(pages) if t.startswith('CHAPTER 2'))
+    if mode == 'chapter-endnotes':
+        assert where['Première note.'] < chapter_two <= where['Troisième note.']
+    else:
+        notes = next(i for i, t in enumerate(pages) if t.startswith('Notes'))
+        assert chapter_two < notes <= where['Première note.'] <= where['Troisième note.']
+        assert 'Notes' in next(t for t in pages if t.startswith('Contents'))
+
+
+@pytest.mark.parametrize('variant', PDF_VARIANTS)
+def test_pdf_variants_are_clean(small_book: Path, tmp_path: Path, capsys, variant: str) -> None:
+    assert shutil.which('qpdf'), 'apt-get install qpdf'
+    run = make_book(capsys, small_book, '-o', tmp_path / 'out', '-f', 'pdf', '--pdf-variant', variant)
+    assert run.status == 0, run.err
+    pdf = tmp_path / 'out' / 'small.pdf'
+    check = subprocess.run(['qpdf', '--check', str(pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    reader = PdfReader(str(pdf))
+    catalog = reader.trailer['/Root']
+    intents = catalog.get('/OutputIntents')
+    if variant.startswith('pdf/x'):
+        assert intents[0].get_object()['/S'] == '/GTS_PDFX'
+    elif variant.startswith('pdf/a'):
+        assert intents[0].get_object()['/S'] == '/GTS_PDFA1'
+    assert '/StructTreeRoot' in catalog if variant != 'pdf/x-1a' else True
+    assert catalog['/Lang'] == 'fr-CA'
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+
+
+def test_print_ready_has_bleed_marks_and_pdf_x(small_book: Path, tmp_path: Path, capsys) -> None:
+    assert make_book(capsys, small_book, '-o', tmp_path / 'out', '-f', 'pdf', '--print-ready').status == 0
+    reader = PdfReader(str(tmp_path / 'out' / 'small.pdf'))
+    page = reader.pages[0]
+    trim, bleed = page.trimbox, page.bleedbox
+    assert (round(float(trim.width)), round(float(trim.height))) == (420, 595)  # A5
+    assert round(float(bleed.width) - float(trim.width)) == 18  # 0.125in each side
+    assert reader.pdf_header == '%PDF-1.6'
+    assert reader.trailer['/Root']['/OutputIntents'][0].get_object()['/S'] == '/GTS_PDFX'
+    xmp = reader.trailer['/Root']['/Metadata'].get_object().get_data().decode()
+    assert 'PDF/X-4' in xmp
+
+
+def test_default_pdf_is_tagged_with_metadata(small_book: Path, tmp_path: Path, capsys) -> None:
+    assert make_book(capsys, small_book, '-o', tmp_path / 'out', '-f', 'pdf').status == 0
+    reader = PdfReader(str(tmp_path / 'out' / 'small.pdf'))
+    catalog = reader.trailer['/Root']
+    assert '/StructTreeRoot' in catalog
+    assert catalog['/MarkInfo']['/Marked']
+    info = reader.metadata
+    assert info.title == 'Small'
+    assert info.author == 'A'
+    assert info['/Keywords'] == 'petit, livre'
+    assert info['/CreationDate'] == info['/ModDate'] == 'D:20251128000000Z'  # SOURCE_DATE_EPOCH
+
+
+def test_two_builds_are_byte_identical(essay_build: Path, tmp_path: Path, capsys) -> None:
+    run = make_book(capsys, REPO / 'manuscript', '-o', tmp_path, '-f', 'pdf', '-q')
+    assert run.status == 0
+    name = 'leon-the-professional.pdf'
+    assert (tmp_path / name).read_bytes() == (essay_build / name).read_bytes()
