@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from tests.tools import REPO, make_book, pdf_chars, pdf_pages_text, pdf_words, tiny_png
 
 from makebook import print_book
 from makebook.config import TRIM_PRESETS
 from makebook.errors import OutputError
 from makebook.pdf import check_fonts
 from makebook.print_settings import PDF_VARIANTS
+from tests.tools import REPO, make_book, pdf_chars, pdf_pages_text, pdf_words, tiny_png
 
 FIXTURE = REPO / 'tests' / 'books' / 'print-features'
 NOTE_TEXT = re.compile(r'Note (\d+):')
