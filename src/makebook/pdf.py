@@ -66,7 +66,12 @@ def write_pdf(book: RenderedBook) -> bytes:
         estimate = pages
         pdf, pages, stray = _render(book, pages, loose)
     if stray:
-        raise OutputError('PDF: footnotes not on the page of their call: ' + ', '.join(sorted(stray)))
+        where = ', '.join(f'{note} in {getattr(book.chapter_of(note), "source", "?")}'
+                          for note in sorted(stray))
+        # WeasyPrint cannot continue a note on the next page (WeasyPrint #1833):
+        # a note taller than the space under its call is lost or moved.
+        raise OutputError(f'PDF: footnotes that do not fit at the foot of their page: {where}; '
+                          'shorten them, or print notes as endnotes (--notes chapter-endnotes)')
     check_fonts(pdf, [theme.FONT_FAMILY])
     return pdf
 

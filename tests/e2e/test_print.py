@@ -73,6 +73,19 @@ def test_several_notes_share_a_page(print_features_pdf: Path) -> None:
     assert most >= 3  # WeasyPrint #2502 (one note a page) does not bite here
 
 
+def test_a_note_too_long_for_any_page_is_a_clear_error(write_book, tmp_path: Path, capsys) -> None:
+    """WeasyPrint cannot continue a note on the next page (#1833): say so, do not lose it."""
+    note = ' '.join(['A very long note that goes on and on.'] * 140)
+    book = write_book({'book.md': f'---\ntitle: L\nauthor: A\nlang: en\n---\n# One\n\n'
+                                  f'Call.[^x]\n\n[^x]: {note}\n'})
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf')
+    assert run.status == 4
+    assert 'do not fit at the foot of their page: fn-x in book.md' in run.err
+    assert '--notes chapter-endnotes' in run.err
+    assert make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf',
+                     '--notes', 'chapter-endnotes').status == 0
+
+
 # ---- Book structure ----
 
 def test_front_matter_order_and_folios(print_features_pdf: Path) -> None:
