@@ -60,10 +60,35 @@ def footnotes_at_page_foot(section: etree._Element) -> int:
         if aside.get('data-placed'):
             continue
         aside.set('data-placed', '1')
+        _label_heading(ref)
         _replace_keeping_tail(ref, _inline_note(aside))
         moved += 1
     block.getparent().remove(block)
     return moved
+
+
+def _label_heading(ref: etree._Element) -> None:
+    """A heading that calls a note keeps its own text as its PDF bookmark label.
+
+    Its label would otherwise be the heading's whole content, the note's
+    number and text included; print.css reads ``data-label``.
+    """
+    heading = next((a for a in ref.iterancestors()
+                    if etree.QName(a).localname in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')), None)
+    if heading is None or heading.get('data-label'):
+        return
+    text = []
+    for node in heading.iter():
+        inside_note = any('noteref' in _classes(a) or 'footnote' in _classes(a)
+                          for a in (node, *node.iterancestors()) if a is not heading)
+        if not inside_note and node.text and isinstance(node.tag, str):
+            text.append(node.text)
+        if node is not heading and node.tail:
+            parent_inside = any('noteref' in _classes(a) or 'footnote' in _classes(a)
+                                for a in node.iterancestors() if a is not heading)
+            if not parent_inside:
+                text.append(node.tail)
+    heading.set('data-label', ' '.join(''.join(text).split()))
 
 
 def _replace_keeping_tail(old: etree._Element, new: etree._Element) -> None:

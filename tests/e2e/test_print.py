@@ -68,6 +68,12 @@ def test_every_note_is_printed_once_and_no_stray_numbers(print_features_pdf: Pat
     assert '↩' not in text
 
 
+def test_a_heading_with_a_note_keeps_a_clean_bookmark(print_features_pdf: Path) -> None:
+    outline = PdfReader(str(print_features_pdf)).outline
+    sections = [item.title for entry in outline if isinstance(entry, list) for item in entry]
+    assert 'A heading with a note' in sections
+
+
 def test_several_notes_share_a_page(print_features_pdf: Path) -> None:
     most = max(len(calls_and_markers(words)[1]) for words in pdf_words(print_features_pdf))
     assert most >= 3  # WeasyPrint #2502 (one note a page) does not bite here

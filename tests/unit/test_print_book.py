@@ -47,6 +47,7 @@ def test_notes_move_to_their_calls_and_lose_their_numbers(write_book) -> None:
     assert first.tail.startswith(' Another.')
     assert first.find('.//x:em', X) is not None  # inline markup kept
     assert notes[2].getparent().tag == f'{{{XHTML_NS}}}h2'
+    assert notes[2].getparent().get('data-label') == 'Head'  # its bookmark, without the note
     assert notes[3].getparent().tag == f'{{{XHTML_NS}}}td'
     # No block element inside a note: the HTML parser would close the paragraph.
     assert not [n for n in notes[1].iter() if etree.QName(n).localname in ('p', 'div', 'aside')]
