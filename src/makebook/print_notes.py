@@ -177,6 +177,8 @@ def collect_book_notes(sections: Iterable[tuple[etree._Element, str]],
         subhead.set('class', 'notes-chapter')
         subhead.text = chapter_title
         block.set('class', 'footnotes')
+        if section.get('lang'):  # a French chapter's notes stay French (hyphenation)
+            block.set('lang', section.get('lang'))
         endnotes.append(block)
         found = True
     return endnotes if found else None
