@@ -44,10 +44,15 @@ def calls_and_markers(words: list[dict]) -> tuple[list[int], list[int]]:
     return calls, markers
 
 
+@pytest.fixture(scope='module')
+def fixture_words(print_features_pdf: Path) -> list[list[dict]]:
+    return pdf_words(print_features_pdf)  # pdfplumber takes seconds: read the pages once
+
+
 # ---- Footnotes ----
 
-def test_each_footnote_is_on_the_page_of_its_call(print_features_pdf: Path) -> None:
-    pages = pdf_words(print_features_pdf)
+def test_each_footnote_is_on_the_page_of_its_call(fixture_words: list[list[dict]]) -> None:
+    pages = fixture_words
     seen_markers = 0
     for number, words in enumerate(pages, start=1):
         calls, markers = calls_and_markers(words)
@@ -74,8 +79,8 @@ def test_a_heading_with_a_note_keeps_a_clean_bookmark(print_features_pdf: Path) 
     assert 'A heading with a note' in sections
 
 
-def test_several_notes_share_a_page(print_features_pdf: Path) -> None:
-    most = max(len(calls_and_markers(words)[1]) for words in pdf_words(print_features_pdf))
+def test_several_notes_share_a_page(fixture_words: list[list[dict]]) -> None:
+    most = max(len(calls_and_markers(words)[1]) for words in fixture_words)
     assert most >= 3  # WeasyPrint #2502 (one note a page) does not bite here
 
 
