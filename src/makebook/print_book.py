@@ -55,8 +55,11 @@ def print_html(book: RenderedBook, loose: Collection[str] = ()) -> str:
     notes = None
     if settings.notes == 'book-endnotes':
         notes = print_notes.collect_book_notes(
-            (section, chapter.title) for section, chapter in zip(sections, book.chapters, strict=True))
-    body.append(_table_of_contents(book, notes is not None))
+            (section, _title_of(section, chapter.title))
+            for section, chapter in zip(sections, book.chapters, strict=True))
+    titles = [_title_of(section, chapter.title) for section, chapter in zip(sections, book.chapters,
+                                                                             strict=True)]
+    body.append(_table_of_contents(book, titles, notes is not None))
     body.extend(sections)
     for note_id in loose:
         for note in body.iterfind(f'.//*[@id="{note_id}"]'):
@@ -99,8 +102,11 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
         # A {lang=fr} on the heading is meant for the whole chapter (hyphenation).
         if heading.get('lang') and not section.get('lang'):
             section.set('lang', heading.get('lang'))
-        heading.set('data-running', running_title(heading.get('short-title') or chapter.title,
-                                                  book.metadata.trim))
+        # Titles without their note calls: the TOC and the running head show no '1'.
+        heading.set('data-title', print_notes.text_without_notes(heading) or chapter.title)
+        heading.set('data-label', heading.get('data-title'))  # the bookmark (print.css)
+        heading.set('data-running', running_title(heading.get('short-title') or
+                                                  heading.get('data-title'), book.metadata.trim))
         heading.attrib.pop('short-title', None)
     label = settings.label_for(chapter.number) if chapter.number is not None else None
     if label:
@@ -126,13 +132,18 @@ def running_title(title: str, trim: TrimSize) -> str:
     return cut + '…'
 
 
-def _table_of_contents(book: RenderedBook, with_notes: bool) -> etree._Element:
+def _title_of(section: etree._Element, fallback: str) -> str:
+    heading = section.find(f'{{{XHTML_NS}}}h1')
+    return heading.get('data-title', fallback) if heading is not None else fallback
+
+
+def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool) -> etree._Element:
     nav = element('nav', class_='toc', id='contents', role='doc-toc')
     child(nav, 'h1', 'Contents', class_='toc-title')
     entries = child(nav, 'ol')
-    for chapter in book.chapters:
+    for chapter, title in zip(book.chapters, titles, strict=True):
         item = child(entries, 'li', class_='toc-chapter')
-        child(item, 'a', chapter.title, href=f'#{chapter.id}')
+        child(item, 'a', title, href=f'#{chapter.id}')
     if with_notes:
         item = child(entries, 'li', class_='toc-chapter')
         child(item, 'a', 'Notes', href='#book-notes')

@@ -77,18 +77,7 @@ def _label_heading(ref: etree._Element) -> None:
                     if etree.QName(a).localname in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')), None)
     if heading is None or heading.get('data-label'):
         return
-    text = []
-    for node in heading.iter():
-        inside_note = any('noteref' in _classes(a) or 'footnote' in _classes(a)
-                          for a in (node, *node.iterancestors()) if a is not heading)
-        if not inside_note and node.text and isinstance(node.tag, str):
-            text.append(node.text)
-        if node is not heading and node.tail:
-            parent_inside = any('noteref' in _classes(a) or 'footnote' in _classes(a)
-                                for a in node.iterancestors() if a is not heading)
-            if not parent_inside:
-                text.append(node.tail)
-    heading.set('data-label', ' '.join(''.join(text).split()))
+    heading.set('data-label', text_without_notes(heading))
 
 
 def _replace_keeping_tail(old: etree._Element, new: etree._Element) -> None:
@@ -182,3 +171,21 @@ def collect_book_notes(sections: Iterable[tuple[etree._Element, str]],
         endnotes.append(block)
         found = True
     return endnotes if found else None
+
+
+def text_without_notes(element: etree._Element) -> str:
+    """The element's text, whitespace folded, leaving out note calls and note bodies."""
+    def is_note(node: etree._Element) -> bool:
+        return isinstance(node.tag, str) and bool({'noteref', 'footnote'} & set(_classes(node)))
+
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if not is_note(node):
+            parts.append(node.text or '')
+            for kid in node:
+                walk(kid)
+        if node is not element:
+            parts.append(node.tail or '')
+    walk(element)
+    return ' '.join(''.join(parts).split())

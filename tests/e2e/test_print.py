@@ -49,6 +49,17 @@ def fixture_words(print_features_pdf: Path) -> list[list[dict]]:
     return pdf_words(print_features_pdf)  # pdfplumber takes seconds: read the pages once
 
 
+def figure_alts(node) -> list[str]:
+    """The /Alt of every /Figure in a structure tree."""
+    node = node.get_object()
+    if isinstance(node, list):
+        return [alt for kid in node for alt in figure_alts(kid)]
+    if not isinstance(node, dict):
+        return []
+    own = [str(node['/Alt'])] if node.get('/S') == '/Figure' and '/Alt' in node else []
+    return own + (figure_alts(node['/K']) if '/K' in node else [])
+
+
 # ---- Footnotes ----
 
 def test_each_footnote_is_on_the_page_of_its_call(fixture_words: list[list[dict]]) -> None:
@@ -270,6 +281,7 @@ def test_default_pdf_is_tagged_with_metadata(small_book: Path, tmp_path: Path, c
     catalog = reader.trailer['/Root']
     assert '/StructTreeRoot' in catalog
     assert catalog['/MarkInfo']['/Marked']
+    assert figure_alts(catalog['/StructTreeRoot']) == ['Un carré.']  # alt text reaches the tags
     info = reader.metadata
     assert info.title == 'Small'
     assert info.author == 'A'

@@ -140,3 +140,15 @@ def test_regional_language_tags_find_a_hyphenation_dictionary() -> None:
     """WeasyPrint asks pyphen.language_fallback(lang): fr-CA and en-GB must resolve."""
     assert pyphen.language_fallback('fr-CA') == 'fr'
     assert pyphen.language_fallback('en-GB') == 'en_GB'
+
+
+@pytest.mark.parametrize('mode', ['footnotes', 'chapter-endnotes'])
+def test_a_note_in_a_chapter_title_stays_out_of_the_contents(write_book, mode: str) -> None:
+    book = render_book(read_manuscript(write_book({'book.md': (
+        f'---\ntitle: T\nauthor: A\nlang: en\nnotes: {mode}\n---\n'
+        '# Title[^t]\n\nText.\n\n[^t]: About the title.\n')})))
+    document = parsed(print_html(book))
+    assert [a.text for a in document.findall('.//nav//a')] == ['Title']
+    heading = document.xpath('//section[contains(@class, "chapter")]/h1')[0]
+    assert heading.get('data-running') == 'Title'
+    assert heading.get('data-label') == 'Title'
