@@ -106,3 +106,13 @@ def test_python_dash_m_works(write_book, tmp_path) -> None:
 @pytest.mark.parametrize('argv', [['--version'], ['-h']])
 def test_top_level_flags(capsys, argv) -> None:
     assert make_book(capsys, *argv).status == 0
+
+
+@pytest.mark.parametrize(('flag', 'value', 'expected'), [
+    ('--notes', 'margin', 'footnotes, chapter-endnotes, book-endnotes'),
+    ('--pdf-variant', 'pdf/x-9', 'pdf/ua-1, pdf/a-3b, pdf/x-4, pdf/x-1a'),
+])
+def test_bad_print_options_are_usage_errors(capsys, flag: str, value: str, expected: str) -> None:
+    run = make_book(capsys, 'build', 'manuscript', flag, value)
+    assert run.status == 2
+    assert expected in run.err
