@@ -18,7 +18,8 @@ from lxml import etree
 
 from makebook import print_notes
 from makebook.config import Metadata, TrimSize
-from makebook.render import XHTML_NS, RenderedBook
+from makebook.mathsvg import math_to_svg
+from makebook.render import XHTML_NS, Part, RenderedBook, by_part
 from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
 
 # Running heads are set in 8pt capitals, letter-spaced: about ten a text-block inch.
@@ -60,7 +61,14 @@ def print_html(book: RenderedBook, loose: Collection[str] = ()) -> str:
     titles = [_title_of(section, chapter.title) for section, chapter in zip(sections, book.chapters,
                                                                              strict=True)]
     body.append(_table_of_contents(book, titles, notes is not None))
-    body.extend(sections)
+    part = None
+    for index, (chapter, section) in enumerate(zip(book.chapters, sections, strict=True)):
+        if chapter.part is not None and chapter.part != part:
+            body.append(_part_page(chapter.part, first=index == 0))
+        elif index == 0:  # the arabic folios start here (print.css)
+            section.set('class', section.get('class', '') + ' body-start')
+        part = chapter.part
+        body.append(section)
     for note_id in loose:
         for note in body.iterfind(f'.//*[@id="{note_id}"]'):
             block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',
@@ -70,7 +78,15 @@ def print_html(book: RenderedBook, loose: Collection[str] = ()) -> str:
     if notes is not None:
         notes.find(f'{{{XHTML_NS}}}h1').set('data-running', 'Notes')
         body.append(notes)
-    return etree.tostring(root, encoding='unicode', method='html')
+    # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
+    return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
+
+
+def _part_page(part: Part, first: bool) -> etree._Element:
+    """A part's title page, alone on a right-hand page."""
+    page = element('section', class_='part body-start' if first else 'part', id=part.id)
+    child(page, 'h1', part.title, class_='part-title')
+    return page
 
 
 def _head(head: etree._Element, meta: Metadata) -> None:
@@ -94,9 +110,8 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
     chapter = book.chapters[index]
     settings = book.metadata.print_settings
     section = chapter_element(chapter)
+    math_to_svg(section)  # WeasyPrint cannot lay out MathML
     classes = (section.get('class') or '').split()
-    if index == 0:  # the arabic folios start here (print.css)
-        classes.append('body-start')
     heading = section.find(f'{{{section.nsmap[None]}}}h1')
     if heading is not None:
         # A {lang=fr} on the heading is meant for the whole chapter (hyphenation).
@@ -140,12 +155,19 @@ def _title_of(section: etree._Element, fallback: str) -> str:
 def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool) -> etree._Element:
     nav = element('nav', class_='toc', id='contents', role='doc-toc')
     child(nav, 'h1', 'Contents', class_='toc-title')
-    entries = child(nav, 'ol')
-    for chapter, title in zip(book.chapters, titles, strict=True):
-        item = child(entries, 'li', class_='toc-chapter')
-        child(item, 'a', title, href=f'#{chapter.id}')
+    top = child(nav, 'ol')
+    title_of = {chapter.id: title for chapter, title in zip(book.chapters, titles, strict=True)}
+    for part, chapters in by_part(book.chapters):
+        entries = top
+        if part is not None:  # a part's chapters nest under it
+            item = child(top, 'li', class_='toc-part')
+            child(item, 'a', part.title, href=f'#{part.id}')
+            entries = child(item, 'ol')
+        for chapter in chapters:
+            item = child(entries, 'li', class_='toc-chapter')
+            child(item, 'a', title_of[chapter.id], href=f'#{chapter.id}')
     if with_notes:
-        item = child(entries, 'li', class_='toc-chapter')
+        item = child(top, 'li', class_='toc-chapter')
         child(item, 'a', 'Notes', href='#book-notes')
     return nav
 
