@@ -273,6 +273,16 @@ def test_print_ready_has_bleed_marks_and_pdf_x(small_book: Path, tmp_path: Path,
     assert reader.trailer['/Root']['/OutputIntents'][0].get_object()['/S'] == '/GTS_PDFX'
     xmp = reader.trailer['/Root']['/Metadata'].get_object().get_data().decode()
     assert 'PDF/X-4' in xmp
+    import pdfplumber
+    with pdfplumber.open(str(tmp_path / 'out' / 'small.pdf')) as pdf:
+        marks = pdf.pages[0].lines
+    width = float(trim.width)
+    assert len(marks) == 8  # two crop marks at each corner, in the bleed, on the trim lines
+    for mark in marks:
+        if mark['top'] == mark['bottom']:  # horizontal: outside the trim, left or right
+            assert mark['x1'] <= 0.5 or mark['x0'] >= width - 0.5, mark
+        else:  # vertical: on the trim's left or right edge
+            assert min(abs(mark['x0']), abs(mark['x0'] - width)) < 0.5, mark
 
 
 def test_default_pdf_is_tagged_with_metadata(small_book: Path, tmp_path: Path, capsys) -> None:
