@@ -10,6 +10,7 @@ level-1 heading.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -95,6 +96,9 @@ def read_manuscript(path: Path) -> Manuscript:
         book_data.update(first.front_matter)
         key_lines.update(_key_lines(first.path))
         metadata_source = first.path
+        # The block is the book's: its title and subtitle must not also name the chapter.
+        files[0] = dataclasses.replace(first, front_matter={
+            key: value for key, value in first.front_matter.items() if key in _CHAPTER_ONLY_KEYS})
     fail_on_errors(problems, f'{path}: cannot read the manuscript')
 
     if all(not f.markdown.strip() for f in files) and not any('title' in f.front_matter
@@ -106,6 +110,10 @@ def read_manuscript(path: Path) -> Manuscript:
     fail_on_errors(problems, f'{path}: bad book metadata')
     assert metadata is not None  # build_metadata returns None only with errors
     return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems))
+
+
+# Keys of a first file's metadata block that still apply to its chapter.
+_CHAPTER_ONLY_KEYS = frozenset({'unnumbered', 'epub:type'})
 
 
 def _is_chapter_front_matter(first: SourceFile, book_data: dict[str, Any]) -> bool:

@@ -16,11 +16,12 @@ def test_files_are_read_in_natural_order(write_book) -> None:
 
 
 def test_front_matter_is_split_off_and_line_numbers_kept(write_book) -> None:
-    folder = write_book({'a.md': META + '\n# A\n'})
-    source = read_manuscript(folder).files[0]
-    assert source.front_matter == {'title': 'T', 'author': 'A', 'lang': 'en'}
-    assert source.markdown.startswith('\n# A')
-    assert source.first_line == 6
+    folder = write_book({'a.md': META + '\n# A\n', 'b.md': '---\nsubtitle: S\n---\n# B'})
+    first, second = read_manuscript(folder).files
+    assert first.front_matter == {}  # the book's block, consumed as book metadata
+    assert second.front_matter == {'subtitle': 'S'}
+    assert first.markdown.startswith('\n# A')
+    assert first.first_line == 6
 
 
 def test_metadata_yaml_is_read_and_the_first_file_block_wins(write_book) -> None:
@@ -37,8 +38,9 @@ def test_a_single_file_is_a_manuscript(write_book) -> None:
 
 def test_bom_and_crlf_are_accepted(write_book) -> None:
     folder = write_book({'a.md': ('\ufeff' + META + '# A\r\n\r\ntext\r\n').encode()})
-    source = read_manuscript(folder).files[0]
-    assert '\r' not in source.markdown and source.front_matter['title'] == 'T'
+    manuscript = read_manuscript(folder)
+    assert '\r' not in manuscript.files[0].markdown
+    assert manuscript.metadata.title == 'T'
 
 
 def problems_of(excinfo: pytest.ExceptionInfo[BookError]) -> list[str]:

@@ -126,3 +126,10 @@ def test_footnotes_are_numbered_per_chapter_and_follow_continued_text(write_book
     assert notes == ['1. Note c.', '2. Note d.']
     assert len(second.findall('.//x:section[@class="footnotes"]', NS)) == 1
     assert second[-1].get('class') == 'footnotes'
+
+
+def test_the_book_metadata_block_does_not_also_title_the_first_chapter(write_book) -> None:
+    block = META.replace('lang: en', 'lang: en\nsubtitle: Book Sub')
+    book = render(write_book, {'1.md': block + '# One\n\nx'})
+    assert book.metadata.subtitle == 'Book Sub'
+    assert 'Book Sub' not in book.chapters[0].body
