@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import output
+from makebook import guards, limits, output
 from makebook.check import check_book
 from makebook.config import BuildOptions
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
@@ -31,13 +31,16 @@ class BuildResult:
 def build(options: BuildOptions) -> BuildResult:
     """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`."""
     LOGGER.info('Step 1 - Reading %s', options.manuscript)
-    manuscript = read_manuscript(options.manuscript)
+    with guards.stage('reading the manuscript'):
+        manuscript = read_manuscript(options.manuscript)
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
-    book = render_book(manuscript)
+    with guards.stage('rendering'):
+        book = render_book(manuscript)
     if options.extra.get('print'):  # --notes, --pdf-variant, --print-ready
         book = _with_print_overrides(book, options.extra['print'])
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
-    problems = [*manuscript.diagnostics, *check_book(book)]
+    with guards.stage('checking'):
+        problems = [*manuscript.diagnostics, *check_book(book)]
     fail_on_errors(problems, f'{options.manuscript}: the book has errors')
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     if options.strict and warnings:
@@ -49,15 +52,20 @@ def build(options: BuildOptions) -> BuildResult:
     if 'epub' in options.formats:
         from makebook.epub import write_epub
         LOGGER.info('Step 4 - Making the EPUB')
-        made.append((out_dir / f'{slug}.epub', write_epub(book)))
+        with guards.stage('EPUB'):
+            made.append((out_dir / f'{slug}.epub', write_epub(book)))
     if 'pdf' in options.formats:
         from makebook.pdf import write_pdf
         LOGGER.info('Step 5 - Making the PDF')
-        made.append((out_dir / f'{slug}.pdf', write_pdf(book)))
+        # WeasyPrint can be made to run for ever or eat all memory: bound it.
+        pdf = limits.run_bounded(write_pdf, book, stage='PDF',
+                                 bounds=limits.bounds_from_environment('PDF'))
+        made.append((out_dir / f'{slug}.pdf', pdf))
     if 'html' in options.formats:
         from makebook.html import web_edition
         LOGGER.info('Step 6 - Making the web edition')
-        made.append((out_dir / 'html', dict(web_edition(book))))
+        with guards.stage('web edition'):
+            made.append((out_dir / 'html', dict(web_edition(book))))
 
     LOGGER.info('Step 7 - Writing %d outputs to %s', len(made), out_dir)
     written = []

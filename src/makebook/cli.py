@@ -102,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(diagnostic, file=sys.stderr)
         print(f'make-book: error: {exc}', file=sys.stderr)
         return exc.exit_code
+    except (RecursionError, MemoryError) as exc:  # a stage the guards did not cover
+        print(f'make-book: error: the build stopped: {type(exc).__name__} (input nested too '
+              'deeply or too large); the previous outputs are untouched', file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print('make-book: interrupted; the previous outputs are untouched', file=sys.stderr)
         return 130

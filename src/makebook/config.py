@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from makebook.errors import Diagnostic, error, warning
+from makebook.guards import illegal_character
 from makebook.print_settings import PrintSettings, read_print_settings
 
 FORMATS = ('epub', 'pdf', 'html')
@@ -160,7 +161,15 @@ class _MetadataReader:
             self.complain(key, f'expected text, got the number {value!r}')
             return None
         value = ' '.join(value.split())
-        return value or None
+        return self.xml_safe(key, value) or None
+
+    def xml_safe(self, key: str, value: str) -> str | None:
+        """``value`` if XML can hold it; it goes into the OPF, the nav and every page."""
+        bad = illegal_character(value)
+        if bad is not None:
+            self.complain(key, f'contains the character {bad}, which no book format can hold')
+            return None
+        return value
 
     def text_list(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
@@ -172,7 +181,9 @@ class _MetadataReader:
             if not isinstance(item, str) or not item.strip():
                 self.complain(key, f'expected text or a list of text, got {_describe(item)}')
                 continue
-            out.append(' '.join(item.split()))
+            safe = self.xml_safe(key, ' '.join(item.split()))
+            if safe:
+                out.append(safe)
         return tuple(out)
 
     def authors(self) -> tuple[Author, ...]:
@@ -183,6 +194,9 @@ class _MetadataReader:
         items = value if isinstance(value, list) else [value]
         authors = []
         for item in items:
+            parts = item.values() if isinstance(item, Mapping) else [item]
+            if not self.xml_safe('author', ' '.join(str(part) for part in parts)):
+                continue
             if isinstance(item, str) and item.strip():
                 authors.append(Author(' '.join(item.split())))
             elif isinstance(item, Mapping) and isinstance(item.get('name'), str):

@@ -17,10 +17,8 @@ import io
 import logging
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
-from makebook import print_book, theme
+from makebook import print_book, resources, theme
 from makebook.errors import MissingDependency, OutputError
 from makebook.render import RenderedBook
 
@@ -206,25 +204,28 @@ class _LogCollector(logging.Handler):
 
 def _fetcher_class(urls):
     class BookFetcher(urls.URLFetcher):
-        """Serves ``file:`` URLs inside the allowed folders and small ``data:`` URLs only."""
+        """Serves ``file:`` URLs inside the allowed folders and small ``data:`` URLs only.
+
+        The decisions are :mod:`makebook.resources`'s, shared with every other stage.
+        """
 
         def __init__(self, allowed: list[Path]) -> None:
             super().__init__(allowed_protocols={'file', 'data'}, allow_redirects=False,
                              fail_on_errors=True)
-            self._allowed = [folder.resolve() for folder in allowed]
+            self._confinement = resources.Confinement.of(allowed)
 
         def fetch(self, url: str, headers=None):
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == 'data':
-                return super().fetch(url, headers)
-            if scheme != 'file':
-                raise urls.FatalURLFetchingError(
-                    f'{url}: remote resources are not fetched; copy the file into the book')
-            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
-            if not any(path.is_relative_to(folder) for folder in self._allowed):
-                raise urls.FatalURLFetchingError(f'{path} is outside the book and its theme')
-            if not path.is_file():
-                raise urls.FatalURLFetchingError(f'{path}: no such file')
+            scheme = resources.scheme(url)
+            try:
+                if scheme == 'data':
+                    media_type, body = resources.data_url(url)
+                    return urls.URLFetcherResponse(url, body=body,
+                                                   headers={'Content-Type': media_type})
+                if scheme != 'file':
+                    raise resources.Refused(f'{url[:200]}: {resources.REMOTE_HINT}')
+                path = resources.file_url_path(url, self._confinement)
+            except resources.Refused as exc:
+                raise urls.FatalURLFetchingError(f'{url[:200]}: {exc}') from None
             return urls.URLFetcherResponse(path.as_uri(), body=path.read_bytes())
 
     return BookFetcher

@@ -29,12 +29,13 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from lxml import etree, html
 
-from makebook import mathml, xrefs
+from makebook import guards, mathml, resources, xrefs
 from makebook.config import Metadata, slugify
 from makebook.errors import Diagnostic, error, warning
 from makebook.extensions import EXTENSIONS
 from makebook.extensions.attributes import role_for
 from makebook.manuscript import Manuscript, SourceFile
+from makebook.sanitize import sanitize
 
 XHTML_NS = 'http://www.w3.org/1999/xhtml'
 EPUB_NS = 'http://www.idpf.org/2007/ops'
@@ -188,11 +189,12 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
     text = _HEADING_MINUS.sub(r'\1.unnumbered', source.markdown)
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
-    body = _to_xhtml(md.convert(text))
+    body = _to_xhtml(sanitize(md.convert(text), source, problems))
     for message, needle in getattr(md, 'makebook_warnings', ()):
         problems.append(warning(message, source.path, _line_of(source, needle)))
     mathml.convert_math(body, lambda message, tex: problems.append(
         warning(message, source.path, _line_of(source, tex))))
+    guards.check_body(body, source, problems)
     notes = _take_footnotes(body)
     ids.claim_all(body, source.name, notes)
     drafts: list[_Draft] = []
@@ -474,7 +476,6 @@ def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
         parts = urlsplit(href)
         if parts.scheme or href.startswith('//'):
             continue  # external: http, https, mailto...
-        line = _line_of(source, href) or _line_of(source, '@' + href.lstrip('#'))
         target_file = source.name
         if parts.path:
             target_file = posixpath.normpath(
@@ -483,7 +484,7 @@ def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
                 what = 'a file that is not part of the book' if not target_file.endswith('.md') \
                     else 'a manuscript file that does not exist'
                 problems.append(error(f"broken link '{href}': it points to {what}",
-                                      source.path, line))
+                                      source.path, _link_line(source, href)))
                 continue
         if parts.fragment:
             target = ids.lookup(target_file, unquote(parts.fragment))
@@ -491,11 +492,21 @@ def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
                 target = ids.lookup_anywhere(unquote(parts.fragment))
             if target is None:
                 problems.append(error(f"broken link '{href}': {target_file} has no heading or "
-                                      f"anchor '#{parts.fragment}'", source.path, line))
+                                      f"anchor '#{parts.fragment}'", source.path,
+                                      _link_line(source, href)))
                 continue
         else:
             target = first_ids[target_file]
         link.set('href', f'#{target}')
+
+
+def _link_line(source: SourceFile, href: str) -> int | None:
+    """Where a link is written: as the href, or as a cross-reference '@id'.
+
+    Looked up only for a broken link: searching every line for each of 3,000
+    footnote links made a long chapter quadratic.
+    """
+    return _line_of(source, href) or _line_of(source, '@' + href.lstrip('#'))
 
 
 def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
@@ -520,24 +531,19 @@ def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
 
 def _image_asset(src: str, source: SourceFile, root: Path) -> Asset | str:
     """The asset for an image path, or a message saying why it cannot be used."""
-    parts = urlsplit(src)
-    if parts.scheme or src.startswith('//'):
-        return 'remote and file: images are not fetched; copy the image into the manuscript folder'
-    if not parts.path or src.startswith('/'):
-        return 'an image path must be relative to the manuscript folder'
-    relative = posixpath.normpath(posixpath.join(posixpath.dirname(source.name), unquote(parts.path)))
-    if relative.startswith('../') or relative == '..':
-        return 'the image is outside the manuscript folder'
-    path = root / relative
     try:
-        resolved = path.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
-        return 'no such image file'
-    if not resolved.is_relative_to(root) or not resolved.is_file():
-        return 'the image is outside the manuscript folder'
-    media_type = MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+        relative, resolved = resources.resolve(src, posixpath.dirname(source.name),
+                                               resources.Confinement.of([root]))
+    except resources.Refused as exc:
+        return str(exc)
+    suffix = Path(relative).suffix.lower()
+    media_type = MEDIA_TYPES.get(suffix) or mimetypes.guess_type(relative)[0]
     if media_type not in MEDIA_TYPES.values():
-        return f'{path.suffix or "this"} images are not supported (use JPEG, PNG, GIF, SVG or WebP)'
+        return f'{suffix or "this"} images are not supported (use JPEG, PNG, GIF, SVG or WebP)'
+    if media_type == 'image/svg+xml':
+        problems = resources.svg_problems(resolved)
+        if problems:
+            return '; '.join(problems)
     return Asset(source=resolved, href=relative, media_type=media_type)
 
 

@@ -1,0 +1,121 @@
+"""Checks that turn hostile or broken input into clear messages instead of crashes.
+
+A manuscript can be anything: a title holding a NUL byte, blockquotes nested
+500 deep, a footnote reference with no note, the same ``{#id}`` twice. Each of
+these is found here and reported with the file and line, and a stage that
+still runs out of stack or memory is reported by name rather than as a
+traceback (:func:`stage`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from makebook.errors import BookError, Diagnostic, error
+
+if TYPE_CHECKING:
+    from makebook.manuscript import SourceFile
+
+# XML 1.0 allows only these characters (no NUL, no C0 controls but tab and
+# newlines, no lone surrogates, no U+FFFE/U+FFFF).
+XML_ILLEGAL = re.compile('[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+# Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
+# refuses the document; no book needs a tenth of it.
+MAX_DEPTH = 100
+_FOOTNOTE_REFERENCE = re.compile(r'\[\^([^\]\s]+)\]')
+_CODE_TAGS = ('code', 'pre', 'kbd', 'samp')
+
+
+def illegal_character(text: str) -> str | None:
+    """A description of the first character XML cannot hold, or None."""
+    match = XML_ILLEGAL.search(text)
+    return None if match is None else f'U+{ord(match.group()):04X}'
+
+
+def nesting(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Report elements nested deeper than :data:`MAX_DEPTH` and flatten them to text."""
+    depth_of = {body: 0}
+    too_deep: etree._Element | None = None
+    for element in body.iterdescendants():  # iterative: no recursion, whatever the depth
+        depth = depth_of[element.getparent()] + 1
+        depth_of[element] = depth
+        if depth == MAX_DEPTH and too_deep is None:
+            too_deep = element
+    if too_deep is None:
+        return
+    problems.append(error(f'blocks nested more than {MAX_DEPTH} levels deep (blockquotes, lists '
+                          'or HTML); flatten the structure', source.path, _nested_line(source)))
+    text = ''.join(too_deep.itertext())
+    for child in list(too_deep):
+        too_deep.remove(child)
+    too_deep.text = text
+
+
+def _nested_line(source: SourceFile) -> int | None:
+    """The line where the deepest nesting is written (most '>' or the widest indent)."""
+    best, best_line = 0, None
+    for number, line in enumerate(source.markdown.split('\n')):
+        stripped = line.lstrip(' \t>')
+        score = len(line) - len(stripped)
+        if score > best:
+            best, best_line = score, source.first_line + number
+    return best_line
+
+
+def duplicate_ids(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Report an id written twice in one file: links to it could land on either."""
+    counts = Counter(element.get('id') for element in body.iter()
+                     if isinstance(element.tag, str) and element.get('id'))
+    for element_id, count in counts.items():
+        if count > 1:
+            problems.append(error(f"the id '{element_id}' is given {count} times in this file; "
+                                  'links to it would be ambiguous', source.path,
+                                  _line_of(source, f'#{element_id}', f'"{element_id}"')))
+
+
+def missing_footnotes(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Report ``[^label]`` left as text: Python-Markdown found no note called ``label``."""
+    for element in body.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).localname in _CODE_TAGS:
+            continue
+        if any(etree.QName(a).localname in _CODE_TAGS for a in element.iterancestors()):
+            continue
+        for text in (element.text, element.tail if element is not body else None):
+            for match in _FOOTNOTE_REFERENCE.finditer(text or ''):
+                problems.append(error(f"footnote reference '{match.group()}' has no note "
+                                      f"(add a line '[^{match.group(1)}]: ...')", source.path,
+                                      _line_of(source, match.group())))
+
+
+def _line_of(source: SourceFile, *needles: str) -> int | None:
+    lines = source.markdown.split('\n')
+    for needle in needles:
+        for number, line in enumerate(lines):
+            if needle in line:
+                return source.first_line + number
+    return None
+
+
+def check_body(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Every check of one converted file, run before its ids and notes are rearranged."""
+    nesting(body, source, problems)
+    duplicate_ids(body, source, problems)
+    missing_footnotes(body, source, problems)
+
+
+@contextlib.contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Run a stage; running out of stack or memory becomes a clear error naming it."""
+    try:
+        yield
+    except RecursionError:
+        raise BookError(f'{name}: the input is nested too deeply to process '
+                        '(deeply nested lists, quotes or HTML?)') from None
+    except MemoryError:
+        raise BookError(f'{name}: ran out of memory (a huge image or file?)') from None
