@@ -150,3 +150,68 @@ def tiny_png(width: int = 40, height: int = 30, colour: tuple[int, int, int] = (
     header = struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)
     return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(rows, 9))
             + chunk(b'IEND', b''))
+
+
+def plant_book(name: str, target: Path, **values: str) -> Path:
+    """Copy tests/books/<name> to ``target``, replacing each ``@KEY@`` with ``values['key']``."""
+    shutil.copytree(BOOKS / name, target)
+    for path in target.rglob('*'):
+        if path.suffix in ('.md', '.yaml', '.svg'):
+            text = path.read_text(encoding='utf-8')
+            for key, value in values.items():
+                text = text.replace(f'@{key.upper()}@', value)
+            path.write_text(text, encoding='utf-8')
+    return target
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+        self.connections: list[bytes] = []
+        self._socket = socket.create_server(('127.0.0.1', 0))
+        self._socket.settimeout(0.2)
+        self.port = self._socket.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(4096))
+                except OSError:
+                    self.connections.append(b'')
+
+    def __enter__(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._socket.close()
+
+
+def output_bytes(out_dir: Path) -> dict[str, bytes]:
+    """Every output file's content, EPUB members unzipped and PDF streams uncompressed."""
+    contents: dict[str, bytes] = {}
+    for path in sorted(p for p in out_dir.rglob('*') if p.is_file()):
+        name = str(path.relative_to(out_dir))
+        contents[name] = path.read_bytes()
+        if path.suffix == '.epub':
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    contents[f'{name}!{member}'] = archive.read(member)
+        elif path.suffix == '.pdf' and shutil.which('qpdf'):
+            expanded = subprocess.run(['qpdf', '--qdf', '--object-streams=disable', str(path), '-'],
+                                      capture_output=True, check=False).stdout
+            contents[f'{name}!qdf'] = expanded
+    return contents

@@ -512,9 +512,12 @@ def _link_line(source: SourceFile, href: str) -> int | None:
 def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
                     problems: list[Diagnostic]) -> None:
     source = draft.source
-    for image in draft.element.iter(f'{{{XHTML_NS}}}img'):
+    for image in list(draft.element.iter(f'{{{XHTML_NS}}}img')):
+        if image.get('src') is None:  # the sanitiser removed it (and said so): drop the image
+            _drop(image)
+            continue
         src = image.get('src', '')
-        line = _line_of(source, src)
+        line = (_line_of(source, f'({src}') or _line_of(source, src)) if src else None
         if image.get('alt') is None:
             image.set('alt', '')
             problems.append(warning(f"image '{src}' has no alt text", source.path, line))
@@ -529,11 +532,21 @@ def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
         image.set('src', asset.href)
 
 
+def _drop(element: etree._Element) -> None:
+    """Remove ``element`` but keep the text that follows it."""
+    parent, previous = element.getparent(), element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or '') + (element.tail or '')
+    else:
+        parent.text = (parent.text or '') + (element.tail or '')
+    parent.remove(element)
+
+
 def _image_asset(src: str, source: SourceFile, root: Path) -> Asset | str:
     """The asset for an image path, or a message saying why it cannot be used."""
     try:
         relative, resolved = resources.resolve(src, posixpath.dirname(source.name),
-                                               resources.Confinement.of([root]))
+                                               resources.Confinement.of([root]), 'image file')
     except resources.Refused as exc:
         return str(exc)
     suffix = Path(relative).suffix.lower()

@@ -30,8 +30,8 @@ from urllib.request import url2pathname
 
 from lxml import etree
 
-REMOTE_HINT = ('make-book never fetches from the network; download the file into the manuscript '
-               'folder and use a relative path')
+REMOTE_HINT = ('make-book never uses the network: download the file into the manuscript folder '
+               'and use a relative path')
 DATA_URL_LIMIT = 256 * 1024  # bytes, decoded: an inline icon, not a photograph
 _WINDOWS_DRIVE = re.compile(r'^[A-Za-z]:[\\/]')
 
@@ -50,12 +50,12 @@ class Confinement:
     def of(cls, folders: Iterable[Path]) -> Confinement:
         return cls(tuple(dict.fromkeys(Path(folder).resolve() for folder in folders)))
 
-    def check(self, path: Path) -> Path:
+    def check(self, path: Path, what: str = 'file') -> Path:
         """``path`` with symlinks resolved, if it is an existing file inside a root."""
         try:
             resolved = path.resolve(strict=True)
         except (FileNotFoundError, NotADirectoryError):
-            raise Refused('no such file') from None
+            raise Refused(f'no such {what}') from None
         except (RuntimeError, OSError) as exc:  # symlink loops, permissions
             raise Refused(f'cannot be read ({exc})') from None
         if not any(resolved.is_relative_to(root) for root in self.roots):
@@ -75,7 +75,8 @@ def scheme(reference: str) -> str | None:
     return value.lower() or None
 
 
-def resolve(reference: str, base: str, confinement: Confinement) -> tuple[str, Path]:
+def resolve(reference: str, base: str, confinement: Confinement,
+            what: str = 'file') -> tuple[str, Path]:
     """A reference written in the manuscript, as (book-relative POSIX path, file on disk).
 
     ``base`` is the POSIX folder, relative to the first root, of the file that
@@ -83,9 +84,12 @@ def resolve(reference: str, base: str, confinement: Confinement) -> tuple[str, P
     """
     kind = scheme(reference)
     if kind in ('http', 'https', 'ftp') or reference.startswith('//'):
-        raise Refused(f'remote resources are not fetched; {REMOTE_HINT}')
+        raise Refused(f'remote resources are not fetched ({REMOTE_HINT})')
     if kind == 'file':
         raise Refused('file: URLs are refused; use a path relative to the manuscript folder')
+    if kind == 'data':
+        raise Refused('inline data: images are not supported; save the image as a file in the '
+                      'manuscript folder and use a relative path')
     if kind is not None:
         raise Refused(f"'{kind}:' URLs are not allowed here; use a path relative to the "
                       'manuscript folder')
@@ -100,7 +104,7 @@ def resolve(reference: str, base: str, confinement: Confinement) -> tuple[str, P
     if relative == '..' or relative.startswith('../'):
         raise Refused("'..' leads outside the manuscript folder")
     root = confinement.roots[0]
-    return relative, confinement.check(root / relative)
+    return relative, confinement.check(root / relative, what)
 
 
 def file_url_path(url: str, confinement: Confinement) -> Path:

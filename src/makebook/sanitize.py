@@ -60,10 +60,11 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 ATTRIBUTE_PREFIXES = ('aria-',)
 URL_ATTRIBUTES = frozenset({'href', 'src', 'cite'})
-# Links may point to the web or mail; images to the book or, small, inline data.
-# The resolver (resources.py) decides what a relative or remote reference may do.
+# Links may point to the web or mail. Image sources are left to the resolver
+# (resources.py), which refuses file:, remote and data: images with a message
+# saying what to do; only data: that is not an image is removed here.
 LINK_SCHEMES = frozenset({'http', 'https', 'mailto'})
-IMAGE_SCHEMES = frozenset({'data', 'http', 'https'})
+IMAGE_SCHEMES = frozenset({'data', 'file', 'http', 'https', 'ftp'})
 
 # A style attribute that can load something (url(), image-set(), @import,
 # IE expression() and behavior, Mozilla bindings) or hide it in CSS escapes.
@@ -109,8 +110,13 @@ def _url_allowed(tag: str, attribute: str, value: str) -> bool:
     scheme = scheme_of(value)
     if scheme is None:
         return True
-    allowed = IMAGE_SCHEMES if (tag, attribute) == ('img', 'src') else LINK_SCHEMES
-    return scheme in allowed
+    if (tag, attribute) == ('img', 'src'):
+        return scheme in IMAGE_SCHEMES and (scheme != 'data' or _data_image(value))
+    return scheme in LINK_SCHEMES
+
+
+def _data_image(value: str) -> bool:
+    return _URL_NOISE.sub('', value).lower().startswith('data:image/')
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -137,7 +143,7 @@ def _removals(markup: str, source: SourceFile) -> list[Diagnostic]:
         return []
     found: list[Diagnostic] = []
 
-    def report(message: str, *needles: str) -> None:
+    def report(message: str, *needles: str | tuple[str, ...]) -> None:
         found.append(warning(f'raw HTML: {message}', source.path, _line_of(source, *needles)))
 
     for element in root.iterdescendants():
@@ -156,13 +162,14 @@ def _removals(markup: str, source: SourceFile) -> list[Diagnostic]:
             name = name.lower()
             if not _attribute_allowed(tag, name):
                 kind = 'event handler' if name.startswith('on') else 'attribute'
-                report(f"removed {kind} '{name}' from <{tag}>", name)
+                report(f"removed {kind} '{name}' from <{tag}>", (f'<{tag}', f'{name}='), name)
             elif name == 'style' and style_loads(value):
                 report(f'removed a style attribute from <{tag}> that could load a resource '
-                       f"('{_short(value)}')", value[:40], 'style')
+                       f"('{_short(value)}')", (f'<{tag}', value[:40]), value[:40], 'style')
             elif name in URL_ATTRIBUTES and not _url_allowed(tag, name, value):
                 report(f"removed {name}='{_short(value)}' from <{tag}>: '{scheme_of(value)}:' "
-                       'URLs are not allowed', value[:40], f'{scheme_of(value)}:')
+                       'URLs are not allowed', (f'<{tag}', value[:40]), value[:40],
+                       f'{scheme_of(value)}:')
     return found
 
 
@@ -171,14 +178,18 @@ def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit] + '…'
 
 
-def _line_of(source: SourceFile, *needles: str) -> int | None:
-    """The first line of ``source`` holding any of ``needles`` (ignoring case)."""
+def _line_of(source: SourceFile, *needles: str | tuple[str, ...]) -> int | None:
+    """The first line of ``source`` holding any of ``needles`` (ignoring case).
+
+    A tuple of strings matches a line that holds all of them: ``('<a', 'rel=')``
+    finds the link's line, not the line of an earlier ``<link rel=``.
+    """
     lines = source.markdown.lower().split('\n')
     for needle in needles:
-        needle = needle.lower()
-        if not needle:
+        parts = tuple(p.lower() for p in ((needle,) if isinstance(needle, str) else needle) if p)
+        if not parts:
             continue
         for number, text in enumerate(lines):
-            if needle in text:
+            if all(part in text for part in parts):
                 return source.first_line + number
     return None

@@ -1,0 +1,138 @@
+"""A manuscript that attacks the build: nothing outside the book is read, nothing fetched.
+
+tests/books/hostile/ is raw HTML pasted from the web and metadata that tries to
+break out of the OPF; it builds, with a warning for each thing removed, and
+every output passes EPUBCheck. tests/books/hostile-paths/ names files outside
+the book in every way we know; the build refuses each one with its line and
+writes nothing. A planted secret must appear in no output, and a listener on
+127.0.0.1 must see no connection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from makebook.cli import main
+from tests.tools import NS, Epub, Listener, epubcheck_messages, output_bytes, plant_book, run_epubcheck
+
+TOKEN = b'SECRET-7f3a9c-DO-NOT-LEAK'
+TITLE = 'Hostile </dc:title><script>alert(1)</script> & "Co" ]]>'
+
+
+def plant_secret(folder: Path) -> Path:
+    secret = folder / 'secret.png'
+    secret.write_bytes(TOKEN + b'\n')
+    return secret
+
+
+def build(folder: Path, out: Path, capsys) -> tuple[int, str]:
+    status = main([str(folder), '-o', str(out)])
+    return status, capsys.readouterr().err
+
+
+@pytest.fixture(scope='module')
+def hostile(tmp_path_factory: pytest.TempPathFactory):
+    """The hostile book built once, with what the listener saw and what make-book said."""
+    base = tmp_path_factory.mktemp('hostile')
+    secret = plant_secret(base)
+    with Listener() as listener, pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', '1764288000')
+        book = plant_book('hostile', base / 'book', secret=str(secret), port=str(listener.port))
+        out = base / 'out'
+        import io
+        import sys
+        err = io.StringIO()
+        patch.setattr(sys, 'stderr', err)
+        status = main([str(book), '-o', str(out)])
+    return {'status': status, 'err': err.getvalue(), 'out': out, 'book': book,
+            'connections': listener.connections}
+
+
+def test_the_hostile_book_builds_with_a_warning_for_each_removal(hostile) -> None:
+    assert hostile['status'] == 0, hostile['err']
+    warnings = [line for line in hostile['err'].splitlines() if 'warning: raw HTML' in line]
+    pasted = str(hostile['book'] / '01-pasted.md')
+    for what, line in (('<script>', 5), ('<iframe>', 7), ('<object>', 9), ('<embed>', 11),
+                       ('<form>', 13), ('<link>', 15), ("'rel'", 17), ("'onclick'", 19),
+                       ("'javascript:'", 21), ("'vbscript:'", 21), ('style attribute', 23),
+                       ('<svg>', 29), ('<style>', 31), ("'data:'", 33)):
+        assert any(f'{pasted}:{line}: warning: raw HTML' in w and what in w for w in warnings), \
+            (what, line, hostile['err'])
+
+
+def test_no_connection_and_no_secret_in_any_output(hostile) -> None:
+    assert hostile['connections'] == []
+    contents = output_bytes(hostile['out'])
+    assert any(name.endswith('.pdf!qdf') for name in contents) or not os.environ.get('CI')
+    leaks = [name for name, data in contents.items() if TOKEN in data]
+    assert leaks == []
+
+
+def test_dangerous_markup_is_gone_and_book_markup_kept(hostile) -> None:
+    epub = Epub(hostile['out'] / 'hostile-dc-title-script-alert-1-script-co.epub')
+    pasted, kept = (epub.item(f'chapter-00{n}.xhtml') for n in (1, 2))
+    markup = ''.join(epub.read(f'EPUB/chapter-00{n}.xhtml').decode().split('<body')[1] for n in (1, 2))
+    for gone in ('<script', '<iframe', '<object', '<embed', '<form', '<link', '<svg', '<style',
+                 'onclick', 'onmouseover', 'javascript:', 'vbscript:', 'url(', 'behavior', 'rel=',
+                 'attachment"', 'data:text', '\x00', '\x0b', '\ufffe'):
+        assert gone not in markup.lower(), gone
+    assert 'fallback text of the frame' not in markup  # frames are dropped with their content
+    text = ''.join(pasted.itertext())
+    assert 'A paragraph with handlers.' in text and '&bogus;' in text and 'unclosed bold' in text
+    assert pasted.find('.//x:p[@style="color: #333"]', NS) is not None
+    aside = kept.find('.//x:aside', NS)
+    assert aside.get(f'{{{NS["epub"]}}}type') == 'sidebar'
+    assert (aside.get('role'), aside.get('lang'), aside.get('dir')) == ('doc-pullquote', 'fr', 'ltr')
+    assert kept.find('.//x:figure/x:figcaption', NS).text == 'A red square.'
+    assert [e.text for e in kept.iterfind('.//x:sub', NS)] + [e.text for e in kept.iterfind('.//x:sup', NS)] \
+        == ['2', '2']
+    assert kept.find('.//x:abbr', NS).get('title') == 'HyperText Markup Language'
+    assert {i.get('href') for i in epub.manifest().values()} >= {'images/red.png', 'images/circle.svg'}
+
+
+def test_metadata_is_escaped_everywhere(hostile, tmp_path: Path) -> None:
+    out = hostile['out']
+    epub = Epub(next(out.glob('*.epub')))
+    assert epub.opf.findtext('.//dc:title', namespaces=NS) == TITLE
+    assert [c.text for c in epub.opf.iterfind('.//dc:creator', NS)] == ['<b>Mallory</b> </dc:creator>']
+    assert epub.item('nav.xhtml').findtext('.//x:title', namespaces=NS) == 'Contents'
+    titlepage = epub.item('titlepage.xhtml')
+    assert titlepage.findtext('.//x:h1', namespaces=NS) == TITLE
+    assert titlepage.find('.//x:script', NS) is None
+    index = (out / 'html' / 'index.html').read_text(encoding='utf-8')
+    assert '<script' not in index and '&lt;script&gt;' in index
+    info = PdfReader(str(next(out.glob('*.pdf')))).metadata
+    assert info.title == TITLE
+    assert info.author == '<b>Mallory</b> </dc:creator>'
+
+
+def test_the_hostile_book_passes_epubcheck(hostile, tmp_path: Path) -> None:
+    report = run_epubcheck(next(hostile['out'].glob('*.epub')), tmp_path)
+    assert epubcheck_messages(report) == []
+
+
+def test_every_escape_is_refused_with_its_line(tmp_path: Path, capsys) -> None:
+    secret = plant_secret(tmp_path)
+    with Listener() as listener:
+        book = plant_book('hostile-paths', tmp_path / 'book', secret=str(secret), port=str(listener.port))
+        (book / 'link.png').symlink_to(secret)
+        status, err = build(book, tmp_path / 'out', capsys)
+    assert status == 1
+    assert listener.connections == []
+    assert not (tmp_path / 'out').exists() or list((tmp_path / 'out').iterdir()) == []
+    chapter = str(book / '01-escapes.md')
+    expected = {
+        3: "'..' leads outside", 5: 'absolute paths are refused', 7: 'file: URLs are refused',
+        9: 'remote resources are not fetched', 11: 'remote resources are not fetched',
+        13: 'symbolic link pointing outside', 15: "'..' leads outside", 17: "'..' leads outside",
+        19: 'DTD or entities', 21: 'the SVG loads',
+    }
+    for line, reason in expected.items():
+        assert re.search(rf'^{re.escape(chapter)}:{line}: error: .*{re.escape(reason)}', err, re.M), \
+            (line, reason, err)
+    assert TOKEN.decode() not in err
