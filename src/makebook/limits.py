@@ -100,10 +100,14 @@ def _child(function: Callable[..., bytes], args: tuple[Any, ...], bounds: Bounds
            write_end: int) -> None:
     status = 0
     try:
+        _die_with_parent()
         with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
             limit = bounds.memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            # A CPU bound as well, so the child stops even if nobody is left to kill it.
+            cpu = int(bounds.seconds) + 5
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         try:
             outcome: tuple[Any, ...] = ('ok', function(*args))
         except MemoryError:
@@ -121,6 +125,16 @@ def _child(function: Callable[..., bytes], args: tuple[Any, ...], bounds: Bounds
         status = 1
     finally:
         os._exit(status)  # skip atexit handlers and buffers that belong to the parent
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this child when the build is killed (SIGKILL has no hook)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
 
 
 def _collect(read_end: int, seconds: float) -> tuple[bytes, bool]:

@@ -1,0 +1,122 @@
+"""A build killed at any moment loses nothing: previous outputs intact, no stray temporaries.
+
+make-book runs as a real subprocess and gets SIGKILL (no cleanup code runs) while
+it reads, renders, lays out the PDF and writes. Every output must then be
+byte-for-byte the previous build or the new one, never a mix or a fragment, and
+the next run must sweep what the killed one left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from makebook.output import TEMP_PREFIX
+from tests.tools import BOOKS, REPO
+
+SLUG = 'a-small-book-of-tests'
+
+
+def command(book: Path, out: Path, verbosity: str = '-q') -> list[str]:
+    return [sys.executable, '-m', 'makebook', 'build', str(book), '-o', str(out), verbosity]
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, 'SOURCE_DATE_EPOCH': '1764288000', 'PYTHONPATH': str(REPO / 'src')}
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob('*')) if p.is_file()}
+
+
+def outputs(state: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in state.items() if not Path(k).name.startswith(TEMP_PREFIX)
+            and not any(part.startswith(TEMP_PREFIX) for part in Path(k).parts)}
+
+
+@pytest.fixture(scope='module')
+def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The small book, its outputs before (v1) and after (v2) an edit."""
+    base = tmp_path_factory.mktemp('killed')
+    book = base / 'book'
+    import shutil
+    shutil.copytree(BOOKS / 'small', book)
+    env = environment()
+    subprocess.run(command(book, base / 'v1'), env=env, check=True, timeout=300)
+    with (book / '01-opening.md').open('a', encoding='utf-8') as stream:
+        stream.write('\nA paragraph added after the first build, so every output changes.\n')
+    subprocess.run(command(book, base / 'v2'), env=env, check=True, timeout=300)
+    v1, v2 = snapshot(base / 'v1'), snapshot(base / 'v2')
+    assert v1.keys() == v2.keys()
+    assert v1[f'{SLUG}.epub'] != v2[f'{SLUG}.epub']
+    return {'book': book, 'v1': v1, 'v2': v2, 'base': base}
+
+
+def first_temporary(out: Path) -> bool:
+    return any(p.name.startswith(TEMP_PREFIX) for p in out.iterdir())
+
+
+# When to kill: as make-book -v announces a step (reading, rendering, the PDF
+# layout in its child process), or the moment the first temporary file appears
+# in the output folder (mid-write).
+POINTS = {'reading': 'Step 1 - Reading', 'rendering': 'Step 2 - Rendering',
+          'laying out the PDF': 'Creating layout', 'writing': None}
+
+
+@pytest.mark.parametrize('point', POINTS)
+def test_sigkill_leaves_the_previous_outputs_intact(versions, tmp_path: Path, point: str) -> None:
+    out = tmp_path / 'out'
+    import shutil
+    shutil.copytree(versions['base'] / 'v1', out)
+    (out / 'notes.txt').write_text('mine, not make-book’s')
+    process = subprocess.Popen(command(versions['book'], out, '-v'), env=environment(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if POINTS[point] is None:
+        deadline = time.monotonic() + 120
+        while process.poll() is None and not first_temporary(out) and time.monotonic() < deadline:
+            time.sleep(0.0005)
+    else:
+        seen = ''
+        for line in process.stderr:
+            seen += line
+            if POINTS[point] in line:
+                break
+        assert POINTS[point] in seen, seen
+    assert process.poll() is None, 'the build ended before it could be killed'
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    process.stderr.close()
+
+    after = outputs(snapshot(out))
+    assert after.pop('notes.txt') == 'mine, not make-book’s'.encode()
+    assert after.keys() == versions['v1'].keys()
+    for name, data in after.items():
+        assert data in (versions['v1'][name], versions['v2'][name]), name
+    html = {n: d for n, d in after.items() if n.startswith('html/')}
+    assert html in ({n: versions[v][n] for n in html} for v in ('v1', 'v2'))  # never half a folder
+
+    subprocess.run(command(versions['book'], out), env=environment(), check=True, timeout=300)
+    final = snapshot(out)
+    assert not [n for n in final if TEMP_PREFIX in n]
+    assert {k: v for k, v in final.items() if k != 'notes.txt'} == versions['v2']
+    assert (out / 'notes.txt').is_file()
+
+
+def test_ctrl_c_says_the_previous_outputs_are_untouched(versions, tmp_path: Path) -> None:
+    out = tmp_path / 'out'
+    process = subprocess.Popen(command(versions['book'], out), env=environment(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip('the build finished before the signal')
+    assert process.returncode == 130, err
+    assert 'interrupted' in err
+    assert 'Traceback' not in err
