@@ -199,7 +199,23 @@ class _LogCollector(logging.Handler):
         self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.errors.append(record.getMessage().splitlines()[0])
+        message = record.getMessage().splitlines()[0]
+        # WeasyPrint catches a MemoryError from the memory bound (limits.py) and logs it blank.
+        causes = [*(record.args if isinstance(record.args, tuple) else ()),
+                  record.exc_info[1] if record.exc_info else None]
+        if any(_out_of_memory(cause) for cause in causes):
+            message += 'out of memory (a huge image? see MAKEBOOK_PDF_MEMORY_MB)'
+        self.errors.append(message)
+
+
+def _out_of_memory(error: object) -> bool:
+    """True if ``error`` is, or was raised from, a MemoryError."""
+    seen = 0
+    while isinstance(error, BaseException) and seen < 10:
+        if isinstance(error, MemoryError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def _fetcher_class(urls):
