@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import guards, limits, output
+from makebook import guards, limits, output, remote
 from makebook.check import check_book
 from makebook.config import BuildOptions
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
@@ -35,7 +35,8 @@ def build(options: BuildOptions) -> BuildResult:
         manuscript = read_manuscript(options.manuscript)
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
     with guards.stage('rendering'):
-        book = render_book(manuscript)
+        book = render_book(manuscript, remote.for_build(options.allow_remote,
+                                                        manuscript.metadata.allow_remote))
     if options.extra.get('print'):  # --notes, --pdf-variant, --print-ready
         book = _with_print_overrides(book, options.extra['print'])
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))

@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                           help=f'{", ".join(PDF_VARIANTS)}, tagged (the default) or none')
     printing.add_argument('--print-ready', dest='print_ready', action='store_true', default=None,
                           help='for the print shop: 0.125in bleed, crop marks, PDF/X-4')
+    build_parser.add_argument('--allow-remote', action='store_true',
+                              help='download http(s) images into the book (off by default: '
+                                   'make-book never uses the network otherwise)')
     build_parser.add_argument('--strict', action='store_true',
                               help='treat warnings (missing alt text...) as errors')
     verbosity = build_parser.add_mutually_exclusive_group()
@@ -93,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger('makebook').setLevel(logging.INFO if args.verbose else logging.WARNING)
     options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir,
                            formats=args.formats, strict=args.strict,
+                           allow_remote=args.allow_remote,
                            extra={'print': {'notes': args.notes, 'pdf_variant': args.pdf_variant,
                                             'print_ready': args.print_ready}})
     try:

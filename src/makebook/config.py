@@ -76,6 +76,7 @@ class Metadata:
     description: str | None = None
     subjects: tuple[str, ...] = ()
     cover_image: str | None = None
+    allow_remote: bool = False  # 'allow-remote: true': download public remote images
     trim: TrimSize = DEFAULT_TRIM
     print_settings: PrintSettings = field(default_factory=PrintSettings)  # print.css, pdf.py
 
@@ -99,6 +100,7 @@ class BuildOptions:
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
     strict: bool = False
+    allow_remote: bool = False  # --allow-remote: download remote images, any host
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -262,6 +264,9 @@ def build_metadata(
               ('subtitle', 'date', 'publisher', 'rights', 'description', 'identifier', 'cover-image')}
     subjects = reader.text_list('subject')
     print_settings = read_print_settings(data, reader.complain)
+    allow_remote = data.get('allow-remote', False)
+    if not isinstance(allow_remote, bool):
+        reader.complain('allow-remote', f'expected true or false, got {_describe(allow_remote)}')
     if title is None or any(p.severity.value == 'error' for p in reader.problems):
         return None, reader.problems
     identifier = fields['identifier'] or _derived_identifier(title, authors)
@@ -280,6 +285,7 @@ def build_metadata(
         cover_image=fields['cover-image'],
         trim=trim,
         print_settings=print_settings,
+        allow_remote=allow_remote is True,
     )
     return metadata, reader.problems
 

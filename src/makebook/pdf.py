@@ -79,7 +79,8 @@ def _render(book: RenderedBook, pages_for_gutter: int,
     """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes)."""
     weasyprint, urls = _weasyprint()
     fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
-                                            *{f.path.parent for f in theme.font_files()}])
+                                            *{f.path.parent for f in theme.font_files()}],
+                                   assets={book.root / a.href: a.source for a in book.assets})
     # @font-face rules are ignored unless one FontConfiguration is shared by
     # the stylesheets and the render.
     fonts = weasyprint.text.fonts.FontConfiguration()
@@ -225,10 +226,12 @@ def _fetcher_class(urls):
         The decisions are :mod:`makebook.resources`'s, shared with every other stage.
         """
 
-        def __init__(self, allowed: list[Path]) -> None:
+        def __init__(self, allowed: list[Path], assets: dict[Path, Path] | None = None) -> None:
             super().__init__(allowed_protocols={'file', 'data'}, allow_redirects=False,
                              fail_on_errors=True)
             self._confinement = resources.Confinement.of(allowed)
+            # Images downloaded with --allow-remote live outside the book: by href only.
+            self._assets = dict(assets or {})
 
         def fetch(self, url: str, headers=None):
             scheme = resources.scheme(url)
@@ -239,7 +242,8 @@ def _fetcher_class(urls):
                                                    headers={'Content-Type': media_type})
                 if scheme != 'file':
                     raise resources.Refused(f'{url[:200]}: {resources.REMOTE_HINT}')
-                path = resources.file_url_path(url, self._confinement)
+                path = self._assets.get(resources.file_url_target(url)) \
+                    or resources.file_url_path(url, self._confinement)
             except resources.Refused as exc:
                 raise urls.FatalURLFetchingError(f'{url[:200]}: {exc}') from None
             return urls.URLFetcherResponse(path.as_uri(), body=path.read_bytes())

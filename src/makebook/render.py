@@ -21,7 +21,7 @@ import copy
 import mimetypes
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -146,8 +146,12 @@ class _Draft:
     opens_part: bool = False  # a '# Title {.part}' heading, not a chapter
 
 
-def render_book(manuscript: Manuscript) -> RenderedBook:
-    """Convert every file and assemble the chapters; problems go in ``diagnostics``."""
+def render_book(manuscript: Manuscript,
+                download: Callable[[str], tuple[str, Path]] | None = None) -> RenderedBook:
+    """Convert every file and assemble the chapters; problems go in ``diagnostics``.
+
+    ``download`` (remote.py), when given, turns an http(s) image into a local file.
+    """
     problems: list[Diagnostic] = []
     drafts: list[_Draft] = []
     ids = _IdRegistry()
@@ -159,7 +163,7 @@ def render_book(manuscript: Manuscript) -> RenderedBook:
     assets: dict[str, Asset] = {}
     for draft in drafts:
         _resolve_links(draft, manuscript, ids, first_ids, problems)
-        _resolve_images(draft, manuscript.root, assets, problems)
+        _resolve_images(draft, manuscript.root, assets, problems, download)
     xrefs.fill_cross_references([d.element for d in drafts])
     _assign_parts(drafts, ids, problems)
     chapters = _number(drafts)
@@ -510,7 +514,8 @@ def _link_line(source: SourceFile, href: str) -> int | None:
 
 
 def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
-                    problems: list[Diagnostic]) -> None:
+                    problems: list[Diagnostic],
+                    download: Callable[[str], tuple[str, Path]] | None = None) -> None:
     source = draft.source
     for image in list(draft.element.iter(f'{{{XHTML_NS}}}img')):
         if image.get('src') is None:  # the sanitiser removed it (and said so): drop the image
@@ -524,7 +529,7 @@ def _resolve_images(draft: _Draft, root: Path, assets: dict[str, Asset],
         elif not image.get('alt').strip():
             problems.append(warning(f"image '{src}' has empty alt text; describe it for readers "
                                     'who cannot see it', source.path, line))
-        asset = _image_asset(src, source, root)
+        asset = _image_asset(src, source, root, download)
         if isinstance(asset, str):
             problems.append(error(f"image '{src}': {asset}", source.path, line))
             continue
@@ -542,11 +547,15 @@ def _drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _image_asset(src: str, source: SourceFile, root: Path) -> Asset | str:
+def _image_asset(src: str, source: SourceFile, root: Path,
+                 download: Callable[[str], tuple[str, Path]] | None = None) -> Asset | str:
     """The asset for an image path, or a message saying why it cannot be used."""
     try:
-        relative, resolved = resources.resolve(src, posixpath.dirname(source.name),
-                                               resources.Confinement.of([root]), 'image file')
+        if download is not None and resources.scheme(src) in ('http', 'https'):
+            relative, resolved = download(src)
+        else:
+            relative, resolved = resources.resolve(src, posixpath.dirname(source.name),
+                                                   resources.Confinement.of([root]), 'image file')
     except resources.Refused as exc:
         return str(exc)
     suffix = Path(relative).suffix.lower()

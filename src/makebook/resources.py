@@ -30,8 +30,9 @@ from urllib.request import url2pathname
 
 from lxml import etree
 
-REMOTE_HINT = ('make-book never uses the network: download the file into the manuscript folder '
-               'and use a relative path')
+REMOTE_HINT = ('make-book does not use the network unless asked: save the file in the manuscript '
+               "folder and use a relative path, or pass --allow-remote (or set 'allow-remote: true' "
+               'in the metadata) to download remote images into the book')
 DATA_URL_LIMIT = 256 * 1024  # bytes, decoded: an inline icon, not a photograph
 _WINDOWS_DRIVE = re.compile(r'^[A-Za-z]:[\\/]')
 
@@ -107,12 +108,17 @@ def resolve(reference: str, base: str, confinement: Confinement,
     return relative, confinement.check(root / relative, what)
 
 
-def file_url_path(url: str, confinement: Confinement) -> Path:
-    """The file a ``file:`` URL (as WeasyPrint builds them) names, if confined. Raises Refused."""
+def file_url_target(url: str) -> Path:
+    """The path a local ``file:`` URL names, unchecked. Raises Refused."""
     parts = urlsplit(url)
     if parts.netloc not in ('', 'localhost'):
         raise Refused(f'{url}: file URLs on other hosts are refused')
-    return confinement.check(Path(url2pathname(unquote(parts.path))))
+    return Path(url2pathname(unquote(parts.path)))
+
+
+def file_url_path(url: str, confinement: Confinement) -> Path:
+    """The file a ``file:`` URL (as WeasyPrint builds them) names, if confined. Raises Refused."""
+    return confinement.check(file_url_target(url))
 
 
 def data_url(url: str, limit: int = DATA_URL_LIMIT) -> tuple[str, bytes]:

@@ -1,0 +1,120 @@
+"""Remote images: refused by default, downloaded into the book only when asked.
+
+A real HTTP server on 127.0.0.1 (the only network these tests touch) serves an
+image, a redirect, a page and an oversized file.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import zipfile
+from typing import ClassVar
+
+import pytest
+
+from makebook import remote
+from tests.tools import BOOKS, make_book
+
+PNG = (BOOKS / 'hostile' / 'images' / 'red.png').read_bytes()
+HEAD = '---\ntitle: Remote\nauthor: A\nlang: en\n---\n# A\n\n'
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Handler.requests.append(self.path)
+        routes = {
+            '/red.png': (200, 'image/png', PNG),
+            '/page.html': (200, 'text/html', b'<p>not an image</p>'),
+            '/big.png': (200, 'image/png', b'\x89PNG' + b'0' * 4096),
+        }
+        if self.path in ('/moved.png', '/hop.png'):
+            self.send_response(302)
+            target = 'file:///etc/passwd' if self.path == '/moved.png' else '/red.png'
+            self.send_header('Location', target)
+            self.end_headers()
+            return
+        status, media_type, body = routes.get(self.path, (404, 'text/plain', b'no'))
+        self.send_response(status)
+        self.send_header('Content-Type', media_type)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server():
+    Handler.requests = []
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f'http://127.0.0.1:{httpd.server_address[1]}'
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_remote_images_are_refused_by_default_and_nothing_is_fetched(capsys, write_book, tmp_path,
+                                                                      server: str) -> None:
+    book = write_book({'01.md': HEAD + f'![A red square]({server}/red.png)\n'})
+    run = make_book(capsys, book, '-o', tmp_path / 'out')
+    assert run.status == 1
+    assert '01.md:8: error: image' in run.err
+    assert 'remote resources are not fetched' in run.err
+    assert '--allow-remote' in run.err
+    assert Handler.requests == []
+
+
+def test_allow_remote_downloads_the_image_into_every_output(capsys, write_book, tmp_path,
+                                                           server: str) -> None:
+    book = write_book({'01.md': HEAD + f'![A red square]({server}/red.png)\n\n'
+                                       f'<img src="{server}/red.png" alt="Again">\n'})
+    out = tmp_path / 'out'
+    run = make_book(capsys, book, '-o', out, '--allow-remote')
+    assert run.status == 0, run.err
+    assert Handler.requests == ['/red.png']  # once, however often it is used
+    epub = zipfile.ZipFile(out / 'remote.epub')
+    images = [n for n in epub.namelist() if n.startswith('EPUB/remote/')]
+    assert len(images) == 1
+    assert epub.read(images[0]) == PNG
+    assert (out / 'html' / images[0].removeprefix('EPUB/')).read_bytes() == PNG
+    assert (out / 'remote.pdf').stat().st_size > 0
+    assert list(book.iterdir()) == [book / '01.md']  # nothing written into the manuscript
+
+
+@pytest.mark.parametrize(('path', 'reason'), [
+    ('/moved.png', "Redirection to url 'file:///etc/passwd' is not allowed"),
+    ('/hop.png', 'the server redirects to http://127.0.0.1:'),
+    ('/page.html', "sent 'text/html', not an image"),
+    ('/missing.png', 'could not download it'),
+])
+def test_downloads_are_checked(capsys, write_book, tmp_path, server: str, path: str, reason: str) -> None:
+    book = write_book({'01.md': HEAD + f'![x]({server}{path})\n'})
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '--allow-remote', '--format', 'epub')
+    assert run.status == 1
+    assert reason in run.err
+
+
+def test_the_size_cap(server: str) -> None:
+    with pytest.raises(remote.Refused, match='larger than'):
+        remote.Downloader(public_only=False, size_limit=1024)(f'{server}/big.png')
+
+
+def test_a_manuscript_cannot_reach_this_machine_by_its_metadata(capsys, write_book, tmp_path,
+                                                                server: str) -> None:
+    text = HEAD.replace('lang: en\n', 'lang: en\nallow-remote: true\n') + f'![x]({server}/red.png)\n'
+    run = make_book(capsys, write_book({'01.md': text}), '-o', tmp_path / 'out', '--format', 'epub')
+    assert run.status == 1
+    assert 'local or private address' in run.err
+    assert Handler.requests == []
+
+
+def test_allow_remote_in_metadata_must_be_a_boolean(capsys, write_book, tmp_path) -> None:
+    text = HEAD.replace('lang: en\n', 'lang: en\nallow-remote: yes please\n') + 'x\n'
+    run = make_book(capsys, write_book({'01.md': text}), '-o', tmp_path / 'out', '--format', 'epub')
+    assert run.status == 1
+    assert "01.md:5: error: metadata 'allow-remote': expected true or false" in run.err
