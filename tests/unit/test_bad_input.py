@@ -75,7 +75,7 @@ def test_bom_crlf_and_tabs_build_correctly(capsys, write_book, tmp_path: Path) -
     run = build(capsys, write_book({'01.md': text}), tmp_path)
     assert run.status == 0, run.err
     chapter = written(tmp_path).read('EPUB/chapter-001.xhtml').decode()
-    assert '<pre><code>code    line\n</code></pre>' in chapter  # Markdown expands tabs to 4
+    assert 'code    line\n</code></pre>' in chapter  # Markdown expands tabs to 4
     assert '\r' not in chapter and '\ufeff' not in chapter
 
 
