@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from makebook import resources
 from makebook.errors import Diagnostic, error
 
 _INCLUDE = re.compile(r'\{\{#(?P<kind>include|rustdoc_include)\s+(?P<arg>[^}\s]+)\s*\}\}')
@@ -202,13 +203,18 @@ def expand_includes(text: str, path: Path, root: Path, problems: list[Diagnostic
     def replace(match: re.Match[str]) -> str:
         line = text.count('\n', 0, match.start()) + 1
         name, _, selector = match.group('arg').partition(':')
-        target = (path.parent / name).resolve()
-        if not target.is_relative_to(root):
-            problems.append(error(f"'{name}': an include must stay inside the book folder", path, line))
+        # The one resolver (resources.py): no absolute paths, no '..' or symlink out of the book.
+        base = path.parent.relative_to(root).as_posix() if path.parent.is_relative_to(root) else ''
+        try:
+            _, target = resources.resolve(name, '' if base == '.' else base,
+                                          resources.Confinement.of([root]))
+        except resources.Refused as exc:
+            message = (f"'{name}': no such file to include" if str(exc).startswith('no such')
+                       else f"'{name}': an include must stay inside the book folder ({exc})")
+            problems.append(error(message, path, line))
             return ''
-        if not target.is_file() or depth > 8:
-            problems.append(error(f"'{name}': no such file to include" if depth <= 8 else
-                                  f"'{name}': includes nested too deep (a loop?)", path, line))
+        if depth > 8:
+            problems.append(error(f"'{name}': includes nested too deep (a loop?)", path, line))
             return ''
         included = target.read_text(encoding='utf-8', errors='replace')
         chosen = _select(included, selector)

@@ -122,3 +122,14 @@ def test_the_pdf_fetcher_serves_only_the_book(book: Path, tmp_path: Path) -> Non
                 'https://example.org/', 'ftp://example.org/x', (book / 'outside-link.png').as_uri()):
         with pytest.raises(urls.FatalURLFetchingError):
             fetcher.fetch(url)
+
+
+@pytest.mark.parametrize('name', ['/etc/hostname', 'file:///etc/hostname', 'outside-link.png',
+                                  '../secret.txt', 'images/up/secret.txt'])
+def test_mdbook_includes_use_the_resolver(book: Path, name: str) -> None:
+    from makebook.layouts import expand_includes
+    problems = []
+    text = expand_includes(f'a\n{{{{#include {name}}}}}', book / 'ch.md', book, problems)
+    assert text == 'a\n'
+    assert problems[0].line == 2
+    assert 'inside the book folder' in problems[0].message
