@@ -66,18 +66,26 @@ def write_file(path: Path, data: bytes) -> Path:
     return path
 
 
+MANIFEST = '.make-book-files'  # in a folder make-book wrote: the files it put there
+
+
 def write_folder(folder: Path, files: Mapping[str, bytes]) -> Path:
-    """Replace ``folder`` with one holding exactly ``files``, swapped in at the end."""
+    """Replace ``folder`` with one holding ``files``, swapped in at the end.
+
+    Files in the old folder that make-book did not write (not in its manifest)
+    are the user's: they are carried over, never deleted.
+    """
     staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder.parent))
     try:
         for relative, data in files.items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _write_durably(_inside(staging, relative), data)
+        _write_durably(staging / MANIFEST, '\n'.join(sorted(files)).encode() + b'\n')
+        if folder.is_dir() and not folder.is_symlink():
+            _carry_over(folder, staging, files)
         for file in staging.rglob('*'):
             os.chmod(file, 0o755 if file.is_dir() else 0o644)
         os.chmod(staging, 0o755)
-        if folder.exists():
+        if folder.exists() or folder.is_symlink():
             old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder.parent))
             os.replace(folder, old / 'old')
             os.replace(staging, folder)
@@ -91,6 +99,38 @@ def write_folder(folder: Path, files: Mapping[str, bytes]) -> Path:
         raise
     _fsync_folder(folder.parent)
     return folder
+
+
+def _inside(folder: Path, relative: str) -> Path:
+    """``folder / relative``, refusing a name that would land outside ``folder``."""
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder.resolve()) or relative.startswith(('/', '\\')):
+        raise OutputError(f'{relative}: refusing to write outside {folder}')
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, 'wb') as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _carry_over(old: Path, staging: Path, files: Mapping[str, bytes]) -> None:
+    """Copy into ``staging`` the files of ``old`` that make-book did not write."""
+    manifest = old / MANIFEST
+    ours = set(manifest.read_text(encoding='utf-8').split('\n')) if manifest.is_file() else set()
+    for path in sorted(old.rglob('*')):
+        relative = path.relative_to(old).as_posix()
+        if path.is_dir() or relative == MANIFEST or relative in files or relative in ours:
+            continue
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            target.symlink_to(os.readlink(path))
+        else:
+            shutil.copy2(path, target)
 
 
 def _fsync_folder(folder: Path) -> None:

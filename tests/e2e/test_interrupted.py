@@ -120,3 +120,17 @@ def test_ctrl_c_says_the_previous_outputs_are_untouched(versions, tmp_path: Path
     assert process.returncode == 130, err
     assert 'interrupted' in err
     assert 'Traceback' not in err
+
+
+def test_files_of_yours_in_the_output_folders_are_never_deleted(versions, tmp_path: Path) -> None:
+    out = tmp_path / 'out'
+    subprocess.run(command(versions['book'], out), env=environment(), check=True, timeout=300)
+    (out / 'html' / 'my-notes.txt').write_text('mine')
+    (out / 'html' / 'extra').mkdir()
+    (out / 'html' / 'extra' / 'analytics.js').write_text('mine too')
+    (out / 'README.txt').write_text('mine')
+    subprocess.run(command(versions['book'], out), env=environment(), check=True, timeout=300)
+    assert (out / 'html' / 'my-notes.txt').read_text() == 'mine'
+    assert (out / 'html' / 'extra' / 'analytics.js').read_text() == 'mine too'
+    assert (out / 'README.txt').read_text() == 'mine'
+    assert (out / 'html' / 'index.html').is_file()
