@@ -139,6 +139,54 @@ def data_url(url: str, limit: int = DATA_URL_LIMIT) -> tuple[str, bytes]:
     return media_type, body
 
 
+# ---------------------------------------------------------------- CSS
+
+def css_references(css: str) -> list[tuple[str, int]]:
+    """Every URL a stylesheet would load (``url()``, ``@import``), with its line."""
+    import tinycss2  # WeasyPrint's own CSS tokenizer, already installed with it
+
+    found: list[tuple[str, int]] = []
+
+    def walk(nodes) -> None:
+        for node in nodes or ():
+            kind = getattr(node, 'type', None)
+            if kind == 'url':
+                found.append((node.value, node.source_line))
+            elif kind == 'function' and node.lower_name in ('url', 'src', 'image-set', 'image'):
+                strings = [t.value for t in node.arguments if getattr(t, 'type', None) == 'string']
+                found.extend((value, node.source_line) for value in strings[:1])
+                walk(node.arguments)
+            elif kind == 'at-rule' and node.lower_at_keyword == 'import':
+                strings = [t for t in node.prelude if getattr(t, 'type', None) == 'string']
+                found.extend((t.value, node.source_line) for t in strings[:1])
+                walk(node.prelude)
+            else:
+                for attribute in ('prelude', 'content', 'arguments'):
+                    walk(getattr(node, attribute, None))
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return list(dict.fromkeys(found))
+
+
+def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[tuple[str, int]]:
+    """(message, line) for each reference in ``css`` the resolver refuses.
+
+    ``data:`` URLs are fine when small; ``#fragment`` references load nothing.
+    """
+    problems = []
+    for url, line in css_references(css):
+        if url.startswith('#'):
+            continue
+        try:
+            if scheme(url) == 'data':
+                data_url(url)
+            else:
+                resolve(url, base, confinement)
+        except Refused as exc:
+            problems.append((f"'{url[:80]}': {exc}", line))
+    return problems
+
+
 # ---------------------------------------------------------------- SVG and XML
 
 def safe_xml_parser() -> etree.XMLParser:

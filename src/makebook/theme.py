@@ -14,6 +14,9 @@ from pathlib import Path
 
 import font_source_serif_pro
 
+from makebook import resources
+from makebook.errors import BookError, error
+
 FONT_FAMILY = 'Source Serif Pro'
 # A serif stack for readers that ignore or override embedded fonts.
 FONT_STACK = f"'{FONT_FAMILY}', 'Source Serif 4', Georgia, 'Times New Roman', serif"
@@ -35,7 +38,14 @@ def styles_dir() -> Path:
 
 
 def stylesheet(name: str) -> str:
-    return (styles_dir() / name).read_text(encoding='utf-8')
+    """A theme stylesheet, checked: what it loads must be in the styles folder (resources.py)."""
+    path = styles_dir() / name
+    css = path.read_text(encoding='utf-8')
+    problems = resources.stylesheet_problems(css, '', resources.Confinement.of([styles_dir()]))
+    if problems:
+        raise BookError(f'{path}: the stylesheet loads files from outside the theme',
+                        [error(message, path, line) for message, line in problems])
+    return css
 
 
 def font_files() -> tuple[FontFile, ...]:

@@ -133,3 +133,35 @@ def test_mdbook_includes_use_the_resolver(book: Path, name: str) -> None:
     assert text == 'a\n'
     assert problems[0].line == 2
     assert 'inside the book folder' in problems[0].message
+
+
+CSS = '''@import url("http://127.0.0.1/x.css");
+@import "../../etc/x.css";
+@font-face { src: url(/usr/share/fonts/x.ttf) format("truetype"), url('fonts/ok.ttf'); }
+body { background: url( "file:///etc/passwd" ) }
+p { background-image: image-set("a.png" 1x); }
+a { fill: url(#grad) }
+@media print { h1 { background: url(data:image/png;base64,AAAA) } li { list-style: url(../up.png) } }
+'''
+
+
+def test_every_url_a_stylesheet_loads_is_found_with_its_line() -> None:
+    assert resources.css_references(CSS) == [
+        ('http://127.0.0.1/x.css', 1), ('../../etc/x.css', 2), ('/usr/share/fonts/x.ttf', 3),
+        ('fonts/ok.ttf', 3), ('file:///etc/passwd', 4), ('a.png', 5), ('#grad', 6),
+        ('data:image/png;base64,AAAA', 7), ('../up.png', 7)]
+
+
+def test_a_theme_may_load_only_its_own_files(tmp_path: Path) -> None:
+    (tmp_path / 'fonts').mkdir()
+    (tmp_path / 'fonts' / 'ok.ttf').write_bytes(b'font')
+    (tmp_path / 'a.png').write_bytes(b'png')
+    problems = resources.stylesheet_problems(CSS, '', Confinement.of([tmp_path]))
+    assert [line for _, line in problems] == [1, 2, 3, 4, 7]
+    assert 'remote resources are not fetched' in problems[0][0]
+
+
+def test_the_shipped_theme_passes_its_own_check() -> None:
+    from makebook import theme
+    for name in ('epub.css', 'print.css', 'web.css'):
+        assert theme.stylesheet(name)
