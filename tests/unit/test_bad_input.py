@@ -99,3 +99,18 @@ def test_illegal_characters_and_bad_entities_never_reach_output(capsys, write_bo
         text = data.decode()
         assert not any(c in text for c in '\x00\x0b\x1f\ufffe')
         assert '&amp;bogus;' in text
+
+
+@pytest.mark.parametrize(('error', 'message'), [
+    (RecursionError, 'rendering: the input is nested too deeply'),
+    (MemoryError, 'rendering: ran out of memory'),
+])
+def test_a_stage_that_runs_out_of_stack_or_memory_is_named(capsys, write_book, tmp_path: Path,
+                                                          monkeypatch, error, message) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise error
+    monkeypatch.setattr('makebook.build.render_book', explode)
+    run = build(capsys, write_book({'01.md': HEAD + '# A\n\nx\n'}), tmp_path)
+    assert run.status == 1
+    assert message in run.err
+    assert 'Traceback' not in run.err
