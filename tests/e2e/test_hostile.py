@@ -10,8 +10,8 @@ writes nothing. A planted secret must appear in no output, and a listener on
 
 from __future__ import annotations
 
-import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,7 +68,8 @@ def test_the_hostile_book_builds_with_a_warning_for_each_removal(hostile) -> Non
 def test_no_connection_and_no_secret_in_any_output(hostile) -> None:
     assert hostile['connections'] == []
     contents = output_bytes(hostile['out'])
-    assert any(name.endswith('.pdf!qdf') for name in contents) or not os.environ.get('CI')
+    if shutil.which('qpdf'):  # CI installs it: then the PDF's streams are searched uncompressed
+        assert any(name.endswith('.pdf!qdf') for name in contents)
     leaks = [name for name, data in contents.items() if TOKEN in data]
     assert leaks == []
 
