@@ -79,6 +79,12 @@ class Metadata:
     allow_remote: bool = False  # 'allow-remote: true': download public remote images
     trim: TrimSize = DEFAULT_TRIM
     print_settings: PrintSettings = field(default_factory=PrintSettings)  # print.css, pdf.py
+    series: str | None = None
+    series_index: str | None = None  # 'group-position': '2', '2.5'
+    isbn: str | None = None  # digits only, check digit verified
+    direction: str = 'ltr'  # 'rtl' from 'dir: rtl' or a right-to-left language
+    footnote_numbering: str = 'chapter'  # 'chapter' (restart in each) or 'book'
+    cover_path: Path | None = None  # cover-image resolved inside the manuscript folder
 
     @property
     def slug(self) -> str:
@@ -267,9 +273,11 @@ def build_metadata(
     allow_remote = data.get('allow-remote', False)
     if not isinstance(allow_remote, bool):
         reader.complain('allow-remote', f'expected true or false, got {_describe(allow_remote)}')
+    extra = _more_metadata(reader, fields, path)
     if title is None or any(p.severity.value == 'error' for p in reader.problems):
         return None, reader.problems
-    identifier = fields['identifier'] or _derived_identifier(title, authors)
+    identifier = fields['identifier'] or (f"urn:isbn:{extra['isbn']}" if extra['isbn'] else None) \
+        or _derived_identifier(title, authors)
     metadata = Metadata(
         title=title,
         language=language,
@@ -286,8 +294,80 @@ def build_metadata(
         trim=trim,
         print_settings=print_settings,
         allow_remote=allow_remote is True,
+        series=extra['series'],
+        series_index=extra['series_index'],
+        isbn=extra['isbn'],
+        direction=extra['direction'] or _direction_of(language),
+        footnote_numbering=extra['footnote_numbering'],
+        cover_path=extra['cover_path'],
     )
     return metadata, reader.problems
+
+
+# Languages (and scripts) written right to left: Arabic, Hebrew, Persian, Urdu...
+_RTL_LANGUAGES = {'ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ji', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi'}
+_RTL_SCRIPTS = {'arab', 'hebr', 'syrc', 'thaa', 'nkoo', 'adlm', 'rohg'}
+
+
+def _direction_of(language: str) -> str:
+    parts = language.lower().split('-')
+    if parts[0] in _RTL_LANGUAGES or any(p in _RTL_SCRIPTS for p in parts[1:]):
+        return 'rtl'
+    return 'ltr'
+
+
+def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],
+                   path: Path | None) -> dict[str, Any]:
+    """Series, ISBN, text direction, footnote numbering and the cover file, validated."""
+    from makebook.cover import find_cover  # the cover module owns what a usable cover is
+    from makebook.isbn import parse_isbn
+
+    out: dict[str, Any] = {'series': None, 'series_index': None, 'isbn': None, 'direction': None,
+                           'footnote_numbering': 'chapter', 'cover_path': None}
+    series = reader.data.get('series')
+    if isinstance(series, Mapping):
+        out['series'] = series.get('name') if isinstance(series.get('name'), str) else None
+        if out['series'] is None:
+            reader.complain('series', "a series mapping needs 'name:' (and may have 'index:')")
+        index = series.get('index')
+    else:
+        out['series'] = reader.text('series')
+        index = reader.data.get('series-index')
+    if index is not None:
+        if isinstance(index, bool) or not re.fullmatch(r'[0-9]+(\.[0-9]+)?', str(index)):
+            reader.complain('series-index' if 'series-index' in reader.data else 'series',
+                            f'the series index must be a number like 2 or 2.5, not {index!r}')
+        else:
+            out['series_index'] = str(index)
+    for key in ('isbn', 'identifier'):
+        value = reader.text(key) if key == 'isbn' else fields['identifier']
+        if value is None or (key == 'identifier' and not value.lower().startswith('urn:isbn:')):
+            continue
+        try:
+            digits = parse_isbn(value)
+        except ValueError as exc:
+            reader.complain(key, str(exc))
+            continue
+        out['isbn'] = out['isbn'] or digits
+    direction = reader.text('dir')
+    if direction is not None:
+        if direction.lower() not in ('ltr', 'rtl'):
+            reader.complain('dir', f"'{direction}' is not a text direction; use rtl or ltr")
+        else:
+            out['direction'] = direction.lower()
+    numbering = reader.text('footnote-numbering')
+    if numbering is not None:
+        if numbering.lower() not in ('chapter', 'book'):
+            reader.complain('footnote-numbering', f"'{numbering}' is not one of: chapter, book")
+        else:
+            out['footnote_numbering'] = numbering.lower()
+    if fields['cover-image'] and path is not None:
+        found = find_cover(path.parent, fields['cover-image'])
+        if isinstance(found, str):
+            reader.complain('cover-image', found)
+        else:
+            out['cover_path'] = found
+    return out
 
 
 def _derived_identifier(title: str, authors: tuple[Author, ...]) -> str:

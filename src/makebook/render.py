@@ -109,6 +109,15 @@ class Chapter:
     ids: frozenset[str] = frozenset()
     part: Part | None = None  # the part the chapter opens or continues
     has_math: bool = False  # the EPUB manifest item needs the 'mathml' property
+    kind: str = 'bodymatter'  # frontmatter | bodymatter | backmatter (EPUB 3 structural semantics)
+    epub_type: str = 'chapter'  # dedication, epigraph, preface, appendix... from the heading
+
+
+# A level-1 heading with one of these classes (or epub:type) makes an unnumbered
+# front- or back-matter division of that kind instead of a chapter.
+FRONT_MATTER_TYPES = ('dedication', 'epigraph', 'foreword', 'preface', 'prologue')
+BACK_MATTER_TYPES = ('afterword', 'epilogue', 'appendix', 'acknowledgments', 'colophon',
+                     'bibliography', 'glossary')
 
 
 def by_part(chapters: tuple[Chapter, ...]) -> list[tuple[Part | None, list[Chapter]]]:
@@ -166,6 +175,7 @@ def render_book(manuscript: Manuscript,
         _resolve_images(draft, manuscript.root, assets, problems, download)
     xrefs.fill_cross_references([d.element for d in drafts])
     _assign_parts(drafts, ids, problems)
+    _number_footnotes(drafts, manuscript.metadata.footnote_numbering)
     chapters = _number(drafts)
     return RenderedBook(
         metadata=manuscript.metadata,
@@ -208,7 +218,8 @@ def _convert_file(source: SourceFile, previous: _Draft | None, ids: _IdRegistry,
         if child.tag == f'{{{XHTML_NS}}}h1':
             current = _new_section(child.get('id'))
             classes = (child.get('class') or '').split()
-            drafts.append(_Draft(source, current, _plain_text(child), 'unnumbered' in classes))
+            drafts.append(_Draft(source, current, _plain_text(child),
+                                 'unnumbered' in classes or _division_type(child) is not None))
             if 'part' in classes:
                 drafts[-1].part = Part(child.get('id'), _plain_text(child))
                 drafts[-1].opens_part = True
@@ -329,6 +340,39 @@ def _distribute_footnotes(notes: etree._Element, drafts: list[_Draft]) -> None:
             existing.set('role', 'doc-endnotes')
         existing.extend(asides)
         draft.element.append(existing)  # notes stay last, after any continued text
+
+
+def _number_footnotes(drafts: list[_Draft], scheme: str) -> None:
+    """Number note references and notes in reading order, restarting per chapter or not.
+
+    Python-Markdown numbers per file; a file may hold several chapters and a
+    chapter may span files, so the numbers are set again here, the same in the
+    reference and in the note's backlink.
+    """
+    number = 0
+    for draft in drafts:
+        if scheme != 'book':
+            number = 0
+        notes = {aside.get('id'): aside for aside in draft.element.iter(f'{{{XHTML_NS}}}aside')}
+        given: dict[str, str] = {}
+        for ref in draft.element.iter(f'{{{XHTML_NS}}}a'):
+            if ref.get(EPUB_TYPE) != 'noteref':
+                continue
+            target = ref.get('href', '')[1:]
+            if target not in given:
+                number += 1
+                given[target] = str(number)
+                backlink = next((a for a in notes[target].iter(f'{{{XHTML_NS}}}a')
+                                 if a.get('role') == 'doc-backlink'), None) if target in notes else None
+                if backlink is not None:
+                    backlink.text = f'{number}.'
+            ref.text = given[target]
+
+
+def _division_type(heading: etree._Element) -> str | None:
+    """'dedication', 'epigraph', 'appendix'... when the heading says so, else None."""
+    names = (heading.get('class') or '').split() + (heading.get(EPUB_TYPE) or '').split()
+    return next((n for n in names if n in FRONT_MATTER_TYPES + BACK_MATTER_TYPES), None)
 
 
 def _make_noteref(ref: etree._Element) -> None:
@@ -633,11 +677,25 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
     for index, draft in enumerate(drafts, start=1):
         section = draft.element
         heading_id = section.attrib.pop('data-heading')
-        unnumbered = draft.unnumbered or bool(draft.source.front_matter.get('unnumbered'))
+        heading = section.find(f'{{{XHTML_NS}}}h1')
+        division = _division_type(heading) if heading is not None else None
+        front_type = draft.source.front_matter.get('epub:type')
+        if division is None and front_type in FRONT_MATTER_TYPES + BACK_MATTER_TYPES:
+            division = front_type  # a file's own 'epub:type: dedication'
+        kind = 'frontmatter' if division in FRONT_MATTER_TYPES else \
+            'backmatter' if division in BACK_MATTER_TYPES else 'bodymatter'
+        unnumbered = draft.unnumbered or division is not None \
+            or bool(draft.source.front_matter.get('unnumbered'))
         draft.unnumbered = unnumbered
-        section.set('class', 'chapter' if not draft.unnumbered else 'chapter unnumbered')
+        section.set('class', f'chapter {division}' if division else
+                    'chapter' if not draft.unnumbered else 'chapter unnumbered')
         _chapter_metadata(draft, draft.source.name not in seen_files)
         seen_files.add(draft.source.name)
+        if division is not None:
+            if heading is not None and heading.get(EPUB_TYPE) == division:
+                del heading.attrib[EPUB_TYPE]  # the section carries it; twice would be two landmarks
+            section.set(EPUB_TYPE, division)
+            section.set('role', role_for(division) or f'doc-{division}')  # matching epub:type
         if not draft.unnumbered:
             number += 1
             section.set('data-number', str(number))
@@ -654,6 +712,8 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
             ids=frozenset(_all_ids(section)),
             part=draft.part,
             has_math=mathml.has_math(section),
+            kind=kind,
+            epub_type=division or 'chapter',
         ))
     return tuple(chapters)
 

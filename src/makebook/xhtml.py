@@ -67,6 +67,8 @@ def document(
     """A complete, well-formed XHTML5 document in the book's language."""
     root = element('html', lang=metadata.language)
     root.set(f'{{{XML_NS}}}lang', metadata.language)
+    if metadata.direction == 'rtl':
+        root.set('dir', 'rtl')
     head = child(root, 'head')
     child(head, 'meta', charset='utf-8')
     child(head, 'title', title)
@@ -96,9 +98,16 @@ def copyright_page(metadata: Metadata) -> etree._Element:
     """Rights, publisher, date and identifier: the verso of the title page."""
     section = element('section', class_='copyright', epub_type='copyright-page', id='copyright')
     child(section, 'p', metadata.title, class_='copyright-title')
-    for text in (metadata.rights, metadata.publisher,
+    roles = {'edt': 'Edited by', 'trl': 'Translated by', 'ill': 'Illustrated by'}
+    contributors = [f'{roles[a.role]} {a.name}' for a in metadata.authors if a.role in roles]
+    series = None
+    if metadata.series:
+        series = f'{metadata.series}, book {metadata.series_index}' if metadata.series_index \
+            else metadata.series
+    for text in (*contributors, series, metadata.rights, metadata.publisher,
                  f'Published {metadata.date}' if metadata.date else None,
-                 f'Identifier: {metadata.identifier}'):
+                 f'ISBN {metadata.isbn}' if metadata.isbn else None,
+                 f'Identifier: {metadata.identifier}' if not metadata.isbn else None):
         if text:
             child(section, 'p', text)
     return section

@@ -1,0 +1,97 @@
+"""Print page numbers for the EPUB, taken from the PDF laid out in the same run.
+
+Every top-level block of every chapter gets an id before the PDF is made, so
+WeasyPrint's ``Page.anchors`` tells on which printed page each block begins.
+The first block that begins on a page marks where that page starts; the EPUB
+writer puts a ``doc-pagebreak`` marker there and lists it in the page-list.
+The folio is the one the print stylesheet prints: lower-case roman numerals
+for the pages before the first chapter, arabic from 1 at the first chapter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from makebook.render import EPUB_TYPE, XHTML_NS, RenderedBook
+
+ID_PREFIX = 'pg-'
+
+
+@dataclass(frozen=True, slots=True)
+class PrintPages:
+    """Where each printed page begins, in reading order."""
+
+    breaks: tuple[tuple[str, str], ...]  # (folio, id of the first block on that page)
+    source: str  # names the print edition (its ISBN, else the book's identifier)
+
+    def folio_of(self, element_id: str) -> str | None:
+        return next((folio for folio, target in self.breaks if target == element_id), None)
+
+
+def with_block_ids(book: RenderedBook) -> RenderedBook:
+    """The book with an id on every top-level block of every chapter (new ids are 'pg-...')."""
+    chapters = []
+    for chapter in book.chapters:
+        section = etree.fromstring(chapter.body)
+        added = []
+        for number, block in enumerate(_blocks(section), start=1):
+            if not block.get('id'):
+                block.set('id', f'{ID_PREFIX}{chapter.id}-{number}')
+                added.append(block.get('id'))
+        chapters.append(dataclasses.replace(
+            chapter, body=etree.tostring(section, encoding='unicode'),
+            ids=chapter.ids | frozenset(added)))
+    return dataclasses.replace(book, chapters=tuple(chapters))
+
+
+def _blocks(section: etree._Element) -> list[etree._Element]:
+    """A chapter's blocks in reading order, leaving out its footnotes (they float in print)."""
+    return [block for block in section
+            if isinstance(block.tag, str) and block.get(EPUB_TYPE) != 'footnotes'
+            and block.tag != f'{{{XHTML_NS}}}aside']
+
+
+def block_ids(book: RenderedBook) -> list[str]:
+    """Every top-level block id, in reading order (run after :func:`with_block_ids`)."""
+    return [block.get('id') for chapter in book.chapters
+            for block in _blocks(etree.fromstring(chapter.body)) if block.get('id')]
+
+
+def print_pages(book: RenderedBook, anchors: Sequence[Sequence[str]]) -> PrintPages:
+    """Page breaks from the ids laid out on each PDF page (``anchors[i]``: page i's ids)."""
+    order = block_ids(book)
+    position = {element_id: index for index, element_id in enumerate(order)}
+    page_of = {}
+    for page, ids in enumerate(anchors):
+        for element_id in ids:
+            page_of.setdefault(element_id, page)
+    body_start = page_of.get(book.chapters[0].id, 0) if book.chapters else 0
+    first_on_page: dict[int, str] = {}
+    for element_id in order:
+        page = page_of.get(element_id)
+        if page is not None and page not in first_on_page:
+            first_on_page[page] = element_id
+    breaks = tuple((_folio(page, body_start), element_id)
+                   for page, element_id in sorted(first_on_page.items(),
+                                                  key=lambda item: position[item[1]]))
+    meta = book.metadata
+    return PrintPages(breaks=breaks, source=f'urn:isbn:{meta.isbn}' if meta.isbn else meta.identifier)
+
+
+def _folio(page: int, body_start: int) -> str:
+    return str(page - body_start + 1) if page >= body_start else _roman(page + 1)
+
+
+def _roman(number: int) -> str:
+    numerals = (('m', 1000), ('cm', 900), ('d', 500), ('cd', 400), ('c', 100), ('xc', 90),
+                ('l', 50), ('xl', 40), ('x', 10), ('ix', 9), ('v', 5), ('iv', 4), ('i', 1))
+    out = ''
+    for letters, value in numerals:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
