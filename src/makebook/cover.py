@@ -103,9 +103,9 @@ def _block(draw, text: str, font_path: Path, *, size: int, top: float,
     room = WIDTH - 2 * 260  # inside the frame, with air on both sides
     while True:
         font = ImageFont.truetype(str(font_path), size)
-        lines = [line for part in text.split('\n')
-                 for line in _wrap(part, lambda t: draw.textlength(t, font=font, direction=direction),
-                                   room)]
+        def measure(line: str, font=font) -> float:
+            return draw.textlength(line, font=font, direction=direction)
+        lines = [line for part in text.split('\n') for line in _wrap(part, measure, room)]
         if len(lines) <= 3 or size <= 48:
             break
         size = int(size * 0.88)

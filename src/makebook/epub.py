@@ -38,7 +38,7 @@ from makebook.config import Author, Metadata
 from makebook.cover import CoverImage, cover_image
 from makebook.errors import OutputError
 from makebook.pagination import PrintPages
-from makebook.render import XML_NS, Chapter, RenderedBook
+from makebook.render import XHTML_NS, XML_NS, Chapter, RenderedBook
 from makebook.xhtml import (
     chapter_element,
     child,
@@ -106,7 +106,7 @@ def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
         package.add_metadata(None, 'meta', value, {'property': prop})
     if pages and pages.breaks:
         package.add_metadata('DC', 'source', pages.source)
-        package.add_metadata(None, 'meta', pages.source, {'property': 'a11y:pageBreakSource'})
+        package.add_metadata(None, 'meta', pages.source, {'property': 'pageBreakSource'})
     if meta.direction == 'rtl':
         package.set_direction('rtl')  # spine page-progression-direction
 
@@ -262,7 +262,7 @@ def _cover_document(meta: Metadata, cover: CoverImage) -> bytes:
     alt = f'Cover of {meta.title}' + (f': {meta.subtitle}' if meta.subtitle else '') \
         + f', by {meta.author_line}'
     box = element('div', class_='cover')
-    child(box, 'img', src=cover.file_name, alt=alt, role='doc-cover', epub_type='cover')
+    _english(child(box, 'img', src=cover.file_name, alt=alt, role='doc-cover', epub_type='cover'), meta)
     return document(meta, 'Cover', [box], [STYLESHEET], {'class': 'cover-page'})
 
 
@@ -275,7 +275,25 @@ def _copyright_document(book: RenderedBook) -> bytes:
     section = copyright_page(book.metadata)
     note = child(section, 'p', f'Set in {theme.FONT_FAMILY}, used under the ', class_='colophon')
     child(note, 'a', 'SIL Open Font License 1.1', href=FONT_LICENCE).tail = '.'
+    for line in section.iter(f'{{{XHTML_NS}}}p'):
+        if (line.text or '').startswith(_ENGLISH_LINES):
+            _english(line, book.metadata)
     return document(book.metadata, 'Copyright', [section], [STYLESHEET], {'epub_type': 'frontmatter'})
+
+
+def _english(node: etree._Element, meta: Metadata) -> etree._Element:
+    """Mark make-book's own English words in a book in another language (WCAG 3.1.2)."""
+    if not meta.language.lower().startswith('en'):
+        node.set('lang', 'en')
+        node.set(f'{{{XML_NS}}}lang', 'en')
+        if meta.direction == 'rtl':
+            node.set('dir', 'ltr')
+    return node
+
+
+# The copyright page's own words, in front of the book's data.
+_ENGLISH_LINES = ('Edited by ', 'Translated by ', 'Illustrated by ', 'Published ', 'ISBN ',
+                  'Identifier: ', 'Set in ')
 
 
 def _licence_document(book: RenderedBook) -> bytes:
@@ -295,7 +313,7 @@ def _nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
     """The EPUB 3 navigation document: TOC (chapters and their sections), landmarks, page-list."""
     toc = element('nav', epub_type='toc', id='toc', role='doc-toc')
     toc.set('aria-labelledby', 'toc-title')
-    child(toc, 'h1', 'Contents', id='toc-title')
+    _english(child(toc, 'h1', 'Contents', id='toc-title'), book.metadata)
     entries = child(toc, 'ol')
     for chapter in _contents(book):
         item = child(entries, 'li')
@@ -307,20 +325,20 @@ def _nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
                       href=f'{chapter.file_name}#{section.id}')
     landmarks = element('nav', epub_type='landmarks', id='landmarks', hidden='hidden')
     landmarks.set('aria-labelledby', 'landmarks-title')
-    child(landmarks, 'h2', 'Landmarks', id='landmarks-title')
+    _english(child(landmarks, 'h2', 'Landmarks', id='landmarks-title'), book.metadata)
     marks = child(landmarks, 'ol')
     start = _body_start(book)
     for kind, href, label in (('cover', COVER, 'Cover'),
                               ('titlepage', TITLEPAGE, 'Title Page'),
                               ('toc', f'{NAV}#toc', 'Contents'),
                               ('bodymatter', f'{start.file_name}#{start.id}', 'Start of Content')):
-        child(child(marks, 'li'), 'a', label, href=href, epub_type=kind)
+        _english(child(child(marks, 'li'), 'a', label, href=href, epub_type=kind), book.metadata)
     navs = [toc, landmarks]
     if pages is not None and pages.breaks:
         page_list = element('nav', epub_type='page-list', id='page-list', role='doc-pagelist',
                             hidden='hidden')
         page_list.set('aria-labelledby', 'page-list-title')
-        child(page_list, 'h2', 'Pages', id='page-list-title')
+        _english(child(page_list, 'h2', 'Pages', id='page-list-title'), book.metadata)
         listed = child(page_list, 'ol')
         for folio, target in pages.breaks:
             owner = book.chapter_of(target)
