@@ -29,6 +29,27 @@ def essay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope='session')
+def features_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ for tests/books/epub-features, all three formats (built once)."""
+    return _build_once(tmp_path_factory, 'epub-features')
+
+
+@pytest.fixture(scope='session')
+def rtl_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ for the right-to-left sample, EPUB and PDF (built once)."""
+    return _build_once(tmp_path_factory, 'rtl-sample', '--format', 'epub,pdf')
+
+
+def _build_once(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> Path:
+    out = tmp_path_factory.mktemp(name) / 'build'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        status = main([str(REPO / 'tests' / 'books' / name), '-o', str(out), '-q', *options])
+    assert status == 0
+    return out
+
+
 @pytest.fixture
 def write_book(tmp_path: Path):
     """Write a small manuscript: write_book({'01.md': '# A', ...}) -> its folder."""

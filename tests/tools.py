@@ -215,3 +215,36 @@ def output_bytes(out_dir: Path) -> dict[str, bytes]:
                                       capture_output=True, check=False).stdout
             contents[f'{name}!qdf'] = expanded
     return contents
+
+
+ACE = Path('/opt/validators/ace')
+
+
+def ace_command() -> list[str] | None:
+    """DAISY Ace, if installed (it is not in CI: the tests that need it skip)."""
+    if ACE.is_file():
+        return [str(ACE)]
+    found = shutil.which('ace')
+    return [found] if found else None
+
+
+def run_ace(epub: Path, out_dir: Path) -> dict:
+    """Ace's report.json for ``epub``."""
+    command = ace_command()
+    assert command is not None
+    subprocess.run([*command, str(epub), '-o', str(out_dir), '-f'],
+                   capture_output=True, text=True, timeout=600, check=False)
+    return json.loads((out_dir / 'report.json').read_text(encoding='utf-8'))
+
+
+def ace_violations(report: dict) -> list[str]:
+    """Every violation Ace reported, as 'file: rule (impact)' lines."""
+    return [f"{group.get('earl:testSubject', {}).get('url')}: {test['earl:test']['dct:title']} "
+            f"({test['earl:test']['earl:impact']})"
+            for group in report.get('assertions', []) for test in group.get('assertions', [])]
+
+
+def epub_documents(epub: Epub) -> dict[str, etree._Element]:
+    """Every XHTML document of the EPUB (spine or not), by its href."""
+    return {item.get('href'): epub.item(item.get('href')) for item in epub.manifest().values()
+            if item.get('media-type') == 'application/xhtml+xml'}

@@ -142,7 +142,8 @@ def _font_path(weight: int, style: str, text: str, language: str) -> Path:
 def _cmap(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # a WeasyPrint dependency
 
-    return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def _system_font(language: str) -> Path | None:
