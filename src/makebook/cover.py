@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import posixpath
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ def find_cover(root: Path, value: str) -> Path | str:
     relative = Path(value)
     if relative.is_absolute() or '://' in value or value.startswith('file:'):
         return f"'{value}' must be a path relative to the manuscript folder"
+    if posixpath.normpath(relative.as_posix()).startswith('../'):
+        return f"'{value}' is outside the manuscript folder"
     try:
         path = (root / relative).resolve(strict=True)
     except (FileNotFoundError, RuntimeError, OSError):

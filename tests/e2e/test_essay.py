@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
 from tests.tools import NS, REPO, Epub, epubcheck_messages, html_blocks, pdf_pages_text, run_epubcheck
 
 SEED = REPO / 'tests' / 'books' / 'essay-seed.txt'
@@ -101,17 +100,19 @@ def test_pdf_is_a_book(essay_build: Path) -> None:
     assert reader.metadata.author == 'Anonymous'
     assert reader.trailer['/Root']['/Lang'] == 'en'
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert 'Conclusion' in outline and 'Characters That Leave a Mark' in outline
+    assert 'Conclusion' in outline
+    assert 'Characters That Leave a Mark' in outline
     fonts = set()
     for page in reader.pages:
         for font in (page['/Resources'].get('/Font') or {}).values():
             font = font.get_object()
             descriptor = font['/DescendantFonts'][0].get_object()['/FontDescriptor'] \
                 if '/DescendantFonts' in font else font.get('/FontDescriptor')
-            assert descriptor is not None and any(
-                key in descriptor for key in ('/FontFile', '/FontFile2', '/FontFile3')), font
+            assert descriptor is not None, font
+            assert any(key in descriptor for key in ('/FontFile', '/FontFile2', '/FontFile3')), font
             fonts.add(str(font['/BaseFont']).split('+')[-1])
-    assert fonts and all(name.startswith('Source-Serif-Pro') for name in fonts), fonts
+    assert fonts
+    assert all(name.startswith('Source-Serif-Pro') for name in fonts), fonts
 
 
 def chapter_titles() -> list[str]:
