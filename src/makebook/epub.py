@@ -103,7 +103,10 @@ def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
     _describe(package, meta)
     found = accessibility.facts(book, page_list=bool(pages and pages.breaks))
     for prop, value in accessibility.package_metadata(found):
-        package.add_metadata(None, 'meta', value, {'property': prop})
+        attributes = {'property': prop}
+        if prop == 'schema:accessibilitySummary' and not meta.language.lower().startswith('en'):
+            attributes[f'{{{XML_NS}}}lang'] = 'en'  # make-book writes the summary in English
+        package.add_metadata(None, 'meta', value, attributes)
     if pages and pages.breaks:
         package.add_metadata('DC', 'source', pages.source)
         package.add_metadata(None, 'meta', pages.source, {'property': 'pageBreakSource'})
