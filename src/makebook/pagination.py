@@ -4,8 +4,9 @@ Every top-level block of every chapter gets an id before the PDF is made, so
 WeasyPrint's ``Page.anchors`` tells on which printed page each block begins.
 The first block that begins on a page marks where that page starts; the EPUB
 writer puts a ``doc-pagebreak`` marker there and lists it in the page-list.
-The folio is the one the print stylesheet prints: lower-case roman numerals
-for the pages before the first chapter, arabic from 1 at the first chapter.
+The folio is the one printed on the page: lower-case roman numerals in the
+front matter, arabic from 1 where the first printed arabic folio says the
+count starts (chapter openers and blank pages print none, so they are counted).
 """
 
 from __future__ import annotations
@@ -61,15 +62,25 @@ def block_ids(book: RenderedBook) -> list[str]:
             for block in _blocks(etree.fromstring(chapter.body)) if block.get('id')]
 
 
-def print_pages(book: RenderedBook, anchors: Sequence[Sequence[str]]) -> PrintPages:
-    """Page breaks from the ids laid out on each PDF page (``anchors[i]``: page i's ids)."""
+def print_pages(book: RenderedBook, anchors: Sequence[Sequence[str]],
+                folios: Sequence[str | None] = ()) -> PrintPages:
+    """Page breaks from the ids laid out on each PDF page (``anchors[i]``: page i's ids).
+
+    ``folios[i]`` is the number printed on page i, if any: the first arabic one
+    tells where the arabic numbering starts (openers and blank pages print none).
+    """
     order = block_ids(book)
     position = {element_id: index for index, element_id in enumerate(order)}
     page_of = {}
     for page, ids in enumerate(anchors):
         for element_id in ids:
             page_of.setdefault(element_id, page)
-    body_start = page_of.get(book.chapters[0].id, 0) if book.chapters else 0
+    printed = next(((page, int(folio)) for page, folio in enumerate(folios)
+                    if folio is not None and folio.isdigit()), None)
+    if printed is not None:
+        body_start = printed[0] - printed[1] + 1
+    else:  # no arabic folio printed anywhere: the first chapter is page 1
+        body_start = page_of.get(book.chapters[0].id, 0) if book.chapters else 0
     first_on_page: dict[int, str] = {}
     for element_id in order:
         page = page_of.get(element_id)
