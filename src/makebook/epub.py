@@ -164,11 +164,8 @@ def _describe(package: epub.EpubBook, meta: Metadata) -> None:
         # ONIX code list 5, value 15: ISBN-13; stores read the identifier's type here.
         package.add_metadata(None, 'meta', '15', {'refines': '#id', 'property': 'identifier-type',
                                                   'scheme': 'onix:codelist5'})
-    if meta.subtitle:
-        package.add_metadata('DC', 'title', meta.subtitle, {'id': 'subtitle'})
-        package.add_metadata(None, 'meta', 'subtitle', {'refines': '#subtitle',
-                                                        'property': 'title-type'})
-        package.add_metadata(None, 'meta', 'main', {'refines': '#title', 'property': 'title-type'})
+    # The subtitle stays on the cover and title page: a second dc:title, even
+    # typed 'subtitle', is run into the title by Calibre and most stores.
     for number, author in enumerate(meta.authors, start=1):
         _creator(package, author, number)
     for name, value in (('publisher', meta.publisher), ('rights', meta.rights),

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from PIL import Image
+
+from makebook.cli import main
 from tests.e2e.test_essay import folio
 from tests.tools import (
     NS,
@@ -33,8 +35,6 @@ from tests.tools import (
     run_ace,
     run_epubcheck,
 )
-
-from makebook.cli import main
 
 FEATURES = 'the-lighthouse-keepers-logbook'
 ESSAY = 'leon-the-professional'

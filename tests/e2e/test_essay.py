@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
 from tests.tools import NS, REPO, Epub, epubcheck_messages, html_blocks, pdf_pages_text, run_epubcheck
 
 SEED = REPO / 'tests' / 'books' / 'essay-seed.txt'

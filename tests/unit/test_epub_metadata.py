@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from tests.tools import make_book
 
 from makebook.isbn import parse_isbn
 from makebook.manuscript import read_manuscript
 from makebook.render import render_book
+from tests.tools import make_book
 
 BODY = '# One\n\nText.\n'
 
