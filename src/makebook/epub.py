@@ -185,10 +185,10 @@ def _describe(package: epub.EpubBook, meta: Metadata) -> None:
 
 
 def _creator(package: epub.EpubBook, author: Author, number: int) -> None:
-    """Authors are dc:creator; editors, translators, illustrators dc:contributor."""
+    """Authors and editors are dc:creator (primary); translators, illustrators... dc:contributor."""
     uid = f'creator-{number}'
-    package.add_metadata('DC', 'creator' if author.role == 'aut' else 'contributor', author.name,
-                         {'id': uid})
+    primary = author.role in ('aut', 'edt')
+    package.add_metadata('DC', 'creator' if primary else 'contributor', author.name, {'id': uid})
     package.add_metadata(None, 'meta', author.role, {'refines': f'#{uid}', 'property': 'role',
                                                      'scheme': 'marc:relators'})
     if author.file_as:
