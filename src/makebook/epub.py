@@ -22,6 +22,7 @@ reader trusts a different one (field notes §2.7).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import tempfile
@@ -56,6 +57,7 @@ TITLEPAGE = 'titlepage.xhtml'
 COPYRIGHT = 'copyright.xhtml'
 NAV = 'nav.xhtml'
 OPF = 'EPUB/content.opf'
+NCX = 'EPUB/toc.ncx'
 FONT_LICENCE = 'font-licence.xhtml'
 # Front matter that comes before the table of contents and stays out of it.
 _BEFORE_CONTENTS = ('dedication', 'epigraph')
@@ -84,7 +86,36 @@ def write_epub(book: RenderedBook, pages: PrintPages | None = None) -> bytes:
         if written is False or not target.is_file():
             raise OutputError('ebooklib could not write the EPUB')
         return _reproducible_zip(target.read_bytes(), book.metadata.modified,
-                                 {OPF: lambda data: _finish_opf(data, book.metadata)})
+                                 {OPF: lambda data: _finish_opf(data, book.metadata),
+                                  NCX: lambda data: _finish_ncx(data, book, pages)})
+
+
+def _finish_ncx(data: bytes, book: RenderedBook, pages: PrintPages | None) -> bytes:
+    """The NCX's real depth and, for EPUB 2 readers, the page list (ebooklib writes neither)."""
+    ncx_ns = 'http://www.daisy.org/z3986/2005/ncx/'
+    root = etree.fromstring(data)
+    head = {m.get('name'): m for m in root.iterfind(f'{{{ncx_ns}}}head/{{{ncx_ns}}}meta')}
+    depth = 2 if any(c.sections for c in _contents(book)) else 1
+    head['dtb:depth'].set('content', str(depth))
+    targets = [(folio, book.chapter_of(target)) for folio, target in pages.breaks] if pages else []
+    targets = [(folio, owner) for folio, owner in targets if owner is not None]
+    if targets:
+        numbers = [int(folio) for folio, _ in targets if folio.isdigit()]
+        head['dtb:totalPageCount'].set('content', str(len(targets)))
+        head['dtb:maxPageNumber'].set('content', str(max(numbers, default=0)))
+        page_list = etree.SubElement(root, f'{{{ncx_ns}}}pageList')
+        etree.SubElement(etree.SubElement(page_list, f'{{{ncx_ns}}}navLabel'),
+                         f'{{{ncx_ns}}}text').text = 'Pages'
+        for folio, owner in targets:
+            target = etree.SubElement(page_list, f'{{{ncx_ns}}}pageTarget', id=f'page-target-{folio}',
+                                      type='normal' if folio.isdigit() else 'front')
+            if folio.isdigit():  # the NCX 'value' is a number; roman folios have only a label
+                target.set('value', folio)
+            etree.SubElement(etree.SubElement(target, f'{{{ncx_ns}}}navLabel'),
+                             f'{{{ncx_ns}}}text').text = folio
+            etree.SubElement(target, f'{{{ncx_ns}}}content', src=f'{owner.file_name}#page-{folio}')
+    etree.indent(root)
+    return etree.tostring(root, encoding='utf-8', xml_declaration=True)
 
 
 def _finish_opf(data: bytes, meta: Metadata) -> bytes:
@@ -98,7 +129,7 @@ def _finish_opf(data: bytes, meta: Metadata) -> bytes:
 
 def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
     meta = book.metadata
-    cover = cover_image(meta)
+    cover = _unique_name(cover_image(meta), {asset.href for asset in book.assets})
     package = epub.EpubBook()
     _describe(package, meta)
     found = accessibility.facts(book, page_list=bool(pages and pages.breaks))
@@ -150,6 +181,15 @@ def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
         {'type': 'text', 'href': start.file_name, 'title': start.title},
     ]
     return package
+
+
+def _unique_name(cover: CoverImage, taken: set[str]) -> CoverImage:
+    """The cover under a name no image of the text uses (an author may show the cover inside)."""
+    stem, dot, suffix = cover.file_name.rpartition('.')
+    name, number = cover.file_name, 1
+    while name in taken:
+        name, number = f'{stem}-{number}{dot}{suffix}', number + 1
+    return dataclasses.replace(cover, file_name=name)
 
 
 def _describe(package: epub.EpubBook, meta: Metadata) -> None:

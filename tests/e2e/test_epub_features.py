@@ -298,6 +298,9 @@ def test_page_list_matches_the_pdf_folios_at_every_chapter_start(
         assert marker.get(EPUB_TYPE) == 'pagebreak'
         assert marker.get('role') == 'doc-pagebreak'
         assert marker.get('aria-label') == label
+    ncx = epub.item('toc.ncx')  # the same list for EPUB 2 readers
+    assert [(t.findtext('ncx:navLabel/ncx:text', namespaces=NS), t.find('ncx:content', NS).get('src'))
+            for t in ncx.iterfind('ncx:pageList/ncx:pageTarget', NS)] == listed
     pages = pdf_pages_text(out / f'{slug}.pdf')
     toc_page = next(i for i, text in enumerate(pages) if 'Contents' in text)
     printed = {i: int(folio(text)) for i, text in enumerate(pages)

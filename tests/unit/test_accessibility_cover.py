@@ -88,3 +88,16 @@ def test_a_given_cover_is_used_as_is(write_book) -> None:
                        'art/front.png': png_bytes()})
     cover = cover_image(read_manuscript(book).metadata)
     assert cover == CoverImage(png_bytes(), 'image/png', 'images/cover.png', generated=False)
+
+
+def test_the_cover_file_never_takes_the_name_of_an_image_in_the_text(write_book, tmp_path) -> None:
+    from makebook.cli import main
+    from tests.tools import Epub
+    book = write_book({'01.md': '---\ntitle: T\ncover-image: images/cover.png\n---\n# One\n\n'
+                                '![The cover](images/cover.png)\n',
+                       'images/cover.png': png_bytes()})
+    assert main([str(book), '-o', str(tmp_path / 'out'), '-q', '-f', 'epub']) == 0
+    epub = Epub(tmp_path / 'out' / 't.epub')
+    hrefs = [item.get('href') for item in epub.manifest().values()]
+    assert len(hrefs) == len(set(hrefs))
+    assert {'images/cover.png', 'images/cover-1.png'} <= set(hrefs)
