@@ -39,7 +39,7 @@ from makebook.config import Author, Metadata
 from makebook.cover import CoverImage, cover_image
 from makebook.errors import OutputError
 from makebook.pagination import PrintPages
-from makebook.render import XHTML_NS, XML_NS, Chapter, RenderedBook
+from makebook.render import XHTML_NS, XML_NS, Chapter, RenderedBook, by_part
 from makebook.xhtml import (
     chapter_element,
     child,
@@ -95,7 +95,8 @@ def _finish_ncx(data: bytes, book: RenderedBook, pages: PrintPages | None) -> by
     ncx_ns = 'http://www.daisy.org/z3986/2005/ncx/'
     root = etree.fromstring(data)
     head = {m.get('name'): m for m in root.iterfind(f'{{{ncx_ns}}}head/{{{ncx_ns}}}meta')}
-    depth = 2 if any(c.sections for c in _contents(book)) else 1
+    point = f'{{{ncx_ns}}}navPoint'
+    depth = max((sum(1 for _ in node.iterancestors(point)) + 1 for node in root.iter(point)), default=1)
     head['dtb:depth'].set('content', str(depth))
     targets = [(folio, book.chapter_of(target)) for folio, target in pages.breaks] if pages else []
     targets = [(folio, owner) for folio, owner in targets if owner is not None]
@@ -164,11 +165,11 @@ def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
     nav = _add(package, 'nav', NAV, XHTML, _nav_document(book, pages), properties=['nav'])
     chapters = [
         _add(package, f'chapter-{index:03d}', chapter.file_name, XHTML,
-             _chapter_document(book, chapter, pages))
+             _chapter_document(book, chapter, pages), properties=['mathml'] if chapter.has_math else None)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
     package.add_item(epub.EpubNcx())  # else ebooklib's <spine toc="ncx"> points at nothing
-    package.toc = [_toc_entry(chapter) for chapter in _contents(book)]
+    package.toc = _ncx_toc(book)
     before = _leading_count(book)
     package.spine = [cover_page, titlepage, copyright_, *chapters[:before], nav, *chapters[before:],
                      (licence, 'no')]
@@ -354,15 +355,14 @@ def _nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
     toc = element('nav', epub_type='toc', id='toc', role='doc-toc')
     toc.set('aria-labelledby', 'toc-title')
     _english(child(toc, 'h1', 'Contents', id='toc-title'), book.metadata)
-    entries = child(toc, 'ol')
-    for chapter in _contents(book):
-        item = child(entries, 'li')
-        child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
-        if chapter.sections:
-            nested = child(item, 'ol')
-            for section in chapter.sections:
-                child(child(nested, 'li'), 'a', section.title,
-                      href=f'{chapter.file_name}#{section.id}')
+    top = child(toc, 'ol')
+    for part, chapters in by_part(tuple(_contents(book))):
+        entries = top
+        if part is not None:  # <span> heading: a part has no page of its own in the EPUB
+            part_item = child(top, 'li', class_='toc-part')
+            child(part_item, 'span', part.title)
+            entries = child(part_item, 'ol')
+        _nav_chapters(entries, chapters)
     landmarks = element('nav', epub_type='landmarks', id='landmarks', hidden='hidden')
     landmarks.set('aria-labelledby', 'landmarks-title')
     _english(child(landmarks, 'h2', 'Landmarks', id='landmarks-title'), book.metadata)
@@ -386,6 +386,29 @@ def _nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
                 child(child(listed, 'li'), 'a', folio, href=f'{owner.file_name}#page-{folio}')
         navs.append(page_list)
     return document(book.metadata, 'Contents', navs, [STYLESHEET])
+
+
+def _nav_chapters(entries: etree._Element, chapters: list[Chapter]) -> None:
+    for chapter in chapters:
+        item = child(entries, 'li')
+        child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
+        if chapter.sections:
+            nested = child(item, 'ol')
+            for section in chapter.sections:
+                child(child(nested, 'li'), 'a', section.title,
+                      href=f'{chapter.file_name}#{section.id}')
+
+
+def _ncx_toc(book: RenderedBook) -> list:
+    toc: list = []
+    for part, chapters in by_part(tuple(_contents(book))):
+        entries = [_toc_entry(chapter) for chapter in chapters]
+        if part is None:
+            toc.extend(entries)
+        else:  # an NCX entry needs a target: the part's first chapter
+            first = chapters[0]
+            toc.append((epub.Section(part.title, href=f'{first.file_name}#{first.id}'), entries))
+    return toc
 
 
 def _toc_entry(chapter: Chapter):
