@@ -98,6 +98,13 @@ class Epub:
         return [self.item(items[ref.get('idref')].get('href'))
                 for ref in self.opf.iterfind('.//opf:spine/opf:itemref', NS)]
 
+    def chapter_documents(self) -> list[etree._Element]:
+        """The chapters' documents in reading order (no cover, title, copyright or nav page)."""
+        items = self.manifest()
+        return [self.item(items[ref.get('idref')].get('href'))
+                for ref in self.opf.iterfind('.//opf:spine/opf:itemref', NS)
+                if items[ref.get('idref')].get('href').startswith('chapter-')]
+
     def text_blocks(self) -> list[str]:
         """The text of every paragraph and heading in reading order, whitespace folded."""
         blocks = []

@@ -57,7 +57,8 @@ def test_epub_metadata_and_navigation(essay_build: Path) -> None:
     labels = [a.text for a in nav.iterfind('.//x:nav[@epub:type="toc"]/x:ol/x:li/x:a', NS)]
     headings = ['Introduction'] + [line for line in seed_lines() if len(line) < 60]
     assert labels == headings
-    ncx_labels = [t.text for t in epub.item('toc.ncx').iterfind('.//ncx:navLabel/ncx:text', NS)]
+    ncx_labels = [t.text for t in epub.item('toc.ncx').iterfind('.//ncx:navPoint/ncx:navLabel/ncx:text',
+                                                                NS)]
     assert ncx_labels == headings
 
 
