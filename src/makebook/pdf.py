@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from makebook import print_book, resources, theme
@@ -43,15 +44,29 @@ def print_html(book: RenderedBook) -> str:
     return print_book.print_html(book)
 
 
+@dataclass(frozen=True, slots=True)
+class PrintedBook:
+    """The PDF and, for the EPUB's print page numbers, what landed on each page."""
+
+    pdf: bytes
+    anchors: tuple[tuple[str, ...], ...] = ()  # anchors[i]: ids of the elements on page i (0-based)
+    folios: tuple[str | None, ...] = ()  # folios[i]: the page number printed on page i, if any
+
+
 def write_pdf(book: RenderedBook) -> bytes:
-    """The PDF's bytes, laid out by WeasyPrint, its fonts checked.
+    """The PDF's bytes, laid out by WeasyPrint, its fonts checked."""
+    return print_edition(book).pdf
+
+
+def print_edition(book: RenderedBook) -> PrintedBook:
+    """The PDF with the ids (``Page.anchors``) and folios of each page of its final layout.
 
     The gutter depends on the page count, which is known only after layout:
     the first pass uses an estimate, and a second pass is made only when the
     real count lands in another gutter step.
     """
     estimate = print_book.estimate_pages(book)
-    pdf, pages, stray = _render(book, estimate)
+    pdf, pages, stray, layout = _render(book, estimate)
     loose: set[str] = set()
     for _ in range(3):
         if print_book.gutter_extra(pages) == print_book.gutter_extra(estimate) and not stray:
@@ -62,7 +77,7 @@ def write_pdf(book: RenderedBook) -> bytes:
         # again with widows and orphans relaxed.
         loose |= stray
         estimate = pages
-        pdf, pages, stray = _render(book, pages, loose)
+        pdf, pages, stray, layout = _render(book, pages, loose)
     if stray:
         where = ', '.join(f'{note} in {getattr(book.chapter_of(note), "source", "?")}'
                           for note in sorted(stray))
@@ -71,12 +86,12 @@ def write_pdf(book: RenderedBook) -> bytes:
         raise OutputError(f'PDF: footnotes that do not fit at the foot of their page: {where}; '
                           'shorten them, or print notes as endnotes (--notes chapter-endnotes)')
     check_fonts(pdf, [theme.FONT_FAMILY])
-    return pdf
+    return layout
 
 
 def _render(book: RenderedBook, pages_for_gutter: int,
-            loose: set[str] = frozenset()) -> tuple[bytes, int, set[str]]:
-    """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes)."""
+            loose: set[str] = frozenset()) -> tuple[bytes, int, set[str], PrintedBook]:
+    """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes, page map)."""
     weasyprint, urls = _weasyprint()
     fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
                                             *{f.path.parent for f in theme.font_files()}],
@@ -110,7 +125,25 @@ def _render(book: RenderedBook, pages_for_gutter: int,
         raise OutputError('PDF: ' + '; '.join(problems.errors))
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF')
-    return pdf, len(document.pages), misplaced_footnotes(document)
+    layout = PrintedBook(pdf, tuple(tuple(page.anchors) for page in document.pages),
+                         tuple(_printed_folio(page) for page in document.pages))
+    return pdf, len(document.pages), misplaced_footnotes(document), layout
+
+
+def _printed_folio(page) -> str | None:
+    """The number printed in the page's bottom margin (None on openers and blank pages).
+
+    Read from the laid-out margin boxes (WeasyPrint has no public API for it),
+    so the EPUB's page numbers are the ones on paper whatever print.css does.
+    """
+    def text(box) -> str:
+        return (getattr(box, 'text', '') or '') + ''.join(text(c) for c in getattr(box, 'children', ()))
+    for box in getattr(getattr(page, '_page_box', None), 'children', ()):
+        if getattr(box, 'at_keyword', '').startswith('@bottom'):
+            printed = text(box).strip()
+            if re.fullmatch(r'[0-9]+|[ivxlcdm]+', printed):
+                return printed
+    return None
 
 
 def misplaced_footnotes(document) -> set[str]:
@@ -201,6 +234,10 @@ class _LogCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0]
+        if message.endswith('has no required alt description'):
+            # The render stage already warned with the file and line (an error
+            # under --strict); the tagged PDF keeps the figure without /Alt.
+            return
         # WeasyPrint catches a MemoryError from the memory bound (limits.py) and logs it blank.
         causes = [*(record.args if isinstance(record.args, tuple) else ()),
                   record.exc_info[1] if record.exc_info else None]
