@@ -50,18 +50,25 @@ def build(options: BuildOptions) -> BuildResult:
     out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
     slug = book.metadata.slug
     made: list[tuple[Path, bytes | dict[str, bytes]]] = []
+    pages, epub_book = None, book
+    if 'pdf' in options.formats:
+        from makebook.pagination import print_pages, with_block_ids
+        from makebook.pdf import print_edition
+        LOGGER.info('Step 4 - Making the PDF')
+        # Laid out first, with an id on every block, so the EPUB can carry its
+        # page numbers (the ids are there whether or not the EPUB is asked, so
+        # the PDF is the same either way).
+        epub_book = with_block_ids(book)
+        # WeasyPrint can be made to run for ever or eat all memory: bound it.
+        printed = limits.run_bounded(print_edition, epub_book, stage='PDF',
+                                     bounds=limits.bounds_from_environment('PDF'))
+        pages = print_pages(epub_book, printed.anchors, printed.folios)
+        made.append((out_dir / f'{slug}.pdf', printed.pdf))
     if 'epub' in options.formats:
         from makebook.epub import write_epub
-        LOGGER.info('Step 4 - Making the EPUB')
+        LOGGER.info('Step 5 - Making the EPUB')
         with guards.stage('EPUB'):
-            made.append((out_dir / f'{slug}.epub', write_epub(book)))
-    if 'pdf' in options.formats:
-        from makebook.pdf import write_pdf
-        LOGGER.info('Step 5 - Making the PDF')
-        # WeasyPrint can be made to run for ever or eat all memory: bound it.
-        pdf = limits.run_bounded(write_pdf, book, stage='PDF',
-                                 bounds=limits.bounds_from_environment('PDF'))
-        made.append((out_dir / f'{slug}.pdf', pdf))
+            made.insert(0, (out_dir / f'{slug}.epub', write_epub(epub_book, pages)))
     if 'html' in options.formats:
         from makebook.html import web_edition
         LOGGER.info('Step 6 - Making the web edition')

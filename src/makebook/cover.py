@@ -14,13 +14,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import posixpath
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import theme
+from makebook import resources, theme
 from makebook.config import Metadata
 
 # 1600 x 2560: the 1:1.6 shape and size Amazon and Apple recommend.
@@ -41,18 +40,15 @@ class CoverImage:
 
 
 def find_cover(root: Path, value: str) -> Path | str:
-    """The cover file for ``cover-image: value``, or a message saying why it cannot be used."""
-    relative = Path(value)
-    if relative.is_absolute() or '://' in value or value.startswith('file:'):
-        return f"'{value}' must be a path relative to the manuscript folder"
-    if posixpath.normpath(relative.as_posix()).startswith('../'):
-        return f"'{value}' is outside the manuscript folder"
+    """The cover file for ``cover-image: value``, or a message saying why it cannot be used.
+
+    The path goes through the one resolver every resource uses (resources.py):
+    relative, inside the manuscript folder, no symlink out, no URL.
+    """
     try:
-        path = (root / relative).resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
-        return f"no such file '{value}' in the manuscript folder"
-    if not path.is_relative_to(root.resolve()) or not path.is_file():
-        return f"'{value}' is outside the manuscript folder"
+        _, path = resources.resolve(value, '', resources.Confinement.of([root]), 'cover image')
+    except resources.Refused as exc:
+        return f"'{value}': {exc}"
     if _sniff(path.read_bytes()[:8]) is None:
         return f"'{value}' is not a JPEG or PNG image"
     return path

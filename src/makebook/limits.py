@@ -22,10 +22,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from makebook import errors
 from makebook.errors import MakeBookError, OutputError
+
+T = TypeVar('T')  # what the bounded function returns
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ def bounds_from_environment(stage: str, seconds: float = 600, memory_mb: int = 4
     return Bounds(values['SECONDS'], int(values['MEMORY_MB']))
 
 
-def run_bounded(function: Callable[..., bytes], *args: Any, stage: str, bounds: Bounds) -> bytes:
+def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Bounds) -> T:
     """``function(*args)`` in a child process within ``bounds``; raises MakeBookError."""
     if not hasattr(os, 'fork') or sys.platform == 'win32':
         return function(*args)  # no fork: run unbounded rather than not at all
@@ -96,7 +98,7 @@ def run_bounded(function: Callable[..., bytes], *args: Any, stage: str, bounds: 
     raise OutputError(f'{stage}: the renderer failed: {outcome[1]}')
 
 
-def _child(function: Callable[..., bytes], args: tuple[Any, ...], bounds: Bounds,
+def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
            write_end: int) -> None:
     status = 0
     try:

@@ -78,11 +78,12 @@ def test_series_as_a_mapping_or_two_keys(write_book, tmp_path: Path) -> None:
     ('dir', 'sideways', "'sideways' is not a text direction"),
     ('footnote-numbering', 'page', "'page' is not one of: chapter, book"),
     ('series-index', 'two', 'the series index must be a number'),
-    ('cover-image', '../elsewhere/outside.png', 'outside the manuscript folder'),
-    ('cover-image', 'link.png', 'outside the manuscript folder'),
-    ('cover-image', 'missing.png', "no such file 'missing.png'"),
+    ('cover-image', '../elsewhere/outside.png', "'..' leads outside the manuscript folder"),
+    ('cover-image', 'link.png', 'symbolic link pointing outside the manuscript folder'),
+    ('cover-image', 'missing.png', "'missing.png': no such cover image"),
     ('cover-image', 'notes.txt', 'is not a JPEG or PNG image'),
-    ('cover-image', '/etc/passwd', 'must be a path relative to the manuscript folder'),
+    ('cover-image', '/etc/passwd', 'absolute paths are refused'),
+    ('cover-image', 'https://example.com/c.jpg', 'remote resources are not fetched'),
 ])
 def test_bad_values_are_errors_with_their_line(write_book, key: str, value: str, message: str) -> None:
     outside = write_book({'outside.png': b'\x89PNG\r\n\x1a\n'}, 'elsewhere') / 'outside.png'
