@@ -39,7 +39,7 @@ from makebook.config import Author, Metadata
 from makebook.cover import CoverImage, cover_image
 from makebook.errors import OutputError
 from makebook.pagination import PrintPages
-from makebook.render import XHTML_NS, XML_NS, Chapter, RenderedBook, by_part
+from makebook.render import XHTML_NS, XML_NS, Chapter, RenderedBook, TocNode, by_part, nest
 from makebook.xhtml import (
     chapter_element,
     child,
@@ -389,20 +389,28 @@ def _nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
 
 
 def _nav_chapters(entries: etree._Element, chapters: list[Chapter]) -> None:
-    for chapter in chapters:
-        item = child(entries, 'li')
-        child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
-        if chapter.sections:
-            nested = child(item, 'ol')
-            for section in chapter.sections:
-                child(child(nested, 'li'), 'a', section.title,
-                      href=f'{chapter.file_name}#{section.id}')
+    for node in nest(chapters):
+        _nav_entry(entries, node)
+
+
+def _nav_entry(entries: etree._Element, node: TocNode) -> None:
+    """A chapter's entry: under it its sections, then its sub-chapters (reading order)."""
+    chapter, subchapters = node
+    item = child(entries, 'li')
+    child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
+    if chapter.sections or subchapters:
+        nested = child(item, 'ol')
+        for section in chapter.sections:
+            child(child(nested, 'li'), 'a', section.title,
+                  href=f'{chapter.file_name}#{section.id}')
+        for subchapter in subchapters:
+            _nav_entry(nested, subchapter)
 
 
 def _ncx_toc(book: RenderedBook) -> list:
     toc: list = []
     for part, chapters in by_part(tuple(_contents(book))):
-        entries = [_toc_entry(chapter) for chapter in chapters]
+        entries = [_toc_entry(node) for node in nest(chapters)]
         if part is None:
             toc.extend(entries)
         else:  # an NCX entry needs a target: the part's first chapter
@@ -411,12 +419,13 @@ def _ncx_toc(book: RenderedBook) -> list:
     return toc
 
 
-def _toc_entry(chapter: Chapter):
+def _toc_entry(node: TocNode):
+    chapter, subchapters = node
     link = epub.Link(f'{chapter.file_name}#{chapter.id}', chapter.title, f'nav-{chapter.id}')
-    if not chapter.sections:
+    if not chapter.sections and not subchapters:
         return link
     return (link, [epub.Link(f'{chapter.file_name}#{s.id}', s.title, f'nav-{s.id}')
-                   for s in chapter.sections])
+                   for s in chapter.sections] + [_toc_entry(sub) for sub in subchapters])
 
 
 def _reproducible_zip(data: bytes, modified: dt.datetime,

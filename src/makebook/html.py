@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from lxml import etree
+
 from makebook import theme
-from makebook.render import RenderedBook, by_part
+from makebook.render import RenderedBook, TocNode, by_part, nest
 from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
 
 STYLESHEET = 'style.css'
@@ -42,15 +44,24 @@ def _index(book: RenderedBook) -> bytes:
             child(item, 'a', part.title, href=f'#{part.id}')
             entries = child(item, 'ol')
             child(main, 'h1', part.title, class_='part-title', id=part.id)
+        for node in nest(chapters):
+            _toc_entry(entries, node)
         for chapter in chapters:
-            item = child(entries, 'li')
-            child(item, 'a', chapter.title, href=f'#{chapter.id}')
-            if chapter.sections:
-                nested = child(item, 'ol')
-                for section in chapter.sections:
-                    child(child(nested, 'li'), 'a', section.title, href=f'#{section.id}')
             main.append(chapter_element(chapter))
     footer = element('footer', class_='book-footer')
     footer.append(copyright_page(meta))
     viewport = element('meta', name='viewport', content='width=device-width, initial-scale=1')
     return document(meta, meta.title, [header, toc, main, footer], [STYLESHEET], head_extra=[viewport])
+
+
+def _toc_entry(entries: etree._Element, node: TocNode) -> None:
+    """A chapter's entry: under it its sections, then its sub-chapters (reading order)."""
+    chapter, subchapters = node
+    item = child(entries, 'li')
+    child(item, 'a', chapter.title, href=f'#{chapter.id}')
+    if chapter.sections or subchapters:
+        nested = child(item, 'ol')
+        for section in chapter.sections:
+            child(child(nested, 'li'), 'a', section.title, href=f'#{section.id}')
+        for subchapter in subchapters:
+            _toc_entry(nested, subchapter)

@@ -3,7 +3,8 @@
 Recognised in this order (the first that applies wins, and is reported):
 
 1. ``chapters:`` in ``metadata.yaml`` (or the first file's front matter): an
-   explicit list; a part is ``{part: Title, chapters: [...]}``.
+   explicit list; a part is ``{part: Title, chapters: [...]}``, a chapter with
+   sub-chapters ``{file: a.md, chapters: [...]}``.
 2. Quarto: ``_quarto.yml`` with ``book: chapters:`` (``part:`` entries too);
    the book's title and author come from it.
 3. mdBook: ``book.toml`` and ``SUMMARY.md`` in its source folder: prefix,
@@ -36,6 +37,7 @@ _ANCHOR_END = re.compile(r'ANCHOR_END:\s*(?P<name>[\w-]+)')
 class Entry:
     path: Path  # absolute
     part: str | None = None  # title of the part the file belongs to
+    depth: int = 0  # 0: a chapter; 1: a sub-chapter of the entry before it at depth 0; ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +114,21 @@ def _from_list(kind: str, root: Path, base: Path, items: list[Any], listing: Pat
     entries: list[Entry] = []
     problems: list[Diagnostic] = []
 
-    def add(name: Any, part: str | None) -> None:
+    def add(name: Any, part: str | None, depth: int = 0) -> None:
         if isinstance(name, dict) and 'part' in name:
             title = str(name['part'])
             for item in name.get('chapters') or []:
-                add(item, title)
+                add(item, title, depth)
             return
-        if isinstance(name, dict) and len(name) == 1:  # {Part title: [files]}
+        if isinstance(name, dict) and len(name) == 1 and 'file' not in name:  # {Part: [files]}
             (title, items), = name.items()
             for item in items if isinstance(items, list) else [items]:
-                add(item, str(title))
+                add(item, str(title), depth)
             return
+        children: list[Any] = []
         if isinstance(name, dict) and 'file' in name:
+            # {file: a.md, chapters: [...]}: the listed files are a.md's sub-chapters.
+            children = name.get('chapters') if isinstance(name.get('chapters'), list) else []
             name = name['file']
         path = (base / str(name)).resolve()
         if not path.is_relative_to(root):
@@ -133,7 +138,9 @@ def _from_list(kind: str, root: Path, base: Path, items: list[Any], listing: Pat
             problems.append(error(f"'{name}' is listed but does not exist", listing,
                                   _line(listing, str(name))))
         else:
-            entries.append(Entry(path, part))
+            entries.append(Entry(path, part, depth))
+        for item in children:
+            add(item, part, depth + 1)
 
     for item in items:
         add(item, None)
@@ -172,6 +179,7 @@ def _mdbook(root: Path) -> Layout:
     entries: list[Entry] = []
     problems: list[Diagnostic] = []
     part: str | None = None
+    indents: list[int] = []  # indentation of the open list levels: nesting makes sub-chapters
     for number, line in enumerate(summary.read_text(encoding='utf-8').splitlines(), start=1):
         heading = re.match(r'^#{1,6}\s+(.*?)\s*$', line)
         if heading:
@@ -182,9 +190,11 @@ def _mdbook(root: Path) -> Layout:
             part = None if line.strip() else part  # a separator ends nothing: keep the part
             continue
         match = _SUMMARY_LINK.match(line)
+        is_list_item = bool(re.match(r'^\s*[-*]\s', line))
+        depth = _list_depth(indents, len(match.group('indent').expandtabs(4))) \
+            if match and is_list_item else 0
         if not match or not match.group('href').strip():
             continue  # draft chapters '[Title]()' have no file yet
-        is_list_item = bool(re.match(r'^\s*[-*]\s', line))
         path = (src / match.group('href').strip()).resolve()
         if not path.is_relative_to(root):
             problems.append(error(f"'{match.group('href')}' is outside the book folder", summary, number))
@@ -192,41 +202,104 @@ def _mdbook(root: Path) -> Layout:
             problems.append(error(f"'{match.group('href')}' is listed but does not exist",
                                   summary, number))
         else:
-            entries.append(Entry(path, part if is_list_item else None))
+            entries.append(Entry(path, part if is_list_item else None, depth))
     return Layout('mdBook', tuple(entries), meta, tuple(problems))
+
+
+def _list_depth(indents: list[int], indent: int) -> int:
+    """The nesting depth of a list item indented by ``indent``; ``indents`` holds the open
+    levels' indentation and is updated (mdBook accepts any indentation deeper than the parent's)."""
+    while indents and indents[-1] > indent:
+        indents.pop()
+    if not indents or indents[-1] < indent:
+        indents.append(indent)
+    return len(indents) - 1
+
+
+Origin = tuple[Path, int]  # the file and line a line of expanded text was written on
 
 
 def expand_includes(text: str, path: Path, root: Path, problems: list[Diagnostic],
                     depth: int = 0) -> str:
     """mdBook's ``{{#include file}}``, ``{{#include file:anchor}}``, ``{{#include file:2:5}}``
     and ``{{#rustdoc_include ...}}`` (the same, keeping every line), inside ``root`` only."""
-    def replace(match: re.Match[str]) -> str:
-        line = text.count('\n', 0, match.start()) + 1
-        name, _, selector = match.group('arg').partition(':')
-        # The one resolver (resources.py): no absolute paths, no '..' or symlink out of the book.
-        base = path.parent.relative_to(root).as_posix() if path.parent.is_relative_to(root) else ''
-        try:
-            _, target = resources.resolve(name, '' if base == '.' else base,
-                                          resources.Confinement.of([root]))
-        except resources.Refused as exc:
-            message = (f"'{name}': no such file to include" if str(exc).startswith('no such')
-                       else f"'{name}': an include must stay inside the book folder ({exc})")
-            problems.append(error(message, path, line))
-            return ''
-        if depth > 8:
-            problems.append(error(f"'{name}': includes nested too deep (a loop?)", path, line))
-            return ''
-        included = target.read_text(encoding='utf-8', errors='replace')
-        chosen = _select(included, selector)
-        if chosen is None:
-            problems.append(error(f"'{match.group('arg')}': no such anchor or lines", path, line))
-            return ''
-        return expand_includes(chosen, target, root, problems, depth + 1)
-    return _INCLUDE.sub(replace, text)
+    origins = [(path, number) for number in range(1, text.count('\n') + 2)]
+    return expand_includes_mapped(text, origins, root, problems, depth)[0]
 
 
-def _select(text: str, selector: str) -> str | None:
-    lines = text.split('\n')
+def expand_includes_mapped(text: str, origins: list[Origin], root: Path,
+                           problems: list[Diagnostic], depth: int = 0
+                           ) -> tuple[str, list[Origin]]:
+    """:func:`expand_includes` with a source map: ``origins`` gives the file and line of each
+    line of ``text``; the result's map gives them for each line of the expanded text, so a
+    problem found later in included text names the included file and its own line."""
+    out = _MappedText()
+    position = 0
+    for match in _INCLUDE.finditer(text):
+        first = text.count('\n', 0, position)
+        out.emit(text[position:match.start()], origins[first:])
+        position = match.end()
+        where = origins[text.count('\n', 0, match.start())]
+        included = _include(match, where, root, problems, depth)
+        if included is not None:
+            out.emit(*included)
+    out.emit(text[position:], origins[text.count('\n', 0, position):])
+    return ''.join(out.parts), out.origins
+
+
+class _MappedText:
+    """Text built from pieces, with the origin of each of its lines (that of its first
+    character: a line that starts before an include is the including file's)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.origins: list[Origin] = []
+        self._line_empty = True
+
+    def emit(self, chunk: str, origins: list[Origin]) -> None:
+        if not chunk:
+            return
+        lines = chunk.split('\n')
+        if not self.origins:
+            self.origins.append(origins[0])
+        elif self._line_empty and lines[0]:
+            self.origins[-1] = origins[0]
+        self.origins.extend(origins[1:len(lines)])
+        self._line_empty = lines[-1] == ''
+        self.parts.append(chunk)
+
+
+def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Diagnostic],
+             depth: int) -> tuple[str, list[Origin]] | None:
+    """The expanded text (and its map) one include directive stands for; None on a problem."""
+    path, line = where
+    name, _, selector = match.group('arg').partition(':')
+    # The one resolver (resources.py): no absolute paths, no '..' or symlink out of the book.
+    base = path.parent.relative_to(root).as_posix() if path.parent.is_relative_to(root) else ''
+    try:
+        _, target = resources.resolve(name, '' if base == '.' else base,
+                                      resources.Confinement.of([root]))
+    except resources.Refused as exc:
+        message = (f"'{name}': no such file to include" if str(exc).startswith('no such')
+                   else f"'{name}': an include must stay inside the book folder ({exc})")
+        problems.append(error(message, path, line))
+        return None
+    if depth > 8:
+        problems.append(error(f"'{name}': includes nested too deep (a loop?)", path, line))
+        return None
+    included = target.read_text(encoding='utf-8', errors='replace')
+    chosen = _select(included.replace('\r\n', '\n').replace('\r', '\n'), selector)
+    if chosen is None:
+        problems.append(error(f"'{match.group('arg')}': no such anchor or lines", path, line))
+        return None
+    return expand_includes_mapped('\n'.join(text for _, text in chosen),
+                                  [(target, number) for number, _ in chosen] or [where],
+                                  root, problems, depth + 1)
+
+
+def _select(text: str, selector: str) -> list[tuple[int, str]] | None:
+    """The chosen lines of an included file, each with its line number there."""
+    lines = list(enumerate(text.split('\n'), start=1))
     if not selector:
         chosen = lines
     elif re.fullmatch(r'\d*(:\d*)?', selector):
@@ -236,16 +309,21 @@ def _select(text: str, selector: str) -> str | None:
         chosen = lines[first:last]
     else:
         inside, chosen, found = False, [], False
-        for line in lines:
+        for number, line in lines:
             start, end = _ANCHOR_START.search(line), _ANCHOR_END.search(line)
             if start and start.group('name') == selector:
                 inside, found = True, True
             elif end and end.group('name') == selector:
                 inside = False
             elif inside:
-                chosen.append(line)
+                chosen.append((number, line))
         if not found:
             return None
-    # Other anchors' markers never show in the book.
-    return '\n'.join(line for line in chosen
-                     if not (_ANCHOR_START.search(line) or _ANCHOR_END.search(line))).strip('\n')
+    # Other anchors' markers never show in the book; blank lines at either end are dropped.
+    chosen = [(n, line) for n, line in chosen
+              if not (_ANCHOR_START.search(line) or _ANCHOR_END.search(line))]
+    while chosen and chosen[0][1] == '':
+        chosen.pop(0)
+    while chosen and chosen[-1][1] == '':
+        chosen.pop()
+    return chosen

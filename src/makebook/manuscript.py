@@ -24,7 +24,7 @@ import yaml
 
 from makebook.config import Metadata, build_metadata
 from makebook.errors import BookError, Diagnostic, error, fail_on_errors
-from makebook.layouts import Layout, detect_layout, expand_includes
+from makebook.layouts import Layout, detect_layout, expand_includes_mapped
 from makebook.layouts import natural_key as natural_key  # re-exported: it lived here first
 
 _FRONT_MATTER_END = re.compile(r'^(---|\.\.\.)\s*$')
@@ -40,6 +40,10 @@ class SourceFile:
     first_line: int  # line number in the file where ``markdown`` starts
     front_matter: Mapping[str, Any]
     part: str | None = None  # the part the project layout puts the file in
+    depth: int = 0  # > 0: the layout nests the file's chapter under the chapter before it
+    # Where each line of ``markdown`` was written, when it is not this file (mdBook
+    # includes): (file, line) per line; empty means line n is ``first_line + n`` here.
+    origins: tuple[tuple[Path, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +76,17 @@ def read_manuscript(path: Path) -> Manuscript:
 
     problems: list[Diagnostic] = []
     files = []
-    parts = {entry.path: entry.part for entry in layout.entries}
+    entries = {entry.path: entry for entry in layout.entries}
     for file_path in paths:
         source, file_problems = _read_source(file_path, root)
         problems.extend(file_problems)
         if source is not None:
             if layout.kind == 'mdBook':
-                source = replace(source, markdown=expand_includes(source.markdown, source.path,
-                                                                  root, problems))
-            files.append(replace(source, part=parts.get(file_path)))
+                source = _with_includes(source, root, problems)
+            entry = entries.get(file_path)
+            if entry is not None:
+                source = replace(source, part=entry.part, depth=entry.depth)
+            files.append(source)
 
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority
     key_lines: dict[str, int] = {}
@@ -110,6 +116,15 @@ def read_manuscript(path: Path) -> Manuscript:
     fail_on_errors(problems, f'{path}: bad book metadata')
     assert metadata is not None  # build_metadata returns None only with errors
     return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems))
+
+
+def _with_includes(source: SourceFile, root: Path, problems: list[Diagnostic]) -> SourceFile:
+    """mdBook's includes expanded, remembering where each line of the result was written."""
+    own = [(source.path, source.first_line + n) for n in range(source.markdown.count('\n') + 1)]
+    text, origins = expand_includes_mapped(source.markdown, own, root, problems)
+    if origins == own:
+        return source
+    return replace(source, markdown=text, origins=tuple(origins))
 
 
 # Keys of a first file's metadata block that still apply to its chapter.

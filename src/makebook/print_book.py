@@ -19,7 +19,7 @@ from lxml import etree
 from makebook import print_notes
 from makebook.config import Metadata, TrimSize
 from makebook.mathsvg import math_to_svg
-from makebook.render import XHTML_NS, Part, RenderedBook, by_part
+from makebook.render import XHTML_NS, Part, RenderedBook, TocNode, by_part, nest
 from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
 
 # Running heads are set in 8pt capitals, letter-spaced: about ten a text-block inch.
@@ -163,13 +163,22 @@ def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool) 
             item = child(top, 'li', class_='toc-part')
             child(item, 'a', part.title, href=f'#{part.id}')
             entries = child(item, 'ol')
-        for chapter in chapters:
-            item = child(entries, 'li', class_='toc-chapter')
-            child(item, 'a', title_of[chapter.id], href=f'#{chapter.id}')
+        for node in nest(chapters):
+            _toc_entry(entries, node, title_of)
     if with_notes:
         item = child(top, 'li', class_='toc-chapter')
         child(item, 'a', 'Notes', href='#book-notes')
     return nav
+
+
+def _toc_entry(entries: etree._Element, node: TocNode, title_of: dict[str, str]) -> None:
+    chapter, subchapters = node
+    item = child(entries, 'li', class_='toc-chapter')
+    child(item, 'a', title_of[chapter.id], href=f'#{chapter.id}')
+    if subchapters:  # sub-chapters sit indented under their chapter
+        nested = child(item, 'ol', class_='toc-subchapters')
+        for subchapter in subchapters:
+            _toc_entry(nested, subchapter, title_of)
 
 
 # ---- Page geometry ----

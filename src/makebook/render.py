@@ -22,7 +22,7 @@ import mimetypes
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -111,6 +111,28 @@ class Chapter:
     has_math: bool = False  # the EPUB manifest item needs the 'mathml' property
     kind: str = 'bodymatter'  # frontmatter | bodymatter | backmatter (EPUB 3 structural semantics)
     epub_type: str = 'chapter'  # dedication, epigraph, preface, appendix... from the heading
+    # Nesting in the tables of contents: 0 for a chapter, 1 for a sub-chapter of the
+    # nearest chapter before it with a smaller depth (mdBook's nested SUMMARY.md items,
+    # '{file: x.md, chapters: [...]}' in a chapters: list), and so on.
+    depth: int = 0
+
+
+# A chapter in a table of contents, with the chapters nested under it.
+TocNode = tuple[Chapter, list['TocNode']]
+
+
+def nest(chapters: list[Chapter]) -> list[TocNode]:
+    """Chapters as a tree by their ``depth``, in reading order: each chapter goes under the
+    nearest chapter before it with a smaller depth (at the top when there is none)."""
+    top: list[TocNode] = []
+    open_nodes: list[TocNode] = []
+    for chapter in chapters:
+        while open_nodes and open_nodes[-1][0].depth >= chapter.depth:
+            open_nodes.pop()
+        node: TocNode = (chapter, [])
+        (open_nodes[-1][1] if open_nodes else top).append(node)
+        open_nodes.append(node)
+    return top
 
 
 # A level-1 heading with one of these classes (or epub:type) makes an unnumbered
@@ -182,8 +204,21 @@ def render_book(manuscript: Manuscript,
         root=manuscript.root,
         chapters=chapters,
         assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
-        diagnostics=tuple(problems),
+        diagnostics=tuple(_to_origin(problems, manuscript.files)),
     )
+
+
+def _to_origin(problems: list[Diagnostic], files: tuple[SourceFile, ...]) -> Iterator[Diagnostic]:
+    """Problems found in text an mdBook include pulled in, moved to the included file and
+    its own line (every stage finds lines as ``first_line + n`` in the expanded text)."""
+    maps = {source.path: source for source in files if source.origins}
+    for problem in problems:
+        source = maps.get(problem.path) if problem.line is not None else None
+        index = problem.line - source.first_line if source is not None else -1
+        if source is not None and 0 <= index < len(source.origins):
+            path, line = source.origins[index]
+            problem = replace(problem, path=path, line=line)
+        yield problem
 
 
 def _first_chapter_ids(manuscript: Manuscript, drafts: list[_Draft]) -> dict[str, str | None]:
@@ -684,7 +719,9 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
             division = front_type  # a file's own 'epub:type: dedication'
         kind = 'frontmatter' if division in FRONT_MATTER_TYPES else \
             'backmatter' if division in BACK_MATTER_TYPES else 'bodymatter'
-        unnumbered = draft.unnumbered or division is not None \
+        depth = draft.source.depth
+        # A sub-chapter has no chapter number of its own (the chapter it belongs to has).
+        unnumbered = draft.unnumbered or division is not None or depth > 0 \
             or bool(draft.source.front_matter.get('unnumbered'))
         draft.unnumbered = unnumbered
         section.set('class', f'chapter {division}' if division else
@@ -699,6 +736,9 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
         if not draft.unnumbered:
             number += 1
             section.set('data-number', str(number))
+        if depth > 0:
+            section.set('class', section.get('class') + ' subchapter')
+            section.set('data-depth', str(depth))
         sections = tuple(Section(h.get('id'), _plain_text(h))
                          for h in section.iter(f'{{{XHTML_NS}}}h2') if h.get('id'))
         chapters.append(Chapter(
@@ -714,6 +754,7 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
             has_math=mathml.has_math(section),
             kind=kind,
             epub_type=division or 'chapter',
+            depth=depth,
         ))
     return tuple(chapters)
 
