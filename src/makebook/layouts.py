@@ -7,8 +7,9 @@ Recognised in this order (the first that applies wins, and is reported):
    sub-chapters ``{file: a.md, chapters: [...]}``.
 2. Quarto: ``_quarto.yml`` with ``book: chapters:`` (``part:`` entries too);
    the book's title and author come from it.
-3. mdBook: ``book.toml`` and ``SUMMARY.md`` in its source folder: prefix,
-   numbered (nested) and suffix chapters, ``# Part`` titles between lists.
+3. mdBook: ``book.toml`` and ``SUMMARY.md`` in its source folder: prefix and
+   suffix chapters (unnumbered), numbered chapters (nested items: sub-chapters),
+   ``# Part`` titles between lists.
    ``{{#include}}`` and ``{{#rustdoc_include}}`` are expanded by
    :func:`expand_includes`, confined to the book folder.
 4. Leanpub: ``Book.txt`` (or ``manuscript/Book.txt``), one file per line.
@@ -38,6 +39,7 @@ class Entry:
     path: Path  # absolute
     part: str | None = None  # title of the part the file belongs to
     depth: int = 0  # 0: a chapter; 1: a sub-chapter of the entry before it at depth 0; ...
+    unnumbered: bool = False  # mdBook's prefix and suffix chapters have no number
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +204,8 @@ def _mdbook(root: Path) -> Layout:
             problems.append(error(f"'{match.group('href')}' is listed but does not exist",
                                   summary, number))
         else:
-            entries.append(Entry(path, part if is_list_item else None, depth))
+            entries.append(Entry(path, part if is_list_item else None, depth,
+                                 unnumbered=not is_list_item))
     return Layout('mdBook', tuple(entries), meta, tuple(problems))
 
 

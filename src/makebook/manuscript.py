@@ -41,6 +41,7 @@ class SourceFile:
     front_matter: Mapping[str, Any]
     part: str | None = None  # the part the project layout puts the file in
     depth: int = 0  # > 0: the layout nests the file's chapter under the chapter before it
+    unnumbered: bool = False  # the layout says so (mdBook's prefix and suffix chapters)
     # Where each line of ``markdown`` was written, when it is not this file (mdBook
     # includes): (file, line) per line; empty means line n is ``first_line + n`` here.
     origins: tuple[tuple[Path, int], ...] = ()
@@ -85,7 +86,8 @@ def read_manuscript(path: Path) -> Manuscript:
                 source = _with_includes(source, root, problems)
             entry = entries.get(file_path)
             if entry is not None:
-                source = replace(source, part=entry.part, depth=entry.depth)
+                source = replace(source, part=entry.part, depth=entry.depth,
+                                 unnumbered=entry.unnumbered)
             files.append(source)
 
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority

@@ -722,7 +722,7 @@ def _number(drafts: list[_Draft]) -> tuple[Chapter, ...]:
         depth = draft.source.depth
         # A sub-chapter has no chapter number of its own (the chapter it belongs to has).
         unnumbered = draft.unnumbered or division is not None or depth > 0 \
-            or bool(draft.source.front_matter.get('unnumbered'))
+            or draft.source.unnumbered or bool(draft.source.front_matter.get('unnumbered'))
         draft.unnumbered = unnumbered
         section.set('class', f'chapter {division}' if division else
                     'chapter' if not draft.unnumbered else 'chapter unnumbered')

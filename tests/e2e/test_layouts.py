@@ -12,10 +12,20 @@ import re
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from makebook.cli import main
 from tests.conftest import ESSAY_EPOCH
-from tests.tools import BOOKS, NS, Epub, epubcheck_messages, html_blocks, pdf_pages_text, run_epubcheck
+from tests.tools import (
+    BOOKS,
+    NS,
+    Epub,
+    epubcheck_messages,
+    html_blocks,
+    pdf_pages_text,
+    pdf_words,
+    run_epubcheck,
+)
 
 LAYOUTS = ('quarto', 'mdbook', 'leanpub', 'jekyll', 'pandoc-folder')
 MATHML = '{http://www.w3.org/1998/Math/MathML}math'
@@ -29,13 +39,20 @@ def _build(out: Path, book: str, formats: str) -> Path:
 
 
 @pytest.fixture(scope='session')
-def layout_epub(tmp_path_factory: pytest.TempPathFactory):
+def mdbook_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mdBook in all three formats: its nested SUMMARY.md is checked in every TOC."""
+    return _build(tmp_path_factory.mktemp('mdbook'), 'mdbook', 'epub,pdf,html')
+
+
+@pytest.fixture(scope='session')
+def layout_epub(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
     """layout_epub(name) -> the book's EPUB, built once per session on first use."""
     built: dict[str, Epub] = {}
 
     def get(name: str) -> Epub:
         if name not in built:
-            out = _build(tmp_path_factory.mktemp(name), name, 'epub')
+            out = request.getfixturevalue('mdbook_build') if name == 'mdbook' else \
+                _build(tmp_path_factory.mktemp(name), name, 'epub')
             built[name] = Epub(next(out.glob('*.epub')))
         return built[name]
     return get
@@ -61,8 +78,7 @@ def _toc(epub: Epub) -> list:
 
 EXPECTED_TOC = {  # from each book's _quarto.yml, SUMMARY.md, Book.txt and file names
     'quarto': ['Preface', ('Getting Started', ['Introduction', 'Setup']), 'Summary'],
-    'mdbook': ['Introduction', ('User Guide', ['Installation', 'On Linux', 'Reading']),
-               'Contributors'],
+    'mdbook': ['Introduction', ('User Guide', ['Installation', 'Reading']), 'Contributors'],
     'leanpub': ['Start Here', 'Listed Second', 'Listed Third'],
     'jekyll': ['The First Post', 'The Second Post', 'The Tenth Post'],
     'pandoc-folder': ['Preface', ('Part One: Syntax', ['Blocks', 'Inline']),
@@ -102,6 +118,106 @@ def test_mdbook_includes_are_expanded(layout_epub) -> None:
     assert code[0].strip() == 'fn main() {\n    println!("Hello");\n}'  # the 'main' anchor only
     assert 'use std::io;' in code[1] and 'ANCHOR' not in code[1]
     assert 'An included paragraph of Markdown.' in epub.text_blocks()
+
+
+# SUMMARY.md's nesting: (title, [entries under it]) with sections and sub-chapters in
+# reading order (Installation's '## Requirements' comes before its sub-chapters).
+MDBOOK_TREE = [
+    ('Introduction', []),
+    ('User Guide', [
+        ('Installation', [('Requirements', []),
+                          ('On Linux', [('On Debian', [])]),
+                          ('On macOS', [])]),
+        ('Reading', [])]),
+    ('Contributors', []),
+]
+
+
+def _tree(ol: etree._Element, ns: dict[str, str], prefix: str) -> list:
+    """A nested list of (label, children) from <ol><li><a|span/><ol>...</ol></li></ol>."""
+    entries = []
+    for item in ol.iterfind(f'{prefix}li', ns):
+        label = item.find(f'{prefix}a', ns)
+        label = item.find(f'{prefix}span', ns) if label is None else label
+        nested = item.find(f'{prefix}ol', ns)
+        entries.append((''.join(label.itertext()).strip(),
+                        _tree(nested, ns, prefix) if nested is not None else []))
+    return entries
+
+
+def test_mdbook_nesting_in_the_epub_nav_and_ncx(layout_epub) -> None:
+    epub = layout_epub('mdbook')
+    nav = epub.item('nav.xhtml').find('.//x:nav[@epub:type="toc"]/x:ol', NS)
+    assert _tree(nav, NS, 'x:') == MDBOOK_TREE
+    ncx_ns = {'n': 'http://www.daisy.org/z3986/2005/ncx/'}
+    ncx = epub.xml(next(name for name in epub.zip.namelist() if name.endswith('.ncx')))
+
+    def points(parent: etree._Element) -> list:
+        return [(p.findtext('n:navLabel/n:text', namespaces=ncx_ns), points(p))
+                for p in parent.iterfind('n:navPoint', ncx_ns)]
+    assert points(ncx.find('n:navMap', ncx_ns)) == MDBOOK_TREE
+    play_order = [int(p.get('playOrder')) for p in ncx.iter(f'{{{ncx_ns["n"]}}}navPoint')
+                  if p.get('playOrder')]
+    assert play_order == sorted(play_order)  # reading order, depth first
+    depth = ncx.find('n:head/n:meta[@name="dtb:depth"]', ncx_ns).get('content')
+    assert depth == '4'  # part > chapter > sub-chapter > sub-sub-chapter
+    # Each sub-chapter keeps its own document, and has no chapter number of its own.
+    debian = next(d for d in epub.chapter_documents()
+                  if d.findtext('.//x:h1', namespaces=NS) == 'On Debian')
+    assert 'subchapter' in debian.find('.//x:section', NS).get('class').split()
+
+
+def test_mdbook_nesting_in_the_web_edition(mdbook_build: Path) -> None:
+    tree = etree.parse(str(mdbook_build / 'html' / 'index.html'))
+    toc = tree.find('.//x:nav[@id="contents"]/x:ol', NS)
+    assert _tree(toc, NS, 'x:') == MDBOOK_TREE
+    headings = [h.text for h in tree.iterfind('.//x:main//x:h1', NS)]
+    assert headings == ['Introduction', 'User Guide', 'Installation', 'On Linux', 'On Debian',
+                        'On macOS', 'Reading', 'Contributors']
+
+
+def test_mdbook_nesting_in_the_pdf_contents_and_bookmarks(mdbook_build: Path) -> None:
+    pdf = next(mdbook_build.glob('*.pdf'))
+    pages = [' '.join(text.split()) for text in pdf_pages_text(pdf)]
+    toc_index = next(i for i, p in enumerate(pages) if p.startswith('Contents'))
+    toc = re.findall(r'([A-Z][\w ]+?) ?\.+ ?(\d+)', pages[toc_index].removeprefix('Contents '))
+    titles = ['Introduction', 'User Guide', 'Installation', 'On Linux', 'On Debian', 'On macOS',
+              'Reading', 'Contributors']
+    assert [title for title, _ in toc] == titles
+    body_start = next(i for i, p in enumerate(pages) if p.startswith('Introduction'))
+    # Prefix and suffix chapters and sub-chapters have no number: Reading is chapter 2.
+    numbered = [p.split()[2] for p in pages if re.match(r'CHAPTER \d+ ', p)]
+    assert numbered == ['Installation', 'Reading']
+    for title, number in toc:  # each entry's page number is the page its title opens
+        assert pages[body_start + int(number) - 1].removeprefix('CHAPTER ').lstrip('0123456789 ') \
+            .startswith(title), title
+    # Indentation shows the nesting: each level starts further right.
+    lines: dict[int, list[dict]] = {}
+    for word in pdf_words(pdf)[toc_index]:
+        lines.setdefault(round(word['top']), []).append(word)
+    x0 = {}
+    for line in lines.values():
+        text = ' '.join(w['text'] for w in sorted(line, key=lambda w: w['x0']))
+        title = next((t for t in titles if text.startswith(t)), None)
+        if title is not None:
+            x0[title] = min(w['x0'] for w in line)
+    assert x0['Introduction'] == pytest.approx(x0['User Guide'], abs=0.5)
+    assert x0['User Guide'] < x0['Installation'] < x0['On Linux'] < x0['On Debian']
+    assert x0['On Linux'] == pytest.approx(x0['On macOS'], abs=0.5)
+    assert x0['Installation'] == pytest.approx(x0['Reading'], abs=0.5)
+    from pypdf import PdfReader
+
+    def outline(items: list) -> list:
+        tree: list = []
+        for item in items:
+            if isinstance(item, list):
+                tree[-1] = (tree[-1][0], outline(item))
+            else:
+                tree.append((item.title, []))
+        return tree
+    bookmarks = dict(outline(PdfReader(str(pdf)).outline))
+    assert bookmarks['Installation'] == [('Requirements', []), ('On Linux', [('On Debian', [])]),
+                                         ('On macOS', [])]
 
 
 def test_jekyll_front_matter_names_and_tags_chapters(layout_epub) -> None:
