@@ -26,6 +26,7 @@ LOGGER = logging.getLogger('makebook')
 class BuildResult:
     outputs: tuple[Path, ...]
     warnings: tuple[Diagnostic, ...]
+    layout: str = ''  # the project layout the manuscript was read by, for the user to see
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -85,7 +86,7 @@ def build(options: BuildOptions) -> BuildResult:
             output.write_folder(path, content)
             main_file = path / 'index.html'
         written.append(options.out_dir / main_file.relative_to(out_dir))  # as the user named it
-    return BuildResult(outputs=tuple(written), warnings=warnings)
+    return BuildResult(outputs=tuple(written), warnings=warnings, layout=manuscript.layout)
 
 
 def _with_print_overrides(book: RenderedBook, overrides: dict) -> RenderedBook:

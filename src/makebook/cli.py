@@ -114,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print('make-book: interrupted; the previous outputs are untouched', file=sys.stderr)
         return 130
     if not args.quiet:
+        if result.layout and not args.verbose:  # -v has logged it already
+            print(f'make-book: {result.layout}', file=sys.stderr)
         for diagnostic in result.warnings:
             print(diagnostic, file=sys.stderr)
         for path in result.outputs:

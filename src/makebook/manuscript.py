@@ -53,6 +53,7 @@ class Manuscript:
     files: tuple[SourceFile, ...]
     metadata: Metadata
     diagnostics: tuple[Diagnostic, ...] = ()  # warnings found while reading
+    layout: str = ''  # which project layout gave the files ('Layout: Quarto (4 .md files)')
 
 
 def read_manuscript(path: Path) -> Manuscript:
@@ -65,7 +66,7 @@ def read_manuscript(path: Path) -> Manuscript:
         root = path.resolve()
         layout = detect_layout(root)  # chapters list, Quarto, mdBook, Leanpub or plain folder
         fail_on_errors(layout.diagnostics, f'{path}: the {layout.kind} layout lists bad files')
-        logging.getLogger('makebook').info('Layout: %s (%d .md files)', layout.kind, len(layout.entries))
+        logging.getLogger('makebook').info(_describe(layout))
         paths = [entry.path for entry in layout.entries]
         if not paths:
             raise BookError(f'{path}: the manuscript folder has no .md files')
@@ -117,7 +118,12 @@ def read_manuscript(path: Path) -> Manuscript:
     problems.extend(meta_problems)
     fail_on_errors(problems, f'{path}: bad book metadata')
     assert metadata is not None  # build_metadata returns None only with errors
-    return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems))
+    return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems),
+                      layout=_describe(layout) if path.is_dir() else '')
+
+
+def _describe(layout: Layout) -> str:
+    return f'Layout: {layout.kind} ({len(layout.entries)} .md files)'
 
 
 def _with_includes(source: SourceFile, root: Path, problems: list[Diagnostic]) -> SourceFile:

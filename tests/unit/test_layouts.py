@@ -201,3 +201,14 @@ def test_include_errors_name_the_file_holding_the_directive(write_book):
     (problem,) = caught.value.diagnostics
     assert (problem.path.name, problem.line) == ('inc.md', 3)
     assert 'missing.md' in problem.message
+
+
+def test_the_command_line_says_which_layout_it_used(write_book, capsys, tmp_path):
+    from tests.tools import make_book
+    root = write_book({'_quarto.yml': 'book:\n  title: Q\n  author: A\n  chapters: [a.md, b.md]\n',
+                       'a.md': '# A\n\nText.', 'b.md': '# B\n\nText.', 'Book.txt': 'b.md\n'})
+    run = make_book(capsys, 'build', root, '-o', tmp_path / 'out', '-f', 'html')
+    assert run.status == 0, run.err
+    assert 'make-book: Layout: Quarto (2 .md files)' in run.err.splitlines()  # before Leanpub
+    quiet = make_book(capsys, 'build', root, '-o', tmp_path / 'out', '-f', 'html', '-q')
+    assert quiet.err == ''
