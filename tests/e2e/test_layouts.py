@@ -1,9 +1,11 @@
 """Manuscripts as authors already write them, one fixture book per project layout.
 
-Each layout is built once per session, EPUB only (what differs between the
-layouts is which files are read, in what order, and how they are grouped);
-the pandoc-style book, which holds every syntax, is built in all three
-formats, and its PDF is where parts, math and cross-references are checked.
+Each layout is built once per session, EPUB and PDF (what differs between the
+layouts is which files are read, in what order, and how they are grouped, so
+the EPUB's nav and the PDF's contents are what is checked); the mdBook, whose
+SUMMARY.md nests sub-chapters, and the pandoc-style book, which holds every
+syntax, are built in all three formats; the latter's PDF is where parts, math
+and cross-references are checked.
 """
 
 from __future__ import annotations
@@ -46,13 +48,13 @@ def mdbook_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope='session')
 def layout_epub(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
-    """layout_epub(name) -> the book's EPUB, built once per session on first use."""
+    """layout_epub(name) -> the book's EPUB (its PDF beside it), built once per session."""
     built: dict[str, Epub] = {}
 
     def get(name: str) -> Epub:
         if name not in built:
             out = request.getfixturevalue('mdbook_build') if name == 'mdbook' else \
-                _build(tmp_path_factory.mktemp(name), name, 'epub')
+                _build(tmp_path_factory.mktemp(name), name, 'epub,pdf')
             built[name] = Epub(next(out.glob('*.epub')))
         return built[name]
     return get
@@ -176,21 +178,40 @@ def test_mdbook_nesting_in_the_web_edition(mdbook_build: Path) -> None:
                         'On macOS', 'Reading', 'Contributors']
 
 
-def test_mdbook_nesting_in_the_pdf_contents_and_bookmarks(mdbook_build: Path) -> None:
-    pdf = next(mdbook_build.glob('*.pdf'))
+def _flat(entries: list) -> list[str]:
+    return [t for e in entries for t in ([e] if isinstance(e, str) else [e[0], *_flat(e[1])])]
+
+
+def _pdf_toc_is_right(pdf: Path, titles: list[str]) -> tuple[list[str], int]:
+    """Assert the PDF's contents list ``titles`` in order, each with the page number printed
+    on the page its title opens; returns the pages' text and the contents page's index."""
     pages = [' '.join(text.split()) for text in pdf_pages_text(pdf)]
     toc_index = next(i for i, p in enumerate(pages) if p.startswith('Contents'))
-    toc = re.findall(r'([A-Z][\w ]+?) ?\.+ ?(\d+)', pages[toc_index].removeprefix('Contents '))
+    toc = re.findall(r'([A-Z][\w :]+?) ?\.+ ?(\d+)', pages[toc_index].removeprefix('Contents '))
+    assert [title for title, _ in toc] == titles
+
+    def opening(page: str) -> str:  # the page's text without its 'CHAPTER N' label
+        return re.sub(r'^CHAPTER \d+ ', '', page)
+    body_start = next(i for i, p in enumerate(pages) if i > toc_index and opening(p).startswith(titles[0]))
+    for title, number in toc:  # arabic folio 1 is the first page after the contents
+        assert opening(pages[body_start + int(number) - 1]).startswith(title), (title, number)
+    return pages, toc_index
+
+
+@pytest.mark.parametrize('name', ['quarto', 'leanpub', 'jekyll'])
+def test_each_layouts_pdf_contents_are_right(layout_epub, name: str) -> None:
+    pdf = layout_epub(name).path.with_suffix('.pdf')
+    _pdf_toc_is_right(pdf, _flat(EXPECTED_TOC[name]))
+
+
+def test_mdbook_nesting_in_the_pdf_contents_and_bookmarks(mdbook_build: Path) -> None:
+    pdf = next(mdbook_build.glob('*.pdf'))
     titles = ['Introduction', 'User Guide', 'Installation', 'On Linux', 'On Debian', 'On macOS',
               'Reading', 'Contributors']
-    assert [title for title, _ in toc] == titles
-    body_start = next(i for i, p in enumerate(pages) if p.startswith('Introduction'))
+    pages, toc_index = _pdf_toc_is_right(pdf, titles)
     # Prefix and suffix chapters and sub-chapters have no number: Reading is chapter 2.
     numbered = [p.split()[2] for p in pages if re.match(r'CHAPTER \d+ ', p)]
     assert numbered == ['Installation', 'Reading']
-    for title, number in toc:  # each entry's page number is the page its title opens
-        assert pages[body_start + int(number) - 1].removeprefix('CHAPTER ').lstrip('0123456789 ') \
-            .startswith(title), title
     # Indentation shows the nesting: each level starts further right.
     lines: dict[int, list[dict]] = {}
     for word in pdf_words(pdf)[toc_index]:
