@@ -571,7 +571,9 @@ def _resolve_links(draft: _Draft, manuscript: Manuscript, ids: _IdRegistry,
                 continue
         if parts.fragment:
             target = ids.lookup(target_file, unquote(parts.fragment))
-            if target is None and not parts.path and 'xref' in (link.get('class') or ''):
+            if target is None and not parts.path:
+                # pandoc joins its input files into one document, so a manuscript written
+                # for it links '#id' to a heading or anchor of any file (like '@sec-x').
                 target = ids.lookup_anywhere(unquote(parts.fragment))
             if target is None:
                 problems.append(error(f"broken link '{href}': {target_file} has no heading or "

@@ -264,8 +264,14 @@ def test_pandoc_book_epub(pandoc_book: Path, tmp_path: Path) -> None:
     assert 'clearpage' not in text and 'LaTeX' not in text  # raw LaTeX is dropped
     assert 'Escapes: $5, | and [brackets]. It costs $5 and $10, not math.' in text
     assert 'See figure 1, A section to point at, the anchor and anchor, and the blocks chapter.' in text
+    refs = next(d for d in epub.chapter_documents()
+                if d.findtext('.//x:h1', namespaces=NS) == 'References')
+    hrefs = {a.text: a.get('href') for a in refs.iter(f'{{{NS["x"]}}}a')}
+    # A bare '#id' written for pandoc (one joined document) reaches into the other file.
+    assert hrefs['the map'].endswith('.xhtml#fig-map') and hrefs['the spot'].endswith('.xhtml#spot')
     figure = next(f for d in epub.spine_documents() for f in d.iter(f'{{{NS["x"]}}}figure'))
     assert ''.join(figure.find('x:figcaption', NS).itertext()) == 'Figure 1. A map of the town'
+    assert figure.find('x:img', NS).get('style') == 'width: 60%'  # not width="60%" (invalid)
 
 
 def test_pandoc_book_web_edition(pandoc_book: Path) -> None:

@@ -3,10 +3,15 @@
 The caption is the alt text (or, if there is none, the title); an id on the
 image (``![Map](map.png){#fig-map}``) moves to the figure, so links and
 ``@fig-map`` land on the whole figure.
+
+Pandoc's ``{width=50%}`` / ``{height=3in}`` on any image become a ``style``, as
+pandoc's HTML writer does: HTML's width and height attributes hold whole
+pixels only (EPUBCheck rejects ``width="50%"``).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from markdown import Markdown
@@ -24,8 +29,33 @@ def _alone(paragraph: ET.Element) -> ET.Element | None:
     return image
 
 
+_PIXELS = re.compile(r'(\d+)(?:px)?')
+_LENGTH = re.compile(r'\d+(\.\d+)?(%|px|em|rem|ex|ch|in|cm|mm|pt|pc|vw|vh)')
+
+
+def _dimensions(image: ET.Element) -> None:
+    """width/height: whole pixels stay attributes; other lengths move to the style;
+    anything else is not a length and is dropped."""
+    styles = []
+    for name in ('width', 'height'):
+        value = (image.get(name) or '').strip()
+        if not value:
+            continue
+        pixels = _PIXELS.fullmatch(value)
+        if pixels:
+            image.set(name, pixels.group(1))
+            continue
+        del image.attrib[name]
+        if _LENGTH.fullmatch(value):
+            styles.append(f'{name}: {value}')
+    if styles:
+        image.set('style', '; '.join(filter(None, [image.get('style', '').strip(' ;'), *styles])))
+
+
 class FigureTreeprocessor(Treeprocessor):
     def run(self, root: ET.Element) -> None:
+        for image in root.iter('img'):
+            _dimensions(image)
         for parent in root.iter():
             for index, paragraph in enumerate(list(parent)):
                 if paragraph.tag != 'p':

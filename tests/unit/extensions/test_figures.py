@@ -22,3 +22,10 @@ class TestImplicitFigures(TestCase):
 
     def test_image_without_any_caption_stays_a_paragraph(self):
         self.assertMarkdownRenders('![](i.png)', '<p><img alt="" src="i.png" /></p>')
+
+    def test_dimensions_with_units_become_a_style(self):
+        self.assertMarkdownRenders(
+            'An ![icon](i.png){width=50% height=2.5in style="border: 0"} and '
+            '![b](b.png){width=300px height=20} and ![c](c.png){width=huge}.',
+            '<p>An <img alt="icon" src="i.png" style="border: 0; width: 50%; height: 2.5in" /> and '
+            '<img alt="b" height="20" src="b.png" width="300" /> and <img alt="c" src="c.png" />.</p>')
