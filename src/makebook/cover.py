@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import resources, theme
+from makebook import faces, resources, theme
 from makebook.config import Metadata
 
 # 1600 x 2560: the 1:1.6 shape and size Amazon and Apple recommend.
@@ -94,14 +94,16 @@ def typographic_cover(meta: Metadata) -> bytes:
     return out.getvalue()
 
 
-def _block(draw, text: str, font_path: Path, *, size: int, top: float,
+def _block(draw, text: str, font_path: tuple[Path, int], *, size: int, top: float,
            direction: str | None) -> float:
     """Centred lines from ``top``, wrapped to the frame, smaller if more than 3 lines; returns the bottom."""
     from PIL import ImageFont
 
     room = WIDTH - 2 * 260  # inside the frame, with air on both sides
     while True:
-        font = ImageFont.truetype(str(font_path), size)
+        font = ImageFont.truetype(str(font_path[0]), size)
+        if 'fvar' in _tables(font_path[0]):  # a variable face (Frank Ruhl Libre): set its weight
+            font.set_variation_by_axes([font_path[1]])
         def measure(line: str, font=font) -> float:
             return draw.textlength(line, font=font, direction=direction)
         lines = [line for part in text.split('\n') for line in _wrap(part, measure, room)]
@@ -128,13 +130,25 @@ def _wrap(text: str, measure, room: float) -> list[str]:
     return lines or ['']
 
 
-def _font_path(weight: int, style: str, text: str, language: str) -> Path:
-    """The book face for this weight and style, or a system face that has the text's letters."""
-    fonts = theme.font_files()
-    chosen = next((f.path for f in fonts if f.weight == weight and f.style == style), fonts[0].path)
-    if all(ord(c) in _cmap(chosen) for c in text if not c.isspace()):
-        return chosen
-    return _system_font(language) or chosen
+def _font_path(weight: int, style: str, text: str, language: str) -> tuple[Path, int]:
+    """(file, weight) of the first book face (Latin, then Hebrew, Arabic: faces.py) with all the
+    text's letters, in this weight and style; else a system face for the language."""
+    letters = [ord(c) for c in text if not c.isspace()]
+    for face in (faces.book_face(), *faces.script_faces()):
+        fonts = face.files
+        chosen = next((f.path for f in fonts if f.weight == weight and f.style == style),
+                      next((f.path for f in fonts if f.weight == weight), fonts[0].path))
+        if all(c in _cmap(chosen) for c in letters):
+            return chosen, weight
+    return _system_font(language) or theme.font_files()[0].path, weight
+
+
+@functools.cache
+def _tables(path: Path) -> frozenset[str]:
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.keys())
 
 
 @functools.cache

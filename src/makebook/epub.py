@@ -34,7 +34,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from makebook import accessibility, theme
+from makebook import accessibility, faces, theme
 from makebook.config import Author, Metadata
 from makebook.cover import CoverImage, cover_image
 from makebook.errors import OutputError
@@ -145,9 +145,11 @@ def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
     if meta.direction == 'rtl':
         package.set_direction('rtl')  # spine page-progression-direction
 
-    _add(package, 'css', STYLESHEET, 'text/css', _stylesheet().encode())
-    for index, font in enumerate(theme.font_files(), start=1):
-        _add(package, f'font-{index}', f'fonts/{font.path.name}', 'font/ttf', font.path.read_bytes())
+    used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
+    _add(package, 'css', STYLESHEET, 'text/css', _stylesheet(used).encode())
+    font_files = {f'fonts/{face.file_name(font)}': font.path for face in used for font in face.files}
+    for index, (href, path) in enumerate(font_files.items(), start=1):
+        _add(package, f'font-{index}', href, 'font/ttf', path.read_bytes())
     for index, asset in enumerate(book.assets, start=1):
         _add(package, f'image-{index}', asset.href, asset.media_type, asset.source.read_bytes())
     image = epub.EpubCover(uid='cover-image', file_name=cover.file_name)
@@ -245,8 +247,8 @@ def _add(package: epub.EpubBook, uid: str, href: str, media_type: str, content: 
     return item
 
 
-def _stylesheet() -> str:
-    fonts = theme.font_face_css(lambda font: f'../fonts/{font.path.name}')
+def _stylesheet(used: tuple[faces.Face, ...]) -> str:
+    fonts = faces.font_face_css(used, lambda face, font: f'../fonts/{face.file_name(font)}')
     return fonts + theme.stylesheet('epub.css')
 
 
@@ -314,7 +316,9 @@ def _titlepage_document(book: RenderedBook) -> bytes:
 
 def _copyright_document(book: RenderedBook) -> bytes:
     section = copyright_page(book.metadata)
-    note = child(section, 'p', f'Set in {theme.FONT_FAMILY}, used under the ', class_='colophon')
+    families = [face.family for face in faces.faces_for(book)]
+    names = ' and '.join([', '.join(families[:-1]), families[-1]] if len(families) > 1 else families)
+    note = child(section, 'p', f'Set in {names}, used under the ', class_='colophon')
     child(note, 'a', 'SIL Open Font License 1.1', href=FONT_LICENCE).tail = '.'
     for line in section.iter(f'{{{XHTML_NS}}}p'):
         if (line.text or '').startswith(_ENGLISH_LINES):
@@ -339,9 +343,12 @@ _ENGLISH_LINES = ('Edited by ', 'Translated by ', 'Illustrated by ', 'Published 
 
 def _licence_document(book: RenderedBook) -> bytes:
     section = element('section', class_='licence', id='font-licence')
-    child(section, 'h1', f'{theme.FONT_FAMILY}: licence')
-    text = theme.font_licence().read_text(encoding='utf-8')
-    child(section, 'pre', text)
+    used = faces.faces_for(book)
+    child(section, 'h1', 'Font licences' if len(used) > 1 else f'{used[0].family}: licence')
+    for face in used:  # each embedded face with its own licence (OFL 1.1 §2)
+        if len(used) > 1:
+            child(section, 'h2', face.family)
+        child(section, 'pre', face.licence.read_text(encoding='utf-8'))
     section.set('lang', 'en')  # the licence is English whatever the book's language
     section.set(f'{{{XML_NS}}}lang', 'en')
     if book.metadata.direction == 'rtl':

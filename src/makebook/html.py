@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from makebook import theme
+from makebook import faces, theme
 from makebook.render import RenderedBook, TocNode, by_part, nest
 from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
 
@@ -17,12 +17,16 @@ def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
     """Every file of the web edition, by its path relative to the output folder."""
     files: dict[str, bytes] = {
         'index.html': _index(book),
-        STYLESHEET: (theme.font_face_css(lambda font: f'fonts/{font.path.name}')
-                     + theme.stylesheet('web.css')).encode(),
     }
-    for font in theme.font_files():
-        files[f'fonts/{font.path.name}'] = font.path.read_bytes()
-    files['fonts/LICENSE.txt'] = theme.font_licence().read_bytes()
+    used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
+    files[STYLESHEET] = (faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
+                         + theme.stylesheet('web.css')).encode()
+    for face in used:
+        for font in face.files:
+            files[f'fonts/{face.file_name(font)}'] = font.path.read_bytes()
+        # The book face's licence keeps its old name; the others are named for their face.
+        name = 'LICENSE.txt' if face is used[0] else f"LICENSE-{face.family.replace(' ', '')}.txt"
+        files[f'fonts/{name}'] = face.licence.read_bytes()
     for asset in book.assets:
         files[asset.href] = asset.source.read_bytes()
     return files

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import print_book, resources, theme
+from makebook import faces, print_book, resources, theme
 from makebook.errors import MissingDependency, OutputError
 from makebook.render import RenderedBook
 
@@ -65,6 +65,10 @@ def print_edition(book: RenderedBook) -> PrintedBook:
     the first pass uses an estimate, and a second pass is made only when the
     real count lands in another gutter step.
     """
+    used = faces.faces_for(book)
+    missing = faces.uncovered(book, used)
+    if missing:  # named here, with file and line: after layout only the stranger font is known
+        raise OutputError('PDF: characters that none of the book\'s fonts has', missing)
     estimate = print_book.estimate_pages(book)
     pdf, pages, stray, layout = _render(book, estimate)
     loose: set[str] = set()
@@ -85,7 +89,7 @@ def print_edition(book: RenderedBook) -> PrintedBook:
         # a note taller than the space under its call is lost or moved.
         raise OutputError(f'PDF: footnotes that do not fit at the foot of their page: {where}; '
                           'shorten them, or print notes as endnotes (--notes chapter-endnotes)')
-    check_fonts(pdf, [theme.FONT_FAMILY])
+    check_fonts(pdf, [face.family for face in used])
     return layout
 
 
@@ -93,19 +97,21 @@ def _render(book: RenderedBook, pages_for_gutter: int,
             loose: set[str] = frozenset()) -> tuple[bytes, int, set[str], PrintedBook]:
     """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes, page map)."""
     weasyprint, urls = _weasyprint()
+    used = faces.faces_for(book)
     fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
-                                            *{f.path.parent for f in theme.font_files()}],
+                                            *{f.path.parent for face in used for f in face.files}],
                                    assets={book.root / a.href: a.source for a in book.assets})
     # @font-face rules are ignored unless one FontConfiguration is shared by
     # the stylesheets and the render.
     fonts = weasyprint.text.fonts.FontConfiguration()
-    font_faces = theme.font_face_css(lambda font: font.path.resolve().as_uri())
+    font_faces = faces.font_face_css(used, lambda _, font: font.path.resolve().as_uri())
     stylesheets = [
         weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(string=theme.stylesheet('print.css'), url_fetcher=fetcher,
                        base_url=theme.styles_dir().as_uri() + '/', font_config=fonts),
         weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter), url_fetcher=fetcher,
                        font_config=fonts),
+        weasyprint.CSS(string=faces.print_css(book, used), font_config=fonts),
     ]
     html = weasyprint.HTML(string=print_book.print_html(book, loose), base_url=book.root.as_uri() + '/',
                            url_fetcher=fetcher)
