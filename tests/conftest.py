@@ -37,12 +37,11 @@ def features_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope='session')
 def rtl_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """build/ for the right-to-left sample, EPUB only (built once).
+    """build/ for the right-to-left (Hebrew) sample, all three formats (built once).
 
-    The print edition refuses Hebrew: the book face has no Hebrew letters and
-    the PDF's font check fails on the fallback.
+    Its Hebrew is set in Frank Ruhl Libre, the Hebrew face of faces.py.
     """
-    return _build_once(tmp_path_factory, 'rtl-sample', '--format', 'epub')
+    return _build_once(tmp_path_factory, 'rtl-sample')
 
 
 def _build_once(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> Path:

@@ -184,7 +184,18 @@ def _pdf_options(book: RenderedBook) -> dict:
         # without one no output intent is written. Its sRGB profile is the intent
         # here: PDF/X-4 accepts an RGB output condition (PDF/X-1a wants CMYK).
         options['output_intent'] = 'srgb'
+    if book.metadata.direction == 'rtl':
+        options['finisher'] = _right_to_left
     return options
+
+
+def _right_to_left(document, pdf) -> None:
+    """Viewers show a right-to-left book's spreads with page 1 on the right (PDF 1.7 §12.2)."""
+    import pydyf  # WeasyPrint's PDF writer
+
+    preferences = pdf.catalog.get('ViewerPreferences') or pydyf.Dictionary()
+    preferences['Direction'] = '/R2L'
+    pdf.catalog['ViewerPreferences'] = preferences
 
 
 def check_fonts(pdf: bytes, families: list[str]) -> list[str]:
