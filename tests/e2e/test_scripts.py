@@ -53,11 +53,11 @@ def test_pages_progress_right_to_left_with_the_binding_on_the_right(rtl_build: P
     openers = [n for n, text in enumerate(pages, start=1) if re.search(r'פרק \d', text)]
     assert openers and all(n % 2 == 1 for n in openers)  # rectos: page 1 is a left-hand page
     width = float(reader.pages[0].mediabox.width)
-    full = [n for n, words in enumerate(pdf_words(pdf), start=1)
-            if n not in openers and len(words) > 100]
+    words_of = pdf_words(pdf)
+    full = [n for n, words in enumerate(words_of, start=1) if n not in openers and len(words) > 100]
     assert full, 'the sample has full text pages'
-    for n, words in zip(full, (pdf_words(pdf)[n - 1] for n in full), strict=True):
-        body = [w for w in words if w['size'] > 9]
+    for n in full:
+        body = [w for w in words_of[n - 1] if w['size'] > 9]
         left, right = min(w['x0'] for w in body), width - max(w['x1'] for w in body)
         # Odd pages are left-hand pages in a right-to-left book: their spine is on the right.
         assert (right > left + 5) if n % 2 else (left > right + 5), (n, left, right)
