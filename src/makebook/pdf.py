@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import faces, print_book, resources, theme
+from makebook import faces, print_book, print_split, resources, theme
 from makebook.errors import MissingDependency, OutputError
 from makebook.render import RenderedBook
 
@@ -58,6 +58,15 @@ def write_pdf(book: RenderedBook) -> bytes:
     return print_edition(book).pdf
 
 
+# Layouts after the first: each may cut a note (or a continuation) or relax a paragraph.
+_NOTE_PASSES = 6
+
+
+def _base_note(note_id: str) -> str:
+    """The Markdown note a continuation ('fn-x-cont-cont') comes from."""
+    return note_id.split(print_split.CONTINUED)[0]
+
+
 def print_edition(book: RenderedBook) -> PrintedBook:
     """The PDF with the ids (``Page.anchors``) and folios of each page of its final layout.
 
@@ -70,32 +79,49 @@ def print_edition(book: RenderedBook) -> PrintedBook:
     if missing:  # named here, with file and line: after layout only the stranger font is known
         raise OutputError('PDF: characters that none of the book\'s fonts has', missing)
     estimate = print_book.estimate_pages(book)
-    pdf, pages, stray, layout = _render(book, estimate)
+    pdf, pages, stray, layout, document = _render(book, estimate)
     loose: set[str] = set()
-    for _ in range(3):
-        if print_book.gutter_extra(pages) == print_book.gutter_extra(estimate) and not stray:
+    splits: dict[str, print_split.NoteSplit] = {}
+    block_ids = set().union(*(chapter.ids for chapter in book.chapters))
+    for _ in range(_NOTE_PASSES):
+        # A continuation must be on the page after its call's; the text moved
+        # when the note's first part took room there: anchor it again.
+        moved = reanchored(document, list(splits.values()), block_ids)
+        splits.update((split.note_id, split) for split in moved)
+        if (print_book.gutter_extra(pages) == print_book.gutter_extra(estimate) and not stray
+                and not moved):
             break
+        # A note taller than the room under its call is cut, and the rest
+        # continued on the next page (WeasyPrint 70 cannot: #1833).
+        for split in note_splits(document, stray, block_ids):
+            # A part cut again replaces its old cut and whatever followed from it.
+            for key in [k for k in splits if k.startswith(split.note_id)]:
+                del splits[key]
+            splits[split.note_id] = split
+            stray.discard(split.note_id)
         # WeasyPrint 70 can lose a footnote, or put it on the next page, when
         # widows/orphans push the line of its call over a page break (compare
         # WeasyPrint #2432). The paragraphs holding such notes are laid out
         # again with widows and orphans relaxed.
         loose |= stray
         estimate = pages
-        pdf, pages, stray, layout = _render(book, pages, loose)
+        pdf, pages, stray, layout, document = _render(book, pages, loose, list(splits.values()))
     if stray:
-        where = ', '.join(f'{note} in {getattr(book.chapter_of(note), "source", "?")}'
+        where = ', '.join(f'{note} in {getattr(book.chapter_of(_base_note(note)), "source", "?")}'
                           for note in sorted(stray))
-        # WeasyPrint cannot continue a note on the next page (WeasyPrint #1833):
-        # a note taller than the space under its call is lost or moved.
+        # Notes still misplaced after cutting and relaxing (a note taller than a
+        # whole page's room, or in a place that cannot be cut).
         raise OutputError(f'PDF: footnotes that do not fit at the foot of their page: {where}; '
                           'shorten them, or print notes as endnotes (--notes chapter-endnotes)')
     check_fonts(pdf, [face.family for face in used])
     return layout
 
 
-def _render(book: RenderedBook, pages_for_gutter: int,
-            loose: set[str] = frozenset()) -> tuple[bytes, int, set[str], PrintedBook]:
-    """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes, page map)."""
+def _render(book: RenderedBook, pages_for_gutter: int, loose: set[str] = frozenset(),
+            splits: list[print_split.NoteSplit] | None = None,
+            ) -> tuple[bytes, int, set[str], PrintedBook, object]:
+    """One layout of the book: (PDF bytes, page count, ids of misplaced footnotes, page map,
+    WeasyPrint's document)."""
     weasyprint, urls = _weasyprint()
     used = faces.faces_for(book)
     fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
@@ -113,8 +139,8 @@ def _render(book: RenderedBook, pages_for_gutter: int,
                        font_config=fonts),
         weasyprint.CSS(string=faces.print_css(book, used), font_config=fonts),
     ]
-    html = weasyprint.HTML(string=print_book.print_html(book, loose), base_url=book.root.as_uri() + '/',
-                           url_fetcher=fetcher)
+    html = weasyprint.HTML(string=print_book.print_html(book, loose, splits or ()),
+                           base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
     settings = book.metadata.print_settings
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')
@@ -133,7 +159,7 @@ def _render(book: RenderedBook, pages_for_gutter: int,
         raise OutputError('WeasyPrint produced an empty PDF')
     layout = PrintedBook(pdf, tuple(tuple(page.anchors) for page in document.pages),
                          tuple(_printed_folio(page) for page in document.pages))
-    return pdf, len(document.pages), misplaced_footnotes(document), layout
+    return pdf, len(document.pages), misplaced_footnotes(document), layout, document
 
 
 def _printed_folio(page) -> str | None:
@@ -303,3 +329,123 @@ def _fetcher_class(urls):
             return urls.URLFetcherResponse(path.as_uri(), body=path.read_bytes())
 
     return BookFetcher
+
+
+def _walk(box, ancestors=()):
+    """(box, its ancestors) for every box under ``box``."""
+    yield box, ancestors
+    for kid in getattr(box, 'children', ()):
+        yield from _walk(kid, (*ancestors, box))
+
+
+def _text(box) -> str:
+    """The text of a box, leaving out generated markers ('3. ')."""
+    if '::' in (getattr(box, 'element_tag', '') or ''):
+        return ''
+    return (getattr(box, 'text', '') or '') + ''.join(_text(k) for k in getattr(box, 'children', ()))
+
+
+def note_splits(document, stray: set[str], block_ids: set[str]) -> list[print_split.NoteSplit]:
+    """Where to cut each note of ``stray`` that is taller than the room under its call.
+
+    Read from the laid-out boxes (``page._page_box``, as in
+    :func:`misplaced_footnotes`): the page and line of the call, the room left
+    under that line, and the lines the note's body was broken into wherever
+    WeasyPrint put it. The cut keeps the lines that fit, at a word.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    pages = [getattr(page, '_page_box', None) for page in document.pages]
+    if not pages or pages[0] is None:
+        return []
+    calls, bodies, overhead = {}, {}, 12.0
+    for number, page in enumerate(pages):
+        for area_index, area in enumerate(page.children):
+            if isinstance(area, boxes.FootnoteAreaBox) and area.children:
+                overhead = area.margin_height() - sum(k.margin_height() for k in area.children)
+            for box, ancestors in _walk(area):
+                element = getattr(box, 'element', None)
+                if element is None or element.get('id') not in stray:
+                    continue
+                if getattr(box, 'footnote', None) is not None:
+                    line = next((a for a in reversed(ancestors) if isinstance(a, boxes.LineBox)), box)
+                    calls[element.get('id')] = (number, line.position_y + line.height)
+                elif area_index > 0 and isinstance(box, boxes.BlockBox):
+                    bodies[element.get('id')] = box
+    splits = []
+    for note_id in sorted(stray):
+        if note_id not in calls or note_id not in bodies or calls[note_id][0] + 1 >= len(pages):
+            continue
+        number, call_bottom = calls[note_id]
+        page = pages[number]
+        room = page.content_box_y() + page.height - call_bottom - 2.0
+        for area in page.children:
+            if isinstance(area, boxes.FootnoteAreaBox) and area.children:
+                room -= sum(k.margin_height() for k in area.children
+                            if k.element.get('id') != note_id)
+        room -= overhead
+        lines = [box for box, _ in _walk(bodies[note_id]) if isinstance(box, boxes.LineBox)]
+        fitting, used = [], 0.0
+        for line in lines:
+            used += line.height
+            if used > room:
+                break
+            fitting.append(_text(line))
+        if not fitting or len(fitting) == len(lines):
+            continue
+        anchor = _first_line(pages[number + 1], block_ids)
+        if anchor is None:
+            continue
+        words = _words_in(fitting, _text(bodies[note_id]).split())
+        splits.append(print_split.NoteSplit(note_id, words, *anchor))
+    return splits
+
+
+def reanchored(document, splits: list[print_split.NoteSplit],
+               block_ids: set[str]) -> list[print_split.NoteSplit]:
+    """The cuts whose continuation is not on the page after the call, anchored anew."""
+    import dataclasses
+
+    call_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for box, _ in _walk(page._page_box.children[0]):
+            element = getattr(box, 'element', None)
+            if getattr(box, 'footnote', None) is not None and element is not None:
+                call_pages.setdefault(element.get('id'), number)
+    moved = []
+    for split in splits:
+        here = call_pages.get(split.note_id)
+        there = call_pages.get(split.note_id + print_split.CONTINUED)
+        if here is None or there is None or there == here + 1 or here + 1 >= len(document.pages):
+            continue
+        anchor = _first_line(document.pages[here + 1]._page_box, block_ids)
+        if anchor is not None:
+            moved.append(dataclasses.replace(split, block_id=anchor[0], line_start=anchor[1]))
+    return moved
+
+
+def _words_in(lines: list[str], words: list[str]) -> int:
+    """How many whole ``words`` the laid-out ``lines`` hold (a hyphenated end left out)."""
+    chars = sum(len(re.sub(r'\s', '', line)) for line in lines)
+    if lines[-1].rstrip().endswith(('\u2010', '-', '\u00ad')):
+        chars -= 1
+    count, total = 0, 0
+    for word in words:
+        total += len(word)
+        if total > chars:
+            break
+        count += 1
+    return count
+
+
+def _first_line(page, block_ids: set[str]) -> tuple[str, str] | None:
+    """(id of the block, its text) at the first line of the page's main flow."""
+    from weasyprint.formatting_structure import boxes
+
+    for box, ancestors in _walk(page.children[0]):
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            block = next((a.element.get('id') for a in reversed(ancestors)
+                          if getattr(a, 'element', None) is not None
+                          and a.element.get('id') in block_ids), None)
+            return (block, box.text.strip()) if block else None
+    return None

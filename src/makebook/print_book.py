@@ -11,12 +11,12 @@ notes when they are gathered at the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
-from makebook import print_notes
+from makebook import print_notes, print_split
 from makebook.config import Metadata, TrimSize
 from makebook.mathsvg import math_to_svg
 from makebook.render import XHTML_NS, Part, RenderedBook, TocNode, by_part, nest
@@ -26,11 +26,13 @@ from makebook.xhtml import chapter_element, child, copyright_page, element, titl
 _RUNNING_CHARS_PER_INCH = 10
 
 
-def print_html(book: RenderedBook, loose: Collection[str] = ()) -> str:
+def print_html(book: RenderedBook, loose: Collection[str] = (),
+               splits: Sequence[print_split.NoteSplit] = ()) -> str:
     """The single HTML document WeasyPrint lays out.
 
     ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
-    (class ``loose``): see ``pdf.write_pdf``.
+    (class ``loose``), ``splits`` the footnotes continued on the next page:
+    see ``pdf.print_edition``.
     """
     meta = book.metadata
     settings = meta.print_settings
@@ -69,6 +71,7 @@ def print_html(book: RenderedBook, loose: Collection[str] = ()) -> str:
             section.set('class', section.get('class', '') + ' body-start')
         part = chapter.part
         body.append(section)
+    print_split.apply_splits(body, list(splits))
     for note_id in loose:
         for note in body.iterfind(f'.//*[@id="{note_id}"]'):
             block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',

@@ -96,7 +96,7 @@ def test_several_notes_share_a_page(fixture_words: list[list[dict]]) -> None:
 
 
 def test_a_note_too_long_for_any_page_is_a_clear_error(write_book, tmp_path: Path, capsys) -> None:
-    """WeasyPrint cannot continue a note on the next page (#1833): say so, do not lose it."""
+    """A note with no text after its call to carry its continuation: say so, do not lose it."""
     note = ' '.join(['A very long note that goes on and on.'] * 140)
     book = write_book({'book.md': f'---\ntitle: L\nauthor: A\nlang: en\n---\n# One\n\n'
                                   f'Call.[^x]\n\n[^x]: {note}\n'})
@@ -106,6 +106,31 @@ def test_a_note_too_long_for_any_page_is_a_clear_error(write_book, tmp_path: Pat
     assert '--notes chapter-endnotes' in run.err
     assert make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf',
                      '--notes', 'chapter-endnotes').status == 0
+
+
+def test_a_long_note_continues_on_the_next_page(write_book, tmp_path: Path, capsys) -> None:
+    """Too tall for the room under its call, a note is cut at a word and continued ('(cont.)')
+    at the foot of the next page; a 1.5-page note runs over three pages."""
+    filler = ' '.join(f'Plain text of the page, sentence {i}, of middling length.' for i in range(40))
+    note = ' '.join(f'N{i:03d} belongs to the long note and says so once.' for i in range(150))
+    book = write_book({'book.md': f'---\ntitle: L\nauthor: A\nlang: en\n---\n# One\n\n'
+                                  f'{filler}\n\nThis calls the long note.[^long] {filler}\n\n'
+                                  f'{filler}\n\n{filler}\n\nAnd a short one.[^short]\n\n'
+                                  f'[^long]: {note}\n\n[^short]: The short note.\n'})
+    assert make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf').status == 0
+    pages = pdf_pages_text(tmp_path / 'out' / 'l.pdf')
+    on_page = [re.findall(r'N\d{3}', text) for text in pages]
+    # Every word of the note once, in reading order, over consecutive pages.
+    assert [w for words in on_page for w in words] == [f'N{i:03d}' for i in range(150)]
+    used = [number for number, words in enumerate(on_page) if words]
+    assert used == list(range(used[0], used[0] + len(used))) and len(used) >= 3
+    call = next(number for number, text in enumerate(pages) if 'This calls the long note' in text)
+    assert used[0] == call  # the first words under the call
+    assert all('(cont.)' in pages[number] for number in used[1:])
+    assert '(cont.)' not in pages[call]
+    # The continuations take no number: the next note is still 2.
+    short = next(text for text in pages if 'The short note.' in text)
+    assert re.search(r'^\s*2\.\s+The short note\.', short, re.MULTILINE)
 
 
 # ---- Book structure ----

@@ -14,6 +14,7 @@ from makebook.manuscript import read_manuscript
 from makebook.print_book import gutter_extra, margins, print_html, running_title
 from makebook.print_notes import collect_book_notes, footnotes_at_page_foot
 from makebook.print_settings import PrintSettings, with_overrides
+from makebook.print_split import NoteSplit, apply_splits, cut_after_words
 from makebook.render import XHTML_NS, render_book
 
 X = {'x': XHTML_NS}
@@ -152,3 +153,31 @@ def test_a_note_in_a_chapter_title_stays_out_of_the_contents(write_book, mode: s
     heading = document.xpath('//section[contains(@class, "chapter")]/h1')[0]
     assert heading.get('data-running') == 'Title'
     assert heading.get('data-label') == 'Title'
+
+
+def _note(markup: str) -> etree._Element:
+    return etree.fromstring(f'<span xmlns="http://www.w3.org/1999/xhtml" class="footnote" '
+                            f'id="fn-a">{markup}</span>')
+
+
+def test_a_note_is_cut_at_a_word_keeping_its_markup() -> None:
+    note = _note('One two <em>three four</em> five <a href="#x">six seven</a> eight.')
+    rest = cut_after_words(note, 3)
+    assert ''.join(note.itertext()).split() == ['One', 'two', 'three']
+    assert ''.join(rest.itertext()).split() == ['four', 'five', 'six', 'seven', 'eight.']
+    assert rest.find(f'{{{XHTML_NS}}}em').text == 'four'  # the italic goes on
+    assert rest.find(f'{{{XHTML_NS}}}a').get('href') == '#x'
+    assert note.find(f'{{{XHTML_NS}}}a') is None  # nothing left of it before the cut
+    assert cut_after_words(_note('One two.'), 2) is None  # nothing to continue
+
+
+def test_the_continuation_is_anchored_after_the_first_word_of_the_next_page() -> None:
+    body = etree.fromstring(
+        '<body xmlns="http://www.w3.org/1999/xhtml"><p id="p1">Before the call.'
+        '<span class="footnote" id="fn-a">Alpha beta gamma delta.</span> The text goes on '
+        'and the next page begins here with these words.</p></body>')
+    apply_splits(body, [NoteSplit('fn-a', 2, 'p1', 'begins here with')])
+    ids = [(n.get('id'), ''.join(n.itertext())) for n in body.iter() if n.get('id', '').startswith('fn')]
+    assert ids == [('fn-a', 'Alpha beta'), ('fn-a-cont', 'gamma delta.')]
+    paragraph = ''.join(body.find('.//*[@id="p1"]').itertext())
+    assert 'next page beginsgamma delta. here' in paragraph  # after the page's first word
