@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import faces, print_book, print_split, resources, theme
+from makebook import faces, print_book, print_color, print_split, resources, theme
 from makebook.errors import MissingDependency, OutputError
 from makebook.render import RenderedBook
 
@@ -124,29 +124,38 @@ def _render(book: RenderedBook, pages_for_gutter: int, loose: set[str] = frozens
     WeasyPrint's document)."""
     weasyprint, urls = _weasyprint()
     used = faces.faces_for(book)
-    fetcher = _fetcher_class(urls)(allowed=[book.root, theme.styles_dir(),
-                                            *{f.path.parent for face in used for f in face.files}],
-                                   assets={book.root / a.href: a.source for a in book.assets})
+    settings = book.metadata.print_settings
+    fetcher_class = _fetcher_class(urls)
+    if settings.variant == 'pdf/x-1a':  # CMYK only: images converted as they load
+        fetcher_class = _cmyk_fetcher_class(fetcher_class, urls)
+    fetcher = fetcher_class(allowed=[book.root, theme.styles_dir(),
+                                     *{f.path.parent for face in used for f in face.files}],
+                            assets={book.root / a.href: a.source for a in book.assets})
     # @font-face rules are ignored unless one FontConfiguration is shared by
-    # the stylesheets and the render.
+    # the stylesheets and the render; @color-profile rules likewise need one dict.
     fonts = weasyprint.text.fonts.FontConfiguration()
+    profiles: dict = {}
     font_faces = faces.font_face_css(used, lambda _, font: font.path.resolve().as_uri())
+    if settings.variant == 'pdf/x-1a':
+        # The CMYK profile WeasyPrint's PDF/X default intent ('device-cmyk') wants.
+        font_faces += print_color.color_profile_css()
     stylesheets = [
-        weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts,
+                       color_profiles=profiles),
         weasyprint.CSS(string=theme.stylesheet('print.css'), url_fetcher=fetcher,
                        base_url=theme.styles_dir().as_uri() + '/', font_config=fonts),
-        weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter), url_fetcher=fetcher,
-                       font_config=fonts),
+        weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter)
+                       + (print_color.CMYK_CSS if settings.variant == 'pdf/x-1a' else ''),
+                       url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(string=faces.print_css(book, used), font_config=fonts),
     ]
     html = weasyprint.HTML(string=print_book.print_html(book, loose, splits or ()),
                            base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
-    settings = book.metadata.print_settings
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')
     logger.addHandler(problems)
     try:
-        document = html.render(stylesheets=stylesheets, font_config=fonts,
+        document = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
                                pdf_variant=settings.variant, pdf_tags=settings.tagged)
         pdf = document.write_pdf(**_pdf_options(book))
     except urls.FatalURLFetchingError as exc:
@@ -205,10 +214,10 @@ def _pdf_options(book: RenderedBook) -> dict:
     identifier = hashlib.sha256(book.metadata.identifier.encode()).hexdigest()[:32]
     options = {'pdf_identifier': identifier.encode(), 'pdf_variant': settings.variant,
                'pdf_tags': settings.tagged}
-    if settings.variant and settings.variant.startswith('pdf/x'):
-        # WeasyPrint's PDF/X default intent is a CMYK profile it does not ship, and
-        # without one no output intent is written. Its sRGB profile is the intent
-        # here: PDF/X-4 accepts an RGB output condition (PDF/X-1a wants CMYK).
+    if settings.variant and settings.variant.startswith('pdf/x') and settings.variant != 'pdf/x-1a':
+        # PDF/X-1a gets the CMYK profile (print_color.py). PDF/X-4 keeps
+        # WeasyPrint's sRGB profile as its intent: WeasyPrint writes CSS colours
+        # and images as DeviceRGB, which PDF/X-4 allows only under an RGB intent.
         options['output_intent'] = 'srgb'
     if book.metadata.direction == 'rtl':
         options['finisher'] = _right_to_left
@@ -297,6 +306,25 @@ def _out_of_memory(error: object) -> bool:
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+def _cmyk_fetcher_class(base, urls):
+    class Converted(urls.URLFetcherResponse):
+        path = None  # or WeasyPrint reads the image again from its file
+
+    class CmykFetcher(base):
+        """The book's fetcher, its raster images converted to CMYK JPEGs (PDF/X-1a)."""
+
+        def fetch(self, url: str, headers=None):
+            response = super().fetch(url, headers)
+            body = response.read()
+            kind = response.headers.get_content_type()
+            if kind in print_color.RASTER_TYPES or re.search(r'\.(png|jpe?g|gif|webp)$', url, re.I):
+                return Converted(response.url, body=print_color.to_cmyk_jpeg(body),
+                                 headers={'Content-Type': 'image/jpeg'})
+            return urls.URLFetcherResponse(response.url, body=body, headers=response.headers)
+
+    return CmykFetcher
 
 
 def _fetcher_class(urls):

@@ -255,6 +255,7 @@ def page_css(book: RenderedBook, pages: int) -> str:
     if meta.print_settings.print_ready:
         # The print shop trims 0.125in off every edge; crop marks show where.
         css.append('@page { bleed: 0.125in; marks: crop; }')
-        # Text and rules in pure black ink, not a four-colour mix.
+    if meta.print_settings.print_ready or meta.print_settings.variant == 'pdf/x-1a':
+        # Text and rules in pure black ink, not a four-colour mix (and CMYK for PDF/X-1a).
         css.append('html { color: device-cmyk(0 0 0 1); }')
     return '\n'.join(css) + '\n'

@@ -60,6 +60,20 @@ def figure_alts(node) -> list[str]:
     return own + (figure_alts(node['/K']) if '/K' in node else [])
 
 
+def assert_cmyk_only(reader: PdfReader) -> None:
+    """Every image and every colour operator of every page is CMYK (PDF/X-1a)."""
+    images = 0
+    for page in reader.pages:
+        for xobject in (page['/Resources'].get('/XObject') or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get('/Subtype') == '/Image':
+                assert xobject['/ColorSpace'] == '/DeviceCMYK'
+                images += 1
+        content = page.get_contents().get_data().decode('latin-1')
+        assert not re.search(r'\s(rg|RG)\s|/DeviceRGB', content)
+    assert images  # the book has a picture
+
+
 # ---- Footnotes ----
 
 def test_each_footnote_is_on_the_page_of_its_call(fixture_words: list[list[dict]]) -> None:
@@ -279,7 +293,14 @@ def test_pdf_variants_are_clean(small_book: Path, tmp_path: Path, capsys, varian
     catalog = reader.trailer['/Root']
     intents = catalog.get('/OutputIntents')
     if variant.startswith('pdf/x'):
-        assert intents[0].get_object()['/S'] == '/GTS_PDFX'
+        intent = intents[0].get_object()
+        assert intent['/S'] == '/GTS_PDFX'
+        # The ICC header's colour space (bytes 16-19): CMYK for PDF/X-1a (the shipped
+        # SWOP profile), RGB for PDF/X-4 (WeasyPrint writes DeviceRGB colours there).
+        profile = intent['/DestOutputProfile'].get_object().get_data()
+        assert profile[16:20] == (b'CMYK' if variant == 'pdf/x-1a' else b'RGB ')
+    if variant == 'pdf/x-1a':
+        assert_cmyk_only(reader)
     elif variant.startswith('pdf/a'):
         assert intents[0].get_object()['/S'] == '/GTS_PDFA1'
     assert '/StructTreeRoot' in catalog  # every variant offered is tagged
