@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from makebook import faces, theme
+from makebook import faces, front_pages, theme
 from makebook.render import RenderedBook, TocNode, by_part, nest
 from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
 
@@ -36,12 +36,15 @@ def _index(book: RenderedBook) -> bytes:
     meta = book.metadata
     header = element('header', class_='book-header')
     header.append(title_page(meta))
+    first = front_pages.leading(book.chapters)  # dedication, epigraph: before the contents
+    for chapter in book.chapters[:first]:
+        header.append(chapter_element(chapter))
     toc = element('nav', class_='toc', id='contents', role='doc-toc')
     toc.set('aria-labelledby', 'contents-title')
     child(toc, 'h2', 'Contents', id='contents-title')
     top = child(toc, 'ol')
     main = element('main', id='text')
-    for part, chapters in by_part(book.chapters):
+    for part, chapters in by_part(book.chapters[first:]):
         entries = top
         if part is not None:
             item = child(top, 'li', class_='toc-part')

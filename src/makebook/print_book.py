@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from makebook import print_notes, print_split
+from makebook import front_pages, print_notes, print_split
 from makebook.config import Metadata, TrimSize
 from makebook.mathsvg import math_to_svg
 from makebook.render import XHTML_NS, Part, RenderedBook, TocNode, by_part, nest
@@ -44,16 +44,6 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         child(half, 'p', meta.title, class_='halftitle-title')
     body.append(title_page(meta))
     body.append(copyright_page(meta))
-    if settings.dedication:
-        dedication = child(body, 'section', class_='dedication', id='dedication')
-        child(dedication, 'p', settings.dedication)
-    if settings.epigraph:
-        epigraph = child(body, 'section', class_='epigraph', id='epigraph')
-        quote = child(epigraph, 'blockquote')
-        child(quote, 'p', settings.epigraph)
-        if settings.epigraph_source:
-            child(epigraph, 'p', f'— {settings.epigraph_source}', class_='epigraph-source')
-
     sections = [_chapter(book, index) for index in range(len(book.chapters))]
     notes = None
     if settings.notes == 'book-endnotes':
@@ -62,12 +52,20 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
             for section, chapter in zip(sections, book.chapters, strict=True))
     titles = [_title_of(section, chapter.title) for section, chapter in zip(sections, book.chapters,
                                                                              strict=True)]
-    body.append(_table_of_contents(book, titles, notes is not None))
+    # Dedication and epigraph (from headings or metadata: front_pages.py) come
+    # before the contents, each on its own recto, and stay out of it.
+    first = front_pages.leading(book.chapters)
+    for chapter, section in zip(book.chapters[:first], sections[:first], strict=True):
+        section.set('class', chapter.epub_type)  # not a chapter opener (print.css)
+        body.append(section)
+    body.append(_table_of_contents(book, titles, notes is not None, first))
     part = None
     for index, (chapter, section) in enumerate(zip(book.chapters, sections, strict=True)):
+        if index < first:
+            continue
         if chapter.part is not None and chapter.part != part:
-            body.append(_part_page(chapter.part, first=index == 0))
-        elif index == 0:  # the arabic folios start here (print.css)
+            body.append(_part_page(chapter.part, first=index == first))
+        elif index == first:  # the arabic folios start here (print.css)
             section.set('class', section.get('class', '') + ' body-start')
         part = chapter.part
         body.append(section)
@@ -155,12 +153,13 @@ def _title_of(section: etree._Element, fallback: str) -> str:
     return heading.get('data-title', fallback) if heading is not None else fallback
 
 
-def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool) -> etree._Element:
+def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool,
+                       skip: int = 0) -> etree._Element:
     nav = element('nav', class_='toc', id='contents', role='doc-toc')
     child(nav, 'h1', 'Contents', class_='toc-title')
     top = child(nav, 'ol')
     title_of = {chapter.id: title for chapter, title in zip(book.chapters, titles, strict=True)}
-    for part, chapters in by_part(book.chapters):
+    for part, chapters in by_part(book.chapters[skip:]):
         entries = top
         if part is not None:  # a part's chapters nest under it
             item = child(top, 'li', class_='toc-part')

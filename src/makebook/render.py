@@ -199,13 +199,16 @@ def render_book(manuscript: Manuscript,
     _assign_parts(drafts, ids, problems)
     _number_footnotes(drafts, manuscript.metadata.footnote_numbering)
     chapters = _number(drafts)
-    return RenderedBook(
+    book = RenderedBook(
         metadata=manuscript.metadata,
         root=manuscript.root,
         chapters=chapters,
         assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
         diagnostics=tuple(_to_origin(problems, manuscript.files)),
     )
+    # A dedication or epigraph given as metadata becomes the division a heading makes.
+    from makebook.front_pages import with_metadata_front_pages  # it builds on this module
+    return with_metadata_front_pages(book)
 
 
 def _to_origin(problems: list[Diagnostic], files: tuple[SourceFile, ...]) -> Iterator[Diagnostic]:
