@@ -290,7 +290,10 @@ def test_page_list_matches_the_pdf_folios_at_every_chapter_start(
     assert page_list.get('role') == 'doc-pagelist'
     listed = [(a.text, a.get('href')) for a in page_list.iterfind('.//x:a', NS)]
     assert len(listed) >= 5
-    labels = [int(label) for label, _ in listed]
+    # Dedication and epigraph pages sit in the roman-numbered front matter, before the body.
+    roman = [label for label, _ in listed if re.fullmatch(r'[ivxlcdm]+', label)]
+    assert [label for label, _ in listed[:len(roman)]] == roman
+    labels = [int(label) for label, _ in listed[len(roman):]]
     assert labels == sorted(labels)
     for label, href in listed:  # every entry points at a marker with that number
         file_name, fragment = href.split('#')
