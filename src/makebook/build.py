@@ -15,7 +15,7 @@ from makebook import guards, limits, output, remote
 from makebook.check import check_book
 from makebook.config import BuildOptions
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
-from makebook.manuscript import read_manuscript
+from makebook.manuscript import Manuscript, gather_manuscript
 from makebook.print_settings import with_overrides
 from makebook.render import RenderedBook, render_book
 
@@ -33,11 +33,20 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`."""
     LOGGER.info('Step 1 - Reading %s', options.manuscript)
     with guards.stage('reading the manuscript'):
-        manuscript = read_manuscript(options.manuscript)
+        manuscript = gather_manuscript(options.manuscript)  # errors are reported with the rest
+    # Remote images (only when asked) are downloaded into a swept temporary folder
+    # of the output folder, removed when the build ends.
+    with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
+                          lambda: output.temp_folder(options.out_dir, manuscript.root,
+                                                     'remote')) as download:
+        return _build_from(options, manuscript, download)
+
+
+def _build_from(options: BuildOptions, manuscript: Manuscript,
+                download: remote.Downloader | None) -> BuildResult:
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
     with guards.stage('rendering'):
-        book = render_book(manuscript, remote.for_build(options.allow_remote,
-                                                        manuscript.metadata.allow_remote))
+        book = render_book(manuscript, download)
     if options.extra.get('print'):  # --notes, --pdf-variant, --print-ready
         book = _with_print_overrides(book, options.extra['print'])
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))

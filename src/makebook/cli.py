@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -99,6 +100,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                            allow_remote=args.allow_remote,
                            extra={'print': {'notes': args.notes, 'pdf_variant': args.pdf_variant,
                                             'print_ready': args.print_ready}})
+    # A library's warning (Pillow, WeasyPrint...) would reach stderr as a raw Python
+    # warning with a source line of the library; it is reported as make-book's instead.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        status = _run(options, args)
+    for message in dict.fromkeys(str(w.message).splitlines()[0] for w in caught):
+        if not args.quiet:
+            print(f'make-book: warning: {message}', file=sys.stderr)
+    return status
+
+
+def _run(options: BuildOptions, args: argparse.Namespace) -> int:
     try:
         result = build(options)
     except MakeBookError as exc:

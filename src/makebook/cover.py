@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from makebook import faces, resources, theme
+from makebook import faces, images, resources, theme
 from makebook.config import Metadata
 
 # 1600 x 2560: the 1:1.6 shape and size Amazon and Apple recommend.
@@ -51,6 +51,10 @@ def find_cover(root: Path, value: str) -> Path | str:
         return f"'{value}': {exc}"
     if _sniff(path.read_bytes()[:8]) is None:
         return f"'{value}' is not a JPEG or PNG image"
+    try:
+        images.check_raster(path)
+    except images.ImageProblem as exc:
+        return f"'{value}': {exc}"
     return path
 
 

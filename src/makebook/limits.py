@@ -20,6 +20,7 @@ import selectors
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,6 +29,10 @@ from makebook import errors
 from makebook.errors import MakeBookError, OutputError
 
 T = TypeVar('T')  # what the bounded function returns
+
+
+class LibraryWarning(UserWarning):
+    """A warning a library gave inside a bounded stage, passed on to the parent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +87,9 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
     if os.WIFSIGNALED(status) or not data:
         raise OutputError(f'{stage}: the renderer died ({_how(status)}) - probably out of memory '
                           f'(limit {bounds.memory_mb} MB); {hint}')
-    outcome = pickle.loads(data)
+    notes, outcome = pickle.loads(data)
+    for category, message in notes:
+        warnings.warn(f'{stage}: {category}: {message}', LibraryWarning, stacklevel=2)
     kind = outcome[0]
     if kind == 'ok':
         return outcome[1]
@@ -110,6 +117,11 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
             # A CPU bound as well, so the child stops even if nobody is left to kill it.
             cpu = int(bounds.seconds) + 5
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        # A library's warnings (Pillow's DecompressionBombWarning...) go back to the
+        # parent, which hands them to the CLI, instead of straight onto stderr.
+        caught = warnings.catch_warnings(record=True)
+        recorded = caught.__enter__()
+        warnings.simplefilter('always')
         try:
             outcome: tuple[Any, ...] = ('ok', function(*args))
         except MemoryError:
@@ -120,7 +132,9 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
             outcome = ('error', type(exc).__name__, str(exc), exc.diagnostics)
         except BaseException as exc:
             outcome = ('crash', f'{type(exc).__name__}: {exc}')
-        data = pickle.dumps(outcome)
+        caught.__exit__(None, None, None)
+        notes = [(w.category.__name__, str(w.message)) for w in recorded]
+        data = pickle.dumps((notes, outcome))
         with os.fdopen(write_end, 'wb') as stream:
             stream.write(data)
     except BaseException:

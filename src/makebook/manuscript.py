@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from makebook.config import Metadata, build_metadata
-from makebook.errors import BookError, Diagnostic, error, fail_on_errors
+from makebook.errors import BookError, Diagnostic, Severity, error, fail_on_errors
 from makebook.layouts import Layout, detect_layout, expand_includes_mapped
 from makebook.layouts import natural_key as natural_key  # re-exported: it lived here first
 
@@ -57,7 +57,20 @@ class Manuscript:
 
 
 def read_manuscript(path: Path) -> Manuscript:
-    """Read every file of the manuscript at ``path``; raises :class:`BookError`."""
+    """Read every file of the manuscript at ``path``; raises :class:`BookError` on any error."""
+    manuscript = gather_manuscript(path)
+    fail_on_errors(manuscript.diagnostics, f'{path}: cannot read the manuscript')
+    return manuscript
+
+
+def gather_manuscript(path: Path) -> Manuscript:
+    """Read every file of the manuscript at ``path`` that can be read.
+
+    Problems with single files or the metadata are errors in ``diagnostics``: the
+    readable files are still returned, so the later stages find their problems
+    too and one run reports all of them (build.py fails on the lot).
+    :class:`BookError` is raised only when there is nothing to go on.
+    """
     path = Path(path)
     if not path.exists():
         raise BookError(f'{path}: no such manuscript folder or file')
@@ -65,7 +78,8 @@ def read_manuscript(path: Path) -> Manuscript:
     if path.is_dir():
         root = path.resolve()
         layout = detect_layout(root)  # chapters list, Quarto, mdBook, Leanpub or plain folder
-        fail_on_errors(layout.diagnostics, f'{path}: the {layout.kind} layout lists bad files')
+        if not layout.entries:  # nothing to read: the layout's own problems are all there is
+            fail_on_errors(layout.diagnostics, f'{path}: the {layout.kind} layout lists bad files')
         logging.getLogger('makebook').info(_describe(layout))
         paths = [entry.path for entry in layout.entries]
         if not paths:
@@ -76,7 +90,10 @@ def read_manuscript(path: Path) -> Manuscript:
     else:
         raise BookError(f'{path}: a manuscript is a folder of .md files or one .md file')
 
-    problems: list[Diagnostic] = []
+    # Like a compiler, report every file's problems in one run: a file that cannot be
+    # read is left out and the rest are still read, rendered and checked; build.py
+    # fails on the errors collected here together with everything found later.
+    problems: list[Diagnostic] = list(layout.diagnostics)
     files = []
     entries = {entry.path: entry for entry in layout.entries}
     for file_path in paths:
@@ -108,16 +125,18 @@ def read_manuscript(path: Path) -> Manuscript:
         # The block is the book's: its title and subtitle must not also name the chapter.
         files[0] = dataclasses.replace(first, front_matter={
             key: value for key, value in first.front_matter.items() if key in _CHAPTER_ONLY_KEYS})
-    fail_on_errors(problems, f'{path}: cannot read the manuscript')
-
-    if all(not f.markdown.strip() for f in files) and not any('title' in f.front_matter
-                                                              for f in files[1:]):
+    unreadable = any(p.severity is Severity.ERROR for p in problems)
+    if not unreadable and all(not f.markdown.strip() for f in files) \
+            and not any('title' in f.front_matter for f in files[1:]):
         raise BookError(f'{path}: the manuscript has no text, only metadata')
-    metadata, meta_problems = build_metadata(
-        book_data, key_lines, metadata_source or paths[0], _modified_time(paths))
+    modified = _modified_time(paths)
+    metadata, meta_problems = build_metadata(book_data, key_lines, metadata_source or paths[0],
+                                             modified)
     problems.extend(meta_problems)
-    fail_on_errors(problems, f'{path}: bad book metadata')
-    assert metadata is not None  # build_metadata returns None only with errors
+    if not files:
+        fail_on_errors(problems, f'{path}: cannot read the manuscript')
+    if metadata is None:  # bad metadata: still render and check the text, then fail on it all
+        metadata = _stand_in_metadata(modified)
     return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems),
                       layout=_describe(layout) if path.is_dir() else '')
 
@@ -133,6 +152,13 @@ def _with_includes(source: SourceFile, root: Path, problems: list[Diagnostic]) -
     if origins == own:
         return source
     return replace(source, markdown=text, origins=tuple(origins))
+
+
+def _stand_in_metadata(modified: dt.datetime) -> Metadata:
+    """Metadata to render with when the book's own has errors (which fail the build later)."""
+    metadata, _ = build_metadata({'title': 'Untitled', 'lang': 'en'}, {}, None, modified)
+    assert metadata is not None
+    return metadata
 
 
 # Keys of a first file's metadata block that still apply to its chapter.

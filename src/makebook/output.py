@@ -35,9 +35,26 @@ def prepare_out_dir(out_dir: Path, manuscript_root: Path) -> Path:
     return resolved
 
 
+def temp_folder(out_dir: Path, manuscript_root: Path, kind: str) -> Path:
+    """A private folder for this build's working files (remote downloads), in the output folder.
+
+    It carries the temporary prefix, so if the build is killed before removing
+    it, the next build's sweep does.
+    """
+    resolved = prepare_out_dir(out_dir, manuscript_root)
+    folder = Path(tempfile.mkdtemp(prefix=f'{TEMP_PREFIX}{kind}-', dir=resolved))
+    _LIVE.add(folder)
+    return folder
+
+
+_LIVE: set[Path] = set()  # this process's own temporary folders: in use, not stale
+
+
 def _sweep(folder: Path) -> None:
     """Remove temporaries a killed run left (only ours, by their prefix)."""
     for stale in folder.glob(f'{TEMP_PREFIX}*'):
+        if stale in _LIVE:
+            continue
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
         else:

@@ -345,6 +345,9 @@ def _fetcher_class(urls):
             scheme = resources.scheme(url)
             try:
                 if scheme == 'data':
+                    problem = resources.data_image_problem(url)  # too large to decode, say
+                    if problem:
+                        raise resources.Refused(problem)
                     media_type, body = resources.data_url(url)
                     return urls.URLFetcherResponse(url, body=body,
                                                    headers={'Content-Type': media_type})

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from lxml import etree, html
 
-from makebook import guards, mathml, resources, xrefs
+from makebook import guards, images, mathml, resources, xrefs
 from makebook.config import Metadata, slugify
 from makebook.errors import Diagnostic, error, warning
 from makebook.extensions import EXTENSIONS
@@ -650,6 +650,11 @@ def _image_asset(src: str, source: SourceFile, root: Path,
         problems = resources.svg_problems(resolved)
         if problems:
             return '; '.join(problems)
+    else:
+        try:  # measured before any renderer decodes it (images.py)
+            images.check_raster(resolved)
+        except images.ImageProblem as exc:
+            return str(exc)
     return Asset(source=resolved, href=relative, media_type=media_type)
 
 

@@ -139,6 +139,19 @@ def data_url(url: str, limit: int = DATA_URL_LIMIT) -> tuple[str, bytes]:
     return media_type, body
 
 
+def data_image_problem(url: str) -> str | None:
+    """Why a small ``data:`` raster image cannot be used (too large, unreadable), or None."""
+    from makebook import images
+
+    try:
+        media_type, body = data_url(url)
+        if media_type.startswith('image/') and media_type != 'image/svg+xml':
+            images.check_raster(body)
+    except (Refused, images.ImageProblem) as exc:
+        return str(exc)
+    return None
+
+
 # ---------------------------------------------------------------- CSS
 
 def css_references(css: str) -> list[tuple[str, int]]:
@@ -179,7 +192,9 @@ def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[t
             continue
         try:
             if scheme(url) == 'data':
-                data_url(url)
+                problem = data_image_problem(url)
+                if problem:
+                    raise Refused(problem)
             else:
                 resolve(url, base, confinement)
         except Refused as exc:
@@ -230,6 +245,10 @@ def svg_problems(path: Path) -> list[str]:
                 problems.append(f"the SVG has an event handler '{attribute}' (line {line})")
             elif name in ('href', _XLINK_HREF, 'src') and not _inline_reference(value):
                 problems.append(f"the SVG loads '{value[:80]}' (line {line}); embed it or remove it")
+            elif name in ('href', _XLINK_HREF, 'src') and value.strip().lower().startswith('data:'):
+                problem = data_image_problem(value.strip())
+                if problem:
+                    problems.append(f'the SVG embeds an image that is {problem} (line {line})')
             elif attribute == 'style' and _SVG_LOADING_STYLE.search(value):
                 problems.append(f'the SVG has a style that loads a resource (line {line})')
         if local == 'style' and _SVG_LOADING_STYLE.search(element.text or ''):
