@@ -103,7 +103,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A library's warning (Pillow, WeasyPrint...) would reach stderr as a raw Python
     # warning with a source line of the library; it is reported as make-book's instead.
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
         status = _run(options, args)
     for message in dict.fromkeys(str(w.message).splitlines()[0] for w in caught):
         if not args.quiet:

@@ -20,6 +20,7 @@ from typing import Any
 from makebook.errors import Diagnostic, error, warning
 from makebook.guards import illegal_character
 from makebook.print_settings import PrintSettings, read_print_settings
+from makebook.stylesheets import Stylesheet, read_stylesheets
 
 FORMATS = ('epub', 'pdf', 'html')
 
@@ -85,6 +86,7 @@ class Metadata:
     direction: str = 'ltr'  # 'rtl' from 'dir: rtl' or a right-to-left language
     footnote_numbering: str = 'chapter'  # 'chapter' (restart in each) or 'book'
     cover_path: Path | None = None  # cover-image resolved inside the manuscript folder
+    stylesheets: tuple[Stylesheet, ...] = ()  # css:, epub-css:, print-css:, web-css:
 
     @property
     def slug(self) -> str:
@@ -300,6 +302,7 @@ def build_metadata(
         direction=extra['direction'] or _direction_of(language),
         footnote_numbering=extra['footnote_numbering'],
         cover_path=extra['cover_path'],
+        stylesheets=extra['stylesheets'],
     )
     return metadata, reader.problems
 
@@ -361,6 +364,9 @@ def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],
             reader.complain('footnote-numbering', f"'{numbering}' is not one of: chapter, book")
         else:
             out['footnote_numbering'] = numbering.lower()
+    out['stylesheets'], sheet_problems = read_stylesheets(
+        reader.data, path.parent if path is not None else None, reader.complain)
+    reader.problems.extend(sheet_problems)
     if fields['cover-image'] and path is not None:
         found = find_cover(path.parent, fields['cover-image'])
         if isinstance(found, str):

@@ -34,7 +34,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from makebook import accessibility, faces, theme
+from makebook import accessibility, faces, stylesheets, theme
 from makebook.config import Author, Metadata
 from makebook.cover import CoverImage, cover_image
 from makebook.errors import OutputError
@@ -146,7 +146,8 @@ def _package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
         package.set_direction('rtl')  # spine page-progression-direction
 
     used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
-    _add(package, 'css', STYLESHEET, 'text/css', _stylesheet(used).encode())
+    _add(package, 'css', STYLESHEET, 'text/css',
+         (_stylesheet(used) + stylesheets.css_for(meta.stylesheets, 'epub')).encode())
     font_files = {f'fonts/{face.file_name(font)}': font.path for face in used for font in face.files}
     for index, (href, path) in enumerate(font_files.items(), start=1):
         _add(package, f'font-{index}', href, 'font/ttf', path.read_bytes())

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from makebook import faces, front_pages, theme
+from makebook import faces, front_pages, stylesheets, theme
 from makebook.render import RenderedBook, TocNode, by_part, nest
 from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
 
@@ -20,7 +20,8 @@ def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
     }
     used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
     files[STYLESHEET] = (faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
-                         + theme.stylesheet('web.css')).encode()
+                         + theme.stylesheet('web.css')
+                         + stylesheets.css_for(book.metadata.stylesheets, 'web')).encode()
     for face in used:
         for font in face.files:
             files[f'fonts/{face.file_name(font)}'] = font.path.read_bytes()

@@ -41,8 +41,12 @@ def limit() -> float:
     return value
 
 
-def check_raster(data: bytes | Path) -> tuple[int, int]:
-    """(width, height) of a raster image, read from its header only. Raises ImageProblem."""
+def check_raster(data: bytes | Path, require_readable: bool = True) -> tuple[int, int]:
+    """(width, height) of a raster image, read from its header only. Raises ImageProblem.
+
+    With ``require_readable`` false, an image Pillow cannot read passes as (0, 0):
+    only its size is checked (for inline ``data:`` images a renderer may skip).
+    """
     from PIL import Image, UnidentifiedImageError  # a WeasyPrint dependency
 
     source = io.BytesIO(data) if isinstance(data, bytes) else data
@@ -54,7 +58,12 @@ def check_raster(data: bytes | Path) -> tuple[int, int]:
                 width, height = image.size
         except Image.DecompressionBombError:
             width, height = _header_size(data)
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        except UnidentifiedImageError:
+            if not require_readable:
+                return 0, 0
+            raise ImageProblem('not a readable image (damaged, or not the format its name '
+                               'says)') from None
+        except (OSError, ValueError, SyntaxError) as exc:
             raise ImageProblem(f'not a readable image ({_first_line(exc)})') from None
     megapixels = width * height / 1e6
     allowed = limit()

@@ -121,7 +121,6 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
         # parent, which hands them to the CLI, instead of straight onto stderr.
         caught = warnings.catch_warnings(record=True)
         recorded = caught.__enter__()
-        warnings.simplefilter('always')
         try:
             outcome: tuple[Any, ...] = ('ok', function(*args))
         except MemoryError:

@@ -59,7 +59,7 @@ class Manuscript:
 def read_manuscript(path: Path) -> Manuscript:
     """Read every file of the manuscript at ``path``; raises :class:`BookError` on any error."""
     manuscript = gather_manuscript(path)
-    fail_on_errors(manuscript.diagnostics, f'{path}: cannot read the manuscript')
+    fail_on_errors(manuscript.diagnostics, f'{path}: unreadable files or bad book metadata')
     return manuscript
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from makebook import faces, print_book, print_color, print_split, resources, theme
 from makebook.errors import MissingDependency, OutputError
 from makebook.render import RenderedBook
+from makebook.stylesheets import css_for
 
 PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
               "'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' "
@@ -148,6 +149,9 @@ def _render(book: RenderedBook, pages_for_gutter: int, loose: set[str] = frozens
                        + (print_color.CMYK_CSS if settings.variant == 'pdf/x-1a' else ''),
                        url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(string=faces.print_css(book, used), font_config=fonts),
+        # The metadata's own stylesheets (stylesheets.py), last so they win.
+        weasyprint.CSS(string=css_for(book.metadata.stylesheets, 'print') or '/**/',
+                       url_fetcher=fetcher, font_config=fonts),
     ]
     html = weasyprint.HTML(string=print_book.print_html(book, loose, splits or ()),
                            base_url=book.root.as_uri() + '/', url_fetcher=fetcher)

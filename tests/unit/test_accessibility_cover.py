@@ -16,16 +16,16 @@ from makebook.render import render_book
 PNG = Image.new('RGB', (4, 4), (10, 20, 30))
 
 
-def png_bytes() -> bytes:
+def png_bytes(kind: str = 'PNG') -> bytes:
     out = io.BytesIO()
-    PNG.save(out, 'PNG')
+    PNG.save(out, kind)
     return out.getvalue()
 
 
 def claims(write_book, body: str, *, page_list: bool = False) -> dict[str, list[str]]:
     book = render_book(read_manuscript(write_book({
         '01.md': f'---\ntitle: T\nlang: en\n---\n# One\n\n{body}\n', 'a.png': png_bytes(),
-        'b.gif': b'GIF89a' + bytes(20)})))
+        'b.gif': png_bytes('GIF')})))  # a real GIF: images are measured
     out: dict[str, list[str]] = {}
     for prop, value in accessibility.package_metadata(accessibility.facts(book, page_list=page_list)):
         out.setdefault(prop, []).append(value)
