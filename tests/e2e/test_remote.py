@@ -7,14 +7,20 @@ image, a redirect, a page and an oversized file.
 from __future__ import annotations
 
 import http.server
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 import zipfile
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from makebook import remote
-from tests.tools import BOOKS, make_book
+from tests.tools import BOOKS, REPO, make_book
 
 PNG = (BOOKS / 'hostile' / 'images' / 'red.png').read_bytes()
 HEAD = '---\ntitle: Remote\nauthor: A\nlang: en\n---\n# A\n\n'
@@ -22,9 +28,14 @@ HEAD = '---\ntitle: Remote\nauthor: A\nlang: en\n---\n# A\n\n'
 
 class Handler(http.server.BaseHTTPRequestHandler):
     requests: ClassVar[list[str]] = []
+    hosts: ClassVar[list[str]] = []
+    release = threading.Event()  # lets '/slow.png' answer
 
     def do_GET(self) -> None:
         Handler.requests.append(self.path)
+        Handler.hosts.append(self.headers.get('Host', ''))
+        if self.path == '/slow.png':
+            Handler.release.wait(60)
         routes = {
             '/red.png': (200, 'image/png', PNG),
             '/page.html': (200, 'text/html', b'<p>not an image</p>'),
@@ -36,7 +47,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header('Location', target)
             self.end_headers()
             return
-        status, media_type, body = routes.get(self.path, (404, 'text/plain', b'no'))
+        status, media_type, body = routes.get(self.path.split('?')[0], (404, 'text/plain', b'no'))
         self.send_response(status)
         self.send_header('Content-Type', media_type)
         self.send_header('Content-Length', str(len(body)))
@@ -49,11 +60,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    Handler.requests = []
+    Handler.requests, Handler.hosts = [], []
+    Handler.release.clear()
     httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f'http://127.0.0.1:{httpd.server_address[1]}'
+    Handler.release.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -84,6 +97,7 @@ def test_allow_remote_downloads_the_image_into_every_output(capsys, write_book, 
     assert (out / 'html' / images[0].removeprefix('EPUB/')).read_bytes() == PNG
     assert (out / 'remote.pdf').stat().st_size > 0
     assert list(book.iterdir()) == [book / '01.md']  # nothing written into the manuscript
+    assert not list(out.glob('.make-book-tmp-*'))  # the downloads went with the build
 
 
 @pytest.mark.parametrize(('path', 'reason'), [
@@ -118,3 +132,58 @@ def test_allow_remote_in_metadata_must_be_a_boolean(capsys, write_book, tmp_path
     run = make_book(capsys, write_book({'01.md': text}), '-o', tmp_path / 'out', '--format', 'epub')
     assert run.status == 1
     assert "01.md:5: error: metadata 'allow-remote': expected true or false" in run.err
+
+
+def test_the_total_cap_of_a_build(server: str) -> None:
+    download = remote.Downloader(public_only=False, total_limit=len(PNG) * 3 // 2)
+    download(f'{server}/red.png')
+    with pytest.raises(remote.Refused, match='remote images of this build pass'):
+        download(f'{server}/red.png?again')
+    download.close()
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(server: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the name is resolved once, checked, and that address is connected to.
+
+    'rebind.invalid' resolves to nothing at all, so the download can only succeed
+    if the connection uses the checked address (here the test server's, standing
+    in for a public one) and not a second lookup; the name is still the Host.
+    """
+    port = server.rsplit(':', 1)[1]
+    checked = []
+    monkeypatch.setattr(remote, '_public_address',
+                        lambda host, port: checked.append((host, port)) or '127.0.0.1')
+    download = remote.Downloader(public_only=True)
+    _href, path = download(f'http://rebind.invalid:{port}/red.png')
+    assert path.read_bytes() == PNG
+    assert checked == [('rebind.invalid', int(port))]
+    assert Handler.hosts == [f'rebind.invalid:{port}']
+    download.close()
+    assert not path.exists()
+
+
+def test_a_killed_build_leaves_its_downloads_in_a_folder_the_next_run_sweeps(
+        write_book, tmp_path: Path, server: str) -> None:
+    """SIGKILL runs no cleanup: the download folder is inside the output folder, under the
+    prefix of make-book's temporaries, so the next build removes it."""
+    book = write_book({'01.md': HEAD + f'![Red]({server}/red.png)\n\n![Slow]({server}/slow.png)\n'})
+    out = tmp_path / 'out'
+    env = {**os.environ, 'PYTHONPATH': str(REPO / 'src'), 'SOURCE_DATE_EPOCH': '1764288000'}
+    build = subprocess.Popen([sys.executable, '-m', 'makebook', 'build', str(book), '-o', str(out),
+                              '-q', '--allow-remote', '--format', 'epub'], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob('.make-book-tmp-remote-*/*')) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = list(out.glob('.make-book-tmp-remote-*'))
+        assert left, 'the build never downloaded into the output folder'
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait(30)
+    assert left[0].exists()  # killed: nothing cleaned up
+    (book / '01.md').write_text(HEAD + 'No images now.\n', encoding='utf-8')
+    subprocess.run([sys.executable, '-m', 'makebook', 'build', str(book), '-o', str(out), '-q',
+                    '--format', 'epub'], env=env, check=True, timeout=120)
+    assert not list(out.glob('.make-book-tmp-*'))
+    assert (out / 'remote.epub').is_file()
