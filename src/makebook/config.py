@@ -148,15 +148,18 @@ def parse_trim(value: object) -> TrimSize | None:
 class _MetadataReader:
     """Validates one metadata mapping, collecting diagnostics as it goes."""
 
-    def __init__(self, data: Mapping[str, Any], lines: Mapping[str, int], path: Path | None):
+    def __init__(self, data: Mapping[str, Any], lines: Mapping[str, int], path: Path | None,
+                 key_paths: Mapping[str, Path] | None = None):
         self.data = data
         self.lines = lines
         self.path = path
+        self.key_paths = key_paths or {}
         self.problems: list[Diagnostic] = []
 
     def complain(self, key: str, message: str, *, fatal: bool = True) -> None:
         make = error if fatal else warning
-        self.problems.append(make(f"metadata '{key}': {message}", self.path, self.lines.get(key)))
+        self.problems.append(make(f"metadata '{key}': {message}", self.key_paths.get(key, self.path),
+                                  self.lines.get(key)))
 
     def text(self, key: str) -> str | None:
         value = self.data.get(key)
@@ -245,9 +248,14 @@ def build_metadata(
     lines: Mapping[str, int],
     path: Path | None,
     modified: dt.datetime,
+    key_paths: Mapping[str, Path] | None = None,
 ) -> tuple[Metadata | None, list[Diagnostic]]:
-    """Validate a metadata mapping; returns the metadata (if usable) and every problem."""
-    reader = _MetadataReader(data, lines, path)
+    """Validate a metadata mapping; returns the metadata (if usable) and every problem.
+
+    ``key_paths`` names the file a key was read from when it is not ``path``
+    (metadata.yaml beside a first file's YAML block), so messages point at it.
+    """
+    reader = _MetadataReader(data, lines, path, key_paths)
     title = reader.text('title')
     if title is None and 'title' not in reader.lines:
         reader.problems.append(error("metadata: no 'title' given (add 'title:' to the YAML "

@@ -110,17 +110,20 @@ def gather_manuscript(path: Path) -> Manuscript:
 
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority
     key_lines: dict[str, int] = {}
+    key_paths: dict[str, Path] = {}  # the file each key was read from, for its messages
     metadata_path = root / 'metadata.yaml'
     if path.is_dir() and metadata_path.is_file():
         data, lines, yaml_problems = _load_yaml_file(metadata_path)
         problems.extend(yaml_problems)
         book_data.update(data)
         key_lines.update(lines)
+        key_paths.update(dict.fromkeys(data, metadata_path))
     metadata_source = metadata_path if book_data.keys() - layout.metadata.keys() else None
     if files and files[0].front_matter and not _is_chapter_front_matter(files[0], book_data):
         first = files[0]
         book_data.update(first.front_matter)
         key_lines.update(_key_lines(first.path))
+        key_paths.update(dict.fromkeys(first.front_matter, first.path))
         metadata_source = first.path
         # The block is the book's: its title and subtitle must not also name the chapter.
         files[0] = dataclasses.replace(first, front_matter={
@@ -131,7 +134,7 @@ def gather_manuscript(path: Path) -> Manuscript:
         raise BookError(f'{path}: the manuscript has no text, only metadata')
     modified = _modified_time(paths)
     metadata, meta_problems = build_metadata(book_data, key_lines, metadata_source or paths[0],
-                                             modified)
+                                             modified, key_paths)
     problems.extend(meta_problems)
     if not files:
         fail_on_errors(problems, f'{path}: cannot read the manuscript')

@@ -123,6 +123,7 @@ def test_every_escape_is_refused_with_its_line(tmp_path: Path, capsys) -> None:
     with Listener() as listener:
         book = plant_book('hostile-paths', tmp_path / 'book', secret=str(secret), port=str(listener.port))
         (book / 'link.png').symlink_to(secret)
+        (book / 'cover.png').symlink_to(secret)  # cover-image: cover.png
         status, err = build(book, tmp_path / 'out', capsys)
     assert status == 1
     assert listener.connections == []
@@ -137,4 +138,15 @@ def test_every_escape_is_refused_with_its_line(tmp_path: Path, capsys) -> None:
     for line, reason in expected.items():
         assert re.search(rf'^{re.escape(chapter)}:{line}: error: .*{re.escape(reason)}', err, re.M), \
             (line, reason, err)
+    # The metadata's files (the cover, extra stylesheets) go through the same resolver,
+    # and are reported in the same run as the chapter's problems.
+    metadata = re.escape(str(book / 'metadata.yaml'))
+    for line, reason in {4: "'cover-image': 'cover.png': it is a symbolic link pointing outside",
+                         5: "'css': '../secret.css': '..' leads outside",
+                         6: "'epub-css': 'file://", 7: "'print-css': 'http://127.0.0.1:"}.items():
+        assert re.search(rf'^{metadata}:{line}: error: .*{re.escape(reason)}', err, re.M), (line, err)
+    assert re.search(rf"^{metadata}:5: error: .*'css': '{re.escape(str(secret))}': absolute", err, re.M)
+    sheet = re.escape(str(book / 'evil.css'))
+    for line in (2, 3, 4):
+        assert re.search(rf'^{sheet}:{line}: error: .*may load only small data: URLs', err, re.M)
     assert TOKEN.decode() not in err

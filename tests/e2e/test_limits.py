@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import struct
+import warnings
 import zlib
 from pathlib import Path
 
 import pytest
 
+from makebook import cli, limits
+from makebook.build import BuildResult
 from tests.tools import make_book
 
 HEAD = '---\ntitle: Bounds\nauthor: A\nlang: en\n---\n# A\n\nText.\n'
@@ -44,6 +47,7 @@ def test_an_enormous_image_hits_the_memory_bound(capsys, write_book, tmp_path: P
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     book = write_book({'01.md': HEAD + '\n![A huge grey field](huge.png)\n'})
     enormous_png(book / 'huge.png')
+    monkeypatch.setenv('MAKEBOOK_IMAGE_MEGAPIXELS', '1000')  # past the render stage's own check
     monkeypatch.setenv('MAKEBOOK_PDF_MEMORY_MB', '350')
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
     assert run.status == 4, run.err
@@ -60,3 +64,43 @@ def test_a_bad_bound_is_a_clear_error(capsys, write_book, tmp_path: Path,
     run = make_book(capsys, write_book({'01.md': HEAD}), '-o', tmp_path / 'out', '--format', 'pdf')
     assert run.status == 1
     assert 'MAKEBOOK_PDF_SECONDS' in run.err
+
+
+def test_an_enormous_image_is_a_clear_error_naming_it_before_the_pdf(capsys, write_book,
+                                                                     tmp_path: Path) -> None:
+    """Measured from its header at the render stage: no PDF stage, no raw Pillow warning."""
+    book = write_book({'01.md': HEAD + '\n![A huge grey field](huge.png)\n',
+                       'metadata.yaml': 'cover-image: huge.png\n'})
+    enormous_png(book / 'huge.png')
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
+    assert run.status == 1, run.err
+    size = '12000 x 12000 pixels (144 megapixels) is more than the 50 megapixels'
+    assert f"{book / '01.md'}:10: error: image 'huge.png': {size}" in run.err
+    assert f"{book / 'metadata.yaml'}:1: error: metadata 'cover-image': 'huge.png': {size}" in run.err
+    assert 'MAKEBOOK_IMAGE_MEGAPIXELS' in run.err
+    assert 'Warning' not in run.err and 'PDF:' not in run.err
+    assert not (tmp_path / 'out').exists()
+
+
+def _warns() -> int:
+    warnings.warn('Image size (144000000 pixels) exceeds limit', UserWarning, stacklevel=1)
+    return 7
+
+
+def test_a_library_warning_in_the_bounded_stage_is_passed_to_the_parent() -> None:
+    with pytest.warns(limits.LibraryWarning, match='^X: UserWarning: Image size'):
+        assert limits.run_bounded(_warns, stage='X', bounds=limits.Bounds(60, 2048)) == 7
+
+
+def test_the_cli_reports_a_library_warning_as_its_own(capsys, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    def build(options):
+        warnings.warn('PDF: DecompressionBombWarning: Image size exceeds limit', limits.LibraryWarning,
+                      stacklevel=1)
+        return BuildResult(outputs=(), warnings=())
+    monkeypatch.setattr(cli, 'build', build)
+    with warnings.catch_warnings():
+        warnings.simplefilter('default')  # as outside pytest, which makes warnings errors
+        run = make_book(capsys, tmp_path, '-o', tmp_path / 'out')
+    assert run.status == 0
+    assert run.err == 'make-book: warning: PDF: DecompressionBombWarning: Image size exceeds limit\n'
