@@ -166,6 +166,9 @@ def _mdbook(root: Path) -> Layout:
         return Layout('mdBook', (), {}, (error(f'broken book.toml: {exc}', root / 'book.toml'),))
     book = config.get('book', {})
     src = (root / str(book.get('src', 'src'))).resolve()
+    if not src.is_relative_to(root):
+        return Layout('mdBook', (), {}, (error(f"book.toml: src '{book.get('src')}' is outside the "
+                                               'book folder', root / 'book.toml'),))
     summary = src / 'SUMMARY.md'
     meta: dict[str, Any] = {}
     if book.get('title'):

@@ -26,6 +26,7 @@ from makebook.config import Metadata, build_metadata
 from makebook.errors import BookError, Diagnostic, Severity, error, fail_on_errors
 from makebook.layouts import Layout, detect_layout, expand_includes_mapped
 from makebook.layouts import natural_key as natural_key  # re-exported: it lived here first
+from makebook.resources import Confinement, Refused
 
 _FRONT_MATTER_END = re.compile(r'^(---|\.\.\.)\s*$')
 
@@ -77,6 +78,7 @@ def gather_manuscript(path: Path) -> Manuscript:
     layout = Layout('file', ())
     if path.is_dir():
         root = path.resolve()
+        _refuse_control_links(root)  # before the layout reads any of them
         layout = detect_layout(root)  # chapters list, Quarto, mdBook, Leanpub or plain folder
         if not layout.entries:  # nothing to read: the layout's own problems are all there is
             fail_on_errors(layout.diagnostics, f'{path}: the {layout.kind} layout lists bad files')
@@ -96,7 +98,13 @@ def gather_manuscript(path: Path) -> Manuscript:
     problems: list[Diagnostic] = list(layout.diagnostics)
     files = []
     entries = {entry.path: entry for entry in layout.entries}
+    confinement = Confinement.of([root])
     for file_path in paths:
+        try:  # a chapter that is a symbolic link to a file outside the book is not read
+            confinement.check(file_path, 'file')
+        except Refused as exc:
+            problems.append(error(f'not read: {exc}', file_path))
+            continue
         source, file_problems = _read_source(file_path, root)
         problems.extend(file_problems)
         if source is not None:
@@ -162,6 +170,26 @@ def _stand_in_metadata(modified: dt.datetime) -> Metadata:
     metadata, _ = build_metadata({'title': 'Untitled', 'lang': 'en'}, {}, None, modified)
     assert metadata is not None
     return metadata
+
+
+# Files that say how to read the folder; each is read before any chapter.
+_CONTROL_FILES = ('metadata.yaml', '_quarto.yml', 'book.toml', 'Book.txt', 'manuscript/Book.txt',
+                  'src/SUMMARY.md')
+
+
+def _refuse_control_links(root: Path) -> None:
+    """Refuse a control file that is a symbolic link out of the book: it would be read as
+    the book's metadata or listing, and could carry another file's text into the outputs."""
+    confinement = Confinement.of([root])
+    problems = []
+    for name in _CONTROL_FILES:
+        candidate = root / name
+        if candidate.is_symlink() or candidate.exists():
+            try:
+                confinement.check(candidate, 'file')
+            except Refused as exc:
+                problems.append(error(f'not read: {exc}', candidate))
+    fail_on_errors(problems, f'{root}: files of the manuscript lead outside it')
 
 
 # Keys of a first file's metadata block that still apply to its chapter.

@@ -38,3 +38,30 @@ def test_every_problem_of_every_file_is_reported_in_one_run(capsys, write_book,
     assert 'the book has errors: 6 problems found' in run.err
     assert 'Traceback' not in run.err
     assert not out.exists()  # nothing written, not even the folder
+
+
+def test_manuscript_files_that_are_links_out_of_the_book_are_not_read(capsys, write_book,
+                                                                      tmp_path: Path) -> None:
+    secret = tmp_path / 'secret.md'
+    secret.write_text('title: SECRET-IN-A-LINK\n', encoding='utf-8')
+    book = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nText.\n'})
+    (book / '02-linked.md').symlink_to(secret)
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'epub')
+    assert run.status == 1
+    assert f"{book / '02-linked.md'}: error: not read: it is a symbolic link pointing outside" in run.err
+    (book / '02-linked.md').unlink()
+    (book / 'metadata.yaml').symlink_to(secret)  # would be read as the book's metadata
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'epub')
+    assert run.status == 1
+    assert f"{book / 'metadata.yaml'}: error: not read: it is a symbolic link pointing outside" in run.err
+    assert 'SECRET' not in run.err
+    assert not (tmp_path / 'out').exists()
+
+
+def test_an_mdbook_source_folder_outside_the_book_is_refused(capsys, write_book, tmp_path: Path) -> None:
+    (tmp_path / 'elsewhere').mkdir()
+    (tmp_path / 'elsewhere' / 'SUMMARY.md').write_text('- [Secret](secret.md)\n', encoding='utf-8')
+    book = write_book({'book.toml': '[book]\ntitle = "T"\nsrc = "../elsewhere"\n'})
+    run = make_book(capsys, book, '-o', tmp_path / 'out')
+    assert run.status == 1
+    assert "src '../elsewhere' is outside the book folder" in run.err

@@ -1,0 +1,53 @@
+"""Stylesheets named in the metadata: applied to the editions they are for, and confined."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from tests.tools import make_book, pdf_chars
+
+HEAD = ('---\ntitle: Styled\nauthor: A\nlang: en\ncss: style/all.css\nepub-css: [style/epub.css]\n'
+        'print-css: style/print.css\nweb-css: style/web.css\n---\n# Opening\n\nText.\n')
+
+
+def test_each_stylesheet_reaches_the_editions_it_names(capsys, write_book, tmp_path: Path) -> None:
+    book = write_book({
+        '01.md': HEAD,
+        'style/all.css': 'p { letter-spacing: 0.01em; } /* all */\n',
+        'style/epub.css': 'h1 { color: #0000ef; } /* epub */\n',
+        'style/print.css': 'h1 { color: #ab0000; } /* print */\n',
+        'style/web.css': 'h1 { color: #00cd00; } /* web */\n',
+    })
+    out = tmp_path / 'out'
+    run = make_book(capsys, book, '-o', out)
+    assert run.status == 0, run.err
+    epub_css = zipfile.ZipFile(out / 'styled.epub').read('EPUB/styles/book.css').decode()
+    web_css = (out / 'html' / 'style.css').read_text(encoding='utf-8')
+    assert '/* all */' in epub_css and '/* epub */' in epub_css
+    assert '/* print */' not in epub_css and '/* web */' not in epub_css
+    assert '/* all */' in web_css and '/* web */' in web_css and '/* epub */' not in web_css
+    # Laid last in the PDF, the print sheet wins over the theme: the heading is red.
+    pages, _ = pdf_chars(out / 'styled.pdf')
+    heading = [c for page in pages for c in page if c['text'] == 'O' and c['size'] > 15]
+    assert heading and all(tuple(round(v, 2) for v in c['non_stroking_color']) == (0.67, 0.0, 0.0)
+                           for c in heading)
+
+
+def test_a_stylesheet_may_not_load_files_or_leave_the_book(capsys, write_book, tmp_path: Path) -> None:
+    book = write_book({
+        '01.md': HEAD.replace('print-css: style/print.css', 'print-css: style/print.txt'),
+        'style/all.css': 'p { color: red; }\n@font-face { src: url(fonts/x.ttf) }\n',
+        'style/epub.css': 'h1 { background: url("data:image/png;base64,AAAA") }\n',
+        'style/print.txt': 'h1 { }\n',
+        'style/web.css': '@import "//127.0.0.1/x.css";\n',
+    })
+    run = make_book(capsys, book, '-o', tmp_path / 'out')
+    assert run.status == 1
+    assert f"{book / 'style' / 'all.css'}:2: error: 'fonts/x.ttf': an extra stylesheet may load only" \
+        in run.err
+    assert f"{book / 'style' / 'web.css'}:1: error: '//127.0.0.1/x.css'" in run.err
+    assert f"{book / '01.md'}:7: error: metadata 'print-css': 'style/print.txt' is not a .css file" \
+        in run.err
+    assert 'epub.css' not in run.err  # a small data: URL is fine
+    assert not (tmp_path / 'out').exists()
