@@ -88,7 +88,13 @@ def _read(name: str, root: Path, editions: tuple[str, ...], key: str,
     except UnicodeDecodeError as exc:
         complain(key, f"'{name}' is not valid UTF-8 (byte {exc.start})")
         return None
+    import tinycss2  # WeasyPrint's CSS parser
+
     found = False
+    for node in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if node.type == 'error':  # EPUBCheck and readers would choke on it too
+            problems.append(error(f'CSS syntax error: {node.message}', path, node.source_line))
+            found = True
     for url, line in resources.css_references(css):
         if url.startswith('#'):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from tests.tools import make_book, pdf_chars
+from tests.tools import epubcheck_messages, make_book, pdf_chars, run_epubcheck
 
 HEAD = ('---\ntitle: Styled\nauthor: A\nlang: en\ncss: style/all.css\nepub-css: [style/epub.css]\n'
         'print-css: style/print.css\nweb-css: style/web.css\n---\n# Opening\n\nText.\n')
@@ -30,6 +30,7 @@ def test_each_stylesheet_reaches_the_editions_it_names(capsys, write_book, tmp_p
     # Laid last in the PDF, the print sheet wins over the theme: the heading is red.
     pages, _ = pdf_chars(out / 'styled.pdf')
     heading = [c for page in pages for c in page if c['text'] == 'O' and c['size'] > 15]
+    assert epubcheck_messages(run_epubcheck(out / 'styled.epub', tmp_path)) == []
     assert heading and all(tuple(round(v, 2) for v in c['non_stroking_color']) == (0.67, 0.0, 0.0)
                            for c in heading)
 
@@ -40,13 +41,14 @@ def test_a_stylesheet_may_not_load_files_or_leave_the_book(capsys, write_book, t
         'style/all.css': 'p { color: red; }\n@font-face { src: url(fonts/x.ttf) }\n',
         'style/epub.css': 'h1 { background: url("data:image/png;base64,AAAA") }\n',
         'style/print.txt': 'h1 { }\n',
-        'style/web.css': '@import "//127.0.0.1/x.css";\n',
+        'style/web.css': '@import "//127.0.0.1/x.css";\nstray\n',
     })
     run = make_book(capsys, book, '-o', tmp_path / 'out')
     assert run.status == 1
     assert f"{book / 'style' / 'all.css'}:2: error: 'fonts/x.ttf': an extra stylesheet may load only" \
         in run.err
     assert f"{book / 'style' / 'web.css'}:1: error: '//127.0.0.1/x.css'" in run.err
+    assert f"{book / 'style' / 'web.css'}:2: error: CSS syntax error" in run.err
     assert f"{book / '01.md'}:7: error: metadata 'print-css': 'style/print.txt' is not a .css file" \
         in run.err
     assert 'epub.css' not in run.err  # a small data: URL is fine
