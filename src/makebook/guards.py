@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from makebook.errors import BookError, Diagnostic, error
+from makebook.errors import BookError, Diagnostic, error, warning
 
 if TYPE_CHECKING:
     from makebook.manuscript import SourceFile
@@ -93,6 +93,51 @@ def missing_footnotes(body: etree._Element, source: SourceFile, problems: list[D
                                       _line_of(source, match.group())))
 
 
+# Elements that are valid only inside certain parents (the XHTML content model that
+# EPUBCheck enforces); pasted HTML puts them anywhere and the HTML parser keeps them.
+_PARENTS = {
+    'figcaption': ('figure',), 'li': ('ul', 'ol', 'menu'), 'dt': ('dl',), 'dd': ('dl',),
+    'summary': ('details',), 'caption': ('table',), 'colgroup': ('table',), 'col': ('colgroup',),
+    'thead': ('table',), 'tbody': ('table',), 'tfoot': ('table',),
+    'tr': ('table', 'thead', 'tbody', 'tfoot'), 'td': ('tr',), 'th': ('tr',),
+    'rt': ('ruby',), 'rp': ('ruby',), 'legend': ('fieldset',),
+}
+_FIRST_ONLY = {'summary', 'caption', 'legend'}  # must open their parent
+_FLOW_PARENTS = frozenset({'body', 'section', 'div', 'blockquote', 'li', 'dd', 'td', 'th', 'figure',
+                           'aside', 'details', 'nav', 'header', 'footer', 'article', 'main',
+                           'figcaption', 'caption', 'fieldset', 'hgroup'})
+
+
+def misplaced(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Turn an element outside the parent it needs (a ``<figcaption>`` with no
+    ``<figure>``, an ``<li>`` with no list) into a plain ``div`` or ``span``, with a warning."""
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        qname = etree.QName(element)
+        parent = element.getparent()
+        allowed = _PARENTS.get(qname.localname)
+        if allowed is None or parent is None:
+            continue
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        parent_name = etree.QName(parent).localname
+        placed = parent_name in allowed
+        if placed and qname.localname in _FIRST_ONLY:
+            placed = siblings[0] is element
+        if placed and qname.localname == 'figcaption':
+            placed = element in (siblings[0], siblings[-1])
+        if placed:
+            continue
+        replacement = 'div' if parent_name in _FLOW_PARENTS else 'span'
+        problems.append(warning(f'<{qname.localname}> is not allowed inside <{parent_name}> '
+                                f'(e-readers reject it); it becomes a <{replacement}>',
+                                source.path, _line_of(source, f'<{qname.localname}')))
+        element.tag = f'{{{qname.namespace}}}{replacement}' if qname.namespace else replacement
+        for name in [a for a in element.attrib if a in ('colspan', 'rowspan', 'headers', 'scope',
+                                                          'abbr', 'span', 'value')]:
+            del element.attrib[name]
+
+
 def _line_of(source: SourceFile, *needles: str) -> int | None:
     lines = source.markdown.split('\n')
     for needle in needles:
@@ -105,6 +150,7 @@ def _line_of(source: SourceFile, *needles: str) -> int | None:
 def check_body(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
     """Every check of one converted file, run before its ids and notes are rearranged."""
     nesting(body, source, problems)
+    misplaced(body, source, problems)
     duplicate_ids(body, source, problems)
     missing_footnotes(body, source, problems)
 

@@ -114,3 +114,24 @@ def test_a_stage_that_runs_out_of_stack_or_memory_is_named(capsys, write_book, t
     assert run.status == 1
     assert message in run.err
     assert 'Traceback' not in run.err
+
+
+def test_elements_outside_the_parent_they_need_become_plain_blocks(write_book) -> None:
+    """Found by the Hypothesis EPUBCheck sample: a pasted <figcaption> with no <figure>."""
+    from lxml import etree
+
+    from makebook.manuscript import read_manuscript
+    from makebook.render import render_book
+
+    book = render_book(read_manuscript(write_book({'01.md': (
+        '---\ntitle: T\nlang: en\n---\n# One\n\n- > - <figcaption lang="fr">a caption</p>\n\n'
+        '<div><li>an orphan item</li></div>\n\n'
+        '<figure><p>x</p><figcaption>kept</figcaption></figure>\n')})))
+    warnings = [(d.line, d.message) for d in book.diagnostics]
+    assert (7, '<figcaption> is not allowed inside <li> (e-readers reject it); it becomes a <div>') \
+        in warnings
+    assert (9, '<li> is not allowed inside <div> (e-readers reject it); it becomes a <div>') in warnings
+    body = etree.fromstring(book.chapters[0].body)
+    captions = body.findall('.//{http://www.w3.org/1999/xhtml}figcaption')
+    assert [c.text for c in captions] == ['kept']
+    assert len(warnings) == 2
