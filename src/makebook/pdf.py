@@ -148,7 +148,7 @@ def _render(book: RenderedBook, pages_for_gutter: int, loose: set[str] = frozens
         weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter)
                        + (print_color.CMYK_CSS if settings.variant == 'pdf/x-1a' else ''),
                        url_fetcher=fetcher, font_config=fonts),
-        weasyprint.CSS(string=faces.print_css(book, used), font_config=fonts),
+        weasyprint.CSS(string=faces.print_css(book, used), url_fetcher=fetcher, font_config=fonts),
         # The metadata's own stylesheets (stylesheets.py), last so they win.
         weasyprint.CSS(string=css_for(book.metadata.stylesheets, 'print') or '/**/',
                        url_fetcher=fetcher, font_config=fonts),
