@@ -250,7 +250,7 @@ def _add(package: epub.EpubBook, uid: str, href: str, media_type: str, content: 
 
 def _stylesheet(used: tuple[faces.Face, ...]) -> str:
     fonts = faces.font_face_css(used, lambda face, font: f'../fonts/{face.file_name(font)}')
-    return fonts + theme.stylesheet('epub.css')
+    return fonts + theme.edition_stylesheet('epub.css')
 
 
 def _contents(book: RenderedBook) -> list[Chapter]:

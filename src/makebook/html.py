@@ -20,7 +20,7 @@ def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
     }
     used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
     files[STYLESHEET] = (faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
-                         + theme.stylesheet('web.css')
+                         + theme.edition_stylesheet('web.css')
                          + stylesheets.css_for(book.metadata.stylesheets, 'web')).encode()
     for face in used:
         for font in face.files:

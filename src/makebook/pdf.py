@@ -143,7 +143,7 @@ def _render(book: RenderedBook, pages_for_gutter: int, loose: set[str] = frozens
     stylesheets = [
         weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts,
                        color_profiles=profiles),
-        weasyprint.CSS(string=theme.stylesheet('print.css'), url_fetcher=fetcher,
+        weasyprint.CSS(string=theme.edition_stylesheet('print.css'), url_fetcher=fetcher,
                        base_url=theme.styles_dir().as_uri() + '/', font_config=fonts),
         weasyprint.CSS(string=print_book.page_css(book, pages_for_gutter)
                        + (print_color.CMYK_CSS if settings.variant == 'pdf/x-1a' else ''),

@@ -48,6 +48,11 @@ def stylesheet(name: str) -> str:
     return css
 
 
+def edition_stylesheet(name: str) -> str:
+    """The rules every edition shares (content.css), then the edition's own ``name``."""
+    return stylesheet('content.css') + '\n' + stylesheet(name)
+
+
 def font_files() -> tuple[FontFile, ...]:
     folder = Path(font_source_serif_pro.font_directory)
     return (
