@@ -48,6 +48,7 @@ from makebook.xhtml import (
     element,
     relink,
     title_page,
+    toc_entry,
 )
 
 XHTML = 'application/xhtml+xml'
@@ -398,21 +399,7 @@ def _nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
 
 def _nav_chapters(entries: etree._Element, chapters: list[Chapter]) -> None:
     for node in nest(chapters):
-        _nav_entry(entries, node)
-
-
-def _nav_entry(entries: etree._Element, node: TocNode) -> None:
-    """A chapter's entry: under it its sections, then its sub-chapters (reading order)."""
-    chapter, subchapters = node
-    item = child(entries, 'li')
-    child(item, 'a', chapter.title, href=f'{chapter.file_name}#{chapter.id}')
-    if chapter.sections or subchapters:
-        nested = child(item, 'ol')
-        for section in chapter.sections:
-            child(child(nested, 'li'), 'a', section.title,
-                  href=f'{chapter.file_name}#{section.id}')
-        for subchapter in subchapters:
-            _nav_entry(nested, subchapter)
+        toc_entry(entries, node, lambda chapter, target: f'{chapter.file_name}#{target}')
 
 
 def _ncx_toc(book: RenderedBook) -> list:

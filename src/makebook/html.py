@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lxml import etree
-
 from makebook import faces, front_pages, stylesheets, theme
-from makebook.render import RenderedBook, TocNode, by_part, nest
-from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page
+from makebook.render import RenderedBook, by_part, nest
+from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page, toc_entry
 
 STYLESHEET = 'style.css'
 
@@ -53,23 +51,10 @@ def _index(book: RenderedBook) -> bytes:
             entries = child(item, 'ol')
             child(main, 'h1', part.title, class_='part-title', id=part.id)
         for node in nest(chapters):
-            _toc_entry(entries, node)
+            toc_entry(entries, node, lambda _, target: f'#{target}')
         for chapter in chapters:
             main.append(chapter_element(chapter))
     footer = element('footer', class_='book-footer')
     footer.append(copyright_page(meta))
     viewport = element('meta', name='viewport', content='width=device-width, initial-scale=1')
     return document(meta, meta.title, [header, toc, main, footer], [STYLESHEET], head_extra=[viewport])
-
-
-def _toc_entry(entries: etree._Element, node: TocNode) -> None:
-    """A chapter's entry: under it its sections, then its sub-chapters (reading order)."""
-    chapter, subchapters = node
-    item = child(entries, 'li')
-    child(item, 'a', chapter.title, href=f'#{chapter.id}')
-    if chapter.sections or subchapters:
-        nested = child(item, 'ol')
-        for section in chapter.sections:
-            child(child(nested, 'li'), 'a', section.title, href=f'#{section.id}')
-        for subchapter in subchapters:
-            _toc_entry(nested, subchapter)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 
 from makebook.config import Metadata
-from makebook.render import EPUB_NS, NSMAP, XHTML_NS, XML_NS, Chapter
+from makebook.render import EPUB_NS, NSMAP, XHTML_NS, XML_NS, Chapter, TocNode
 
 _DOCTYPE = '<!DOCTYPE html>'
 
@@ -121,3 +121,19 @@ def check_well_formed(markup: bytes) -> str | None:
     except etree.XMLSyntaxError as exc:
         return f'line {exc.lineno}: {exc.msg}'
     return None
+
+
+def toc_entry(entries: etree._Element, node: TocNode, href: Callable[[Chapter, str], str]) -> None:
+    """A chapter's contents entry: under it its sections, then its sub-chapters (reading order).
+
+    ``href(chapter, id)`` says where an id of that chapter lives in this edition.
+    """
+    chapter, subchapters = node
+    item = child(entries, 'li')
+    child(item, 'a', chapter.title, href=href(chapter, chapter.id))
+    if chapter.sections or subchapters:
+        nested = child(item, 'ol')
+        for section in chapter.sections:
+            child(child(nested, 'li'), 'a', section.title, href=href(chapter, section.id))
+        for subchapter in subchapters:
+            toc_entry(nested, subchapter, href)
