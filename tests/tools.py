@@ -255,3 +255,9 @@ def epub_documents(epub: Epub) -> dict[str, etree._Element]:
     """Every XHTML document of the EPUB (spine or not), by its href."""
     return {item.get('href'): epub.item(item.get('href')) for item in epub.manifest().values()
             if item.get('media-type') == 'application/xhtml+xml'}
+
+
+def page_size(reader) -> tuple[int, int]:
+    """The first page's size in whole points (a pypdf PdfReader)."""
+    box = reader.pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))

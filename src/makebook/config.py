@@ -184,6 +184,16 @@ class _MetadataReader:
             return None
         return value
 
+    def choice(self, key: str, allowed: tuple[str, ...], complaint: str) -> str | None:
+        """The lower-cased value of ``key`` if it is one of ``allowed``; else complain."""
+        value = self.text(key)
+        if value is None:
+            return None
+        if value.lower() not in allowed:
+            self.complain(key, f"'{value}' {complaint}")
+            return None
+        return value.lower()
+
     def text_list(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
         if value is None:
@@ -360,18 +370,12 @@ def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],
             reader.complain(key, str(exc))
             continue
         out['isbn'] = out['isbn'] or digits
-    direction = reader.text('dir')
+    direction = reader.choice('dir', ('ltr', 'rtl'), 'is not a text direction; use rtl or ltr')
     if direction is not None:
-        if direction.lower() not in ('ltr', 'rtl'):
-            reader.complain('dir', f"'{direction}' is not a text direction; use rtl or ltr")
-        else:
-            out['direction'] = direction.lower()
-    numbering = reader.text('footnote-numbering')
+        out['direction'] = direction
+    numbering = reader.choice('footnote-numbering', ('chapter', 'book'), 'is not one of: chapter, book')
     if numbering is not None:
-        if numbering.lower() not in ('chapter', 'book'):
-            reader.complain('footnote-numbering', f"'{numbering}' is not one of: chapter, book")
-        else:
-            out['footnote_numbering'] = numbering.lower()
+        out['footnote_numbering'] = numbering
     out['stylesheets'], sheet_problems = read_stylesheets(
         reader.data, path.parent if path is not None else None, reader.complain)
     reader.problems.extend(sheet_problems)

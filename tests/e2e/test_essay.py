@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.tools import NS, REPO, Epub, epubcheck_messages, html_blocks, pdf_pages_text, run_epubcheck
+from tests.tools import (
+    NS,
+    REPO,
+    Epub,
+    epubcheck_messages,
+    html_blocks,
+    page_size,
+    pdf_pages_text,
+    run_epubcheck,
+)
 
 SEED = REPO / 'tests' / 'books' / 'essay-seed.txt'
 SLUG = 'leon-the-professional'
@@ -96,8 +105,7 @@ def test_pdf_toc_page_numbers_match_the_chapter_pages(essay_build: Path) -> None
 
 def test_pdf_is_a_book(essay_build: Path) -> None:
     reader = PdfReader(str(essay_build / f'{SLUG}.pdf'))
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (396, 612)  # 5.5in x 8.5in
+    assert page_size(reader) == (396, 612)  # 5.5in x 8.5in
     assert reader.metadata.title == 'Léon: The Professional'
     assert reader.metadata.author == 'Anonymous'
     assert reader.trailer['/Root']['/Lang'] == 'en'
