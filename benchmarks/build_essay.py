@@ -11,12 +11,12 @@ import statistics
 import time
 from pathlib import Path
 
-from makebook.check import check_book
+from makebook.checks import check_book
 from makebook.epub import write_epub
-from makebook.html import web_edition
-from makebook.manuscript import read_manuscript
 from makebook.pdf import write_pdf
 from makebook.render import render_book
+from makebook.source import read_manuscript
+from makebook.web import web_edition
 
 REPO = Path(__file__).resolve().parents[1]
 

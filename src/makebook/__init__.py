@@ -1,13 +1,12 @@
 """make-book: one Markdown manuscript, three editions (EPUB 3, print PDF, web).
 
-The pipeline, one module a stage, each a function from one immutable value to
-the next::
+The pipeline, one package a stage, each a function from one immutable value
+(:mod:`makebook.model`) to the next::
 
-    config      BuildOptions + metadata mapping  -> BookConfig
-    manuscript  path                              -> Manuscript   (files, front matter)
-    render      Manuscript                        -> RenderedBook (XHTML chapters)
-    check       RenderedBook                      -> diagnostics  (whole-book invariants)
-    epub / pdf / html   RenderedBook              -> bytes / files, written atomically
+    source      path                  -> Manuscript   (files, front matter, Metadata via config)
+    render      Manuscript            -> RenderedBook (XHTML chapters)
+    checks      RenderedBook          -> diagnostics  (whole-book invariants)
+    pdf / epub / web   RenderedBook   -> bytes / files, written atomically (safety.output)
 
 ``build.build`` runs them in that order; ``cli.main`` is the only place that
 prints or chooses an exit code.

@@ -1,25 +1,56 @@
 """The pipeline: read, render, check the whole book, then make and write each format.
 
-Nothing is written until every requested format has been made in memory, so a
-failure anywhere leaves the previous outputs as they were.
+Each output format is a :class:`Format` in :data:`FORMATS_REGISTRY`: its name,
+the formats whose results it can use when they are made in the same run (the
+EPUB takes the PDF's page breaks), and its writer, imported only when the
+format is asked for. Nothing is written until every requested format has been
+made in memory, so a failure anywhere leaves the previous outputs as they were.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import importlib
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from makebook import guards, limits, output, remote
-from makebook.check import check_book
-from makebook.config import BuildOptions
+from makebook.checks import check_book
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
-from makebook.manuscript import Manuscript, gather_manuscript
-from makebook.print_settings import with_overrides
-from makebook.render import RenderedBook, render_book
+from makebook.model import FORMATS, BuildOptions, Manuscript, PrintedBook, RenderedBook
+from makebook.render import render_book
+from makebook.safety import limits, output, remote
+from makebook.source import gather_manuscript
 
 LOGGER = logging.getLogger('makebook')
+
+# What a writer makes: a file's bytes, or a folder's files by their relative paths.
+Made = bytes | Mapping[str, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One output format: how it is made and where it goes."""
+
+    name: str  # as the command line names it
+    title: str  # for the progress log
+    writer: str  # 'module:function', imported only when the format is built
+    uses: tuple[str, ...] = ()  # formats whose results it takes when they are built too
+    bounded: bool = False  # run in a child process within MAKEBOOK_<NAME>_SECONDS / _MEMORY_MB
+
+    def target(self, slug: str) -> str:
+        """The output's name in the output folder ('html' is a folder)."""
+        return 'html' if self.name == 'html' else f'{slug}.{self.name}'
+
+
+# In the order they are made: a format comes after those it uses.
+FORMATS_REGISTRY: tuple[Format, ...] = (
+    Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True),
+    Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',)),
+    Format('html', 'the web edition', 'makebook.web:web_edition'),
+)
+assert {f.name for f in FORMATS_REGISTRY} == set(FORMATS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +63,9 @@ class BuildResult:
 def build(options: BuildOptions) -> BuildResult:
     """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`."""
     LOGGER.info('Step 1 - Reading %s', options.manuscript)
-    with guards.stage('reading the manuscript'):
-        manuscript = gather_manuscript(options.manuscript)  # errors are reported with the rest
+    with limits.stage('reading the manuscript'):
+        # Errors are reported with the rest; the command line's print settings merged in.
+        manuscript = gather_manuscript(options.manuscript, options.print_overrides)
     # Remote images (only when asked) are downloaded into a swept temporary folder
     # of the output folder, removed when the build ends.
     with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
@@ -45,61 +77,55 @@ def build(options: BuildOptions) -> BuildResult:
 def _build_from(options: BuildOptions, manuscript: Manuscript,
                 download: remote.Downloader | None) -> BuildResult:
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
-    with guards.stage('rendering'):
+    with limits.stage('rendering'):
         book = render_book(manuscript, download)
-    if options.extra.get('print'):  # --notes, --pdf-variant, --print-ready
-        book = _with_print_overrides(book, options.extra['print'])
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
-    with guards.stage('checking'):
-        problems = [*manuscript.diagnostics, *check_book(book)]
+    with limits.stage('checking'):
+        problems = [*manuscript.diagnostics, *check_book(book, options.formats)]
     fail_on_errors(problems, f'{options.manuscript}: the book has errors')
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     if options.strict and warnings:
         raise BookError(f'{len(warnings)} warnings in --strict mode', warnings)
 
     out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
-    slug = book.metadata.slug
-    made: list[tuple[Path, bytes | dict[str, bytes]]] = []
-    pages, epub_book = None, book
-    if 'pdf' in options.formats:
-        from makebook.pagination import print_pages, with_block_ids
-        from makebook.pdf import print_edition
-        LOGGER.info('Step 4 - Making the PDF')
-        # Laid out first, with an id on every block, so the EPUB can carry its
-        # page numbers (the ids are there whether or not the EPUB is asked, so
-        # the PDF is the same either way).
-        epub_book = with_block_ids(book)
-        # WeasyPrint can be made to run for ever or eat all memory: bound it.
-        printed = limits.run_bounded(print_edition, epub_book, stage='PDF',
-                                     bounds=limits.bounds_from_environment('PDF'))
-        pages = print_pages(epub_book, printed.anchors, printed.folios)
-        made.append((out_dir / f'{slug}.pdf', printed.pdf))
-    if 'epub' in options.formats:
-        from makebook.epub import write_epub
-        LOGGER.info('Step 5 - Making the EPUB')
-        with guards.stage('EPUB'):
-            made.insert(0, (out_dir / f'{slug}.epub', write_epub(epub_book, pages)))
-    if 'html' in options.formats:
-        from makebook.html import web_edition
-        LOGGER.info('Step 6 - Making the web edition')
-        with guards.stage('web edition'):
-            made.append((out_dir / 'html', dict(web_edition(book))))
-
-    LOGGER.info('Step 7 - Writing %d outputs to %s', len(made), out_dir)
+    made = make_formats(book, options.formats)
+    LOGGER.info('Step %d - Writing %d outputs to %s', 4 + len(made), len(made), out_dir)
     written = []
-    for path, content in made:
+    for fmt in FORMATS_REGISTRY:  # the EPUB first, as the user lists them
+        if fmt.name not in made:
+            continue
+        path = out_dir / fmt.target(book.metadata.slug)
+        content = made[fmt.name]
         if isinstance(content, bytes):
             output.write_file(path, content)
             main_file = path
         else:
             output.write_folder(path, content)
             main_file = path / 'index.html'
-        written.append(options.out_dir / main_file.relative_to(out_dir))  # as the user named it
-    return BuildResult(outputs=tuple(written), warnings=warnings, layout=manuscript.layout)
+        written.append((FORMATS.index(fmt.name), options.out_dir / main_file.relative_to(out_dir)))
+    return BuildResult(outputs=tuple(path for _, path in sorted(written)), warnings=warnings,
+                       layout=manuscript.layout)
 
 
-def _with_print_overrides(book: RenderedBook, overrides: dict) -> RenderedBook:
-    """The book with the command line's print settings over the metadata's."""
-    meta = book.metadata
-    settings = with_overrides(meta.print_settings, overrides)
-    return dataclasses.replace(book, metadata=dataclasses.replace(meta, print_settings=settings))
+def make_formats(book: RenderedBook, formats: tuple[str, ...]) -> dict[str, Made]:
+    """Every format of ``formats`` made in memory, by name; nothing is written."""
+    results: dict[str, Any] = {}
+    made: dict[str, Made] = {}
+    for step, fmt in enumerate((f for f in FORMATS_REGISTRY if f.name in formats), start=4):
+        LOGGER.info('Step %d - Making %s', step, fmt.title)
+        writer = _writer(fmt)
+        inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
+        if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
+            result = limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),
+                                        bounds=limits.bounds_from_environment(fmt.name.upper()))
+        else:
+            with limits.stage(fmt.title):
+                result = writer(book, *inputs)
+        results[fmt.name] = result
+        made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
+    return made
+
+
+def _writer(fmt: Format) -> Callable[..., Any]:
+    module, _, function = fmt.writer.partition(':')
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]

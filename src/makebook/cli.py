@@ -1,4 +1,8 @@
-"""The ``make-book`` command: the only place that prints or picks an exit code."""
+"""The ``make-book`` command: the only place that prints or picks an exit code.
+
+It imports the pipeline only when it builds, so ``--help`` and ``--version``
+load no library beyond the standard one.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,13 @@ import argparse
 import logging
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from makebook import __version__
-from makebook.build import build
-from makebook.config import FORMATS, BuildOptions, parse_formats
+from makebook.config.print_settings import check_notes, check_variant
 from makebook.errors import MakeBookError
-from makebook.print_settings import NOTE_MODES, PDF_VARIANTS, check_notes, check_variant
+from makebook.model import FORMATS, NOTE_MODES, PDF_VARIANTS, BuildOptions, PrintOverrides
 
 EPILOG = """\
 With no command, make-book builds ./manuscript into ./build in every format.
@@ -67,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_formats(value: str) -> tuple[str, ...]:
+    """'epub,pdf' -> ('epub', 'pdf'), in the canonical order; raises ValueError."""
+    asked = {part.strip().lower() for part in value.split(',') if part.strip()}
+    unknown = asked - set(FORMATS)
+    if unknown or not asked:
+        raise ValueError(f'unknown format {", ".join(sorted(unknown)) or "(none)"}; '
+                         f'choose from {", ".join(FORMATS)}')
+    return tuple(f for f in FORMATS if f in asked)
+
+
 def _formats(value: str) -> tuple[str, ...]:
     try:
         return parse_formats(value)
@@ -74,7 +87,7 @@ def _formats(value: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _checked(check):
+def _checked(check: Callable[[str], str]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         try:
             return check(value)
@@ -98,8 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir,
                            formats=args.formats, strict=args.strict,
                            allow_remote=args.allow_remote,
-                           extra={'print': {'notes': args.notes, 'pdf_variant': args.pdf_variant,
-                                            'print_ready': args.print_ready}})
+                           print_overrides=PrintOverrides(notes=args.notes, pdf_variant=args.pdf_variant,
+                                                          print_ready=args.print_ready))
     # A library's warning (Pillow, WeasyPrint...) would reach stderr as a raw Python
     # warning with a source line of the library; it is reported as make-book's instead.
     with warnings.catch_warnings(record=True) as caught:
@@ -112,11 +125,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(options: BuildOptions, args: argparse.Namespace) -> int:
     try:
+        from makebook.build import build  # the pipeline, loaded only to build
+
         result = build(options)
     except MakeBookError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
-        print(f'make-book: error: {exc}', file=sys.stderr)
+        code = f'{exc.code} ' if exc.code else ''
+        print(f'make-book: {code}error: {exc}', file=sys.stderr)
         return exc.exit_code
     except (RecursionError, MemoryError) as exc:  # a stage the guards did not cover
         print(f'make-book: error: the build stopped: {type(exc).__name__} (input nested too '

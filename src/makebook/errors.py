@@ -2,7 +2,9 @@
 
 The library never prints: it raises :class:`MakeBookError` (or a subclass)
 carrying :class:`Diagnostic` values, and the CLI turns them into lines on
-stderr and an exit code.
+stderr and an exit code. Every diagnostic and every error has a stable code
+(``MB…``) from :mod:`makebook.codes`, where its severity and a one-line hint
+live.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Severity(enum.Enum):
 class Diagnostic:
     """One problem found in the book, tied to a file and line where known."""
 
+    code: str  # 'MB301': stable, documented in README with a hint (codes.py)
     message: str
     path: Path | None = None
     line: int | None = None
@@ -34,25 +37,26 @@ class Diagnostic:
             if self.line is not None:
                 location += f':{self.line}'
             location += ': '
-        return f'{location}{self.severity.value}: {self.message}'
-
-
-def error(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
-    return Diagnostic(message, path, line, Severity.ERROR)
-
-
-def warning(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
-    return Diagnostic(message, path, line, Severity.WARNING)
+        return f'{location}{self.code} {self.severity.value}: {self.message}'
 
 
 class MakeBookError(Exception):
-    """A failure the user can fix; reported without a traceback."""
+    """A failure the user can fix; reported without a traceback.
+
+    ``code`` names the failure when the exception is the problem itself; an
+    exception that sums up ``diagnostics`` (each with its own code) has none.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = (),
+                 code: str | None = None) -> None:
         super().__init__(message)
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        self.code = code
+
+    def __reduce__(self) -> tuple[object, ...]:  # crosses the PDF child's pipe intact
+        return (type(self), (str(self), self.diagnostics, self.code))
 
 
 class BookError(MakeBookError):
@@ -73,9 +77,13 @@ class OutputError(MakeBookError):
     exit_code = 4
 
 
+def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity is Severity.ERROR]
+
+
 def fail_on_errors(diagnostics: Iterable[Diagnostic], what: str) -> None:
     """Raise :class:`BookError` listing every error in ``diagnostics``, if any."""
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    errors = errors_in(diagnostics)
     if errors:
         noun = 'problem' if len(errors) == 1 else 'problems'
         raise BookError(f'{what}: {len(errors)} {noun} found', errors)

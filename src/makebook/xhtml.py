@@ -1,4 +1,4 @@
-"""XHTML documents shared by the writers: one chapter, the title page, a whole book.
+"""XHTML shared by the stages: elements, whole documents, the title and copyright pages.
 
 The writers differ only in where a ``#id`` link points (another file in the
 EPUB, the same page in the PDF and web edition), so chapter bodies are stored
@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from makebook.config import Metadata
-from makebook.render import EPUB_NS, NSMAP, XHTML_NS, XML_NS, Chapter, TocNode
+from makebook.model import EPUB_NS, NSMAP, XHTML_NS, XML_NS, Chapter, Metadata, TocNode
 
 _DOCTYPE = '<!DOCTYPE html>'
 
@@ -33,6 +32,11 @@ def child(parent: etree._Element, tag: str, text: str | None = None, /,
         node.set(_attribute(name), value)
     node.text = text
     return node
+
+
+def plain_text(node: etree._Element) -> str:
+    """The element's text with whitespace folded: for titles and labels."""
+    return ' '.join(''.join(node.itertext()).split())
 
 
 def _attribute(name: str) -> str:

@@ -25,12 +25,12 @@ def test_every_problem_of_every_file_is_reported_in_one_run(capsys, write_book,
     run = make_book(capsys, book, '-o', out)
     assert run.status == 1
     expected = [
-        (f'{book}/metadata.yaml:2: error', "'author'"),
-        (f'{book}/02-latin1.md:4: error', 'not valid UTF-8 (byte 21'),
-        (f'{book}/03-yaml.md:2: error', 'broken YAML'),
-        (f'{book}/01-good.md:3: error', "broken link '#nowhere'"),
-        (f'{book}/04-paths.md:5: error', "image '../../etc/passwd'"),
-        (f'{book}/04-paths.md:7: error', "footnote reference '[^nope]'"),
+        (f'{book}/metadata.yaml:2: MB101 error', "'author'"),
+        (f'{book}/02-latin1.md:4: MB201 error', 'not valid UTF-8 (byte 21'),
+        (f'{book}/03-yaml.md:2: MB203 error', 'broken YAML'),
+        (f'{book}/01-good.md:3: MB302 error', "broken link '#nowhere'"),
+        (f'{book}/04-paths.md:5: MB305 error', "image '../../etc/passwd'"),
+        (f'{book}/04-paths.md:7: MB306 error', "footnote reference '[^nope]'"),
     ]
     lines = run.err.splitlines()
     for where, what in expected:
@@ -48,12 +48,14 @@ def test_manuscript_files_that_are_links_out_of_the_book_are_not_read(capsys, wr
     (book / '02-linked.md').symlink_to(secret)
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'epub')
     assert run.status == 1
-    assert f"{book / '02-linked.md'}: error: not read: it is a symbolic link pointing outside" in run.err
+    assert f"{book / '02-linked.md'}: MB200 error: not read: it is a symbolic link pointing outside" \
+        in run.err
     (book / '02-linked.md').unlink()
     (book / 'metadata.yaml').symlink_to(secret)  # would be read as the book's metadata
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'epub')
     assert run.status == 1
-    assert f"{book / 'metadata.yaml'}: error: not read: it is a symbolic link pointing outside" in run.err
+    assert f"{book / 'metadata.yaml'}: MB200 error: not read: it is a symbolic link pointing outside" \
+        in run.err
     assert 'SECRET' not in run.err
     assert not (tmp_path / 'out').exists()
 

@@ -159,7 +159,7 @@ def test_an_image_without_alt_text_is_a_warning_and_an_error_when_strict(capsys,
     assert run.status == 1
     line = next(n for n, text in enumerate((book / '03-spring.md').read_text().splitlines(), 1)
                 if 'tern.png' in text)
-    assert f"03-spring.md:{line}: warning: image 'images/tern.png' has empty alt text" in run.err
+    assert f"03-spring.md:{line}: MB304 warning: image 'images/tern.png' has empty alt text" in run.err
     assert not (tmp_path / 'strict').exists() or not any((tmp_path / 'strict').iterdir())
 
 

@@ -61,7 +61,7 @@ def test_the_hostile_book_builds_with_a_warning_for_each_removal(hostile) -> Non
                        ('<form>', 13), ('<link>', 15), ("'rel'", 17), ("'onclick'", 19),
                        ("'javascript:'", 21), ("'vbscript:'", 21), ('style attribute', 23),
                        ('<svg>', 29), ('<style>', 31), ("'data:'", 33)):
-        assert any(f'{pasted}:{line}: warning: raw HTML' in w and what in w for w in warnings), \
+        assert any(f'{pasted}:{line}: MB310 warning: raw HTML' in w and what in w for w in warnings), \
             (what, line, hostile['err'])
 
 
@@ -136,7 +136,7 @@ def test_every_escape_is_refused_with_its_line(tmp_path: Path, capsys) -> None:
         19: 'DTD or entities', 21: 'the SVG loads',
     }
     for line, reason in expected.items():
-        assert re.search(rf'^{re.escape(chapter)}:{line}: error: .*{re.escape(reason)}', err, re.M), \
+        assert re.search(rf'^{re.escape(chapter)}:{line}: MB\d+ error: .*{re.escape(reason)}', err, re.M), \
             (line, reason, err)
     # The metadata's files (the cover, extra stylesheets) go through the same resolver,
     # and are reported in the same run as the chapter's problems.
@@ -144,9 +144,9 @@ def test_every_escape_is_refused_with_its_line(tmp_path: Path, capsys) -> None:
     for line, reason in {4: "'cover-image': 'cover.png': it is a symbolic link pointing outside",
                          5: "'css': '../secret.css': '..' leads outside",
                          6: "'epub-css': 'file://", 7: "'print-css': 'http://127.0.0.1:"}.items():
-        assert re.search(rf'^{metadata}:{line}: error: .*{re.escape(reason)}', err, re.M), (line, err)
-    assert re.search(rf"^{metadata}:5: error: .*'css': '{re.escape(str(secret))}': absolute", err, re.M)
+        assert re.search(rf'^{metadata}:{line}: MB1\d\d error: .*{re.escape(reason)}', err, re.M), (line, err)
+    assert re.search(rf"^{metadata}:5: MB111 error: .*'css': '{re.escape(str(secret))}': absolute", err, re.M)
     sheet = re.escape(str(book / 'evil.css'))
     for line in (2, 3, 4):
-        assert re.search(rf'^{sheet}:{line}: error: .*may load only small data: URLs', err, re.M)
+        assert re.search(rf'^{sheet}:{line}: MB113 error: .*may load only small data: URLs', err, re.M)
     assert TOKEN.decode() not in err

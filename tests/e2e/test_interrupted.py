@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from makebook.output import TEMP_PREFIX
+from makebook.safety.output import TEMP_PREFIX
 from tests.tools import BOOKS, REPO
 
 SLUG = 'a-small-book-of-tests'

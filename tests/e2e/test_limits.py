@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from makebook import cli, limits
 from makebook.build import BuildResult
+from makebook.safety import limits
 from tests.tools import make_book
 
 HEAD = '---\ntitle: Bounds\nauthor: A\nlang: en\n---\n# A\n\nText.\n'
@@ -75,8 +75,8 @@ def test_an_enormous_image_is_a_clear_error_naming_it_before_the_pdf(capsys, wri
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
     assert run.status == 1, run.err
     size = '12000 x 12000 pixels (144 megapixels) is more than the 50 megapixels'
-    assert f"{book / '01.md'}:10: error: image 'huge.png': {size}" in run.err
-    assert f"{book / 'metadata.yaml'}:1: error: metadata 'cover-image': 'huge.png': {size}" in run.err
+    assert f"{book / '01.md'}:10: MB305 error: image 'huge.png': {size}" in run.err
+    assert f"{book / 'metadata.yaml'}:1: MB109 error: metadata 'cover-image': 'huge.png': {size}" in run.err
     assert 'MAKEBOOK_IMAGE_MEGAPIXELS' in run.err
     assert 'Warning' not in run.err and 'PDF:' not in run.err
     assert not (tmp_path / 'out').exists()
@@ -98,7 +98,7 @@ def test_the_cli_reports_a_library_warning_as_its_own(capsys, monkeypatch: pytes
         warnings.warn('PDF: DecompressionBombWarning: Image size exceeds limit', limits.LibraryWarning,
                       stacklevel=1)
         return BuildResult(outputs=(), warnings=())
-    monkeypatch.setattr(cli, 'build', build)
+    monkeypatch.setattr('makebook.build.build', build)  # the CLI imports it when it builds
     with warnings.catch_warnings():
         warnings.simplefilter('default')  # as outside pytest, which makes warnings errors
         run = make_book(capsys, tmp_path, '-o', tmp_path / 'out')

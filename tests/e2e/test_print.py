@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from makebook import print_book
-from makebook.config import TRIM_PRESETS
+from makebook.config.trim import TRIM_PRESETS
 from makebook.errors import OutputError
-from makebook.pdf import check_fonts
-from makebook.print_settings import PDF_VARIANTS
+from makebook.model import PDF_VARIANTS
+from makebook.pdf import geometry as print_book
+from makebook.pdf.fonts import check_fonts
 from tests.tools import REPO, make_book, pdf_chars, pdf_pages_text, pdf_words, tiny_png
 
 FIXTURE = REPO / 'tests' / 'books' / 'print-features'
@@ -115,7 +115,8 @@ def test_a_note_too_long_for_any_page_is_a_clear_error(write_book, tmp_path: Pat
     book = write_book({'book.md': f'---\ntitle: L\nauthor: A\nlang: en\n---\n# One\n\n'
                                   f'Call.[^x]\n\n[^x]: {note}\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf')
-    assert run.status == 4
+    assert run.status == 1  # a book error, named at the note's line: not "cannot write"
+    assert f"{book / 'book.md'}:10: MB601 error: the footnote 'fn-x' does not fit" in run.err
     assert 'do not fit at the foot of their page: fn-x in book.md' in run.err
     assert '--notes chapter-endnotes' in run.err
     assert make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf',
@@ -243,8 +244,8 @@ def test_a_font_fallback_fails_the_build(write_book, tmp_path: Path, capsys) -> 
     # The book face has no asterism (U+2042): WeasyPrint silently takes it from a system font.
     book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA ⁂ B.\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
-    assert run.status == 4
-    # Named before layout (faces.uncovered); test_scripts.py checks the PDF check behind it.
+    assert run.status == 1
+    # Named before layout (checks/glyphs.py); test_scripts.py checks the PDF check behind it.
     assert 'U+2042 ASTERISM' in run.err
     assert not (tmp_path / 'out' / 't.pdf').exists()
 

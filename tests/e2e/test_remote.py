@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import pytest
 
-from makebook import remote
+from makebook.safety import remote
 from tests.tools import BOOKS, REPO, make_book
 
 PNG = (BOOKS / 'hostile' / 'images' / 'red.png').read_bytes()
@@ -76,7 +76,7 @@ def test_remote_images_are_refused_by_default_and_nothing_is_fetched(capsys, wri
     book = write_book({'01.md': HEAD + f'![A red square]({server}/red.png)\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out')
     assert run.status == 1
-    assert '01.md:8: error: image' in run.err
+    assert '01.md:8: MB305 error: image' in run.err
     assert 'remote resources are not fetched' in run.err
     assert '--allow-remote' in run.err
     assert Handler.requests == []
@@ -131,7 +131,7 @@ def test_allow_remote_in_metadata_must_be_a_boolean(capsys, write_book, tmp_path
     text = HEAD.replace('lang: en\n', 'lang: en\nallow-remote: yes please\n') + 'x\n'
     run = make_book(capsys, write_book({'01.md': text}), '-o', tmp_path / 'out', '--format', 'epub')
     assert run.status == 1
-    assert "01.md:5: error: metadata 'allow-remote': expected true or false" in run.err
+    assert "01.md:5: MB101 error: metadata 'allow-remote': expected true or false" in run.err
 
 
 def test_the_total_cap_of_a_build(server: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from makebook.pdf import embedded_fonts
+from makebook.pdf.fonts import embedded_fonts
 from tests.tools import Epub, make_book, pdf_pages_text, pdf_words
 
 BIDI_MARKS = re.compile('[\u200e\u200f\u202a-\u202e\u2066-\u2069]')
@@ -117,8 +117,8 @@ def test_a_character_no_face_has_fails_with_its_file_and_line(write_book, tmp_pa
     book = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nFine.\n',
                        '02.md': '# Two\n\nStill fine.\n\nAn asterism ⁂ here.\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf')
-    assert run.status == 4
-    assert re.search(r"02\.md:5: error: the character '⁂' \(U\+2042 ASTERISM\)", run.err), run.err
+    assert run.status == 1  # a book error (the text), found before layout
+    assert re.search(r"02\.md:5: MB404 error: the character '⁂' \(U\+2042 ASTERISM\)", run.err), run.err
     assert not (tmp_path / 'out').exists() or not list((tmp_path / 'out').iterdir())
 
 
@@ -127,7 +127,9 @@ def test_a_character_no_face_has_fails_with_its_file_and_line(write_book, tmp_pa
                     reason='no system font has U+2042 to fall back to')
 def test_the_font_check_still_refuses_a_silent_fallback(write_book, tmp_path, capsys, monkeypatch) -> None:
     # With the character check out of the way, the check of the finished PDF must still fail.
-    monkeypatch.setattr('makebook.faces.uncovered', lambda book, used: [])
+    from makebook import checks
+
+    monkeypatch.setattr(checks, 'CHECKS', tuple(c for c in checks.CHECKS if c.formats != ('pdf',)))
     book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA ⁂ B.\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
     assert run.status == 4

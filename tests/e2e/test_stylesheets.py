@@ -45,11 +45,11 @@ def test_a_stylesheet_may_not_load_files_or_leave_the_book(capsys, write_book, t
     })
     run = make_book(capsys, book, '-o', tmp_path / 'out')
     assert run.status == 1
-    assert f"{book / 'style' / 'all.css'}:2: error: 'fonts/x.ttf': an extra stylesheet may load only" \
+    assert f"{book / 'style' / 'all.css'}:2: MB113 error: 'fonts/x.ttf': an extra stylesheet may load only" \
         in run.err
-    assert f"{book / 'style' / 'web.css'}:1: error: '//127.0.0.1/x.css'" in run.err
-    assert f"{book / 'style' / 'web.css'}:2: error: CSS syntax error" in run.err
-    assert f"{book / '01.md'}:7: error: metadata 'print-css': 'style/print.txt' is not a .css file" \
+    assert f"{book / 'style' / 'web.css'}:1: MB113 error: '//127.0.0.1/x.css'" in run.err
+    assert f"{book / 'style' / 'web.css'}:2: MB112 error: CSS syntax error" in run.err
+    assert f"{book / '01.md'}:7: MB111 error: metadata 'print-css': 'style/print.txt' is not a .css file" \
         in run.err
     assert 'epub.css' not in run.err  # a small data: URL is fine
     assert not (tmp_path / 'out').exists()

@@ -41,7 +41,7 @@ def test_every_problem_is_listed_without_a_traceback(capsys, write_book, tmp_pat
     assert run.status == 1
     assert 'Traceback' not in run.err
     lines = run.err.splitlines()
-    assert lines[0].startswith(f'{folder / "2.md"}:3: error: not valid UTF-8')
+    assert lines[0].startswith(f'{folder / "2.md"}:3: MB201 error: not valid UTF-8')
     assert lines[-1].startswith('make-book: error:')
     assert not (tmp_path / 'out').exists()
 
@@ -50,8 +50,8 @@ def test_all_render_problems_are_reported_together(capsys, write_book, tmp_path)
     folder = write_book({'1.md': META + '# A\n\n[x](missing.md)\n\n![i](nope.png)'})
     run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out')
     assert run.status == 1
-    assert f'{folder / "1.md"}:8: error: broken link' in run.err
-    assert f'{folder / "1.md"}:10: error: image' in run.err
+    assert f'{folder / "1.md"}:8: MB301 error: broken link' in run.err
+    assert f'{folder / "1.md"}:10: MB305 error: image' in run.err
 
 
 def test_strict_turns_warnings_into_errors(capsys, write_book, tmp_path) -> None:

@@ -2,20 +2,21 @@
 
 One module per extension, each registering its processors in ``extendMarkdown``
 (the docstring of each lists registry, name and priority). Processors that
-find a problem append ``(message, needle)`` to ``md.makebook_warnings``; the
-renderer turns the needle (a piece of the source) into a file and line.
+find a problem append ``(code, message, needle)`` to ``md.makebook_warnings``;
+the renderer turns the needle (a piece of the source) into a file and line.
 """
 
 from __future__ import annotations
 
 from markdown import Markdown
 
+from makebook.codes import Code
 
-def warn(md: Markdown, message: str, needle: str) -> None:
+
+def warn(md: Markdown, code: Code, message: str, needle: str) -> None:
     """Record a problem for the renderer, which knows the file and finds the line."""
-    if not hasattr(md, 'makebook_warnings'):
-        md.makebook_warnings = []
-    md.makebook_warnings.append((message, needle))
+    found: list[tuple[str, str, str]] = md.__dict__.setdefault('makebook_warnings', [])
+    found.append((code.id, message, needle))
 
 
 # The order matters only for readability; priorities decide the run order.

@@ -16,6 +16,7 @@ from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 
+from makebook import codes
 from makebook.extensions import attributes, warn
 
 OPEN_RE = re.compile(r'^:{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[\w-]+))[ \t]*:*[ \t]*$')
@@ -57,8 +58,8 @@ class FencedDivProcessor(BlockProcessor):
                     close = index
                     break
         if close is None:
-            warn(self.parser.md, 'a fenced div is never closed (add a line of colons, :::); '
-                 'it runs to the end of the file', lines[0])
+            warn(self.parser.md, codes.UNCLOSED_DIV, 'a fenced div is never closed (add a line of '
+                 'colons, :::); it runs to the end of the file', lines[0])
             close = len(lines)
         attrs = attributes.parse(opener.group('attrs') or '')
         if opener.group('word'):

@@ -15,6 +15,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
+from makebook import codes
 from makebook.extensions import warn
 
 HTML_FORMATS = {'html', 'html4', 'html5', 'xhtml', 'epub', 'epub3'}
@@ -35,8 +36,8 @@ class RawBlockPreprocessor(Preprocessor):
         fmt = match.group('format').lower()
         if fmt in HTML_FORMATS:
             return '\n\n' + self.md.htmlStash.store(match.group('body')) + '\n\n'
-        warn(self.md, f'a raw {fmt} block is left out: only {{=html}} means something in '
-             'an EPUB, a PDF made from HTML and a web page', match.group(0).split('\n')[0])
+        warn(self.md, codes.RAW_FORMAT_DROPPED, f'a raw {fmt} block is left out: only {{=html}} means '
+             'something in an EPUB, a PDF made from HTML and a web page', match.group(0).split('\n')[0])
         return '\n\n'
 
 
@@ -45,7 +46,8 @@ class RawInlineProcessor(InlineProcessor):
         fmt = m.group('format').lower()
         if fmt in HTML_FORMATS:
             return self.md.htmlStash.store(m.group('body')), m.start(0), m.end(0)
-        warn(self.md, f'a raw {fmt} inline is left out: only {{=html}} is kept', m.group(0))
+        warn(self.md, codes.RAW_FORMAT_DROPPED, f'a raw {fmt} inline is left out: only {{=html}} is kept',
+             m.group(0))
         return '', m.start(0), m.end(0)
 
 

@@ -65,4 +65,4 @@ class TestFencedDivs(TestCase):
         converter = markdown.Markdown(extensions=md)
         html = converter.convert('::: note\nText.\n')
         assert html == '<aside class="note">\n<p>Text.</p>\n</aside>'
-        assert converter.makebook_warnings[0][1] == '::: note'
+        assert converter.makebook_warnings[0][::2] == ('MB313', '::: note')

@@ -22,7 +22,8 @@ class TestRawFormat(TestCase):
         converter = markdown.Markdown(extensions=self.default_kwargs['extensions'])
         html = converter.convert('Before.\n\n```{=latex}\n\\newpage\n```\n\nA `\\LaTeX`{=latex} end.')
         assert html == '<p>Before.</p>\n<p>A  end.</p>'
-        assert [needle for _, needle in converter.makebook_warnings] == ['```{=latex}', '`\\LaTeX`{=latex}']
+        assert [(code, needle) for code, _, needle in converter.makebook_warnings] == [
+            ('MB312', '```{=latex}'), ('MB312', '`\\LaTeX`{=latex}')]
 
     def test_ordinary_code_is_still_code(self):
         self.assertMarkdownRenders('`<b>` stays code',

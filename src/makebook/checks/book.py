@@ -1,0 +1,40 @@
+"""Checks of the book as a whole: ids, well-formed chapters, chapters with no text."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from makebook import codes
+from makebook.errors import Diagnostic
+from makebook.model import RenderedBook
+from makebook.xhtml import chapter_element, check_well_formed, document
+
+
+def unique_ids(book: RenderedBook) -> list[Diagnostic]:
+    """An id used twice would make links (and the PDF's one document) ambiguous."""
+    counts = Counter(i for chapter in book.chapters for i in chapter.ids)
+    return [codes.DUPLICATE_BOOK_ID(f"the id '{element_id}' is used {count} times in the book")
+            for element_id, count in counts.items() if count > 1]
+
+
+def well_formed(book: RenderedBook) -> list[Diagnostic]:
+    """Every chapter parses as strict XML (an EPUB reader refuses one that does not)."""
+    problems = []
+    for chapter in book.chapters:
+        markup = document(book.metadata, chapter.title, [chapter_element(chapter)])
+        problem = check_well_formed(markup)
+        if problem is not None:
+            problems.append(codes.NOT_WELL_FORMED(f"chapter '{chapter.title}' is not well-formed "
+                                                  f'XHTML ({problem})', book.root / chapter.source))
+    return problems
+
+
+def no_empty_chapters(book: RenderedBook) -> list[Diagnostic]:
+    """A heading with nothing under it is usually a chapter not yet written."""
+    problems = []
+    for chapter in book.chapters:
+        text = ''.join(chapter_element(chapter).itertext()).replace(chapter.title, '', 1)
+        if not text.strip():
+            problems.append(codes.EMPTY_CHAPTER(f"chapter '{chapter.title}' has a heading but no text",
+                                                book.root / chapter.source))
+    return problems

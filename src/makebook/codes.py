@@ -1,0 +1,209 @@
+"""Every problem make-book reports, with its stable code, severity and a one-line hint.
+
+A code never changes meaning once released: editors, CI scripts and a
+book's ignore list may rely on it. The numbering says where a problem is
+found::
+
+    MB0xx  the command, the environment and the output folder
+    MB1xx  the book's metadata
+    MB2xx  reading the manuscript: files, layouts, includes
+    MB3xx  the text: links, images, notes, raw HTML, math
+    MB4xx  whole-book checks, run before anything is written
+    MB5xx  the EPUB
+    MB6xx  the PDF
+
+README lists every code with its hint; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from makebook.errors import Diagnostic, Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    id: str  # 'MB301'
+    severity: Severity
+    title: str  # what went wrong, in a few words
+    hint: str  # what to do about it, in one line
+
+    def __call__(self, message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
+        """A diagnostic of this kind."""
+        return Diagnostic(self.id, message, path, line, self.severity)
+
+
+ALL: dict[str, Code] = {}
+
+
+def _code(id_: str, severity: Severity, title: str, hint: str) -> Code:
+    assert id_ not in ALL, id_
+    ALL[id_] = Code(id_, severity, title, hint)
+    return ALL[id_]
+
+
+# ---- MB0xx: the command, the environment and the output folder
+NO_MANUSCRIPT = _code('MB001', ERROR, 'no such manuscript',
+                      'Give the folder of .md files (or one .md file) to build, or run make-book '
+                      'where ./manuscript is.')
+NOT_A_MANUSCRIPT = _code('MB002', ERROR, 'not a manuscript',
+                         'A manuscript is a folder of .md files or a single .md file.')
+NO_MARKDOWN_FILES = _code('MB003', ERROR, 'no .md files in the folder',
+                          'Put the chapters in the folder as .md files, or name the folder that has them.')
+BAD_SOURCE_DATE = _code('MB004', ERROR, 'bad SOURCE_DATE_EPOCH',
+                        'Set SOURCE_DATE_EPOCH to a whole number of seconds since 1970, or unset it.')
+BAD_BOUND = _code('MB005', ERROR, 'bad time or memory bound',
+                  'MAKEBOOK_*_SECONDS and MAKEBOOK_*_MEMORY_MB take a positive number.')
+MISSING_DEPENDENCY = _code('MB006', ERROR, 'a system library is missing',
+                           'Install what the message names, or build the other formats only (--format).')
+OUTPUT_IS_MANUSCRIPT = _code('MB010', ERROR, 'output folder holds the manuscript',
+                             'Choose an output folder (-o) outside the manuscript folder.')
+OUTPUT_UNCREATABLE = _code('MB011', ERROR, 'cannot create the output folder',
+                           'Check the path and its permissions, or choose another with -o.')
+OUTPUT_UNWRITABLE = _code('MB012', ERROR, 'cannot write an output',
+                          'Check free disk space and permissions; the previous outputs are untouched.')
+OUTPUT_ESCAPES = _code('MB013', ERROR, 'an output would land outside its folder',
+                       'A file name of the web edition leads outside it; rename the file in the manuscript.')
+STAGE_EXHAUSTED = _code('MB020', ERROR, 'a stage ran out of stack or memory',
+                        'Flatten deeply nested lists, quotes or HTML, or split a huge file.')
+STAGE_TIMED_OUT = _code('MB021', ERROR, 'a stage ran out of time',
+                        'Look for huge CSS values or images; raise MAKEBOOK_PDF_SECONDS for a huge book.')
+STAGE_DIED = _code('MB022', ERROR, 'a renderer died',
+                   'Usually out of memory: raise MAKEBOOK_PDF_MEMORY_MB, or look for a huge image.')
+STAGE_OUT_OF_MEMORY = _code('MB023', ERROR, 'a stage ran out of memory',
+                            'Scale huge images down, or raise MAKEBOOK_PDF_MEMORY_MB for a very large book.')
+STAGE_TOO_DEEP = _code('MB024', ERROR, 'too deeply nested to lay out',
+                       'Flatten deeply nested lists, quotes or HTML.')
+STAGE_CRASHED = _code('MB025', ERROR, 'a renderer failed',
+                      'This is a bug in make-book or a library: please report it with the manuscript.')
+THEME_LOADS_OUTSIDE = _code('MB030', ERROR, "a theme stylesheet loads files outside the theme",
+                            "Keep url() and @import in make-book's styles/ inside that folder.")
+
+# ---- MB1xx: the book's metadata
+NO_TITLE = _code('MB100', ERROR, 'no title',
+                 "Add 'title:' to metadata.yaml or to the YAML block of the first file.")
+WRONG_TYPE = _code('MB101', ERROR, 'a metadata value of the wrong kind',
+                   'Give the kind of value the key takes (text, true/false, a list); see README, Metadata.')
+UNHOLDABLE_CHARACTER = _code('MB102', ERROR, 'a character no book format can hold',
+                             'Remove control characters (NUL, U+FFFE...) from the value.')
+NOT_A_CHOICE = _code('MB103', ERROR, 'a value that is not one of the choices',
+                     'Use one of the values the message lists.')
+NO_AUTHOR = _code('MB104', WARNING, 'no author',
+                  "Add 'author:' (a name, a list, or {name:, role:, file-as:}).")
+NO_LANGUAGE = _code('MB105', WARNING, 'no language',
+                    "Add 'lang:' (en, en-GB, fr...) so readers hyphenate and speak the book correctly.")
+BAD_LANGUAGE = _code('MB106', ERROR, 'not a language tag',
+                     "Use a BCP 47 tag such as en, en-GB, fr-CA or pt-BR.")
+BAD_TRIM = _code('MB107', ERROR, 'not a trim size',
+                 'Use a preset (5x8, 5.5x8.5, 6x9, a5...) or WIDTH x HEIGHT such as 6in x 9in.')
+BAD_ISBN = _code('MB108', ERROR, 'a bad ISBN',
+                 'Check the digits: the last one is a check digit computed from the others.')
+BAD_COVER = _code('MB109', ERROR, 'an unusable cover image',
+                  'Name a JPEG or PNG inside the manuscript folder with a relative path.')
+BAD_SERIES = _code('MB110', ERROR, 'a bad series',
+                   "Write 'series: {name: ..., index: 2}' or 'series: NAME' with 'series-index: 2'.")
+BAD_STYLESHEET = _code('MB111', ERROR, 'an unusable stylesheet',
+                       'Name a UTF-8 .css file under 1 MB inside the manuscript folder, by a relative path.')
+CSS_SYNTAX = _code('MB112', ERROR, 'a CSS syntax error',
+                   'Fix the rule at that line; e-readers would reject the stylesheet too.')
+STYLESHEET_LOADS = _code('MB113', ERROR, 'a stylesheet loads a file or address',
+                         'An extra stylesheet may load only #fragments and small data: URLs.')
+
+# ---- MB2xx: reading the manuscript
+NOT_READ = _code('MB200', ERROR, 'a file left unread',
+                 'The file is a symbolic link out of the manuscript folder (or unreadable); copy it in.')
+NOT_UTF8 = _code('MB201', ERROR, 'not UTF-8',
+                 'Save the file as UTF-8 (any editor can: "Save with encoding").')
+YAML_UNCLOSED = _code('MB202', ERROR, "a YAML block that is never closed",
+                      "End the metadata block with a line of three dashes (---).")
+YAML_BROKEN = _code('MB203', ERROR, 'broken YAML',
+                    'Fix the YAML at that line (quote values holding a colon: title: "A: B").')
+YAML_NOT_MAPPING = _code('MB204', ERROR, 'YAML that is not a mapping',
+                         'Metadata is a list of keys and values, like "title: My Book".')
+ONLY_METADATA = _code('MB205', ERROR, 'no text, only metadata',
+                      'Write the chapters below the metadata block, or add .md files to the folder.')
+LISTED_OUTSIDE = _code('MB206', ERROR, 'a listed file outside the book',
+                       'Move the file into the book folder and list it by a relative path.')
+LISTED_MISSING = _code('MB207', ERROR, 'a listed file that does not exist',
+                       'Fix the name in the listing (chapters:, _quarto.yml, SUMMARY.md, Book.txt).')
+BROKEN_BOOK_TOML = _code('MB208', ERROR, 'broken book.toml',
+                         'Fix the TOML at the place the message names.')
+MDBOOK_SRC_OUTSIDE = _code('MB209', ERROR, "an mdBook source folder outside the book",
+                           "Point book.toml's src at a folder inside the book.")
+MDBOOK_NO_SUMMARY = _code('MB210', ERROR, 'an mdBook without SUMMARY.md',
+                          'Add src/SUMMARY.md listing the chapters, as mdBook needs too.')
+INCLUDE_REFUSED = _code('MB211', ERROR, 'an include that cannot be read',
+                        'Include a file that exists inside the book folder, by a relative path.')
+INCLUDE_TOO_DEEP = _code('MB212', ERROR, 'includes nested too deep',
+                         'An included file includes itself, directly or not: break the loop.')
+INCLUDE_NOT_FOUND = _code('MB213', ERROR, 'an include anchor or line range not found',
+                          'Check the ANCHOR: name or the line numbers in the included file.')
+EMPTY_FILE = _code('MB214', WARNING, 'an empty file',
+                   'Write the chapter, or remove the file from the book.')
+NO_TEXT = _code('MB215', ERROR, 'a manuscript with no text',
+                'Write at least one chapter.')
+
+# ---- MB3xx: the text
+NO_HEADING = _code('MB300', WARNING, 'text before the first heading',
+                   "Start the file with a '# Heading', or give it a 'title:' in its front matter.")
+BROKEN_FILE_LINK = _code('MB301', ERROR, 'a link to a file that is not in the book',
+                         'Link to a manuscript file (other.md) or a heading in one (other.md#id).')
+BROKEN_ANCHOR_LINK = _code('MB302', ERROR, 'a link to an anchor that does not exist',
+                           "Link to a heading's id or a [text]{#anchor} that exists.")
+NO_ALT_TEXT = _code('MB303', WARNING, 'an image without alt text',
+                    'Describe the image in the brackets: ![A lighthouse at dusk](light.jpg).')
+EMPTY_ALT_TEXT = _code('MB304', WARNING, 'an image with empty alt text',
+                       'Describe the image for readers who cannot see it.')
+BAD_IMAGE = _code('MB305', ERROR, 'an unusable image',
+                  'Use a JPEG, PNG, GIF, SVG or WebP inside the manuscript folder, by a relative path.')
+MISSING_NOTE = _code('MB306', ERROR, 'a footnote reference with no note',
+                     "Add the note: a line '[^label]: text' anywhere in the same file.")
+DUPLICATE_FILE_ID = _code('MB307', ERROR, 'an id given twice in one file',
+                          'Give each {#id} a different name.')
+NESTED_TOO_DEEP = _code('MB308', ERROR, 'blocks nested too deeply',
+                        'Flatten the quotes, lists or HTML: no book needs a hundred levels.')
+MISPLACED_ELEMENT = _code('MB309', WARNING, 'an HTML element outside the parent it needs',
+                          'Put <li> in a list, <figcaption> in a <figure>, <td> in a <tr>...')
+RAW_HTML_REMOVED = _code('MB310', WARNING, 'raw HTML removed',
+                         'Books cannot run scripts or load things: use Markdown, or HTML on the allowlist.')
+BAD_FORMULA = _code('MB311', WARNING, 'a malformed formula',
+                    'Fix the TeX: braces must balance, and \\begin and \\end must match.')
+RAW_FORMAT_DROPPED = _code('MB312', WARNING, 'raw content for another format left out',
+                           'Only {=html} blocks reach a book; write the rest in Markdown.')
+UNCLOSED_DIV = _code('MB313', WARNING, 'a fenced div that is never closed',
+                     'Close the div with a line of colons (:::).')
+PART_TEXT_DROPPED = _code('MB314', WARNING, 'text after a part heading left out',
+                          'A part is only a title page: move the text into a chapter.')
+
+# ---- MB4xx: whole-book checks
+DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',
+                          'Give each {#id} a name used once in the whole book.')
+NOT_WELL_FORMED = _code('MB402', ERROR, 'a chapter that is not well-formed XHTML',
+                        'This is a bug in make-book: please report it with the chapter.')
+EMPTY_CHAPTER = _code('MB403', WARNING, 'a chapter with a heading and no text',
+                      'Write the chapter, or remove its heading.')
+MISSING_GLYPH = _code('MB404', ERROR, "a character none of the book's fonts has",
+                      'Replace the character, or build without the PDF (--format epub,html).')
+
+# ---- MB5xx: the EPUB
+EPUB_UNWRITABLE = _code('MB501', ERROR, 'the EPUB could not be packed',
+                        'This is a bug in make-book or ebooklib: please report it with the manuscript.')
+
+# ---- MB6xx: the PDF
+NOTE_DOES_NOT_FIT = _code('MB601', ERROR, 'a footnote that does not fit on its page',
+                          'Shorten the note, give it text after its call to continue into, or use '
+                          '--notes chapter-endnotes.')
+PDF_RESOURCE_REFUSED = _code('MB602', ERROR, 'the PDF asked for a refused resource',
+                             'Use files inside the manuscript folder, by relative paths.')
+PDF_RENDER_ERROR = _code('MB603', ERROR, 'WeasyPrint reported an error',
+                         'Usually an unreadable image or stylesheet: the message names it.')
+PDF_EMPTY = _code('MB604', ERROR, 'an empty PDF',
+                  'This is a bug in make-book or WeasyPrint: please report it with the manuscript.')
+PDF_STRANGE_FONT = _code('MB605', ERROR, "text set in a font that is not the book's",
+                         'A font file did not load, or a character is missing from the book faces.')
+PDF_UNEMBEDDED_FONT = _code('MB606', ERROR, 'a font not embedded in the PDF',
+                            'Printers need every font embedded; use the book faces.')

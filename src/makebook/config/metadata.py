@@ -1,0 +1,273 @@
+"""The book's metadata, validated into :class:`~makebook.model.Metadata`.
+
+Metadata keys are pandoc's (``title``, ``subtitle``, ``author``, ``lang``,
+``date``, ``publisher``, ``rights``, ``description``, ``subject``,
+``identifier``, ``cover-image``) plus make-book's own (``trim-size``,
+``series``, ``isbn``, ``dir``, ``footnote-numbering``, the stylesheets and the
+print settings). Every problem is collected and reported together, with the
+line of the key; the command line's print overrides are merged in here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from makebook import codes
+from makebook.codes import Code
+from makebook.config.cover import find_cover
+from makebook.config.isbn import parse_isbn
+from makebook.config.language import direction_of, is_language_tag
+from makebook.config.print_settings import read_print_settings
+from makebook.config.stylesheets import read_stylesheets
+from makebook.config.trim import TRIM_PRESETS, parse_trim
+from makebook.errors import Diagnostic, Severity
+from makebook.model import DEFAULT_TRIM, Author, Metadata, PrintOverrides
+from makebook.safety.xmlchars import illegal_character
+
+# Fixed namespace so the derived identifier is the same on every build.
+_IDENTIFIER_NAMESPACE = uuid.UUID('6f1c3a52-7a64-4c1e-9a34-2f3b1c0d9e11')
+
+
+class _MetadataReader:
+    """Validates one metadata mapping, collecting diagnostics as it goes."""
+
+    def __init__(self, data: Mapping[str, Any], lines: Mapping[str, int], path: Path | None,
+                 key_paths: Mapping[str, Path] | None = None):
+        self.data = data
+        self.lines = lines
+        self.path = path
+        self.key_paths = key_paths or {}
+        self.problems: list[Diagnostic] = []
+
+    def complain(self, key: str, message: str, code: Code = codes.WRONG_TYPE) -> None:
+        self.problems.append(code(f"metadata '{key}': {message}", self.key_paths.get(key, self.path),
+                                  self.lines.get(key)))
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.complain(key, f'expected text, got {_describe(value)}')
+            return None
+        if not isinstance(value, str):
+            self.complain(key, f'expected text, got the number {value!r}')
+            return None
+        value = ' '.join(value.split())
+        return self.xml_safe(key, value) or None
+
+    def xml_safe(self, key: str, value: str) -> str | None:
+        """``value`` if XML can hold it; it goes into the OPF, the nav and every page."""
+        bad = illegal_character(value)
+        if bad is not None:
+            self.complain(key, f'contains the character {bad}, which no book format can hold',
+                          codes.UNHOLDABLE_CHARACTER)
+            return None
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...], complaint: str) -> str | None:
+        """The lower-cased value of ``key`` if it is one of ``allowed``; else complain."""
+        value = self.text(key)
+        if value is None:
+            return None
+        if value.lower() not in allowed:
+            self.complain(key, f"'{value}' {complaint}", codes.NOT_A_CHOICE)
+            return None
+        return value.lower()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                self.complain(key, f'expected text or a list of text, got {_describe(item)}')
+                continue
+            safe = self.xml_safe(key, ' '.join(item.split()))
+            if safe:
+                out.append(safe)
+        return tuple(out)
+
+    def authors(self) -> tuple[Author, ...]:
+        value = self.data.get('author')
+        if value is None:
+            self.complain('author', 'no author given; using "Anonymous"', codes.NO_AUTHOR)
+            return (Author('Anonymous'),)
+        items = value if isinstance(value, list) else [value]
+        authors = []
+        for item in items:
+            parts = item.values() if isinstance(item, Mapping) else [item]
+            if not self.xml_safe('author', ' '.join(str(part) for part in parts)):
+                continue
+            if isinstance(item, str) and item.strip():
+                authors.append(Author(' '.join(item.split())))
+            elif isinstance(item, Mapping) and isinstance(item.get('name'), str):
+                role = item.get('role', 'aut')
+                file_as = item.get('file-as')
+                if not isinstance(role, str) or (file_as is not None and not isinstance(file_as, str)):
+                    self.complain('author', 'role and file-as must be text')
+                    continue
+                authors.append(Author(' '.join(item['name'].split()), _role(role), file_as))
+            else:
+                self.complain('author', f'expected a name or a list of names, got {_describe(item)}')
+        return tuple(authors) or (Author('Anonymous'),)
+
+
+_ROLES = {'author': 'aut', 'editor': 'edt', 'translator': 'trl', 'illustrator': 'ill'}
+
+
+def _role(role: str) -> str:
+    return _ROLES.get(role.strip().lower(), role.strip().lower())
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f'the boolean {str(value).lower()}'
+    if isinstance(value, int | float):
+        return f'the number {value!r}'
+    if isinstance(value, list):
+        return 'a list'
+    if isinstance(value, Mapping):
+        return 'a mapping'
+    return type(value).__name__
+
+
+def build_metadata(
+    data: Mapping[str, Any],
+    lines: Mapping[str, int],
+    path: Path | None,
+    modified: dt.datetime,
+    key_paths: Mapping[str, Path] | None = None,
+    overrides: PrintOverrides | None = None,
+) -> tuple[Metadata | None, list[Diagnostic]]:
+    """Validate a metadata mapping; returns the metadata (if usable) and every problem.
+
+    ``key_paths`` names the file a key was read from when it is not ``path``
+    (metadata.yaml beside a first file's YAML block), so messages point at it;
+    ``overrides`` are the command line's print settings, which win over the keys.
+    """
+    reader = _MetadataReader(data, lines, path, key_paths)
+    title = reader.text('title')
+    if title is None and 'title' not in reader.lines:
+        reader.problems.append(codes.NO_TITLE("metadata: no 'title' given (add 'title:' to the YAML "
+                                              'block of the first file or to metadata.yaml)', path))
+    language = reader.text('lang')
+    if language is None:
+        reader.complain('lang', "no language given; using 'en' (set 'lang:' so readers "
+                        'hyphenate and speak the book correctly)', codes.NO_LANGUAGE)
+        language = 'en'
+    elif not is_language_tag(language):
+        reader.complain('lang', f"'{language}' is not a BCP 47 language tag (like en, en-GB, fr-CA)",
+                        codes.BAD_LANGUAGE)
+    authors = reader.authors()
+    trim = DEFAULT_TRIM
+    if 'trim-size' in data:
+        parsed = parse_trim(data['trim-size'])
+        if parsed is None:
+            reader.complain('trim-size', f"'{data['trim-size']}' is not a trim size; use one of "
+                            f'{", ".join(TRIM_PRESETS)} or WIDTH x HEIGHT such as 5.5in x 8.5in',
+                            codes.BAD_TRIM)
+        else:
+            trim = parsed
+    fields = {key: reader.text(key) for key in
+              ('subtitle', 'date', 'publisher', 'rights', 'description', 'identifier', 'cover-image')}
+    subjects = reader.text_list('subject')
+    print_settings = read_print_settings(data, reader.complain, overrides)
+    allow_remote = data.get('allow-remote', False)
+    if not isinstance(allow_remote, bool):
+        reader.complain('allow-remote', f'expected true or false, got {_describe(allow_remote)}')
+    extra = _more_metadata(reader, fields, path)
+    if title is None or any(p.severity is Severity.ERROR for p in reader.problems):
+        return None, reader.problems
+    identifier = fields['identifier'] or (f"urn:isbn:{extra['isbn']}" if extra['isbn'] else None) \
+        or _derived_identifier(title, authors)
+    metadata = Metadata(
+        title=title,
+        language=language,
+        identifier=identifier,
+        authors=authors,
+        modified=modified,
+        subtitle=fields['subtitle'],
+        date=fields['date'],
+        publisher=fields['publisher'],
+        rights=fields['rights'],
+        description=fields['description'],
+        subjects=subjects,
+        cover_image=fields['cover-image'],
+        trim=trim,
+        print_settings=print_settings,
+        allow_remote=allow_remote is True,
+        series=extra['series'],
+        series_index=extra['series_index'],
+        isbn=extra['isbn'],
+        direction=extra['direction'] or direction_of(language),
+        footnote_numbering=extra['footnote_numbering'],
+        cover_path=extra['cover_path'],
+        stylesheets=extra['stylesheets'],
+    )
+    return metadata, reader.problems
+
+
+def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],
+                   path: Path | None) -> dict[str, Any]:
+    """Series, ISBN, text direction, footnote numbering and the cover file, validated."""
+    out: dict[str, Any] = {'series': None, 'series_index': None, 'isbn': None, 'direction': None,
+                           'footnote_numbering': 'chapter', 'cover_path': None}
+    series = reader.data.get('series')
+    if isinstance(series, Mapping):
+        out['series'] = series.get('name') if isinstance(series.get('name'), str) else None
+        if out['series'] is None:
+            reader.complain('series', "a series mapping needs 'name:' (and may have 'index:')",
+                            codes.BAD_SERIES)
+        index = series.get('index')
+    else:
+        out['series'] = reader.text('series')
+        index = reader.data.get('series-index')
+    if index is not None:
+        if isinstance(index, bool) or not re.fullmatch(r'[0-9]+(\.[0-9]+)?', str(index)):
+            reader.complain('series-index' if 'series-index' in reader.data else 'series',
+                            f'the series index must be a number like 2 or 2.5, not {index!r}',
+                            codes.BAD_SERIES)
+        else:
+            out['series_index'] = str(index)
+    for key in ('isbn', 'identifier'):
+        value = reader.text(key) if key == 'isbn' else fields['identifier']
+        if value is None or (key == 'identifier' and not value.lower().startswith('urn:isbn:')):
+            continue
+        try:
+            digits = parse_isbn(value)
+        except ValueError as exc:
+            reader.complain(key, str(exc), codes.BAD_ISBN)
+            continue
+        out['isbn'] = out['isbn'] or digits
+    direction = reader.choice('dir', ('ltr', 'rtl'), 'is not a text direction; use rtl or ltr')
+    if direction is not None:
+        out['direction'] = direction
+    numbering = reader.choice('footnote-numbering', ('chapter', 'book'), 'is not one of: chapter, book')
+    if numbering is not None:
+        out['footnote_numbering'] = numbering
+    out['stylesheets'], sheet_problems = read_stylesheets(
+        reader.data, path.parent if path is not None else None, reader.complain)
+    reader.problems.extend(sheet_problems)
+    if fields['cover-image'] and path is not None:
+        found = find_cover(path.parent, fields['cover-image'])
+        if isinstance(found, str):
+            reader.complain('cover-image', found, codes.BAD_COVER)
+        else:
+            out['cover_path'] = found
+    return out
+
+
+def _derived_identifier(title: str, authors: tuple[Author, ...]) -> str:
+    """A urn:uuid that depends only on title and authors: stable across builds."""
+    key = '\n'.join([title, *(a.name for a in authors)])
+    return f'urn:uuid:{uuid.uuid5(_IDENTIFIER_NAMESPACE, key)}'

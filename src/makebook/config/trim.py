@@ -1,0 +1,45 @@
+"""Trim sizes (the printed page) and the one parser of print lengths."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from makebook.model import DEFAULT_TRIM, TrimSize
+
+TRIM_PRESETS: Mapping[str, TrimSize] = {
+    '5x8': TrimSize('5in', '8in'),
+    '5.25x8': TrimSize('5.25in', '8in'),
+    '5.5x8.5': DEFAULT_TRIM,
+    '6x9': TrimSize('6in', '9in'),
+    'a5': TrimSize('148mm', '210mm'),
+    'b-format': TrimSize('129mm', '198mm'),
+    'letter': TrimSize('8.5in', '11in'),
+}
+_UNITS = {'in': 1.0, 'mm': 1 / 25.4, 'cm': 1 / 2.54, 'pt': 1 / 72}
+_LENGTH = re.compile(r'\s*([0-9]*\.?[0-9]+)\s*(in|mm|cm|pt)\s*')
+
+
+def inches(length: str) -> float:
+    """A print length ('5.5in', '148mm', '12pt') in inches; raises ValueError."""
+    match = _LENGTH.fullmatch(length)
+    if match is None:
+        raise ValueError(f'not a length: {length!r}')
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_trim(value: object) -> TrimSize | None:
+    """A preset name ('6x9', 'A5') or 'WIDTH x HEIGHT' ('5.5in x 8.5in'; bare numbers are inches)."""
+    if not isinstance(value, str):
+        return None
+    name = re.sub(r'\s+', '', value.lower()).replace('×', 'x')
+    if name in TRIM_PRESETS:
+        return TRIM_PRESETS[name]
+    parts = name.split('x')
+    if len(parts) != 2:
+        return None
+    if all(re.fullmatch(r'[0-9]*\.?[0-9]+', part) for part in parts):
+        return TrimSize(f'{parts[0]}in', f'{parts[1]}in')
+    if all(_LENGTH.fullmatch(part) for part in parts):
+        return TrimSize(*parts)
+    return None

@@ -1,0 +1,69 @@
+"""The EPUB 3 edition. The only package that imports ebooklib.
+
+ebooklib writes the package document, the NCX and the zip. Its sharp edges are
+wrapped here (see ../shared/reference/exemplars.md §1.6):
+
+* it re-parses ``EpubHtml`` content and silently empties a chapter it cannot
+  parse, so our documents go in as plain ``EpubItem``s, already well-formed;
+* its nav is minimal, so ``nav.xhtml`` is built here (TOC to level 2,
+  landmarks, page-list);
+* its ``add_author`` writes ``file-as`` with a MARC scheme, so creators are
+  written here;
+* its identifier is random and its zip entries carry the current time, so the
+  identifier is ours and the archive is re-packed with fixed times and order;
+* ``write_epub`` swallows errors unless asked to raise.
+
+Reading order: cover, title page, copyright page, dedication and epigraph,
+contents, then the chapters. Every cover signal readers look for is written
+(manifest ``cover-image``, ``<meta name="cover">``, ``cover.xhtml`` first in
+the spine, a ``cover`` landmark and an EPUB 2 ``<guide>`` entry), since each
+reader trusts a different one (field notes §2.7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from ebooklib import epub
+
+from makebook import codes
+from makebook.epub.nav import finish_ncx
+from makebook.epub.package import build_package, finish_opf, reproducible_zip
+from makebook.errors import OutputError
+from makebook.model import PrintedBook, RenderedBook
+
+OPF = 'EPUB/content.opf'
+NCX = 'EPUB/toc.ncx'
+
+
+def write_epub(book: RenderedBook, printed: PrintedBook | None = None) -> bytes:
+    """The EPUB file's bytes; identical for identical input.
+
+    ``printed``, the print edition when it was made in the same run, adds print
+    page markers, the page-list and the metadata naming the print edition.
+    Without it the EPUB has none of these (the blocks keep their ids, so the
+    bytes are otherwise the same).
+    """
+    pages = printed.pages if printed is not None else None
+    package = build_package(book, pages)
+    with tempfile.TemporaryDirectory(prefix='make-book-') as folder:
+        target = Path(folder) / 'book.epub'
+        options = {
+            'raise_exceptions': True,
+            'epub3_landmark': False,  # our nav.xhtml has the landmarks
+            'epub3_pages': False,  # and the page-list
+            # ebooklib formats this with a literal 'Z': it must be UTC.
+            'mtime': book.metadata.modified.astimezone(dt.UTC).replace(tzinfo=None),
+        }
+        try:
+            written = epub.write_epub(str(target), package, options)
+        except Exception as exc:  # ebooklib raises bare Exceptions of many kinds
+            raise OutputError(f'ebooklib could not write the EPUB: {exc}',
+                              code=codes.EPUB_UNWRITABLE.id) from exc
+        if written is False or not target.is_file():
+            raise OutputError('ebooklib could not write the EPUB', code=codes.EPUB_UNWRITABLE.id)
+        return reproducible_zip(target.read_bytes(), book.metadata.modified,
+                                 {OPF: lambda data: finish_opf(data, book.metadata),
+                                  NCX: lambda data: finish_ncx(data, book, pages)})

@@ -1,0 +1,424 @@
+"""The values that flow between the stages, at the bottom of the house.
+
+Every stage is a function from one of these immutable values to the next::
+
+    BuildOptions ─ source ─> Manuscript (SourceFile..., Metadata)
+                 ─ render ─> RenderedBook (Chapter..., Asset...)
+                 ─ checks ─> diagnostics
+                 ─ pdf ────> PrintPages (where each printed page begins), for the EPUB
+                 ─ epub / pdf / web ─> bytes
+
+This module imports nothing from the rest of make-book and no library beyond
+the standard one, so every stage (and the command line, which must start
+fast) can use it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# ---------------------------------------------------------------- XML namespaces
+
+XHTML_NS = 'http://www.w3.org/1999/xhtml'
+EPUB_NS = 'http://www.idpf.org/2007/ops'
+XML_NS = 'http://www.w3.org/XML/1998/namespace'
+MATHML_NS = 'http://www.w3.org/1998/Math/MathML'
+NSMAP: dict[str | None, str] = {None: XHTML_NS, 'epub': EPUB_NS}
+EPUB_TYPE = f'{{{EPUB_NS}}}type'
+
+# ---------------------------------------------------------------- what the user asked
+
+# The editions make-book writes, in the order the command line lists them.
+FORMATS = ('epub', 'pdf', 'html')
+NOTE_MODES = ('footnotes', 'chapter-endnotes', 'book-endnotes')
+# The PDF variants offered; WeasyPrint supports more, these are the ones tested here.
+PDF_VARIANTS = ('pdf/ua-1', 'pdf/a-3b', 'pdf/x-4', 'pdf/x-1a')
+# The default PDF is tagged (structure tree, /Lang, alt text).
+DEFAULT_VARIANT = 'tagged'
+PRINT_READY_VARIANT = 'pdf/x-4'
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOverrides:
+    """Print settings given on the command line; None leaves the metadata's value."""
+
+    notes: str | None = None
+    pdf_variant: str | None = None
+    print_ready: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What the user asked the build to do."""
+
+    manuscript: Path
+    out_dir: Path
+    formats: tuple[str, ...] = FORMATS
+    strict: bool = False
+    allow_remote: bool = False  # --allow-remote: download remote images, any host
+    print_overrides: PrintOverrides = field(default_factory=PrintOverrides)
+
+
+# ---------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True, slots=True)
+class TrimSize:
+    """The printed page, in CSS units WeasyPrint understands."""
+
+    width: str
+    height: str
+
+    @property
+    def css(self) -> str:
+        return f'{self.width} {self.height}'
+
+
+DEFAULT_TRIM = TrimSize('5.5in', '8.5in')
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    role: str = 'aut'  # a MARC relator code: aut, edt, trl, ill...
+    file_as: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrintSettings:
+    """Settings of the print edition (config/print_settings.py reads them)."""
+
+    notes: str = 'footnotes'
+    chapter_label: str | None = 'Chapter {n}'
+    dedication: str | None = None
+    epigraph: str | None = None
+    epigraph_source: str | None = None
+    half_title: bool = True
+    small_caps: bool = True
+    keywords: tuple[str, ...] = ()
+    pdf_variant: str = DEFAULT_VARIANT  # 'tagged', 'none' or one of PDF_VARIANTS
+    print_ready: bool = False
+
+    def label_for(self, number: int) -> str | None:
+        return self.chapter_label.replace('{n}', str(number)) if self.chapter_label else None
+
+    @property
+    def variant(self) -> str | None:
+        """The WeasyPrint ``pdf_variant`` (None for a plain PDF, tagged or not)."""
+        if self.print_ready and self.pdf_variant in (DEFAULT_VARIANT, 'none'):
+            return PRINT_READY_VARIANT
+        return self.pdf_variant if self.pdf_variant in PDF_VARIANTS else None
+
+    @property
+    def tagged(self) -> bool:
+        return self.pdf_variant != 'none'
+
+
+@dataclass(frozen=True, slots=True)
+class Stylesheet:
+    """An extra stylesheet the metadata names (``css:``, ``epub-css:``...)."""
+
+    name: str  # path relative to the manuscript folder, as resolved
+    css: str
+    editions: tuple[str, ...]  # 'epub', 'print', 'web'
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the book says about itself; shared by every output."""
+
+    title: str
+    language: str
+    identifier: str
+    authors: tuple[Author, ...]
+    modified: dt.datetime  # UTC, from SOURCE_DATE_EPOCH or the newest manuscript file
+    subtitle: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    rights: str | None = None
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    cover_image: str | None = None
+    allow_remote: bool = False  # 'allow-remote: true': download public remote images
+    trim: TrimSize = DEFAULT_TRIM
+    print_settings: PrintSettings = field(default_factory=PrintSettings)
+    series: str | None = None
+    series_index: str | None = None  # 'group-position': '2', '2.5'
+    isbn: str | None = None  # digits only, check digit verified
+    direction: str = 'ltr'  # 'rtl' from 'dir: rtl' or a right-to-left language
+    footnote_numbering: str = 'chapter'  # 'chapter' (restart in each) or 'book'
+    cover_path: Path | None = None  # cover-image resolved inside the manuscript folder
+    stylesheets: tuple[Stylesheet, ...] = ()  # css:, epub-css:, print-css:, web-css:
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title) or 'book'
+
+    @property
+    def author_line(self) -> str:
+        names = [a.name for a in self.authors]
+        if len(names) <= 2:
+            return ' and '.join(names)
+        return ', '.join(names[:-1]) + ', and ' + names[-1]
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphenated: 'Léon: The Professional' -> 'leon-the-professional'."""
+    ascii_text = unicodedata.normalize('NFKD', text).encode('ascii', 'ignore').decode('ascii')
+    return re.sub(r'[^a-z0-9]+', '-', ascii_text.lower()).strip('-')
+
+
+# ---------------------------------------------------------------- the manuscript
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Markdown file, decoded and split from its front matter."""
+
+    path: Path  # absolute
+    name: str  # path relative to the manuscript root, POSIX style ('ch1.md')
+    markdown: str  # the body, without front matter
+    first_line: int  # line number in the file where ``markdown`` starts
+    front_matter: Mapping[str, Any]
+    part: str | None = None  # the part the project layout puts the file in
+    depth: int = 0  # > 0: the layout nests the file's chapter under the chapter before it
+    unnumbered: bool = False  # the layout says so (mdBook's prefix and suffix chapters)
+    # Where each line of ``markdown`` was written, when it is not this file (mdBook
+    # includes): (file, line) per line; empty means line n is ``first_line + n`` here.
+    origins: tuple[tuple[Path, int], ...] = ()
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        """The offset in ``markdown`` where each line begins (one index per file)."""
+        return [0, *(match.end() for match in re.finditer('\n', self.markdown))]
+
+    def line_at(self, offset: int) -> int:
+        """The file's line number of the character at ``offset`` in ``markdown``."""
+        return self.first_line + bisect.bisect_right(self._line_starts, offset) - 1
+
+    @functools.cached_property
+    def _folded(self) -> str:
+        return self.markdown.lower()
+
+    def line_of(self, *needles: str | tuple[str, ...], ignore_case: bool = False) -> int | None:
+        """The line where the first of ``needles`` that is written in the file first appears.
+
+        Needles are tried in order, so a precise one (``'(src'``) may come before a
+        loose one (``'src'``). A tuple of strings finds a line holding all of them:
+        ``('<a', 'rel=')`` finds the link's line, not an earlier ``<link rel=``.
+        """
+        text = self._folded if ignore_case else self.markdown
+        for needle in needles:
+            parts = [p.lower() if ignore_case else p
+                     for p in ((needle,) if isinstance(needle, str) else needle) if p]
+            if not parts or any('\n' in p for p in parts):
+                continue
+            start = text.find(parts[0])
+            while start >= 0:
+                line_start = text.rfind('\n', 0, start) + 1
+                line_end = text.find('\n', start)
+                line = text[line_start:line_end if line_end >= 0 else len(text)]
+                if all(p in line for p in parts[1:]):
+                    return self.line_at(start)
+                start = text.find(parts[0], line_end) if line_end >= 0 else -1
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Manuscript:
+    root: Path  # the folder everything resolves against
+    files: tuple[SourceFile, ...]
+    metadata: Metadata
+    diagnostics: tuple[Any, ...] = ()  # Diagnostic values (errors.py) found while reading
+    layout: str = ''  # which project layout gave the files ('Layout: Quarto (4 .md files)')
+
+
+# ---------------------------------------------------------------- the rendered book
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A level-2 heading inside a chapter: a nested TOC entry."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file the book uses (an image), copied into every output."""
+
+    source: Path  # absolute path inside the manuscript folder
+    href: str  # POSIX path relative to the book root, used in every output
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the book: a title page in the PDF, a nested entry in every TOC."""
+
+    id: str
+    title: str
+
+
+# A level-1 heading with one of these classes (or epub:type) makes an unnumbered
+# front- or back-matter division of that kind instead of a chapter.
+FRONT_MATTER_TYPES = ('dedication', 'epigraph', 'foreword', 'preface', 'prologue')
+BACK_MATTER_TYPES = ('afterword', 'epilogue', 'appendix', 'acknowledgments', 'colophon',
+                     'bibliography', 'glossary')
+# Divisions that open the book, before the contents, in this order.
+LEADING_TYPES = ('dedication', 'epigraph')
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter as an XHTML ``<section>``, with ids unique in the whole book."""
+
+    id: str  # id of the chapter's level-1 heading
+    file_name: str  # 'chapter-003.xhtml', the chapter's own file in the EPUB
+    title: str  # plain text, for navigation
+    number: int | None  # None for unnumbered chapters
+    source: str  # manuscript file it came from ('03-x.md')
+    body: str  # serialized XHTML <section> element
+    sections: tuple[Section, ...] = ()
+    ids: frozenset[str] = frozenset()
+    part: Part | None = None  # the part the chapter opens or continues
+    has_math: bool = False  # the EPUB manifest item needs the 'mathml' property
+    kind: str = 'bodymatter'  # frontmatter | bodymatter | backmatter (EPUB 3 structural semantics)
+    epub_type: str = 'chapter'  # dedication, epigraph, preface, appendix... from the heading
+    # Nesting in the tables of contents: 0 for a chapter, 1 for a sub-chapter of the
+    # nearest chapter before it with a smaller depth (mdBook's nested SUMMARY.md items,
+    # '{file: x.md, chapters: [...]}' in a chapters: list), and so on.
+    depth: int = 0
+    # The ids of the chapter's top-level blocks, in reading order (footnotes left out):
+    # the print edition reports on which page each begins, for the EPUB's page-list.
+    blocks: tuple[str, ...] = ()
+
+
+# A chapter in a table of contents, with the chapters nested under it.
+TocNode = tuple[Chapter, list['TocNode']]
+
+
+def nest(chapters: list[Chapter]) -> list[TocNode]:
+    """Chapters as a tree by their ``depth``, in reading order: each chapter goes under the
+    nearest chapter before it with a smaller depth (at the top when there is none)."""
+    top: list[TocNode] = []
+    open_nodes: list[TocNode] = []
+    for chapter in chapters:
+        while open_nodes and open_nodes[-1][0].depth >= chapter.depth:
+            open_nodes.pop()
+        node: TocNode = (chapter, [])
+        (open_nodes[-1][1] if open_nodes else top).append(node)
+        open_nodes.append(node)
+    return top
+
+
+def by_part(chapters: tuple[Chapter, ...]) -> list[tuple[Part | None, list[Chapter]]]:
+    """Runs of consecutive chapters sharing a part (None: not in a part), for the TOCs."""
+    groups: list[tuple[Part | None, list[Chapter]]] = []
+    for chapter in chapters:
+        if groups and groups[-1][0] == chapter.part:
+            groups[-1][1].append(chapter)
+        else:
+            groups.append((chapter.part, [chapter]))
+    return groups
+
+
+def leading(chapters: tuple[Chapter, ...]) -> int:
+    """How many chapters at the head of the book are dedication or epigraph pages
+    (they come before the contents in every edition)."""
+    count = 0
+    for chapter in chapters:
+        if chapter.epub_type not in LEADING_TYPES:
+            break
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class RenderedBook:
+    """The whole book as XHTML chapters: what every writer starts from."""
+
+    metadata: Metadata
+    root: Path
+    chapters: tuple[Chapter, ...]
+    assets: tuple[Asset, ...]
+    diagnostics: tuple[Any, ...] = ()  # Diagnostic values found while rendering
+
+    @functools.cached_property
+    def _owners(self) -> dict[str, Chapter]:
+        return {element_id: chapter for chapter in self.chapters for element_id in chapter.ids}
+
+    def chapter_of(self, element_id: str) -> Chapter | None:
+        """The chapter holding the element with this id."""
+        return self._owners.get(element_id)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """Everything the book prints: its metadata strings and its chapters' markup."""
+        return '\n'.join([*strings_of(self.metadata), *(chapter.body for chapter in self.chapters)])
+
+    @functools.cached_property
+    def characters(self) -> frozenset[str]:
+        """Every character of :attr:`text`, once: which faces a book needs is read from these."""
+        return frozenset(self.text)
+
+    @functools.cached_property
+    def languages(self) -> frozenset[str]:
+        """The primary language subtags the book is written in ('en', 'he'...)."""
+        tags = [self.metadata.language, *re.findall(r'\blang="([^"]+)"', self.text)]
+        return frozenset(tag.split('-')[0].lower() for tag in tags)
+
+
+def strings_of(value: object) -> list[str]:
+    """Every string inside a value made of dataclasses, tuples and lists (the metadata)."""
+    from dataclasses import fields, is_dataclass
+
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(reversed([getattr(item, f.name) for f in fields(item)]))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+    return found
+
+
+# ---------------------------------------------------------------- print pages
+
+
+@dataclass(frozen=True)
+class PrintPages:
+    """Where each printed page begins, in reading order: the print edition's gift to the EPUB."""
+
+    breaks: tuple[tuple[str, str], ...]  # (folio, id of the first block on that page)
+    source: str  # names the print edition (its ISBN, else the book's identifier)
+
+    @functools.cached_property
+    def _folios(self) -> dict[str, str]:
+        folios: dict[str, str] = {}
+        for folio, target in self.breaks:
+            folios.setdefault(target, folio)
+        return folios
+
+    def folio_of(self, element_id: str) -> str | None:
+        return self._folios.get(element_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedBook:
+    """The PDF and where each of its pages begins (for the EPUB's page-list)."""
+
+    pdf: bytes
+    pages: PrintPages

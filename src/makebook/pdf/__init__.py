@@ -1,0 +1,119 @@
+"""The print edition. The only package that imports WeasyPrint.
+
+The whole book becomes one HTML document (:mod:`~makebook.pdf.document`)
+styled by ``styles/print.css`` and the book's geometry
+(:mod:`~makebook.pdf.geometry`), laid out by WeasyPrint
+(:mod:`~makebook.pdf.engine`). Laying out is repeated while it changes
+something (:func:`print_edition`): the gutter depends on the page count, and
+WeasyPrint cannot split a footnote over two pages, so notes too tall for the
+room under their call are cut and continued (:mod:`~makebook.pdf.boxes`,
+:mod:`~makebook.pdf.splits`). The result carries where each printed page
+begins (:mod:`~makebook.pdf.pages`), for the EPUB's page-list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from makebook import codes
+from makebook.errors import BookError, Diagnostic
+from makebook.model import PrintedBook, RenderedBook
+from makebook.pdf import boxes, geometry, splits
+from makebook.pdf.engine import Layout, lay_out
+from makebook.pdf.fonts import check_fonts
+from makebook.pdf.pages import print_pages
+from makebook.theme.faces import faces_for
+
+__all__ = ['print_edition', 'write_pdf']
+
+# Layouts after the first: each may cut a note (or a continuation) or relax a paragraph.
+_NOTE_PASSES = 6
+
+
+def write_pdf(book: RenderedBook) -> bytes:
+    """The PDF's bytes, laid out by WeasyPrint, its fonts checked."""
+    return print_edition(book).pdf
+
+
+def print_edition(book: RenderedBook) -> PrintedBook:
+    """The PDF, with where each of its pages begins (for the EPUB's page-list).
+
+    The gutter depends on the page count, which is known only after layout:
+    the first pass uses an estimate, and another pass is made only when the
+    real count lands in another gutter step, or a note must be cut or relaxed.
+    Raises :class:`BookError` for a note that cannot be made to fit.
+    """
+    estimate = geometry.estimate_pages(book)
+    layout = lay_out(book, estimate)
+    stray = set(layout.misplaced)
+    loose: set[str] = set()
+    cuts: dict[str, splits.NoteSplit] = {}
+    block_ids: set[str] = set().union(*(chapter.ids for chapter in book.chapters))
+    for _ in range(_NOTE_PASSES):
+        # A continuation must be on the page after its call's; the text moved
+        # when the note's first part took room there: anchor it again.
+        moved = boxes.reanchored(layout.document, list(cuts.values()), block_ids)
+        cuts.update((split.note_id, split) for split in moved)
+        if (geometry.gutter_extra(layout.pages) == geometry.gutter_extra(estimate) and not stray
+                and not moved):
+            break
+        # A note taller than the room under its call is cut, and the rest
+        # continued on the next page (WeasyPrint 70 cannot: #1833).
+        for split in boxes.note_splits(layout.document, stray, block_ids):
+            # A part cut again replaces its old cut and whatever followed from it.
+            for key in [k for k in cuts if k.startswith(split.note_id)]:
+                del cuts[key]
+            cuts[split.note_id] = split
+            stray.discard(split.note_id)
+        # WeasyPrint 70 can lose a footnote, or put it on the next page, when
+        # widows/orphans push the line of its call over a page break (compare
+        # WeasyPrint #2432). The paragraphs holding such notes are laid out
+        # again with widows and orphans relaxed.
+        loose |= stray
+        estimate = layout.pages
+        layout = lay_out(book, layout.pages, frozenset(loose), tuple(cuts.values()))
+        stray = set(layout.misplaced)
+    if stray:
+        # Notes still misplaced after cutting and relaxing (a note taller than a
+        # whole page's room, or in a place that cannot be cut).
+        _notes_that_do_not_fit(book, stray)
+    check_fonts(layout.pdf, [face.family for face in faces_for(book)])
+    return _printed(book, layout)
+
+
+def _printed(book: RenderedBook, layout: Layout) -> PrintedBook:
+    return PrintedBook(layout.pdf, print_pages(book, layout.anchors, layout.folios))
+
+
+def _notes_that_do_not_fit(book: RenderedBook, stray: set[str]) -> None:
+    """Raise a book error naming each note, in its file, at the line that defines it."""
+    problems: list[Diagnostic] = []
+    where = []
+    for note in sorted(stray):
+        base = note.split(splits.CONTINUED)[0]  # the Markdown note a continuation comes from
+        chapter = book.chapter_of(base)
+        source = chapter.source if chapter is not None else '?'
+        where.append(f'{note} in {source}')
+        path = book.root / source if chapter is not None else None
+        problems.append(codes.NOTE_DOES_NOT_FIT(
+            f"the footnote '{base}' does not fit at the foot of its page; shorten it, or print "
+            'notes as endnotes (--notes chapter-endnotes)', path,
+            _note_line(path, base) if path is not None else None))
+    raise BookError(f'PDF: footnotes that do not fit at the foot of their page: {", ".join(where)}; '
+                    'shorten them, or print notes as endnotes (--notes chapter-endnotes)', problems)
+
+
+def _note_line(path: Path, note_id: str) -> int | None:
+    """The line defining the note whose id is ``note_id`` ('fn-x', or 'fn-x-2' when the id was
+    taken): where '[^x]:' is written."""
+    try:
+        lines = path.read_text(encoding='utf-8').splitlines()
+    except (OSError, UnicodeError):
+        return None
+    label = note_id.removeprefix('fn-')
+    candidates = [label, label.rsplit('-', 1)[0]] if label.rsplit('-', 1)[-1].isdigit() else [label]
+    for candidate in candidates:
+        for number, line in enumerate(lines, start=1):
+            if line.lstrip().startswith(f'[^{candidate}]:'):
+                return number
+    return None

@@ -1,0 +1,170 @@
+"""The print edition as one HTML document.
+
+No WeasyPrint here (that is :mod:`makebook.pdf.engine`): this module only
+builds the tree that ``styles/print.css`` lays out, so it can be tested quickly.
+
+Order of the pages: half-title, (blank), title page, copyright page on its
+verso, dedication, epigraph, contents, then the chapters, then the book's
+notes when they are gathered at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from lxml import etree
+
+from makebook.model import XHTML_NS, Metadata, Part, RenderedBook, TocNode, by_part, leading, nest
+from makebook.pdf import notes as print_notes
+from makebook.pdf import splits as print_split
+from makebook.pdf.geometry import running_title
+from makebook.pdf.mathsvg import math_to_svg
+from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
+
+
+def print_html(book: RenderedBook, loose: Collection[str] = (),
+               splits: Sequence[print_split.NoteSplit] = ()) -> str:
+    """The single HTML document WeasyPrint lays out.
+
+    ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
+    (class ``loose``), ``splits`` the footnotes continued on the next page:
+    see :func:`makebook.pdf.print_edition`.
+    """
+    meta = book.metadata
+    settings = meta.print_settings
+    root = element('html', lang=meta.language)
+    _head(child(root, 'head'), meta)
+    body = child(root, 'body')
+    if settings.half_title:
+        half = child(body, 'section', class_='halftitle', id='halftitle')
+        child(half, 'p', meta.title, class_='halftitle-title')
+    body.append(title_page(meta))
+    body.append(copyright_page(meta))
+    sections = [_chapter(book, index) for index in range(len(book.chapters))]
+    notes = None
+    if settings.notes == 'book-endnotes':
+        notes = print_notes.collect_book_notes(
+            (section, _title_of(section, chapter.title))
+            for section, chapter in zip(sections, book.chapters, strict=True))
+    titles = [_title_of(section, chapter.title) for section, chapter in zip(sections, book.chapters,
+                                                                             strict=True)]
+    # Dedication and epigraph (from headings or metadata: render/front_pages.py) come
+    # before the contents, each on its own recto, and stay out of it.
+    first = leading(book.chapters)
+    for chapter, section in zip(book.chapters[:first], sections[:first], strict=True):
+        section.set('class', chapter.epub_type)  # not a chapter opener (print.css)
+        body.append(section)
+    body.append(_table_of_contents(book, titles, notes is not None, first))
+    part = None
+    for index, (chapter, section) in enumerate(zip(book.chapters, sections, strict=True)):
+        if index < first:
+            continue
+        if chapter.part is not None and chapter.part != part:
+            body.append(_part_page(chapter.part, first=index == first))
+        elif index == first:  # the arabic folios start here (print.css)
+            section.set('class', section.get('class', '') + ' body-start')
+        part = chapter.part
+        body.append(section)
+    print_split.apply_splits(body, list(splits))
+    for note_id in loose:
+        for note in body.iterfind(f'.//*[@id="{note_id}"]'):
+            block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',
+                                                                              '}h2', '}h3'))), None)
+            if block is not None:
+                block.set('class', f'{block.get("class") or ""} loose'.strip())
+    if notes is not None:
+        notes.find(f'{{{XHTML_NS}}}h1').set('data-running', 'Notes')
+        body.append(notes)
+    # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
+    return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
+
+
+def _part_page(part: Part, first: bool) -> etree._Element:
+    """A part's title page, alone on a right-hand page."""
+    page = element('section', class_='part body-start' if first else 'part', id=part.id)
+    child(page, 'h1', part.title, class_='part-title')
+    return page
+
+
+def _head(head: etree._Element, meta: Metadata) -> None:
+    child(head, 'meta', charset='utf-8')
+    child(head, 'title', meta.title)
+    for author in meta.authors:
+        child(head, 'meta', name='author', content=author.name)
+    if meta.description:
+        child(head, 'meta', name='description', content=meta.description)
+    keywords = list(dict.fromkeys((*meta.subjects, *meta.print_settings.keywords)))
+    if keywords:
+        child(head, 'meta', name='keywords', content=', '.join(keywords))
+    stamp = meta.modified.strftime('%Y-%m-%dT%H:%M:%SZ')
+    child(head, 'meta', name='dcterms.created', content=stamp)
+    child(head, 'meta', name='dcterms.modified', content=stamp)
+    child(head, 'meta', name='generator', content='make-book')
+
+
+def _chapter(book: RenderedBook, index: int) -> etree._Element:
+    """One chapter, rewritten for print: label, running head, language, notes."""
+    chapter = book.chapters[index]
+    settings = book.metadata.print_settings
+    section = chapter_element(chapter)
+    math_to_svg(section)  # WeasyPrint cannot lay out MathML
+    classes = (section.get('class') or '').split()
+    heading = section.find(f'{{{section.nsmap[None]}}}h1')
+    if heading is not None:
+        # A {lang=fr} on the heading is meant for the whole chapter (hyphenation).
+        if heading.get('lang') and not section.get('lang'):
+            section.set('lang', heading.get('lang'))
+        # Titles without their note calls: the TOC and the running head show no '1'.
+        heading.set('data-title', print_notes.text_without_notes(heading) or chapter.title)
+        heading.set('data-label', heading.get('data-title'))  # the bookmark (print.css)
+        heading.set('data-running', running_title(heading.get('short-title') or
+                                                  heading.get('data-title'), book.metadata.trim))
+        heading.attrib.pop('short-title', None)
+    label = settings.label_for(chapter.number) if chapter.number is not None else None
+    if label:
+        section.insert(0, element('p', label, class_='chapter-number'))
+    else:
+        classes.append('no-label')
+    if settings.notes == 'footnotes':
+        print_notes.footnotes_at_page_foot(section)
+    elif settings.notes == 'chapter-endnotes':
+        print_notes.head_chapter_notes(section)
+    if not settings.small_caps:
+        classes.append('no-small-caps')
+    section.set('class', ' '.join(classes))
+    return section
+
+
+def _title_of(section: etree._Element, fallback: str) -> str:
+    heading = section.find(f'{{{XHTML_NS}}}h1')
+    return heading.get('data-title', fallback) if heading is not None else fallback
+
+
+def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool,
+                       skip: int = 0) -> etree._Element:
+    nav = element('nav', class_='toc', id='contents', role='doc-toc')
+    child(nav, 'h1', 'Contents', class_='toc-title')
+    top = child(nav, 'ol')
+    title_of = {chapter.id: title for chapter, title in zip(book.chapters, titles, strict=True)}
+    for part, chapters in by_part(book.chapters[skip:]):
+        entries = top
+        if part is not None:  # a part's chapters nest under it
+            item = child(top, 'li', class_='toc-part')
+            child(item, 'a', part.title, href=f'#{part.id}')
+            entries = child(item, 'ol')
+        for node in nest(chapters):
+            _toc_entry(entries, node, title_of)
+    if with_notes:
+        item = child(top, 'li', class_='toc-chapter')
+        child(item, 'a', 'Notes', href='#book-notes')
+    return nav
+
+
+def _toc_entry(entries: etree._Element, node: TocNode, title_of: dict[str, str]) -> None:
+    chapter, subchapters = node
+    item = child(entries, 'li', class_='toc-chapter')
+    child(item, 'a', title_of[chapter.id], href=f'#{chapter.id}')
+    if subchapters:  # sub-chapters sit indented under their chapter
+        nested = child(item, 'ol', class_='toc-subchapters')
+        for subchapter in subchapters:
+            _toc_entry(nested, subchapter, title_of)

@@ -1,0 +1,265 @@
+"""One layout of the print edition by WeasyPrint, with its sharp edges wrapped.
+
+* it loads whatever a URL names and falls back silently on errors, so it gets
+  a fetcher that serves only the book's own files and the theme (the
+  decisions are safety/resources.py's) and its logged errors stop the build;
+* it needs Pango from the system; a missing library becomes one clear line;
+* its PDF carries dates and a random identifier unless they are pinned.
+
+WeasyPrint is imported only in this package (pdf/); this module and
+:mod:`~makebook.pdf.boxes` are the ones that reach into its laid-out boxes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from makebook import codes
+from makebook.config.stylesheets import css_for
+from makebook.errors import MissingDependency, OutputError
+from makebook.model import RenderedBook
+from makebook.pdf import colour, document, geometry
+from makebook.pdf import splits as print_split
+from makebook.pdf.fonts import face_css, font_face_rules
+from makebook.safety import resources
+from makebook.theme import edition_stylesheet, styles_dir
+from makebook.theme.faces import faces_for
+
+PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
+              "'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' "
+              "(or build only the other formats with --format epub,html)")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One layout of the book: the PDF, WeasyPrint's document (its pages' boxes), and
+    what landed on each page."""
+
+    pdf: bytes
+    document: Any  # weasyprint.Document
+    anchors: tuple[tuple[str, ...], ...]  # anchors[i]: ids of the elements on page i (0-based)
+    folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
+    misplaced: frozenset[str]  # footnotes not on the page of their call
+
+    @property
+    def pages(self) -> int:
+        return len(self.anchors)
+
+
+def _weasyprint() -> tuple[ModuleType, ModuleType]:
+    """Import WeasyPrint, turning a missing system library into a clear error."""
+    try:
+        import weasyprint
+        import weasyprint.text.fonts
+        from weasyprint import urls
+    except OSError as exc:  # cffi raises OSError when libpango cannot be loaded
+        raise MissingDependency(f'{PANGO_HINT} [{exc}]', code=codes.MISSING_DEPENDENCY.id) from None
+    return weasyprint, urls
+
+
+def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = frozenset(),
+            splits: tuple[print_split.NoteSplit, ...] = ()) -> Layout:
+    """One layout of the book, its gutter set for ``pages_for_gutter`` pages."""
+    weasyprint, urls = _weasyprint()
+    used = faces_for(book)
+    settings = book.metadata.print_settings
+    fetcher_class = _fetcher_class(urls)
+    if settings.variant == 'pdf/x-1a':  # CMYK only: images converted as they load
+        fetcher_class = _cmyk_fetcher_class(fetcher_class, urls)
+    fetcher = fetcher_class(allowed=[book.root, styles_dir(),
+                                     *{f.path.parent for face in used for f in face.files}],
+                            assets={book.root / a.href: a.source for a in book.assets})
+    # @font-face rules are ignored unless one FontConfiguration is shared by
+    # the stylesheets and the render; @color-profile rules likewise need one dict.
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    profiles: dict[str, Any] = {}
+    font_faces = font_face_rules(used)
+    if settings.variant == 'pdf/x-1a':
+        # The CMYK profile WeasyPrint's PDF/X default intent ('device-cmyk') wants.
+        font_faces += colour.color_profile_css()
+    stylesheets = [
+        weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts,
+                       color_profiles=profiles),
+        weasyprint.CSS(string=edition_stylesheet('print.css'), url_fetcher=fetcher,
+                       base_url=styles_dir().as_uri() + '/', font_config=fonts),
+        weasyprint.CSS(string=geometry.page_css(book, pages_for_gutter)
+                       + (colour.CMYK_CSS if settings.variant == 'pdf/x-1a' else ''),
+                       url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(string=face_css(book, used), url_fetcher=fetcher, font_config=fonts),
+        # The metadata's own stylesheets (config/stylesheets.py), last so they win.
+        weasyprint.CSS(string=css_for(book.metadata.stylesheets, 'print') or '/**/',
+                       url_fetcher=fetcher, font_config=fonts),
+    ]
+    html = weasyprint.HTML(string=document.print_html(book, loose, splits),
+                           base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
+    problems = _LogCollector()
+    logger = logging.getLogger('weasyprint')
+    logger.addHandler(problems)
+    try:
+        laid_out = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
+                               pdf_variant=settings.variant, pdf_tags=settings.tagged)
+        pdf = laid_out.write_pdf(**_pdf_options(book))
+    except urls.FatalURLFetchingError as exc:
+        raise OutputError(f'PDF: {exc}', code=codes.PDF_RESOURCE_REFUSED.id) from None
+    finally:
+        logger.removeHandler(problems)
+    if problems.errors:
+        raise OutputError('PDF: ' + '; '.join(problems.errors), code=codes.PDF_RENDER_ERROR.id)
+    if not pdf:
+        raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
+    return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages),
+                  tuple(_printed_folio(page) for page in laid_out.pages),
+                  frozenset(misplaced_footnotes(laid_out)))
+
+
+def _printed_folio(page: Any) -> str | None:
+    """The number printed in the page's bottom margin (None on openers and blank pages).
+
+    Read from the laid-out margin boxes (WeasyPrint has no public API for it),
+    so the EPUB's page numbers are the ones on paper whatever print.css does.
+    """
+    def text(box: Any) -> str:
+        return (getattr(box, 'text', '') or '') + ''.join(text(c) for c in getattr(box, 'children', ()))
+    for box in getattr(getattr(page, '_page_box', None), 'children', ()):
+        if getattr(box, 'at_keyword', '').startswith('@bottom'):
+            printed = text(box).strip()
+            if re.fullmatch(r'[0-9]+|[ivxlcdm]+', printed):
+                return printed
+    return None
+
+
+def misplaced_footnotes(document: Any) -> set[str]:
+    """Ids of the footnotes whose body is not on the page of their call (or nowhere)."""
+    misplaced: set[str] = set()
+    for page in document.pages:
+        page_box = getattr(page, '_page_box', None)  # WeasyPrint keeps the laid-out boxes here
+        if page_box is None:  # a WeasyPrint without it: the tests still check the real PDF
+            return set()
+        calls, bodies = set(), set()
+        for index, area in enumerate(page_box.children):
+            for box in area.descendants():
+                element = getattr(box, 'element', None)
+                if element is None or 'footnote' not in (element.get('class') or '').split():
+                    continue
+                if getattr(box, 'footnote', None) is not None:
+                    calls.add(element.get('id'))
+                elif index > 0:  # the footnote area follows the page's main flow
+                    bodies.add(element.get('id'))
+        misplaced |= calls ^ bodies
+    return misplaced
+
+
+def _pdf_options(book: RenderedBook) -> dict[str, Any]:
+    """write_pdf options: variant, tags, and a pinned identifier for reproducible builds."""
+    settings = book.metadata.print_settings
+    identifier = hashlib.sha256(book.metadata.identifier.encode()).hexdigest()[:32]
+    options: dict[str, Any] = {'pdf_identifier': identifier.encode(), 'pdf_variant': settings.variant,
+               'pdf_tags': settings.tagged}
+    if settings.variant and settings.variant.startswith('pdf/x') and settings.variant != 'pdf/x-1a':
+        # PDF/X-1a gets the CMYK profile (colour.py). PDF/X-4 keeps
+        # WeasyPrint's sRGB profile as its intent: WeasyPrint writes CSS colours
+        # and images as DeviceRGB, which PDF/X-4 allows only under an RGB intent.
+        options['output_intent'] = 'srgb'
+    if book.metadata.direction == 'rtl':
+        options['finisher'] = _right_to_left
+    return options
+
+
+def _right_to_left(document: Any, pdf: Any) -> None:
+    """Viewers show a right-to-left book's spreads with page 1 on the right (PDF 1.7 §12.2)."""
+    import pydyf  # WeasyPrint's PDF writer
+
+    preferences = pdf.catalog.get('ViewerPreferences') or pydyf.Dictionary()
+    preferences['Direction'] = '/R2L'
+    pdf.catalog['ViewerPreferences'] = preferences
+
+
+class _LogCollector(logging.Handler):
+    """WeasyPrint logs unreadable resources as errors and renders on; we stop."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0]
+        if message.endswith('has no required alt description'):
+            # The render stage already warned with the file and line (an error
+            # under --strict); the tagged PDF keeps the figure without /Alt.
+            return
+        # WeasyPrint catches a MemoryError from the memory bound (safety/limits.py) and logs it blank.
+        causes = [*(record.args if isinstance(record.args, tuple) else ()),
+                  record.exc_info[1] if record.exc_info else None]
+        if any(_out_of_memory(cause) for cause in causes):
+            message += 'out of memory (a huge image? see MAKEBOOK_PDF_MEMORY_MB)'
+        self.errors.append(message)
+
+
+def _out_of_memory(error: object) -> bool:
+    """True if ``error`` is, or was raised from, a MemoryError."""
+    seen = 0
+    while isinstance(error, BaseException) and seen < 10:
+        if isinstance(error, MemoryError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _cmyk_fetcher_class(base: type, urls: ModuleType) -> type:
+    class Converted(urls.URLFetcherResponse):
+        path = None  # or WeasyPrint reads the image again from its file
+
+    class CmykFetcher(base):
+        """The book's fetcher, its raster images converted to CMYK JPEGs (PDF/X-1a)."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            response = super().fetch(url, headers)
+            body = response.read()
+            kind = response.headers.get_content_type()
+            if kind in colour.RASTER_TYPES or re.search(r'\.(png|jpe?g|gif|webp)$', url, re.I):
+                return Converted(response.url, body=colour.to_cmyk_jpeg(body),
+                                 headers={'Content-Type': 'image/jpeg'})
+            return urls.URLFetcherResponse(response.url, body=body, headers=response.headers)
+
+    return CmykFetcher
+
+
+def _fetcher_class(urls: ModuleType) -> type:
+    class BookFetcher(urls.URLFetcher):
+        """Serves ``file:`` URLs inside the allowed folders and small ``data:`` URLs only.
+
+        The decisions are :mod:`makebook.safety.resources`'s, shared with every other stage.
+        """
+
+        def __init__(self, allowed: list[Path], assets: dict[Path, Path] | None = None) -> None:
+            super().__init__(allowed_protocols={'file', 'data'}, allow_redirects=False,
+                             fail_on_errors=True)
+            self._confinement = resources.Confinement.of(allowed)
+            # Images downloaded with --allow-remote live outside the book: by href only.
+            self._assets = dict(assets or {})
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = resources.scheme(url)
+            try:
+                if scheme == 'data':
+                    problem = resources.data_image_problem(url)  # too large to decode, say
+                    if problem:
+                        raise resources.Refused(problem)
+                    media_type, body = resources.data_url(url)
+                    return urls.URLFetcherResponse(url, body=body,
+                                                   headers={'Content-Type': media_type})
+                if scheme != 'file':
+                    raise resources.Refused(f'{url[:200]}: {resources.REMOTE_HINT}')
+                path = self._assets.get(resources.file_url_target(url)) \
+                    or resources.file_url_path(url, self._confinement)
+            except resources.Refused as exc:
+                raise urls.FatalURLFetchingError(f'{url[:200]}: {exc}') from None
+            return urls.URLFetcherResponse(path.as_uri(), body=path.read_bytes())
+
+    return BookFetcher

@@ -1,0 +1,92 @@
+"""Page geometry that depends on the book: trim, margins, the gutter, running-head room.
+
+Margins are designed for the 5.5in x 8.5in trim and scale with the trim; the
+inner margin (the gutter) widens as the page count grows, since a thick
+book's spine eats more of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from makebook.config.trim import inches
+from makebook.model import RenderedBook, TrimSize
+
+# Running heads are set in 8pt capitals, letter-spaced: about ten a text-block inch.
+_RUNNING_CHARS_PER_INCH = 10
+
+# Margins (inches) designed for the 5.5in x 8.5in trim; other trims scale them.
+_BASE = {'width': 5.5, 'height': 8.5, 'top': 0.7, 'bottom': 0.8, 'outer': 0.6, 'inner': 0.75}
+# Extra gutter by page count: a thick book's spine eats more of the inner margin
+# (the print-on-demand minimums step up at about 150, 300, 500 and 700 pages).
+GUTTER_STEPS = ((150, 0.0), (300, 0.125), (500, 0.25), (700, 0.375), (10**9, 0.5))
+
+
+def gutter_extra(pages: int) -> float:
+    return next(extra for limit, extra in GUTTER_STEPS if pages <= limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+
+    def css(self) -> str:
+        """@page rules: mirrored margins, the inner (gutter) side at the spine."""
+        def box(inner: float, outer: float, left_page: bool) -> str:
+            left, right = (outer, inner) if left_page else (inner, outer)
+            return f'{self.top:.3f}in {right:.3f}in {self.bottom:.3f}in {left:.3f}in'
+        return (f'@page {{ margin: {box(self.inner, self.outer, False)}; }}\n'
+                f'@page :left {{ margin: {box(self.inner, self.outer, True)}; }}\n'
+                f'@page :right {{ margin: {box(self.inner, self.outer, False)}; }}\n')
+
+
+def margins(trim: TrimSize, pages: int) -> Margins:
+    """Margins in proportion to the trim, the gutter widened for long books."""
+    across = inches(trim.width) / _BASE['width']
+    down = inches(trim.height) / _BASE['height']
+    return Margins(top=round(_BASE['top'] * down, 3), bottom=round(_BASE['bottom'] * down, 3),
+                   inner=round(_BASE['inner'] * across + gutter_extra(pages), 3),
+                   outer=round(_BASE['outer'] * across, 3))
+
+
+def text_width_inches(trim: TrimSize, pages: int = 0) -> float:
+    m = margins(trim, pages)
+    return inches(trim.width) - m.inner - m.outer
+
+
+def estimate_pages(book: RenderedBook) -> int:
+    """A first guess of the page count, from the text length and the trim."""
+    characters = sum(len(re.sub(r'<[^>]+>', '', chapter.body)) for chapter in book.chapters)
+    trim = book.metadata.trim
+    area = text_width_inches(trim) * (inches(trim.height) - _BASE['top'] - _BASE['bottom'])
+    per_page = area * 78  # 10.5pt Source Serif Pro, 1.38 leading: ~78 characters a square inch
+    return 8 + len(book.chapters) * 2 + int(characters / per_page)
+
+
+def page_css(book: RenderedBook, pages: int) -> str:
+    """The parts of the print stylesheet that depend on the book: trim, margins, bleed."""
+    meta = book.metadata
+    trim = meta.trim
+    running_title_ = running_title(meta.title, trim).replace('\\', '\\\\').replace('"', '\\"')
+    css = [f'@page {{ size: {trim.css}; }}', margins(trim, pages).css(),
+           f'html {{ string-set: book-title "{running_title_}"; }}']
+    if meta.print_settings.print_ready:
+        # The print shop trims 0.125in off every edge; crop marks show where.
+        css.append('@page { bleed: 0.125in; marks: crop; }')
+    if meta.print_settings.print_ready or meta.print_settings.variant == 'pdf/x-1a':
+        # Text and rules in pure black ink, not a four-colour mix (and CMYK for PDF/X-1a).
+        css.append('html { color: device-cmyk(0 0 0 1); }')
+    return '\n'.join(css) + '\n'
+
+
+def running_title(title: str, trim: TrimSize) -> str:
+    """The chapter title as the running head holds it: shortened at a word if too long."""
+    limit = max(20, int(text_width_inches(trim) * _RUNNING_CHARS_PER_INCH))
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1].rsplit(' ', 1)[0].rstrip(' ,;:—–-')
+    return cut + '…'

@@ -1,0 +1,113 @@
+"""One Markdown file to an XHTML tree: the per-file half of rendering.
+
+:func:`convert_file` depends on nothing but the file itself (no other file,
+no book-wide state), so its result can be kept and reused while the file is
+unchanged. Each file gets a fresh Python-Markdown instance (as mkdocs does);
+its HTML is sanitised (raw HTML is untrusted), parsed into a namespaced XHTML
+tree, its math set as MathML, and repaired where pasted HTML breaks the
+content model; the footnotes are taken out for the book to place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import markdown
+from lxml import etree, html
+
+from makebook import codes
+from makebook.errors import Diagnostic
+from makebook.extensions import EXTENSIONS
+from makebook.model import EPUB_NS, NSMAP, XHTML_NS, XML_NS, SourceFile
+from makebook.render import mathml, repairs
+from makebook.render.notes import take_footnotes
+from makebook.safety.sanitize import sanitize
+from makebook.safety.xmlchars import xml_text
+
+MARKDOWN_EXTENSIONS = (
+    'footnotes', 'tables', 'fenced_code', 'attr_list', 'def_list', 'abbr',
+    'smarty', 'toc', 'md_in_html', 'sane_lists', 'codehilite', *EXTENSIONS,
+)
+MARKDOWN_CONFIG = {
+    # Pygments with CSS classes only (styles/*.css): no inline styles, no scripts.
+    'codehilite': {'css_class': 'highlight', 'guess_lang': False, 'use_pygments': True},
+    # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
+    'footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
+    'toc': {'permalink': False},
+    'smarty': {'smart_angled_quotes': False},
+}
+# Pandoc's '-' for '.unnumbered', alone ('{-}') or among other attributes ('{#id -}').
+_HEADING_MINUS = re.compile(r'^(#{1,6}\s.*?\{[^}\n]*?(?<=[{\s]))-(?=[\s}])', re.MULTILINE)
+_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_.-]*')
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A file's text as an XHTML ``<body>``, its footnotes apart, and what was found."""
+
+    source: SourceFile
+    body: etree._Element  # the file's blocks, ids as the author wrote them
+    notes: etree._Element | None  # Python-Markdown's <ol> of footnotes, if any
+    problems: tuple[Diagnostic, ...]
+
+
+def convert_file(source: SourceFile) -> Converted:
+    """Markdown to XHTML for one file; every problem is in ``problems``, none is raised."""
+    problems: list[Diagnostic] = []
+    text = _HEADING_MINUS.sub(r'\1.unnumbered', source.markdown)
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
+                           extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
+    body = to_xhtml(sanitize(md.convert(text), source, problems))
+    for code, message, needle in getattr(md, 'makebook_warnings', ()):
+        problems.append(codes.ALL[code](message, source.path, source.line_of(needle)))
+    mathml.convert_math(body, lambda message, tex: problems.append(
+        codes.BAD_FORMULA(message, source.path, source.line_of(tex))))
+    repairs.check_body(body, source, problems)
+    notes = take_footnotes(body)
+    return Converted(source, body, notes, tuple(problems))
+
+
+def to_xhtml(markup: str) -> etree._Element:
+    """Parse Markdown's output (which may hold raw HTML) into a namespaced XHTML <body>.
+
+    The HTML parser accepts what authors paste (unclosed tags, named entities);
+    copying into a fresh XHTML tree drops what XML cannot hold.
+    """
+    document = html.document_fromstring(f'<html><body>{markup}</body></html>')
+    html_body = document.find('body')
+    body = etree.Element(f'{{{XHTML_NS}}}body', nsmap=NSMAP)
+    if html_body is None:
+        return body
+    body.text = xml_text(html_body.text)
+    for child in html_body:
+        _copy_into(child, body)
+    return body
+
+
+def _copy_into(source: etree._Element, parent: etree._Element) -> None:
+    if not isinstance(source.tag, str):  # comments and processing instructions
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or '') + (xml_text(source.tail) or '')
+        else:
+            parent.text = (parent.text or '') + (xml_text(source.tail) or '')
+        return
+    element = etree.SubElement(parent, f'{{{XHTML_NS}}}{source.tag.lower()}')
+    for name, value in source.attrib.items():
+        qualified = _attribute_name(str(name))
+        if qualified is not None:
+            element.set(qualified, xml_text(str(value)) or '')
+    element.text = xml_text(source.text)
+    element.tail = xml_text(source.tail)
+    for child in source:
+        _copy_into(child, element)
+
+
+def _attribute_name(name: str) -> str | None:
+    if name.startswith('epub:'):
+        return f'{{{EPUB_NS}}}{name[5:]}'
+    if name in ('xml:lang', 'lang'):
+        return name if name == 'lang' else f'{{{XML_NS}}}lang'
+    if _NAME.fullmatch(name):
+        return name
+    return None

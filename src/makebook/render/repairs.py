@@ -1,0 +1,135 @@
+"""Per-file checks and repairs of a converted file, before its ids and notes are rearranged.
+
+A manuscript can be anything: blockquotes nested 500 deep, a footnote
+reference with no note, the same ``{#id}`` twice, a pasted ``<li>`` with no
+list. Each of these is found here and reported with the file and line; what
+would make an invalid book is repaired (flattened, renamed) so the rest of
+the book can still be rendered and checked in the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from lxml import etree
+
+from makebook import codes
+from makebook.errors import Diagnostic
+from makebook.model import SourceFile
+
+# Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
+# refuses the document; no book needs a tenth of it.
+MAX_DEPTH = 100
+_FOOTNOTE_REFERENCE = re.compile(r'\[\^([^\]\s]+)\]')
+_CODE_TAGS = ('code', 'pre', 'kbd', 'samp')
+
+
+def nesting(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Report elements nested deeper than :data:`MAX_DEPTH` and flatten them to text."""
+    depth_of = {body: 0}
+    too_deep: etree._Element | None = None
+    for element in body.iterdescendants():  # iterative: no recursion, whatever the depth
+        depth = depth_of[element.getparent()] + 1
+        depth_of[element] = depth
+        if depth == MAX_DEPTH and too_deep is None:
+            too_deep = element
+    if too_deep is None:
+        return
+    problems.append(codes.NESTED_TOO_DEEP(f'blocks nested more than {MAX_DEPTH} levels deep '
+                                          '(blockquotes, lists or HTML); flatten the structure',
+                                          source.path, _nested_line(source)))
+    text = ''.join(too_deep.itertext())
+    for child in list(too_deep):
+        too_deep.remove(child)
+    too_deep.text = text
+
+
+def _nested_line(source: SourceFile) -> int | None:
+    """The line where the deepest nesting is written (most '>' or the widest indent)."""
+    best, best_line = 0, None
+    for number, line in enumerate(source.markdown.split('\n')):
+        stripped = line.lstrip(' \t>')
+        score = len(line) - len(stripped)
+        if score > best:
+            best, best_line = score, source.first_line + number
+    return best_line
+
+
+def duplicate_ids(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Report an id written twice in one file: links to it could land on either."""
+    counts = Counter(element.get('id') for element in body.iter()
+                     if isinstance(element.tag, str) and element.get('id'))
+    for element_id, count in counts.items():
+        if count > 1:
+            problems.append(codes.DUPLICATE_FILE_ID(
+                f"the id '{element_id}' is given {count} times in this file; links to it would be "
+                'ambiguous', source.path, source.line_of(f'#{element_id}', f'"{element_id}"')))
+
+
+def missing_footnotes(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Report ``[^label]`` left as text: Python-Markdown found no note called ``label``."""
+    for element in body.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).localname in _CODE_TAGS:
+            continue
+        if any(etree.QName(a).localname in _CODE_TAGS for a in element.iterancestors()):
+            continue
+        for text in (element.text, element.tail if element is not body else None):
+            for match in _FOOTNOTE_REFERENCE.finditer(text or ''):
+                problems.append(codes.MISSING_NOTE(f"footnote reference '{match.group()}' has no note "
+                                                   f"(add a line '[^{match.group(1)}]: ...')",
+                                                   source.path, source.line_of(match.group())))
+
+
+# Elements that are valid only inside certain parents (the XHTML content model that
+# EPUBCheck enforces); pasted HTML puts them anywhere and the HTML parser keeps them.
+_PARENTS = {
+    'figcaption': ('figure',), 'li': ('ul', 'ol', 'menu'), 'dt': ('dl',), 'dd': ('dl',),
+    'summary': ('details',), 'caption': ('table',), 'colgroup': ('table',), 'col': ('colgroup',),
+    'thead': ('table',), 'tbody': ('table',), 'tfoot': ('table',),
+    'tr': ('table', 'thead', 'tbody', 'tfoot'), 'td': ('tr',), 'th': ('tr',),
+    'rt': ('ruby',), 'rp': ('ruby',), 'legend': ('fieldset',),
+}
+_FIRST_ONLY = {'summary', 'caption', 'legend'}  # must open their parent
+_FLOW_PARENTS = frozenset({'body', 'section', 'div', 'blockquote', 'li', 'dd', 'td', 'th', 'figure',
+                           'aside', 'details', 'nav', 'header', 'footer', 'article', 'main',
+                           'figcaption', 'caption', 'fieldset', 'hgroup'})
+
+
+def misplaced(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Turn an element outside the parent it needs (a ``<figcaption>`` with no
+    ``<figure>``, an ``<li>`` with no list) into a plain ``div`` or ``span``, with a warning."""
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        qname = etree.QName(element)
+        parent = element.getparent()
+        allowed = _PARENTS.get(qname.localname)
+        if allowed is None or parent is None:
+            continue
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        parent_name = etree.QName(parent).localname
+        placed = parent_name in allowed
+        if placed and qname.localname in _FIRST_ONLY:
+            placed = siblings[0] is element
+        if placed and qname.localname == 'figcaption':
+            placed = element in (siblings[0], siblings[-1])
+        if placed:
+            continue
+        replacement = 'div' if parent_name in _FLOW_PARENTS else 'span'
+        problems.append(codes.MISPLACED_ELEMENT(f'<{qname.localname}> is not allowed inside '
+                                                f'<{parent_name}> (e-readers reject it); it becomes '
+                                                f'a <{replacement}>', source.path,
+                                                source.line_of(f'<{qname.localname}')))
+        element.tag = f'{{{qname.namespace}}}{replacement}' if qname.namespace else replacement
+        for name in [a for a in element.attrib if a in ('colspan', 'rowspan', 'headers', 'scope',
+                                                          'abbr', 'span', 'value')]:
+            del element.attrib[name]
+
+
+def check_body(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+    """Every check of one converted file, run before its ids and notes are rearranged."""
+    nesting(body, source, problems)
+    misplaced(body, source, problems)
+    duplicate_ids(body, source, problems)
+    missing_footnotes(body, source, problems)

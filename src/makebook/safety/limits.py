@@ -1,0 +1,191 @@
+"""Time and memory bounds for a stage that may run away.
+
+WeasyPrint's own security notes warn that a document can make a render take
+forever or eat all memory (huge CSS values, enormous images, deep nesting).
+So the PDF is laid out in a forked child process with an address-space limit,
+watched by a wall-clock deadline; when either is hit, the child is killed and
+the user is told which stage was stopped and how to raise the bound.
+
+The bounds come from the environment so a user with a 900-page book can lift
+them without a code change: ``MAKEBOOK_PDF_SECONDS`` (default 600) and
+``MAKEBOOK_PDF_MEMORY_MB`` (default 4096).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import selectors
+import signal
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from makebook import codes
+from makebook.errors import BookError, MakeBookError, OutputError
+
+T = TypeVar('T')  # what the bounded function returns
+
+
+class LibraryWarning(UserWarning):
+    """A warning a library gave inside a bounded stage, passed on to the parent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    seconds: float
+    memory_mb: int
+
+
+def bounds_from_environment(stage: str, seconds: float = 600, memory_mb: int = 4096) -> Bounds:
+    """The bounds for ``stage`` ('PDF' -> MAKEBOOK_PDF_SECONDS, MAKEBOOK_PDF_MEMORY_MB)."""
+    prefix = f'MAKEBOOK_{stage.upper()}_'
+    values: dict[str, float] = {}
+    for name, default in (('SECONDS', seconds), ('MEMORY_MB', memory_mb)):
+        raw = os.environ.get(prefix + name)
+        try:
+            values[name] = float(raw) if raw is not None else default
+        except ValueError:
+            raise BookError(f'{prefix}{name}={raw!r} is not a number', code=codes.BAD_BOUND.id) from None
+        if values[name] <= 0:
+            raise BookError(f'{prefix}{name} must be more than 0', code=codes.BAD_BOUND.id)
+    return Bounds(values['SECONDS'], int(values['MEMORY_MB']))
+
+
+def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Bounds) -> T:
+    """``function(*args)`` in a child process within ``bounds``; raises MakeBookError."""
+    if not hasattr(os, 'fork') or sys.platform == 'win32':
+        return function(*args)  # no fork: run unbounded rather than not at all
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(function, args, bounds, write_end)
+    os.close(write_end)
+    try:
+        data, timed_out = _collect(read_end, bounds.seconds)
+    except BaseException:  # Ctrl-C, SIGTERM: take the child down too
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(read_end)
+    if timed_out:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    hint = (f'raise MAKEBOOK_{stage.upper()}_SECONDS or MAKEBOOK_{stage.upper()}_MEMORY_MB '
+            'if the book is simply large')
+    if timed_out:
+        raise OutputError(f'{stage}: stopped after {bounds.seconds:g} seconds; the layout ran away '
+                          f'(huge CSS values or images?); {hint}', code=codes.STAGE_TIMED_OUT.id)
+    if os.WIFSIGNALED(status) or not data:
+        raise OutputError(f'{stage}: the renderer died ({_how(status)}) - probably out of memory '
+                          f'(limit {bounds.memory_mb} MB); {hint}', code=codes.STAGE_DIED.id)
+    notes, outcome = pickle.loads(data)
+    for category, message in notes:
+        warnings.warn(f'{stage}: {category}: {message}', LibraryWarning, stacklevel=2)
+    kind = outcome[0]
+    if kind == 'ok':
+        return outcome[1]
+    if kind == 'memory':
+        raise OutputError(f'{stage}: ran out of memory (limit {bounds.memory_mb} MB; a huge image '
+                          f'or CSS value?); {hint}', code=codes.STAGE_OUT_OF_MEMORY.id)
+    if kind == 'recursion':
+        raise OutputError(f'{stage}: the document is nested too deeply to lay out',
+                          code=codes.STAGE_TOO_DEEP.id)
+    if kind == 'error':  # a MakeBookError, pickled whole (errors.MakeBookError.__reduce__)
+        raise outcome[1]
+    raise OutputError(f'{stage}: the renderer failed: {outcome[1]}', code=codes.STAGE_CRASHED.id)
+
+
+def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
+           write_end: int) -> None:
+    status = 0
+    try:
+        _die_with_parent()
+        with contextlib.suppress(ImportError, ValueError, OSError):
+            import resource
+            limit = bounds.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            # A CPU bound as well, so the child stops even if nobody is left to kill it.
+            cpu = int(bounds.seconds) + 5
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        # A library's warnings (Pillow's DecompressionBombWarning...) go back to the
+        # parent, which hands them to the CLI, instead of straight onto stderr.
+        caught = warnings.catch_warnings(record=True)
+        recorded = caught.__enter__()
+        try:
+            outcome: tuple[Any, ...] = ('ok', function(*args))
+        except MemoryError:
+            outcome = ('memory',)
+        except RecursionError:
+            outcome = ('recursion',)
+        except MakeBookError as exc:
+            outcome = ('error', exc)
+        except BaseException as exc:
+            outcome = ('crash', f'{type(exc).__name__}: {exc}')
+        caught.__exit__(None, None, None)
+        notes = [(w.category.__name__, str(w.message)) for w in recorded]
+        data = pickle.dumps((notes, outcome))
+        with os.fdopen(write_end, 'wb') as stream:
+            stream.write(data)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)  # skip atexit handlers and buffers that belong to the parent
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this child when the build is killed (SIGKILL has no hook)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+def _collect(read_end: int, seconds: float) -> tuple[bytes, bool]:
+    """Everything the child writes, or (partial, True) if the deadline passes first."""
+    deadline = time.monotonic() + seconds
+    chunks = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(read_end, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return b'', True
+            if not selector.select(timeout=remaining):
+                continue
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                return b''.join(chunks), False
+            chunks.append(chunk)
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        with contextlib.suppress(ValueError):
+            return f'killed by {signal.Signals(number).name}'
+        return f'killed by signal {number}'
+    return f'exit status {os.WEXITSTATUS(status)}'
+
+
+@contextlib.contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Run a stage; running out of stack or memory becomes a clear error naming it."""
+    try:
+        yield
+    except RecursionError:
+        raise BookError(f'{name}: the input is nested too deeply to process '
+                        '(deeply nested lists, quotes or HTML?)', code=codes.STAGE_EXHAUSTED.id) from None
+    except MemoryError:
+        raise BookError(f'{name}: ran out of memory (a huge image or file?)',
+                        code=codes.STAGE_EXHAUSTED.id) from None

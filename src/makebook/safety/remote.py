@@ -1,0 +1,200 @@
+"""Downloading remote images, only when the person building the book asks for it.
+
+By default make-book never touches the network (safety/resources.py refuses
+``http(s):`` references). ``make-book build --allow-remote`` or ``allow-remote:
+true`` in the metadata turns on this module, which downloads each remote image
+once, into a private temporary folder, so every later stage (EPUB, PDF, web)
+uses a local file and no renderer ever fetches anything itself.
+
+The folder lives inside the output folder under the prefix every make-book
+temporary has (``.make-book-tmp-``): it is removed when the build ends, and if
+the build is killed (SIGKILL leaves no hook) the next build in that folder
+sweeps it. The download is bounded: http and https only, no redirects, no
+proxies from the environment, a timeout, a size cap per image and per build,
+and an image media type. A manuscript
+that opts in through its own metadata cannot reach this machine or its network
+(loopback, private and link-local addresses such as a cloud metadata service);
+only ``--allow-remote`` on the command line, a decision of the person running
+the build, lifts that. The address checked is the address connected to (the
+connection is pinned to it, the URL's host name still sent as ``Host`` and used
+for TLS), so a name that resolves to a public address for the check and to
+127.0.0.1 a moment later (DNS rebinding) cannot get past the check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import ipaddress
+import shutil
+import socket
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from makebook.safety.resources import Refused
+
+SCHEMES = frozenset({'http', 'https'})
+TIMEOUT = 20.0  # seconds per download
+SIZE_LIMIT = 20 * 1024 * 1024  # bytes per image
+TOTAL_LIMIT = 100 * 1024 * 1024  # bytes for all the images of one build
+IMAGE_TYPES = {
+    'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif',
+    'image/svg+xml': '.svg', 'image/webp': '.webp',
+}
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead anywhere (CVE-2025-68616 was one): refuse it, name the target."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise Refused(f'the server redirects to {newurl}; use that address if you trust it')
+
+
+def _pinned(connection_class: type[http.client.HTTPConnection], address: str):
+    """A connection factory that connects to ``address`` whatever the host name resolves to now.
+
+    The host name stays the connection's ``host``: it is sent as ``Host`` and,
+    for https, used for SNI and to verify the certificate.
+    """
+    def connect(host: str, **options) -> http.client.HTTPConnection:
+        connection = connection_class(host, **options)
+
+        def create_connection(target, *args, **kwargs):
+            return socket.create_connection((address, target[1]), *args, **kwargs)
+        connection._create_connection = create_connection  # used by connect() in http.client
+        return connection
+    return connect
+
+
+class _PinnedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self._address = address
+
+    def http_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPConnection, self._address), req)
+
+
+class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self._address = address
+
+    def https_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPSConnection, self._address), req,
+                            context=self._context)
+
+
+def _temporary_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix='make-book-remote-'))
+
+
+@dataclass
+class Downloader:
+    """Downloads remote images into one temporary folder, removed by :meth:`close`."""
+
+    public_only: bool  # True when only the manuscript's metadata asked for downloads
+    timeout: float = TIMEOUT
+    size_limit: int = SIZE_LIMIT
+    total_limit: int = TOTAL_LIMIT
+    make_folder: Callable[[], Path] = _temporary_folder  # build.py: a swept one in the output folder
+    _folder: Path | None = None
+    _done: dict[str, tuple[str, Path]] = field(default_factory=dict)
+    _total: int = 0
+
+    def __call__(self, url: str) -> tuple[str, Path]:
+        """(book-relative href, local file) for the image at ``url``. Raises Refused."""
+        if url not in self._done:
+            self._done[url] = self._download(url)
+        return self._done[url]
+
+    def close(self) -> None:
+        """Remove the downloads; the outputs carry their own copies."""
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _download(self, url: str) -> tuple[str, Path]:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in SCHEMES or not parts.hostname:
+            raise Refused(f'only {" and ".join(sorted(SCHEMES))} URLs are downloaded')
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({}), _NoRedirects()]
+        if self.public_only:
+            address = _public_address(parts.hostname,
+                                      parts.port or (443 if parts.scheme == 'https' else 80))
+            handlers += [_PinnedHTTP(address), _PinnedHTTPS(address)]
+        opener = urllib.request.build_opener(*handlers)
+        request = urllib.request.Request(url, headers={'User-Agent': 'make-book'})
+        room = min(self.size_limit, self.total_limit - self._total)
+        try:
+            with opener.open(request, timeout=self.timeout) as response:
+                media_type = response.headers.get_content_type()
+                body = response.read(room + 1)
+        except Refused:
+            raise
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+            reason = getattr(exc, 'reason', None) or exc
+            raise Refused(f'could not download it ({reason})') from None
+        if len(body) > self.size_limit:
+            raise Refused(f'larger than {_megabytes(self.size_limit)}')
+        if len(body) > room:
+            raise Refused(f'the remote images of this build pass {_megabytes(self.total_limit)} '
+                          'together; save the large ones in the manuscript folder')
+        if media_type not in IMAGE_TYPES:
+            raise Refused(f"the server sent '{media_type}', not an image")
+        self._total += len(body)
+        name = hashlib.sha256(url.encode()).hexdigest()[:20] + IMAGE_TYPES[media_type]
+        path = self._target() / name
+        path.write_bytes(body)
+        return f'remote/{name}', path
+
+    def _target(self) -> Path:
+        if self._folder is None:
+            self._folder = self.make_folder()
+        return self._folder
+
+
+def _megabytes(size: int) -> str:
+    return f'{size / (1024 * 1024):g} MB'
+
+
+def _public_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``, refused if it is this machine or a private network.
+
+    Every address the name resolves to must be public; the connection then goes
+    to the first of them (not to a second lookup, which a rebinding DNS server
+    could answer differently).
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        raise Refused(f'cannot resolve {host} ({exc})') from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise Refused(f'cannot resolve {host}')
+    for address in addresses:
+        if not ipaddress.ip_address(address.split('%')[0]).is_global:
+            raise Refused(f'{host} is a local or private address ({address}); the manuscript '
+                          "cannot ask for that; pass --allow-remote to 'make-book build' if you mean it")
+    return addresses[0]
+
+
+@contextlib.contextmanager
+def for_build(command_line: bool, metadata: bool,
+              make_folder: Callable[[], Path] = _temporary_folder) -> Iterator[Downloader | None]:
+    """The downloader a build may use (None unless the command line or the metadata asks);
+    its folder is removed when the build ends, however it ends (short of SIGKILL)."""
+    downloader = None
+    if command_line or metadata:
+        downloader = Downloader(public_only=not command_line, make_folder=make_folder)
+    try:
+        yield downloader
+    finally:
+        if downloader is not None:
+            downloader.close()

@@ -1,0 +1,259 @@
+"""The one place that decides which files a build may read.
+
+Every resource any stage loads goes through here: Markdown and raw-HTML images
+(render/links.py), the cover and extra stylesheets (config/), mdBook includes
+(source/includes.py), the files WeasyPrint asks for — stylesheets, fonts,
+images, CSS ``url()`` and ``@import`` (pdf/engine.py's fetcher) — and SVG
+images, which are checked before they are copied into any output.
+
+The rule: a reference is a relative path inside the manuscript folder (or, for
+the theme, inside its styles and font folders). Refused, with a message saying
+why and what to do instead:
+
+* absolute paths and ``file:`` URLs, which name files anywhere on the machine
+  (pandoc's EPUB writer embeds whatever an image path names);
+* ``..`` that climbs out of the folder, and symbolic links that point outside;
+* ``http(s):`` and any other scheme: make-book never uses the network.
+
+``data:`` URLs are allowed only where the caller says so, and only small ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from lxml import etree
+
+from makebook.safety.xmlchars import safe_xml_parser
+
+REMOTE_HINT = ('make-book does not use the network unless asked: save the file in the manuscript '
+               "folder and use a relative path, or pass --allow-remote (or set 'allow-remote: true' "
+               'in the metadata) to download remote images into the book')
+DATA_URL_LIMIT = 256 * 1024  # bytes, decoded: an inline icon, not a photograph
+_WINDOWS_DRIVE = re.compile(r'^[A-Za-z]:[\\/]')
+
+
+class Refused(Exception):
+    """A reference the build will not follow; the message says why, for the author."""
+
+
+@dataclass(frozen=True, slots=True)
+class Confinement:
+    """The folders a build may read from, with every symlink resolved."""
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, folders: Iterable[Path]) -> Confinement:
+        return cls(tuple(dict.fromkeys(Path(folder).resolve() for folder in folders)))
+
+    def check(self, path: Path, what: str = 'file') -> Path:
+        """``path`` with symlinks resolved, if it is an existing file inside a root."""
+        try:
+            resolved = path.resolve(strict=True)
+        except (FileNotFoundError, NotADirectoryError):
+            raise Refused(f'no such {what}') from None
+        except (RuntimeError, OSError) as exc:  # symlink loops, permissions
+            raise Refused(f'cannot be read ({exc})') from None
+        if not any(resolved.is_relative_to(root) for root in self.roots):
+            if any(path.absolute().is_relative_to(root) for root in self.roots):
+                raise Refused('it is a symbolic link pointing outside the manuscript folder')
+            raise Refused('it is outside the manuscript folder')
+        if not resolved.is_file():
+            raise Refused('it is not a file')
+        return resolved
+
+
+def scheme(reference: str) -> str | None:
+    """The reference's URL scheme in lower case, or None for a plain path."""
+    if _WINDOWS_DRIVE.match(reference):
+        return None  # 'C:\\x' is an absolute path, not a URL with the scheme 'c'
+    value = urlsplit(reference.strip()).scheme
+    return value.lower() or None
+
+
+def resolve(reference: str, base: str, confinement: Confinement,
+            what: str = 'file') -> tuple[str, Path]:
+    """A reference written in the manuscript, as (book-relative POSIX path, file on disk).
+
+    ``base`` is the POSIX folder, relative to the first root, of the file that
+    holds the reference ('' for the top). Raises :class:`Refused`.
+    """
+    kind = scheme(reference)
+    if kind in ('http', 'https', 'ftp') or reference.startswith('//'):
+        raise Refused(f'remote resources are not fetched ({REMOTE_HINT})')
+    if kind == 'file':
+        raise Refused('file: URLs are refused; use a path relative to the manuscript folder')
+    if kind == 'data':
+        raise Refused('inline data: images are not supported; save the image as a file in the '
+                      'manuscript folder and use a relative path')
+    if kind is not None:
+        raise Refused(f"'{kind}:' URLs are not allowed here; use a path relative to the "
+                      'manuscript folder')
+    path_part = unquote(urlsplit(reference).path)
+    if not path_part:
+        raise Refused('the reference names no file')
+    if path_part.startswith(('/', '\\')) or _WINDOWS_DRIVE.match(path_part):
+        raise Refused('absolute paths are refused; use a path relative to the manuscript folder')
+    if '\\' in path_part or '\x00' in path_part:
+        raise Refused("use '/' between folder names, and no control characters")
+    relative = posixpath.normpath(posixpath.join(base, path_part))
+    if relative == '..' or relative.startswith('../'):
+        raise Refused("'..' leads outside the manuscript folder")
+    root = confinement.roots[0]
+    return relative, confinement.check(root / relative, what)
+
+
+def file_url_target(url: str) -> Path:
+    """The path a local ``file:`` URL names, unchecked. Raises Refused."""
+    parts = urlsplit(url)
+    if parts.netloc not in ('', 'localhost'):
+        raise Refused(f'{url}: file URLs on other hosts are refused')
+    return Path(url2pathname(unquote(parts.path)))
+
+
+def file_url_path(url: str, confinement: Confinement) -> Path:
+    """The file a ``file:`` URL (as WeasyPrint builds them) names, if confined. Raises Refused."""
+    return confinement.check(file_url_target(url))
+
+
+def data_url(url: str, limit: int = DATA_URL_LIMIT) -> tuple[str, bytes]:
+    """(media type, bytes) of a small ``data:`` URL. Raises Refused."""
+    header, comma, payload = url.partition(',')
+    if not comma:
+        raise Refused('a malformed data: URL')
+    media_type = header[5:].split(';')[0].strip().lower() or 'text/plain'
+    if len(payload) > limit * 4 // 3 + 8:
+        raise Refused(f'a data: URL larger than {limit // 1024} KB; save it as a file')
+    try:
+        body = (base64.b64decode(payload, validate=False) if header.endswith(';base64')
+                else unquote_to_bytes(payload))
+    except ValueError:
+        raise Refused('a malformed data: URL') from None
+    if len(body) > limit:
+        raise Refused(f'a data: URL larger than {limit // 1024} KB; save it as a file')
+    return media_type, body
+
+
+def data_image_problem(url: str) -> str | None:
+    """Why a small ``data:`` raster image cannot be used (too large, unreadable), or None."""
+    from makebook.safety import images
+
+    try:
+        media_type, body = data_url(url)
+        if media_type.startswith('image/') and media_type != 'image/svg+xml':
+            images.check_raster(body, require_readable=False)
+    except (Refused, images.ImageProblem) as exc:
+        return str(exc)
+    return None
+
+
+# ---------------------------------------------------------------- CSS
+
+def css_references(css: str) -> list[tuple[str, int]]:
+    """Every URL a stylesheet would load (``url()``, ``@import``), with its line."""
+    import tinycss2  # WeasyPrint's own CSS tokenizer, already installed with it
+
+    found: list[tuple[str, int]] = []
+
+    def walk(nodes) -> None:
+        for node in nodes or ():
+            kind = getattr(node, 'type', None)
+            if kind == 'url':
+                found.append((node.value, node.source_line))
+            elif kind == 'function' and node.lower_name in ('url', 'src', 'image-set', 'image'):
+                strings = [t.value for t in node.arguments if getattr(t, 'type', None) == 'string']
+                found.extend((value, node.source_line) for value in strings[:1])
+                walk(node.arguments)
+            elif kind == 'at-rule' and node.lower_at_keyword == 'import':
+                strings = [t for t in node.prelude if getattr(t, 'type', None) == 'string']
+                found.extend((t.value, node.source_line) for t in strings[:1])
+                walk(node.prelude)
+            else:
+                for attribute in ('prelude', 'content', 'arguments'):
+                    walk(getattr(node, attribute, None))
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return list(dict.fromkeys(found))
+
+
+def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[tuple[str, int]]:
+    """(message, line) for each reference in ``css`` the resolver refuses.
+
+    ``data:`` URLs are fine when small; ``#fragment`` references load nothing.
+    """
+    problems = []
+    for url, line in css_references(css):
+        if url.startswith('#'):
+            continue
+        try:
+            if scheme(url) == 'data':
+                problem = data_image_problem(url)
+                if problem:
+                    raise Refused(problem)
+            else:
+                resolve(url, base, confinement)
+        except Refused as exc:
+            problems.append((f"'{url[:80]}': {exc}", line))
+    return problems
+
+
+# ---------------------------------------------------------------- SVG and XML
+
+_SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import', re.IGNORECASE)
+_XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
+
+
+def svg_problems(path: Path) -> list[str]:
+    """Why an SVG image cannot go into a book (empty if it can).
+
+    An SVG is a document that can declare entities (XXE, billion laughs), run
+    scripts and load other files; a book needs none of that, so an SVG that
+    tries is refused rather than quietly edited.
+    """
+    try:
+        tree = etree.parse(str(path), safe_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
+    problems = []
+    docinfo = tree.docinfo
+    if docinfo.internalDTD is not None or '<!ENTITY' in (docinfo.doctype or ''):
+        problems.append('the SVG declares a DTD or entities, which make-book does not expand')
+    for element in tree.iter():
+        if isinstance(element, etree._Entity):
+            problems.append(f'the SVG uses the entity &{element.name}; (line {element.sourceline})')
+            continue
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        line = element.sourceline
+        if local in ('script', 'foreignObject', 'iframe', 'object', 'embed'):
+            problems.append(f'the SVG has a <{local}> element (line {line})')
+        for name, value in element.attrib.items():
+            attribute = etree.QName(name).localname
+            if attribute.lower().startswith('on'):
+                problems.append(f"the SVG has an event handler '{attribute}' (line {line})")
+            elif name in ('href', _XLINK_HREF, 'src') and not _inline_reference(value):
+                problems.append(f"the SVG loads '{value[:80]}' (line {line}); embed it or remove it")
+            elif name in ('href', _XLINK_HREF, 'src') and value.strip().lower().startswith('data:'):
+                problem = data_image_problem(value.strip())
+                if problem:
+                    problems.append(f'the SVG embeds an image that is {problem} (line {line})')
+            elif attribute == 'style' and _SVG_LOADING_STYLE.search(value):
+                problems.append(f'the SVG has a style that loads a resource (line {line})')
+        if local == 'style' and _SVG_LOADING_STYLE.search(element.text or ''):
+            problems.append(f'the SVG has a stylesheet that loads a resource (line {line})')
+    return problems
+
+
+def _inline_reference(value: str) -> bool:
+    value = value.strip()
+    return value.startswith('#') or (value.lower().startswith('data:image/')
+                                     and len(value) <= DATA_URL_LIMIT * 4 // 3)

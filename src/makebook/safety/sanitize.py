@@ -1,0 +1,180 @@
+"""Raw HTML in a manuscript, cut down to what a book needs before it reaches any output.
+
+Python-Markdown passes raw HTML through untouched (its docs say so: sanitising is
+the caller's job), and attribute lists let authors put any attribute on any
+element. A chapter pasted from the web may carry ``<script>``, ``<iframe>``,
+``onclick=``, ``javascript:`` links, ``<link rel=attachment>`` (which makes
+WeasyPrint embed a file in the PDF) or ``style="background: url(...)"``.
+
+So the whole of Markdown's output goes through nh3 (the Rust ``ammonia``
+allowlist sanitiser, not regular expressions) with an allowlist of what books
+use. nh3 does not say what it removed, so a first pass over the same markup
+finds each element, attribute or URL the allowlist will drop and reports it as
+a warning with the file and line where the author wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from lxml import etree, html
+
+from makebook import codes
+from makebook.errors import Diagnostic
+from makebook.model import SourceFile
+
+# Elements books use. Obsolete ones EPUB 3 rejects (center, tt, acronym,
+# strike, font) and image maps (their hrefs escape every check) are left out.
+ALLOWED_TAGS = frozenset({
+    'a', 'abbr', 'address', 'article', 'aside', 'b', 'bdi', 'bdo', 'blockquote', 'br',
+    'caption', 'cite', 'code', 'col', 'colgroup', 'data', 'dd', 'del', 'details', 'dfn',
+    'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4',
+    'h5', 'h6', 'header', 'hgroup', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'nav',
+    'ol', 'p', 'pre', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'section', 'small', 'span',
+    'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead',
+    'time', 'tr', 'u', 'ul', 'var', 'wbr',
+})
+# Removed together with their content: it is code or styling, never text.
+DROPPED_WITH_CONTENT = frozenset({'script', 'style', 'template', 'svg', 'math', 'noscript',
+                                  'textarea', 'select', 'title', 'iframe', 'object', 'embed',
+                                  'frameset', 'frame', 'noembed', 'noframes', 'xmp'})
+GLOBAL_ATTRIBUTES = frozenset({'id', 'class', 'title', 'lang', 'xml:lang', 'dir', 'role',
+                               'epub:type', 'hidden', 'style', 'translate'})
+TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
+    'a': frozenset({'href', 'hreflang'}),
+    'img': frozenset({'src', 'alt', 'width', 'height'}),
+    'ol': frozenset({'start', 'reversed', 'type'}),
+    'li': frozenset({'value'}),
+    'td': frozenset({'colspan', 'rowspan', 'headers'}),
+    'th': frozenset({'colspan', 'rowspan', 'headers', 'scope', 'abbr'}),
+    'col': frozenset({'span'}),
+    'colgroup': frozenset({'span'}),
+    'blockquote': frozenset({'cite'}),
+    'q': frozenset({'cite'}),
+    'del': frozenset({'cite', 'datetime'}),
+    'ins': frozenset({'cite', 'datetime'}),
+    'time': frozenset({'datetime'}),
+    'data': frozenset({'value'}),
+    'details': frozenset({'open'}),
+    'bdo': frozenset({'dir'}),
+}
+ATTRIBUTE_PREFIXES = ('aria-',)
+URL_ATTRIBUTES = frozenset({'href', 'src', 'cite'})
+# Links may point to the web or mail. Image sources are left to the resolver
+# (resources.py), which refuses file:, remote and data: images with a message
+# saying what to do; only data: that is not an image is removed here.
+LINK_SCHEMES = frozenset({'http', 'https', 'mailto'})
+IMAGE_SCHEMES = frozenset({'data', 'file', 'http', 'https', 'ftp'})
+
+# A style attribute that can load something (url(), image-set(), @import,
+# IE expression() and behavior, Mozilla bindings) or hide it in CSS escapes.
+_LOADING_STYLE = re.compile(r'url\s*\(|image-set|image\s*\(|@import|expression\s*\(|behavior|binding|\\',
+                            re.IGNORECASE)
+_SCHEME = re.compile(r'^\s*([a-zA-Z][a-zA-Z0-9+.-]*)\s*:')
+# Browsers drop tabs, newlines and other controls from a URL before reading its
+# scheme ('java\tscript:'), so the scheme is read the same way.
+_URL_NOISE = re.compile(r'[\x00-\x20\x7f]+')
+
+
+def sanitize(markup: str, source: SourceFile, problems: list[Diagnostic]) -> str:
+    """``markup`` (Markdown's HTML output) with everything outside the allowlist removed.
+
+    Each removal is appended to ``problems`` as a warning naming the file and line.
+    """
+    problems.extend(_removals(markup, source))
+    return nh3.clean(
+        markup,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={'*': set(GLOBAL_ATTRIBUTES), **{t: set(a) for t, a in TAG_ATTRIBUTES.items()}},
+        generic_attribute_prefixes=set(ATTRIBUTE_PREFIXES),
+        attribute_filter=_filter_attribute,
+        url_schemes=set(LINK_SCHEMES | IMAGE_SCHEMES),
+        strip_comments=True,
+        link_rel=None,
+    )
+
+
+def scheme_of(url: str) -> str | None:
+    """The URL's scheme in lower case, read as a browser would ('JaVa\\tscript:' -> 'javascript')."""
+    match = _SCHEME.match(_URL_NOISE.sub('', url))
+    return match.group(1).lower() if match else None
+
+
+def style_loads(value: str) -> bool:
+    """True if a CSS declaration list could fetch something (or hides what it does in escapes)."""
+    return bool(_LOADING_STYLE.search(value))
+
+
+def _url_allowed(tag: str, attribute: str, value: str) -> bool:
+    scheme = scheme_of(value)
+    if scheme is None:
+        return True
+    if (tag, attribute) == ('img', 'src'):
+        return scheme in IMAGE_SCHEMES and (scheme != 'data' or _data_image(value))
+    return scheme in LINK_SCHEMES
+
+
+def _data_image(value: str) -> bool:
+    return _URL_NOISE.sub('', value).lower().startswith('data:image/')
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's per-attribute hook: the value to keep, or None to drop the attribute."""
+    if attribute == 'style' and style_loads(value):
+        return None
+    if attribute in URL_ATTRIBUTES and not _url_allowed(tag, attribute, value):
+        return None
+    return value
+
+
+def _attribute_allowed(tag: str, attribute: str) -> bool:
+    return (attribute in GLOBAL_ATTRIBUTES or attribute in TAG_ATTRIBUTES.get(tag, ())
+            or attribute.startswith(ATTRIBUTE_PREFIXES))
+
+
+def _removals(markup: str, source: SourceFile) -> list[Diagnostic]:
+    """What the allowlist will remove from ``markup``, one warning each."""
+    if '<' not in markup:
+        return []
+    try:
+        root = html.fragment_fromstring(markup, create_parent='div')
+    except (etree.ParserError, ValueError):
+        return []
+    found: list[Diagnostic] = []
+
+    def report(message: str, *needles: str | tuple[str, ...]) -> None:
+        found.append(codes.RAW_HTML_REMOVED(f'raw HTML: {message}', source.path,
+                                            source.line_of(*needles, ignore_case=True)))
+
+    for element in root.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag not in ALLOWED_TAGS:
+            if any(a.tag in DROPPED_WITH_CONTENT for a in element.iterancestors() if isinstance(a.tag, str)):
+                continue
+            what = 'and its content ' if tag in DROPPED_WITH_CONTENT else ''
+            rel = (element.get('rel') or '').lower()
+            extra = ' (an attachment link would embed a file in the PDF)' if 'attachment' in rel else ''
+            report(f'removed <{tag}> {what}(not allowed in a book){extra}', f'<{tag}')
+            continue
+        for name, value in element.attrib.items():
+            name = name.lower()
+            if not _attribute_allowed(tag, name):
+                kind = 'event handler' if name.startswith('on') else 'attribute'
+                report(f"removed {kind} '{name}' from <{tag}>", (f'<{tag}', f'{name}='), name)
+            elif name == 'style' and style_loads(value):
+                report(f'removed a style attribute from <{tag}> that could load a resource '
+                       f"('{_short(value)}')", (f'<{tag}', value[:40]), value[:40], 'style')
+            elif name in URL_ATTRIBUTES and not _url_allowed(tag, name, value):
+                report(f"removed {name}='{_short(value)}' from <{tag}>: '{scheme_of(value)}:' "
+                       'URLs are not allowed', (f'<{tag}', value[:40]), value[:40],
+                       f'{scheme_of(value)}:')
+    return found
+
+
+def _short(value: str, limit: int = 60) -> str:
+    value = ' '.join(value.split())
+    return value if len(value) <= limit else value[:limit] + '…'

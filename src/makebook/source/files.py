@@ -1,0 +1,107 @@
+"""Reading one file of the manuscript: bytes to text, front matter split off and parsed.
+
+Every problem is returned as a diagnostic with the file and line (a file that
+cannot be read is left out, and the others are still read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from makebook import codes
+from makebook.errors import BookError, Diagnostic
+from makebook.model import SourceFile
+
+FRONT_MATTER_END = re.compile(r'^(---|\.\.\.)\s*$')
+
+
+def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
+    name = path.relative_to(root).as_posix()
+    raw = path.read_bytes()
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b'\n') + 1
+        return None, [codes.NOT_UTF8(f'not valid UTF-8 (byte {exc.start}, value 0x{raw[exc.start]:02x}); '
+                                     'save the file as UTF-8', path, line)]
+    text = text.removeprefix('\ufeff').replace('\r\n', '\n').replace('\r', '\n')
+    front_matter: Mapping[str, Any] = {}
+    first_line = 1
+    lines = text.split('\n')
+    if lines and lines[0].rstrip() == '---':
+        end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
+        if end is None:
+            return None, [codes.YAML_UNCLOSED("the YAML block opened by '---' is never closed", path, 1)]
+        data, problems = _parse_yaml('\n'.join(lines[1:end]), path, line_offset=1)
+        if problems:
+            return None, problems
+        front_matter = data
+        text = '\n'.join(lines[end + 1:])
+        first_line = end + 2
+    return SourceFile(path=path, name=name, markdown=text, first_line=first_line,
+                      front_matter=front_matter), []
+
+
+def _parse_yaml(text: str, path: Path, line_offset: int) -> tuple[dict[str, Any], list[Diagnostic]]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, 'problem_mark', None)
+        line = mark.line + 1 + line_offset if mark is not None else None
+        problem = getattr(exc, 'problem', None) or str(exc).splitlines()[0]
+        return {}, [codes.YAML_BROKEN(f'broken YAML: {problem}', path, line)]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [codes.YAML_NOT_MAPPING('the YAML metadata must be a mapping of keys to values '
+                                           f'(like "title: My Book"), not a {type(data).__name__}',
+                                           path, line_offset + 1)]
+    return {str(k): v for k, v in data.items()}, []
+
+
+def load_yaml_file(path: Path) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
+    try:
+        text = path.read_text(encoding='utf-8')
+    except UnicodeDecodeError:
+        return {}, {}, [codes.NOT_UTF8('not valid UTF-8', path)]
+    data, problems = _parse_yaml(text, path, line_offset=0)
+    return data, key_lines(path), problems
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """Line number of each top-level key of the YAML at the top of ``path``."""
+    text = path.read_text(encoding='utf-8').removeprefix('\ufeff')
+    offset = 0
+    if path.suffix == '.md':
+        lines = text.replace('\r\n', '\n').split('\n')
+        end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), 1)
+        text = '\n'.join(lines[1:end])
+        offset = 1
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 + offset for key, _ in node.value}
+
+
+def modified_time(paths: list[Path]) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest manuscript file's time (UTC, whole seconds)."""
+    epoch = os.environ.get('SOURCE_DATE_EPOCH')
+    if epoch is not None:
+        try:
+            seconds = int(epoch)
+        except ValueError:
+            raise BookError(f'SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds',
+                            code=codes.BAD_SOURCE_DATE.id) from None
+    else:
+        seconds = int(max(p.stat().st_mtime for p in paths))
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)

@@ -1,0 +1,135 @@
+"""mdBook's includes, expanded with a source map.
+
+``{{#include file}}``, ``{{#include file:anchor}}``, ``{{#include file:2:5}}``
+and ``{{#rustdoc_include ...}}`` (the same, keeping every line) are expanded
+inside the book folder only, through the one resolver (safety/resources.py).
+The expanded text keeps a map from each of its lines to the file and line it
+was written on, so a problem found later in included text names the included
+file and its own line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from makebook import codes
+from makebook.errors import Diagnostic
+from makebook.safety import resources
+
+_INCLUDE = re.compile(r'\{\{#(?P<kind>include|rustdoc_include)\s+(?P<arg>[^}\s]+)\s*\}\}')
+_ANCHOR_START = re.compile(r'ANCHOR:\s*(?P<name>[\w-]+)')
+_ANCHOR_END = re.compile(r'ANCHOR_END:\s*(?P<name>[\w-]+)')
+
+Origin = tuple[Path, int]  # the file and line a line of expanded text was written on
+
+
+def expand_includes(text: str, path: Path, root: Path, problems: list[Diagnostic],
+                    depth: int = 0) -> str:
+    """mdBook's ``{{#include file}}``, ``{{#include file:anchor}}``, ``{{#include file:2:5}}``
+    and ``{{#rustdoc_include ...}}`` (the same, keeping every line), inside ``root`` only."""
+    origins = [(path, number) for number in range(1, text.count('\n') + 2)]
+    return expand_includes_mapped(text, origins, root, problems, depth)[0]
+
+
+def expand_includes_mapped(text: str, origins: list[Origin], root: Path,
+                           problems: list[Diagnostic], depth: int = 0
+                           ) -> tuple[str, list[Origin]]:
+    """:func:`expand_includes` with a source map: ``origins`` gives the file and line of each
+    line of ``text``; the result's map gives them for each line of the expanded text, so a
+    problem found later in included text names the included file and its own line."""
+    out = _MappedText()
+    position = 0
+    for match in _INCLUDE.finditer(text):
+        first = text.count('\n', 0, position)
+        out.emit(text[position:match.start()], origins[first:])
+        position = match.end()
+        where = origins[text.count('\n', 0, match.start())]
+        included = _include(match, where, root, problems, depth)
+        if included is not None:
+            out.emit(*included)
+    out.emit(text[position:], origins[text.count('\n', 0, position):])
+    return ''.join(out.parts), out.origins
+
+
+class _MappedText:
+    """Text built from pieces, with the origin of each of its lines (that of its first
+    character: a line that starts before an include is the including file's)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.origins: list[Origin] = []
+        self._line_empty = True
+
+    def emit(self, chunk: str, origins: list[Origin]) -> None:
+        if not chunk:
+            return
+        lines = chunk.split('\n')
+        if not self.origins:
+            self.origins.append(origins[0])
+        elif self._line_empty and lines[0]:
+            self.origins[-1] = origins[0]
+        self.origins.extend(origins[1:len(lines)])
+        self._line_empty = lines[-1] == ''
+        self.parts.append(chunk)
+
+
+def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Diagnostic],
+             depth: int) -> tuple[str, list[Origin]] | None:
+    """The expanded text (and its map) one include directive stands for; None on a problem."""
+    path, line = where
+    name, _, selector = match.group('arg').partition(':')
+    # The one resolver (safety/resources.py): no absolute paths, no '..' or symlink out of the book.
+    base = path.parent.relative_to(root).as_posix() if path.parent.is_relative_to(root) else ''
+    try:
+        _, target = resources.resolve(name, '' if base == '.' else base,
+                                      resources.Confinement.of([root]))
+    except resources.Refused as exc:
+        message = (f"'{name}': no such file to include" if str(exc).startswith('no such')
+                   else f"'{name}': an include must stay inside the book folder ({exc})")
+        problems.append(codes.INCLUDE_REFUSED(message, path, line))
+        return None
+    if depth > 8:
+        problems.append(codes.INCLUDE_TOO_DEEP(f"'{name}': includes nested too deep (a loop?)", path, line))
+        return None
+    included = target.read_text(encoding='utf-8', errors='replace')
+    chosen = _select(included.replace('\r\n', '\n').replace('\r', '\n'), selector)
+    if chosen is None:
+        problems.append(codes.INCLUDE_NOT_FOUND(f"'{match.group('arg')}': no such anchor or lines",
+                                                path, line))
+        return None
+    return expand_includes_mapped('\n'.join(text for _, text in chosen),
+                                  [(target, number) for number, _ in chosen] or [where],
+                                  root, problems, depth + 1)
+
+
+def _select(text: str, selector: str) -> list[tuple[int, str]] | None:
+    """The chosen lines of an included file, each with its line number there."""
+    lines = list(enumerate(text.split('\n'), start=1))
+    if not selector:
+        chosen = lines
+    elif re.fullmatch(r'\d*(:\d*)?', selector):
+        start, _, end = selector.partition(':')
+        first = int(start) - 1 if start else 0
+        last = int(end) if end else (len(lines) if ':' in selector or not start else first + 1)
+        chosen = lines[first:last]
+    else:
+        inside, chosen, found = False, [], False
+        for number, line in lines:
+            start, end = _ANCHOR_START.search(line), _ANCHOR_END.search(line)
+            if start and start.group('name') == selector:
+                inside, found = True, True
+            elif end and end.group('name') == selector:
+                inside = False
+            elif inside:
+                chosen.append((number, line))
+        if not found:
+            return None
+    # Other anchors' markers never show in the book; blank lines at either end are dropped.
+    chosen = [(n, line) for n, line in chosen
+              if not (_ANCHOR_START.search(line) or _ANCHOR_END.search(line))]
+    while chosen and chosen[0][1] == '':
+        chosen.pop(0)
+    while chosen and chosen[-1][1] == '':
+        chosen.pop()
+    return chosen

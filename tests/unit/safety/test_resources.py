@@ -1,0 +1,167 @@
+"""The one resolver: what a manuscript may name, and the WeasyPrint fetcher built on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from makebook.safety import resources
+from makebook.safety.resources import Confinement, Refused
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    root = tmp_path / 'book'
+    (root / 'images').mkdir(parents=True)
+    (root / 'images' / 'a.png').write_bytes(b'png')
+    (tmp_path / 'secret.txt').write_text('secret')
+    (root / 'inside-link.png').symlink_to(root / 'images' / 'a.png')
+    (root / 'outside-link.png').symlink_to(tmp_path / 'secret.txt')
+    (root / 'images' / 'up').symlink_to(tmp_path)
+    return root
+
+
+def resolve(book: Path, reference: str, base: str = '') -> tuple[str, Path]:
+    return resources.resolve(reference, base, Confinement.of([book]))
+
+
+@pytest.mark.parametrize(('reference', 'base', 'relative'), [
+    ('images/a.png', '', 'images/a.png'),
+    ('a.png', 'images', 'images/a.png'),
+    ('../images/a.png', 'chapters', 'images/a.png'),  # '..' that stays inside is fine
+    ('images/./a.png?v=1#frag', '', 'images/a.png'),
+    ('images/%61.png', '', 'images/a.png'),
+    ('inside-link.png', '', 'inside-link.png'),
+])
+def test_relative_paths_inside_the_book_resolve(book: Path, reference: str, base: str, relative: str) -> None:
+    assert resolve(book, reference, base) == (relative, (book / 'images' / 'a.png').resolve())
+
+
+@pytest.mark.parametrize(('reference', 'reason'), [
+    ('../secret.txt', "'..' leads outside"),
+    ('images/../../secret.txt', "'..' leads outside"),
+    ('..%2Fsecret.txt', "'..' leads outside"),
+    ('/etc/passwd', 'absolute paths are refused'),
+    ('C:\\Windows\\win.ini', 'absolute paths are refused'),
+    ('images\\..\\..\\secret.txt', "use '/'"),
+    ('file:///etc/passwd', 'file: URLs are refused'),
+    ('FILE:/etc/passwd', 'file: URLs are refused'),
+    ('http://127.0.0.1/x.png', 'remote resources are not fetched'),
+    ('https://example.org/x.png', 'remote resources are not fetched'),
+    ('//example.org/x.png', 'remote resources are not fetched'),
+    ('ftp://example.org/x.png', 'remote resources are not fetched'),
+    ('javascript:alert(1)', "'javascript:' URLs are not allowed"),
+    ('data:image/png;base64,AAAA', 'inline data: images'),
+    ('outside-link.png', 'symbolic link pointing outside'),
+    ('images/up/secret.txt', 'symbolic link pointing outside'),
+    ('images/missing.png', 'no such file'),
+    ('images', 'not a file'),
+    ('', 'names no file'),
+])
+def test_everything_else_is_refused_with_a_reason(book: Path, reference: str, reason: str) -> None:
+    with pytest.raises(Refused, match=reason.replace('(', r'\(')):
+        resolve(book, reference)
+
+
+def test_file_urls_from_weasyprint_are_confined(book: Path, tmp_path: Path) -> None:
+    confinement = Confinement.of([book])
+    assert resources.file_url_path((book / 'images' / 'a.png').as_uri(), confinement).name == 'a.png'
+    for url in ((tmp_path / 'secret.txt').as_uri(), (book / 'outside-link.png').as_uri(),
+                'file://evil.example/share/x.png', (book / 'images' / 'up' / 'secret.txt').as_uri()):
+        with pytest.raises(Refused):
+            resources.file_url_path(url, confinement)
+
+
+def test_small_data_urls_only() -> None:
+    assert resources.data_url('data:image/png;base64,aGVsbG8=') == ('image/png', b'hello')
+    assert resources.data_url('data:,a%20b') == ('text/plain', b'a b')
+    with pytest.raises(Refused, match='larger than'):
+        resources.data_url('data:image/png;base64,' + 'A' * 400_000)
+
+
+@pytest.mark.parametrize(('svg', 'problem'), [
+    ('<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">'
+     '<text>&x;</text></svg>', 'DTD or entities'),
+    ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+     '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>', 'DTD or entities'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', '<script>'),
+    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event handler 'onload'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+     '<image xlink:href="/etc/passwd"/></svg>', "loads '/etc/passwd'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1/x"/></svg>', 'loads'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>', 'stylesheet'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(http://x/y)"/></svg>', 'style'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', '<foreignObject>'),
+    ('<svg', 'not well-formed'),
+])
+def test_svg_that_scripts_loads_or_declares_entities_is_refused(tmp_path: Path, svg: str,
+                                                                 problem: str) -> None:
+    path = tmp_path / 'x.svg'
+    path.write_text(svg)
+    problems = resources.svg_problems(path)
+    assert any(problem in p for p in problems), problems
+
+
+def test_a_plain_svg_with_internal_references_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / 'ok.svg'
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                    '<defs><linearGradient id="g"/></defs><rect style="fill: url(#g)"/>'
+                    '<use xlink:href="#g"/></svg>')
+    assert resources.svg_problems(path) == []
+
+
+def test_the_pdf_fetcher_serves_only_the_book(book: Path, tmp_path: Path) -> None:
+    from weasyprint import urls
+
+    from makebook.pdf.engine import _fetcher_class
+    fetcher = _fetcher_class(urls)(allowed=[book])
+    assert fetcher.fetch((book / 'images' / 'a.png').as_uri()).read() == b'png'
+    assert fetcher.fetch('data:text/plain,hi').read() == b'hi'
+    for url in ((tmp_path / 'secret.txt').as_uri(), 'http://127.0.0.1:9/x.css',
+                'https://example.org/', 'ftp://example.org/x', (book / 'outside-link.png').as_uri()):
+        with pytest.raises(urls.FatalURLFetchingError):
+            fetcher.fetch(url)
+
+
+@pytest.mark.parametrize('name', ['/etc/hostname', 'outside-link.png',
+                                  '../secret.txt', 'images/up/secret.txt'])
+def test_mdbook_includes_use_the_resolver(book: Path, name: str) -> None:
+    from makebook.source.includes import expand_includes
+    problems = []
+    text = expand_includes(f'a\n{{{{#include {name}}}}}', book / 'ch.md', book, problems)
+    assert text == 'a\n'
+    assert problems[0].line == 2
+    assert 'inside the book folder' in problems[0].message
+
+
+CSS = '''@import url("http://127.0.0.1/x.css");
+@import "../../etc/x.css";
+@font-face { src: url(/usr/share/fonts/x.ttf) format("truetype"), url('fonts/ok.ttf'); }
+body { background: url( "file:///etc/passwd" ) }
+p { background-image: image-set("a.png" 1x); }
+a { fill: url(#grad) }
+@media print { h1 { background: url(data:image/png;base64,AAAA) } li { list-style: url(../up.png) } }
+'''
+
+
+def test_every_url_a_stylesheet_loads_is_found_with_its_line() -> None:
+    assert resources.css_references(CSS) == [
+        ('http://127.0.0.1/x.css', 1), ('../../etc/x.css', 2), ('/usr/share/fonts/x.ttf', 3),
+        ('fonts/ok.ttf', 3), ('file:///etc/passwd', 4), ('a.png', 5), ('#grad', 6),
+        ('data:image/png;base64,AAAA', 7), ('../up.png', 7)]
+
+
+def test_a_theme_may_load_only_its_own_files(tmp_path: Path) -> None:
+    (tmp_path / 'fonts').mkdir()
+    (tmp_path / 'fonts' / 'ok.ttf').write_bytes(b'font')
+    (tmp_path / 'a.png').write_bytes(b'png')
+    problems = resources.stylesheet_problems(CSS, '', Confinement.of([tmp_path]))
+    assert [line for _, line in problems] == [1, 2, 3, 4, 7]
+    assert 'remote resources are not fetched' in problems[0][0]
+
+
+def test_the_shipped_theme_passes_its_own_check() -> None:
+    from makebook import theme
+    for name in ('epub.css', 'print.css', 'web.css'):
+        assert theme.stylesheet(name)

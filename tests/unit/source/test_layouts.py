@@ -1,0 +1,216 @@
+from pathlib import Path
+
+import pytest
+
+from makebook.errors import BookError
+from makebook.source import read_manuscript
+from makebook.source.includes import expand_includes
+from makebook.source.layouts import detect_layout
+
+
+def _names(root: Path) -> list[tuple[str, str | None]]:
+    layout = detect_layout(root.resolve())
+    return [(e.path.relative_to(root.resolve()).as_posix(), e.part) for e in layout.entries]
+
+
+def test_plain_folder_in_natural_order(write_book):
+    root = write_book({'10-b.md': '# B', '2-a.md': '# A', 'notes.txt': 'x'})
+    assert detect_layout(root.resolve()).kind == 'folder'
+    assert _names(root) == [('2-a.md', None), ('10-b.md', None)]
+
+
+def test_chapters_list_with_parts(write_book):
+    root = write_book({
+        'metadata.yaml': 'title: T\nchapters:\n  - intro.md\n'
+                         '  - part: Part One\n    chapters: [b.md, a.md]\n',
+        'intro.md': '# I', 'a.md': '# A', 'b.md': '# B'})
+    assert detect_layout(root.resolve()).kind == 'chapters list'
+    assert _names(root) == [('intro.md', None), ('b.md', 'Part One'), ('a.md', 'Part One')]
+
+
+def test_quarto_book(write_book):
+    root = write_book({
+        '_quarto.yml': 'project:\n  type: book\nbook:\n  title: Q Book\n  author: Ann\n'
+                       '  chapters:\n    - index.qmd\n    - part: Basics\n      chapters:\n'
+                       '        - basics.md\n',
+        'index.qmd': '# Preface', 'basics.md': '# Basics'})
+    layout = detect_layout(root.resolve())
+    assert layout.kind == 'Quarto'
+    assert layout.metadata == {'title': 'Q Book', 'author': 'Ann'}
+    assert _names(root) == [('index.qmd', None), ('basics.md', 'Basics')]
+
+
+def test_mdbook_summary(write_book):
+    root = write_book({
+        'book.toml': '[book]\ntitle = "M"\nauthors = ["A", "B"]\n',
+        'src/SUMMARY.md': '# Summary\n\n[Intro](intro.md)\n\n# Guide\n\n- [One](one.md)\n'
+                          '    - [One a](one-a.md)\n- [Draft]()\n\n---\n\n[Credits](credits.md)\n',
+        'src/intro.md': '# Intro', 'src/one.md': '# One', 'src/one-a.md': '# One a',
+        'src/credits.md': '# Credits'})
+    layout = detect_layout(root.resolve())
+    assert layout.kind == 'mdBook'
+    assert layout.metadata['author'] == ['A', 'B']
+    assert _names(root) == [('src/intro.md', None), ('src/one.md', 'Guide'),
+                            ('src/one-a.md', 'Guide'), ('src/credits.md', None)]
+
+
+def test_leanpub_book_txt(write_book):
+    root = write_book({'manuscript/Book.txt': 'b.md\na.md\n', 'manuscript/a.md': '# A',
+                       'manuscript/b.md': '# B'})
+    assert detect_layout(root.resolve()).kind == 'Leanpub'
+    assert _names(root) == [('manuscript/b.md', None), ('manuscript/a.md', None)]
+
+
+def test_missing_or_outside_files_are_errors_with_line(write_book):
+    root = write_book({'Book.txt': 'a.md\n../../etc/passwd\nmissing.md\n', 'a.md': '# A\n\nText.'})
+    with pytest.raises(BookError) as caught:
+        read_manuscript(root)
+    # The listed file that exists is still read (its own problems, here no title, come too).
+    lines = sorted((d.line, d.message) for d in caught.value.diagnostics if d.path.name == 'Book.txt')
+    assert [line for line, _ in lines] == [2, 3]
+    assert 'outside the book folder' in lines[0][1]
+
+
+def test_mdbook_includes_with_anchors_and_lines(write_book):
+    root = write_book({
+        'src/code.rs': 'use x;\n// ANCHOR: main\nfn main() {}\n// ANCHOR_END: main\nfn other() {}\n',
+        'src/ch.md': 'x'})
+    problems = []
+    source = root.resolve() / 'src' / 'ch.md'
+    text = expand_includes('{{#include code.rs:main}}\n{{#rustdoc_include code.rs:1}}\n'
+                           '{{#include code.rs}}', source, root.resolve(), problems)
+    assert text.split('\n')[:2] == ['fn main() {}', 'use x;']
+    assert 'ANCHOR' not in text
+    assert 'fn other() {}' in text
+    assert problems == []
+
+
+def test_includes_stay_inside_the_book(write_book, tmp_path):
+    (tmp_path / 'secret.txt').write_text('secret')
+    root = write_book({'src/ch.md': 'x'})
+    problems = []
+    text = expand_includes('a\n{{#include ../../secret.txt}}', root.resolve() / 'src' / 'ch.md',
+                           root.resolve(), problems)
+    assert 'secret' not in text
+    assert problems[0].line == 2
+    assert 'inside the book folder' in problems[0].message
+
+
+def test_chapters_list_in_the_first_files_front_matter(write_book):
+    root = write_book({'00-index.md': '---\ntitle: T\nchapters: [00-index.md, b.md, a.md]\n---\n# I',
+                       'a.md': '# A', 'b.md': '# B'})
+    assert _names(root) == [('00-index.md', None), ('b.md', None), ('a.md', None)]
+
+
+def test_the_layout_used_is_reported(write_book, caplog):
+    root = write_book({'Book.txt': 'a.md\n', 'a.md': '---\ntitle: T\n---\n# A\n\nText.'})
+    with caplog.at_level('INFO', logger='makebook'):
+        read_manuscript(root)
+    assert 'Layout: Leanpub (1 .md files)' in caplog.messages
+
+
+def _depths(root: Path) -> list[tuple[str, int, bool]]:
+    layout = detect_layout(root.resolve())
+    return [(e.path.name, e.depth, e.unnumbered) for e in layout.entries]
+
+
+def test_mdbook_nesting_gives_depths(write_book):
+    root = write_book({
+        'book.toml': '[book]\ntitle = "M"\n',
+        # Any indentation deeper than the parent's nests; tabs count as four spaces.
+        'src/SUMMARY.md': '[Intro](intro.md)\n\n- [One](one.md)\n  - [One a](one-a.md)\n'
+                          '\t- [One a i](one-a-i.md)\n  - [One b](one-b.md)\n- [Two](two.md)\n'
+                          '\n[Credits](credits.md)\n',
+        **{f'src/{n}.md': f'# {n}' for n in ('intro', 'one', 'one-a', 'one-a-i', 'one-b', 'two',
+                                             'credits')}})
+    assert _depths(root) == [('intro.md', 0, True), ('one.md', 0, False), ('one-a.md', 1, False),
+                             ('one-a-i.md', 2, False), ('one-b.md', 1, False),
+                             ('two.md', 0, False), ('credits.md', 0, True)]
+
+
+def test_chapters_list_file_entries_nest_sub_chapters(write_book):
+    root = write_book({
+        'metadata.yaml': 'title: T\nchapters:\n  - part: P\n    chapters:\n'
+                         '      - file: a.md\n        chapters: [a1.md, {file: a2.md, chapters: [a2x.md]}]\n'
+                         '      - b.md\n',
+        **{f'{n}.md': f'# {n}' for n in ('a', 'a1', 'a2', 'a2x', 'b')}})
+    layout = detect_layout(root.resolve())
+    assert [(e.path.name, e.part, e.depth) for e in layout.entries] == [
+        ('a.md', 'P', 0), ('a1.md', 'P', 1), ('a2.md', 'P', 1), ('a2x.md', 'P', 2), ('b.md', 'P', 0)]
+
+
+def test_nest_builds_the_toc_tree_in_reading_order():
+    from makebook.model import Chapter, nest
+
+    def chapter(name: str, depth: int) -> Chapter:
+        return Chapter(id=name, file_name=f'{name}.xhtml', title=name, number=None,
+                       source=f'{name}.md', body='<section/>', depth=depth)
+
+    def shape(nodes: list) -> list:
+        return [(c.id, shape(children)) for c, children in nodes]
+    chapters = [chapter('a', 0), chapter('a1', 1), chapter('a1x', 2), chapter('a2', 1),
+                chapter('b', 0), chapter('c', 2), chapter('d', 0)]
+    # 'c' skips a level: it still goes under the nearest chapter before it that is shallower.
+    assert shape(nest(chapters)) == [('a', [('a1', [('a1x', [])]), ('a2', [])]),
+                                     ('b', [('c', [])]), ('d', [])]
+    assert shape(nest([chapter('x', 1), chapter('y', 0)])) == [('x', []), ('y', [])]
+
+
+def test_includes_keep_a_map_to_the_included_files_lines(write_book):
+    from makebook.source.includes import expand_includes_mapped
+    root = write_book({
+        'src/code.rs': 'use x;\n// ANCHOR: main\n\nfn main() {}\n// ANCHOR_END: main\n',
+        'src/inner.md': 'inner one\n{{#include code.rs:main}}\ninner three',
+        'src/ch.md': 'x'}).resolve()
+    chapter = root / 'src' / 'ch.md'
+    text = 'top {{#include inner.md}} tail\nlast'
+    origins = [(chapter, 4), (chapter, 5)]  # as if the body began on line 4 of ch.md
+    problems = []
+    expanded, mapped = expand_includes_mapped(text, origins, root, problems)
+    assert expanded.split('\n') == ['top inner one', 'fn main() {}', 'inner three tail', 'last']
+    where = [(path.name, line) for path, line in mapped]
+    # A line keeps the origin of its first character; the anchor's blank first line is dropped.
+    assert where == [('ch.md', 4), ('code.rs', 4), ('inner.md', 3), ('ch.md', 5)]
+    assert problems == []
+
+
+def test_problems_in_included_text_name_the_included_file_and_line(write_book):
+    from makebook.render import render_book
+    root = write_book({
+        'book.toml': '[book]\ntitle = "T"\n',
+        'src/SUMMARY.md': '- [One](one.md)\n',
+        'src/one.md': '---\nsubtitle: S\n---\n# One\n\n{{#include parts/inc.md}}\n\n'
+                      'After [bad](nowhere.md).\n',
+        'src/parts/inc.md': 'Included.\n\nSee [gone](#missing-anchor) here.\n'
+                            '{{#include deeper.md}}\n',
+        'src/parts/deeper.md': '\nDeeper [also gone](#nowhere-else).\n'})
+    book = render_book(read_manuscript(root))
+    found = sorted((d.path.relative_to(root.resolve()).as_posix(), d.line, d.message.split(':')[0])
+                   for d in book.diagnostics)
+    assert found == [("src/one.md", 8, "broken link 'nowhere.md'"),
+                     ('src/parts/deeper.md', 2, "broken link '#nowhere-else'"),
+                     ('src/parts/inc.md', 3, "broken link '#missing-anchor'")]
+
+
+def test_include_errors_name_the_file_holding_the_directive(write_book):
+    root = write_book({
+        'book.toml': '[book]\ntitle = "T"\n',
+        'src/SUMMARY.md': '- [One](one.md)\n',
+        'src/one.md': '---\nsubtitle: S\n---\n# One\n\n{{#include inc.md}}\n',
+        'src/inc.md': 'Text.\n\n{{#include missing.md}}\n'})
+    with pytest.raises(BookError) as caught:
+        read_manuscript(root)
+    (problem,) = caught.value.diagnostics
+    assert (problem.path.name, problem.line) == ('inc.md', 3)
+    assert 'missing.md' in problem.message
+
+
+def test_the_command_line_says_which_layout_it_used(write_book, capsys, tmp_path):
+    from tests.tools import make_book
+    root = write_book({'_quarto.yml': 'book:\n  title: Q\n  author: A\n  chapters: [a.md, b.md]\n',
+                       'a.md': '# A\n\nText.', 'b.md': '# B\n\nText.', 'Book.txt': 'b.md\n'})
+    run = make_book(capsys, 'build', root, '-o', tmp_path / 'out', '-f', 'html')
+    assert run.status == 0, run.err
+    assert 'make-book: Layout: Quarto (2 .md files)' in run.err.splitlines()  # before Leanpub
+    quiet = make_book(capsys, 'build', root, '-o', tmp_path / 'out', '-f', 'html', '-q')
+    assert quiet.err == ''

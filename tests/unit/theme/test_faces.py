@@ -1,0 +1,69 @@
+"""A book face per script: which faces a book gets, what they cover, what the cover draws with."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from makebook.epub import cover
+from makebook.render import render_book
+from makebook.source import read_manuscript
+from makebook.theme import faces
+
+
+def book(write_book, text: str, lang: str = 'en', **files: str):
+    return render_book(read_manuscript(write_book({
+        '01.md': f'---\ntitle: T\nauthor: A\nlang: {lang}\n---\n{text}\n', **files})))
+
+
+def families(rendered) -> list[str]:
+    return [face.family for face in faces.faces_for(rendered)]
+
+
+def test_a_latin_book_gets_only_the_book_face(write_book) -> None:
+    # Greek and Cyrillic are in Source Serif Pro's roman faces: no other face is declared.
+    assert families(book(write_book, '# One\n\nPlain, with λόγος and слово.')) == ['Source Serif Pro']
+
+
+@pytest.mark.parametrize(('text', 'lang', 'expected'), [
+    ('# One\n\nA word: שלום.', 'en', ['Source Serif Pro', 'Frank Ruhl Libre']),
+    ('# One\n\nA word: سلام.', 'en', ['Source Serif Pro', 'Amiri']),
+    ('# One\n\nשלום and سلام.', 'en', ['Source Serif Pro', 'Frank Ruhl Libre', 'Amiri']),
+    ('# One\n\nNo Hebrew letter yet.', 'he', ['Source Serif Pro', 'Frank Ruhl Libre']),
+    ('# One {lang=fa}\n\nLatin only.', 'en', ['Source Serif Pro', 'Amiri']),
+])
+def test_script_faces_follow_the_text_and_the_languages(write_book, text, lang, expected) -> None:
+    assert families(book(write_book, text, lang)) == expected
+
+
+def test_every_face_ships_its_licence_and_static_or_variable_truetype_files() -> None:
+    for face in (faces.book_face(), *faces.script_faces()):
+        assert 'Open Font License' in face.licence.read_text(encoding='utf-8'), face.family
+        for font in face.files:
+            assert font.path.read_bytes()[:4] in (b'\x00\x01\x00\x00', b'true'), font.path
+            assert '[' not in face.file_name(font)  # a plain name inside the EPUB zip
+
+
+def test_each_script_face_covers_its_script() -> None:
+    hebrew, arabic = faces.script_faces()
+    assert all(ord(c) in faces.cmap(hebrew.files[0].path) for c in 'אבגדהוזחטיכלמנסעפצקרשת')
+    assert all(ord(c) in faces.cmap(arabic.files[0].path) for c in 'ابتثجحخدذرزسشصضطظعغفقكلمنهوي')
+
+
+def test_font_face_rules_name_each_face_and_file(write_book) -> None:
+    used = faces.faces_for(book(write_book, '# One\n\nשלום.'))
+    css = faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
+    assert "font-family: 'Frank Ruhl Libre'" in css
+    assert "url('fonts/FrankRuhlLibre-wght.ttf')" in css
+    assert css.count('@font-face') == sum(len(face.files) for face in used)
+
+
+def test_the_cover_draws_hebrew_in_the_hebrew_face(write_book) -> None:
+    meta = book(write_book, '# אחד\n\nשלום.', lang='he').metadata
+    meta = dataclasses.replace(meta, title='יומן המגדלור')
+    path, weight = cover._font_path(600, 'normal', meta.title, meta.language)
+    assert path == faces.script_faces()[0].files[0].path and weight == 600
+    assert cover.typographic_cover(meta)[:3] == b'\xff\xd8\xff'
+    latin, _ = cover._font_path(400, 'normal', 'Plain title', 'en')
+    assert latin.name == 'SourceSerifPro-Regular.ttf'
