@@ -1,0 +1,154 @@
+"""A cache of work a build can reuse, kept in the output folder (``.make-book-cache/``).
+
+The author's loop (``watch``, ``serve``) and book-scale speed share it: what a
+stage made from some input is stored under a key naming everything the result
+depends on, and reused while none of that changes. A key is the SHA-256 of
+
+* make-book's own code and theme (every ``.py`` file of the package and every
+  file of the styles folder, read once a process): a new version, or a
+  changed line, never meets results made by the old one;
+* a namespace (which stage and what kind of result: ``render/convert``);
+* the parts the caller names (a file's text, the settings that shape it).
+
+Entries are JSON, never pickle: a cache folder can come from anywhere (a
+co-author's repository), and loading it must not run code. Each entry repeats
+its key and a checksum of its content; an entry that does not parse, names
+another key or fails its checksum is ignored and removed, so a damaged or
+half-written cache costs a rebuild, never a wrong book. Entries are written
+to a temporary name and renamed, so an interrupted build leaves whole entries
+or none. After a build, :meth:`Cache.sweep` removes the entries it did not
+use, so the cache holds one book's worth, not its history.
+
+Nothing here raises: a cache that cannot be read or written is a cache that
+misses (the build goes on, only slower). Deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FOLDER = '.make-book-cache'
+FORMAT = 1  # the layout of an entry; bump it when that changes
+_NAMESPACE = re.compile(r'[a-z0-9-]+(/[a-z0-9-]+)*')
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The SHA-256 of make-book's own code and theme, as installed."""
+    package = Path(__file__).resolve().parent
+    styles = package / 'styles'
+    if not styles.is_dir():
+        styles = package.parents[1] / 'styles'  # a source checkout
+    digest = hashlib.sha256(f'format {FORMAT}'.encode())
+    for root in (package, styles):
+        for path in sorted(p for p in root.rglob('*') if p.is_file() and p.suffix != '.pyc'):
+            digest.update(path.relative_to(root).as_posix().encode() + b'\0')
+            digest.update(path.read_bytes() + b'\0')
+    return digest.hexdigest()
+
+
+class Cache:
+    """Entries under one folder; a Cache with no folder is off and misses every time."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._used: set[Path] = set()
+        self._namespaces: set[str] = set()  # those this build looked in
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def off(cls) -> Cache:
+        return cls(None)
+
+    @classmethod
+    def in_output_folder(cls, out_dir: Path) -> Cache:
+        """The cache of the book built into ``out_dir`` (which must exist); off if unusable."""
+        folder = out_dir / FOLDER
+        try:
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                return cls.off()  # never follow a link planted where the cache goes
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            return cls.off()
+        return cls(folder)
+
+    def key(self, namespace: str, *parts: str | bytes) -> str:
+        """The key of a result in ``namespace`` that depends on ``parts`` (and on make-book)."""
+        digest = hashlib.sha256(code_fingerprint().encode() + b'\0' + namespace.encode() + b'\0')
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, 'big') + data)
+        return digest.hexdigest()
+
+    def load(self, namespace: str, key: str) -> Any | None:
+        """The JSON value stored under ``key``, or None (a miss)."""
+        path = self._path(namespace, key)
+        if path is None:
+            return None
+        try:
+            entry = json.loads(path.read_bytes())
+            content = json.dumps(entry['value'], sort_keys=True, separators=(',', ':'))
+            valid = (entry['key'] == key and entry['format'] == FORMAT
+                     and entry['sha256'] == hashlib.sha256(content.encode()).hexdigest())
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            self.misses += 1
+            return None
+        self._used.add(path)
+        self.hits += 1
+        return entry['value']
+
+    def store(self, namespace: str, key: str, value: Any) -> None:
+        """Keep ``value`` (anything JSON can hold) under ``key``; a failure is only a miss later."""
+        path = self._path(namespace, key)
+        if path is None:
+            return
+        content = json.dumps(value, sort_keys=True, separators=(',', ':'))
+        entry = {'key': key, 'format': FORMAT, 'sha256': hashlib.sha256(content.encode()).hexdigest(),
+                 'value': value}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temp = tempfile.mkstemp(prefix='.tmp-', dir=path.parent)
+            with os.fdopen(descriptor, 'w', encoding='utf-8') as stream:
+                json.dump(entry, stream, sort_keys=True, separators=(',', ':'))
+            os.replace(temp, path)
+        except (OSError, TypeError, ValueError):
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(temp)
+            return
+        self._used.add(path)
+
+    def sweep(self, namespaces: Iterable[str] | None = None) -> None:
+        """Remove the entries of ``namespaces`` that this build did not use, and any temporary
+        an interrupted build left there. The default is the namespaces this build looked in:
+        an EPUB-only build keeps the PDF's entries."""
+        if self.folder is None:
+            return
+        chosen = self._namespaces if namespaces is None else set(namespaces)
+        for root in (self.folder / name for name in sorted(chosen) if _NAMESPACE.fullmatch(name)):
+            for path in root.rglob('*') if root.is_dir() else ():
+                if path.is_file() and path not in self._used:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+
+    def _path(self, namespace: str, key: str) -> Path | None:
+        if self.folder is None or not key.isalnum() or not _NAMESPACE.fullmatch(namespace):
+            return None
+        self._namespaces.add(namespace)
+        return self.folder / namespace / key[:2] / f'{key}.json'

@@ -1,0 +1,104 @@
+"""The cache the author's loop and book-scale speed share: reused while valid, harmless when not."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from makebook import cache
+from makebook.cache import Cache
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Cache:
+    return Cache.in_output_folder(tmp_path)
+
+
+def test_a_value_comes_back_under_its_key(store: Cache) -> None:
+    key = store.key('render/convert', 'chapter one', b'\x00bytes')
+    store.store('render/convert', key, {'body': '<p>é</p>', 'problems': [['MB301', 'x', None, 3]]})
+    assert store.load('render/convert', key) == {'body': '<p>é</p>', 'problems': [['MB301', 'x', None, 3]]}
+    assert (store.hits, store.misses) == (1, 0)
+
+
+def test_the_key_names_every_part_and_the_namespace(store: Cache) -> None:
+    keys = {store.key('a', 'x', 'y'), store.key('a', 'xy'), store.key('a', 'x', 'z'),
+            store.key('b', 'x', 'y')}
+    assert len(keys) == 4  # parts are length-prefixed: ('x', 'y') is not ('xy',)
+    assert store.key('a', 'x', 'y') == Cache.off().key('a', 'x', 'y')  # the key does not depend on where
+
+
+def test_the_key_changes_with_make_books_own_code(store: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = store.key('a', 'x')
+    monkeypatch.setattr(cache, 'code_fingerprint', lambda: 'another version')
+    assert store.key('a', 'x') != before
+
+
+@pytest.mark.parametrize('damage', [
+    lambda text: text[: len(text) // 2],                                  # cut short
+    lambda text: text.replace('"x"', '"y"'),                              # content changed
+    lambda text: json.dumps({**json.loads(text), 'key': '0' * 64}),       # another key's entry
+    lambda text: json.dumps({**json.loads(text), 'format': 0}),           # an older layout
+    lambda text: 'not json at all',
+])
+def test_a_damaged_entry_is_a_miss_and_is_removed(store: Cache, damage) -> None:
+    key = store.key('ns', 'x')
+    store.store('ns', key, ['x'])
+    entry = next((store.folder / 'ns').rglob('*.json'))
+    entry.write_text(damage(entry.read_text()))
+    assert store.load('ns', key) is None
+    assert not entry.exists()
+
+
+def test_a_cache_that_is_off_misses_and_writes_nothing(tmp_path: Path) -> None:
+    off = Cache.off()
+    off.store('ns', off.key('ns', 'x'), 1)
+    assert off.load('ns', off.key('ns', 'x')) is None
+    off.sweep()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_link_where_the_cache_goes_is_never_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / cache.FOLDER).symlink_to(elsewhere)
+    linked = Cache.in_output_folder(out)
+    linked.store('ns', linked.key('ns', 'x'), 1)
+    assert linked.folder is None and list(elsewhere.iterdir()) == []
+
+
+def test_an_unwritable_cache_never_fails_the_build(tmp_path: Path) -> None:
+    store = Cache.in_output_folder(tmp_path)
+    assert store.folder is not None
+    (store.folder / 'ns').write_text('a file where a folder should be')
+    store.store('ns', store.key('ns', 'x'), 1)  # no exception
+    assert store.load('ns', store.key('ns', 'x')) is None
+
+
+def test_sweep_keeps_what_this_build_used_and_other_stages_entries(tmp_path: Path) -> None:
+    first = Cache.in_output_folder(tmp_path)
+    for name in ('old', 'kept'):
+        first.store('render/convert', first.key('render/convert', name), name)
+    first.store('pdf/layout', first.key('pdf/layout', 'page'), 'page')
+    second = Cache.in_output_folder(tmp_path)  # the next build: uses one entry of one namespace
+    assert second.load('render/convert', second.key('render/convert', 'kept')) == 'kept'
+    leftover = second.folder / 'render/convert' / '.tmp-interrupted'
+    leftover.write_text('half')
+    second.sweep()
+    third = Cache.in_output_folder(tmp_path)
+    assert third.load('render/convert', third.key('render/convert', 'kept')) == 'kept'
+    assert third.load('render/convert', third.key('render/convert', 'old')) is None
+    assert third.load('pdf/layout', third.key('pdf/layout', 'page')) == 'page'  # not looked in: kept
+    assert not leftover.exists()
+
+
+def test_namespaces_and_keys_cannot_name_a_path_outside(store: Cache) -> None:
+    store.store('../escape', 'a' * 64, 1)
+    store.store('ns', '../../x', 1)
+    assert [p for p in store.folder.parent.rglob('*') if p.is_file()] == []
+    assert os.listdir(store.folder) == []
