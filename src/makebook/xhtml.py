@@ -18,7 +18,8 @@ _DOCTYPE = '<!DOCTYPE html>'
 
 def element(tag: str, text: str | None = None, /, **attributes: str) -> etree._Element:
     """An XHTML element; ``class_`` stands for ``class`` and ``epub_type`` for epub:type."""
-    node = etree.Element(f'{{{XHTML_NS}}}{tag}', nsmap=NSMAP)
+    # lxml-stubs type nsmap as Mapping[str, str]; lxml takes None for the default namespace.
+    node = etree.Element(f'{{{XHTML_NS}}}{tag}', nsmap=NSMAP)  # type: ignore[arg-type]
     for name, value in attributes.items():
         node.set(_attribute(name), value)
     node.text = text
@@ -36,7 +37,13 @@ def child(parent: etree._Element, tag: str, text: str | None = None, /,
 
 def plain_text(node: etree._Element) -> str:
     """The element's text with whitespace folded: for titles and labels."""
-    return ' '.join(''.join(node.itertext()).split())
+    return ' '.join(text_content(node).split())
+
+
+def text_content(node: etree._Element) -> str:
+    """All the text inside the element, as written (its tail left out)."""
+    # lxml yields str; its stubs say str | bytes.
+    return ''.join(text if isinstance(text, str) else text.decode() for text in node.itertext())
 
 
 def _attribute(name: str) -> str:
