@@ -99,7 +99,7 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
 
 def first_chapter_ids(files: tuple[SourceFile, ...], drafts: list[Draft]) -> dict[str, str | None]:
     """Where a link to each file lands: its first chapter, or the chapter it continues."""
-    first_of = {}
+    first_of: dict[int, Draft] = {}  # by id() of the SourceFile
     for draft in drafts:
         first_of.setdefault(id(draft.source), draft)
     targets: dict[str, str | None] = {}
@@ -148,6 +148,7 @@ def number(drafts: list[Draft]) -> tuple[Chapter, ...]:
     for index, draft in enumerate(drafts, start=1):
         section = draft.element
         heading_id = section.attrib.pop('data-heading')
+        assert isinstance(heading_id, str)  # lxml's attribute values are str; its stubs add bytes
         heading = section.find(f'{{{XHTML_NS}}}h1')
         division = division_type(heading) if heading is not None else None
         front_type = draft.source.front_matter.get('epub:type')

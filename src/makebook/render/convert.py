@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import markdown
 from lxml import etree, html
 
-from makebook import codes
+from makebook import codes, xhtml
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
-from makebook.model import EPUB_NS, NSMAP, XHTML_NS, XML_NS, SourceFile
+from makebook.model import EPUB_NS, XHTML_NS, XML_NS, SourceFile
 from makebook.render import mathml, repairs
 from makebook.render.notes import take_footnotes
 from makebook.safety.sanitize import sanitize
@@ -29,7 +29,7 @@ MARKDOWN_EXTENSIONS = (
     'footnotes', 'tables', 'fenced_code', 'attr_list', 'def_list', 'abbr',
     'smarty', 'toc', 'md_in_html', 'sane_lists', 'codehilite', *EXTENSIONS,
 )
-MARKDOWN_CONFIG = {
+MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
     # Pygments with CSS classes only (styles/*.css): no inline styles, no scripts.
     'codehilite': {'css_class': 'highlight', 'guess_lang': False, 'use_pygments': True},
     # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
@@ -76,7 +76,7 @@ def to_xhtml(markup: str) -> etree._Element:
     """
     document = html.document_fromstring(f'<html><body>{markup}</body></html>')
     html_body = document.find('body')
-    body = etree.Element(f'{{{XHTML_NS}}}body', nsmap=NSMAP)
+    body = xhtml.element('body')
     if html_body is None:
         return body
     body.text = xml_text(html_body.text)
@@ -87,7 +87,8 @@ def to_xhtml(markup: str) -> etree._Element:
 
 def _copy_into(source: etree._Element, parent: etree._Element) -> None:
     if not isinstance(source.tag, str):  # comments and processing instructions
-        if len(parent):
+        # lxml-stubs type every .tag as str; a comment's or a PI's is a function.
+        if len(parent):  # type: ignore[unreachable]
             parent[-1].tail = (parent[-1].tail or '') + (xml_text(source.tail) or '')
         else:
             parent.text = (parent.text or '') + (xml_text(source.tail) or '')

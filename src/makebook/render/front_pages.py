@@ -15,7 +15,8 @@ import dataclasses
 
 from lxml import etree
 
-from makebook.model import EPUB_NS, EPUB_TYPE, XHTML_NS, Chapter, RenderedBook
+from makebook.model import XHTML_NS, Chapter, RenderedBook
+from makebook.xhtml import element
 
 # A heading the division needs (navigation, bookmarks) but the page does not show.
 HIDDEN_TITLE = 'front-title-hidden'
@@ -51,10 +52,7 @@ def _para(text: str, class_: str | None = None) -> etree._Element:
 def _division(book: RenderedBook, kind: str, title: str, content: list[etree._Element]) -> Chapter:
     taken: set[str] = set().union(*(chapter.ids for chapter in book.chapters))
     heading_id = next(i for i in (kind, f'mb-{kind}', f'mb-{kind}-page') if i not in taken)
-    section = etree.Element(f'{{{XHTML_NS}}}section', nsmap={None: XHTML_NS, 'epub': EPUB_NS})
-    section.set('class', f'chapter {kind}')
-    section.set(EPUB_TYPE, kind)
-    section.set('role', f'doc-{kind}')
+    section = element('section', class_=f'chapter {kind}', epub_type=kind, role=f'doc-{kind}')
     heading = etree.SubElement(section, f'{{{XHTML_NS}}}h1')
     heading.set('id', heading_id)
     heading.set('class', HIDDEN_TITLE)

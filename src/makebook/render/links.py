@@ -42,7 +42,7 @@ def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
     ``first_ids`` says where a link to each manuscript file lands.
     """
     for link in section.iter(f'{{{XHTML_NS}}}a'):
-        if link.attrib.pop('data-resolved', None):
+        if link.attrib.pop('data-resolved', ''):
             continue
         href = link.get('href')
         if href is None or href == '':
@@ -132,7 +132,7 @@ def _image_asset(src: str, source: SourceFile, root: Path, download: Download | 
         return str(exc)
     suffix = Path(relative).suffix.lower()
     media_type = MEDIA_TYPES.get(suffix) or mimetypes.guess_type(relative)[0]
-    if media_type not in MEDIA_TYPES.values():
+    if media_type is None or media_type not in MEDIA_TYPES.values():
         return f'{suffix or "this"} images are not supported (use JPEG, PNG, GIF, SVG or WebP)'
     if media_type == 'image/svg+xml':
         problems = resources.svg_problems(resolved)

@@ -42,8 +42,9 @@ def tex_problem(tex: str) -> str | None:
     tree = etree.fromstring(markup.encode())
     for node in tree.iter():
         name = etree.QName(node).localname
-        if name in ('mi', 'mo') and (node.text or '').startswith('\\') and len(node.text) > 1:
-            return f'unknown command {node.text}'
+        text = node.text or ''
+        if name in ('mi', 'mo') and text.startswith('\\') and len(text) > 1:
+            return f'unknown command {text}'
         if name in _ARITY and len(node) != _ARITY[name]:
             return f'a command is missing an argument ({name})'
     return None
@@ -69,7 +70,9 @@ def convert_math(body: etree._Element, report: Callable[[str, str], None]) -> No
                                            .encode())
             replacement.set('alttext', tex)
         replacement.tail = span.tail
-        span.getparent().replace(span, replacement)
+        parent = span.getparent()
+        assert parent is not None  # a <span> inside ``body``, never ``body`` itself
+        parent.replace(span, replacement)
 
 
 def has_math(tree: etree._Element) -> bool:

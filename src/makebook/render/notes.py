@@ -36,7 +36,7 @@ def distribute_footnotes(notes: etree._Element, sections: list[etree._Element]) 
         numbers: dict[str, int] = {}
         existing = section.find(f'{{{XHTML_NS}}}section[@class="footnotes"]')
         if existing is not None:  # a chapter continued from the previous file
-            numbers = {aside.get('id'): n for n, aside in enumerate(existing, start=1)}
+            numbers = {aside.get('id', ''): n for n, aside in enumerate(existing, start=1)}
         for ref in list(section.iter(f'{{{XHTML_NS}}}a')):
             if ref.get('class') != 'footnote-ref':
                 continue
@@ -98,13 +98,15 @@ def _make_noteref(ref: etree._Element) -> None:
     ref.set(EPUB_TYPE, 'noteref')
     ref.set('role', 'doc-noteref')
     ref.tail = sup.tail
-    sup.getparent().replace(sup, ref)
+    parent = sup.getparent()
+    assert parent is not None  # the <sup> is inside the chapter's <section>
+    parent.replace(sup, ref)
 
 
 def _aside(li: etree._Element, number: int) -> etree._Element:
     """A footnote in the shape pandoc settled on (PR #8676): backlink first, then text."""
     aside = element('aside')
-    aside.set('id', li.get('id'))
+    aside.set('id', li.get('id', ''))  # Python-Markdown gives every note an id
     aside.set('class', 'footnote')
     aside.set(EPUB_TYPE, 'footnote')
     aside.set('role', 'doc-footnote')
@@ -114,6 +116,7 @@ def _aside(li: etree._Element, number: int) -> etree._Element:
         if backref.get('class') == 'footnote-backref':
             back_href = backref.get('href')
             parent = backref.getparent()
+            assert parent is not None  # inside the note's <li>
             previous = backref.getprevious()
             tail = (backref.tail or '')
             if previous is not None:

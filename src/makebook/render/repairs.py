@@ -17,6 +17,7 @@ from lxml import etree
 from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import SourceFile
+from makebook.xhtml import text_content
 
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
 # refuses the document; no book needs a tenth of it.
@@ -30,7 +31,9 @@ def nesting(body: etree._Element, source: SourceFile, problems: list[Diagnostic]
     depth_of = {body: 0}
     too_deep: etree._Element | None = None
     for element in body.iterdescendants():  # iterative: no recursion, whatever the depth
-        depth = depth_of[element.getparent()] + 1
+        parent = element.getparent()
+        assert parent is not None  # a descendant of body
+        depth = depth_of[parent] + 1
         depth_of[element] = depth
         if depth == MAX_DEPTH and too_deep is None:
             too_deep = element
@@ -39,7 +42,7 @@ def nesting(body: etree._Element, source: SourceFile, problems: list[Diagnostic]
     problems.append(codes.NESTED_TOO_DEEP(f'blocks nested more than {MAX_DEPTH} levels deep '
                                           '(blockquotes, lists or HTML); flatten the structure',
                                           source.path, _nested_line(source)))
-    text = ''.join(too_deep.itertext())
+    text = text_content(too_deep)
     for child in list(too_deep):
         too_deep.remove(child)
     too_deep.text = text
@@ -101,7 +104,8 @@ def misplaced(body: etree._Element, source: SourceFile, problems: list[Diagnosti
     ``<figure>``, an ``<li>`` with no list) into a plain ``div`` or ``span``, with a warning."""
     for element in list(body.iter()):
         if not isinstance(element.tag, str):
-            continue
+            # lxml-stubs type every .tag as str; a comment's or a PI's is a function.
+            continue  # type: ignore[unreachable]
         qname = etree.QName(element)
         parent = element.getparent()
         allowed = _PARENTS.get(qname.localname)
