@@ -7,7 +7,7 @@ from collections import Counter
 from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import RenderedBook
-from makebook.xhtml import chapter_element, check_well_formed, document
+from makebook.xhtml import chapter_element, check_well_formed, document, text_content
 
 
 def unique_ids(book: RenderedBook) -> list[Diagnostic]:
@@ -33,7 +33,7 @@ def no_empty_chapters(book: RenderedBook) -> list[Diagnostic]:
     """A heading with nothing under it is usually a chapter not yet written."""
     problems = []
     for chapter in book.chapters:
-        text = ''.join(chapter_element(chapter).itertext()).replace(chapter.title, '', 1)
+        text = text_content(chapter_element(chapter)).replace(chapter.title, '', 1)
         if not text.strip():
             problems.append(codes.EMPTY_CHAPTER(f"chapter '{chapter.title}' has a heading but no text",
                                                 book.root / chapter.source))

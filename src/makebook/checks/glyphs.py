@@ -8,6 +8,7 @@ with its file and line.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import RenderedBook, strings_of
 from makebook.theme.faces import INVISIBLE, Face, cmap, faces_for
+from makebook.xhtml import text_content
 
 
 def every_character_has_a_face(book: RenderedBook) -> list[Diagnostic]:
@@ -30,7 +32,7 @@ def every_character_has_a_face(book: RenderedBook) -> list[Diagnostic]:
         for char in _missing(value, covered):
             found.setdefault(char, codes.MISSING_GLYPH(_message(char, faces, 'the metadata')))
     for chapter in book.chapters:
-        text = ''.join(etree.fromstring(chapter.body.encode()).itertext())
+        text = text_content(etree.fromstring(chapter.body.encode()))
         for char in _missing(text, covered):
             if char not in found:
                 path = book.root / chapter.source
@@ -57,7 +59,7 @@ def _line_of(path: Path, char: str, title: str) -> int | None:
     except (OSError, UnicodeError):
         return None
     start = next((n for n, line in enumerate(lines) if title and title in line), 0)
-    for number in (*range(start, len(lines)), *range(start)):
+    for number in itertools.chain(range(start, len(lines)), range(start)):
         if char in lines[number]:
             return number + 1
     return None
