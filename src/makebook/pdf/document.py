@@ -73,7 +73,9 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
             if block is not None:
                 block.set('class', f'{block.get("class") or ""} loose'.strip())
     if notes is not None:
-        notes.find(f'{{{XHTML_NS}}}h1').set('data-running', 'Notes')
+        notes_heading = notes.find(f'{{{XHTML_NS}}}h1')
+        assert notes_heading is not None  # collect_book_notes heads the section with one
+        notes_heading.set('data-running', 'Notes')
         body.append(notes)
     # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
     return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
@@ -112,14 +114,16 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
     heading = section.find(f'{{{section.nsmap[None]}}}h1')
     if heading is not None:
         # A {lang=fr} on the heading is meant for the whole chapter (hyphenation).
-        if heading.get('lang') and not section.get('lang'):
-            section.set('lang', heading.get('lang'))
+        lang = heading.get('lang')
+        if lang and not section.get('lang'):
+            section.set('lang', lang)
         # Titles without their note calls: the TOC and the running head show no '1'.
-        heading.set('data-title', print_notes.text_without_notes(heading) or chapter.title)
-        heading.set('data-label', heading.get('data-title'))  # the bookmark (print.css)
-        heading.set('data-running', running_title(heading.get('short-title') or
-                                                  heading.get('data-title'), book.metadata.trim))
-        heading.attrib.pop('short-title', None)
+        title = print_notes.text_without_notes(heading) or chapter.title
+        heading.set('data-title', title)
+        heading.set('data-label', title)  # the bookmark (print.css)
+        heading.set('data-running', running_title(heading.get('short-title') or title,
+                                                  book.metadata.trim))
+        heading.attrib.pop('short-title', '')
     label = settings.label_for(chapter.number) if chapter.number is not None else None
     if label:
         section.insert(0, element('p', label, class_='chapter-number'))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 
-import ziamath
 from lxml import etree
+from ziamath.zmath import Latex  # where ziamath defines it (its __init__ has no __all__)
 
 from makebook.model import MATHML_NS, XHTML_NS
 
@@ -23,10 +23,12 @@ def math_to_svg(tree: etree._Element) -> None:
     for math in list(tree.iter(f'{{{MATHML_NS}}}math')):
         tex = math.get('alttext') or ''
         display = math.get('display') == 'block'
-        svg = ziamath.Latex(tex, size=BODY_PX, inline=not display).svg()
+        svg = Latex(tex, size=BODY_PX, inline=not display).svg()
         image = etree.Element(f'{{{XHTML_NS}}}img')
         image.set('src', 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode())
         image.set('alt', tex)
         image.set('class', 'math display' if display else 'math inline')
         image.tail = math.tail
-        math.getparent().replace(math, image)
+        parent = math.getparent()
+        assert parent is not None  # inside a chapter's <section>, never the tree's root
+        parent.replace(math, image)

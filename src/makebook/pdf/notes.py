@@ -63,7 +63,7 @@ def footnotes_at_page_foot(section: etree._Element) -> int:
         _label_heading(ref)
         _replace_keeping_tail(ref, _inline_note(aside))
         moved += 1
-    block.getparent().remove(block)
+    _remove(block)
     return moved
 
 
@@ -80,9 +80,22 @@ def _label_heading(ref: etree._Element) -> None:
     heading.set('data-label', text_without_notes(heading))
 
 
+def _parent(node: etree._Element) -> etree._Element:
+    """The parent of a node below the chapter's <section>: a note call, a note's backlink,
+    or the notes block (a ``<section class="footnotes">`` inside the chapter, never the
+    chapter itself, whose class is 'chapter ...')."""
+    parent = node.getparent()
+    assert parent is not None
+    return parent
+
+
+def _remove(node: etree._Element) -> None:
+    _parent(node).remove(node)
+
+
 def _replace_keeping_tail(old: etree._Element, new: etree._Element) -> None:
     new.tail = old.tail
-    old.getparent().replace(old, new)
+    _parent(old).replace(old, new)
 
 
 def _inline_note(aside: etree._Element) -> etree._Element:
@@ -111,7 +124,7 @@ def _inline_note(aside: etree._Element) -> etree._Element:
 
 def _drop_keeping_text(node: etree._Element, strip_leading: bool = False) -> None:
     """Remove ``node`` (not its tail); the tail joins the previous text."""
-    parent = node.getparent()
+    parent = _parent(node)
     tail = node.tail or ''
     if strip_leading:
         tail = tail.lstrip()
@@ -161,13 +174,13 @@ def collect_book_notes(sections: Iterable[tuple[etree._Element, str]],
         block = notes_block(section)
         if block is None:
             continue
-        block.getparent().remove(block)
+        _remove(block)
         subhead = etree.SubElement(endnotes, f'{_X}h2')
         subhead.set('class', 'notes-chapter')
         subhead.text = chapter_title
         block.set('class', 'footnotes')
-        if section.get('lang'):  # a French chapter's notes stay French (hyphenation)
-            block.set('lang', section.get('lang'))
+        if lang := section.get('lang'):  # a French chapter's notes stay French (hyphenation)
+            block.set('lang', lang)
         endnotes.append(block)
         found = True
     return endnotes if found else None

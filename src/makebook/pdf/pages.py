@@ -25,7 +25,7 @@ def print_pages(book: RenderedBook, anchors: Sequence[Sequence[str]],
     """
     order = [block for chapter in book.chapters for block in chapter.blocks]
     position = {element_id: index for index, element_id in enumerate(order)}
-    page_of = {}
+    page_of: dict[str, int] = {}
     for page, ids in enumerate(anchors):
         for element_id in ids:
             page_of.setdefault(element_id, page)
@@ -37,9 +37,9 @@ def print_pages(book: RenderedBook, anchors: Sequence[Sequence[str]],
         body_start = page_of.get(book.chapters[0].id, 0) if book.chapters else 0
     first_on_page: dict[int, str] = {}
     for element_id in order:
-        page = page_of.get(element_id)
-        if page is not None and page not in first_on_page:
-            first_on_page[page] = element_id
+        begins_on = page_of.get(element_id)
+        if begins_on is not None and begins_on not in first_on_page:
+            first_on_page[begins_on] = element_id
     breaks = tuple((_folio(page, body_start), element_id)
                    for page, element_id in sorted(first_on_page.items(),
                                                   key=lambda item: position[item[1]]))

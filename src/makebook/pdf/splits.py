@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from lxml import etree
 
 from makebook.model import XHTML_NS
+from makebook.xhtml import text_content
 
 _X = f'{{{XHTML_NS}}}'
 CONTINUED = '-cont'
@@ -51,12 +54,17 @@ def apply_splits(body: etree._Element, splits: list[NoteSplit]) -> None:
 
 
 def note_words(note: etree._Element) -> list[str]:
-    return ''.join(note.itertext()).split()
+    return text_content(note).split()
 
 
-def _slots(root: etree._Element, skip: etree._Element | None = None):
+# Where a text sits: an element's .text or its .tail.
+_Slot = Literal['text', 'tail']
+
+
+def _slots(root: etree._Element,
+           skip: etree._Element | None = None) -> Iterator[tuple[etree._Element, _Slot]]:
     """(node, 'text'|'tail') of every text of ``root`` in reading order, notes left out."""
-    def walk(node):
+    def walk(node: etree._Element) -> Iterator[tuple[etree._Element, _Slot]]:
         is_note = node is not root and 'footnote' in (node.get('class') or '').split()
         if not is_note:
             yield node, 'text'
@@ -103,8 +111,9 @@ def _drop_empty(root: etree._Element) -> None:
     for node in reversed(list(root.iter())):
         if node is root or not isinstance(node.tag, str):
             continue
-        if not ''.join(node.itertext()).strip() and node.tag not in (f'{_X}img', f'{_X}br'):
+        if not text_content(node).strip() and node.tag not in (f'{_X}img', f'{_X}br'):
             parent = node.getparent()
+            assert parent is not None  # a descendant of root, not root itself
             previous = node.getprevious()
             if previous is not None:
                 previous.tail = (previous.tail or '') + (node.tail or '')
