@@ -40,7 +40,8 @@ def note_splits(document: Any, stray: set[str], block_ids: set[str]) -> list[pri
     """
     from weasyprint.formatting_structure import boxes
 
-    pages = [getattr(page, '_page_box', None) for page in document.pages]
+    # WeasyPrint's laid-out page boxes: private and untyped.
+    pages: list[Any] = [getattr(page, '_page_box', None) for page in document.pages]
     if not pages or pages[0] is None:
         return []
     calls: dict[str, tuple[int, float]] = {}

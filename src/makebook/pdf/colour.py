@@ -11,8 +11,12 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from makebook import theme
+
+if TYPE_CHECKING:  # Pillow is imported when an image is converted, not with this module
+    from PIL import Image, ImageCms
 
 # Ghostscript's SWOP profile (AGPL, as make-book): styles/icc/README.md.
 CMYK_PROFILE = 'icc/default_cmyk.icc'
@@ -41,7 +45,7 @@ th, td, section.footnotes { border-color: device-cmyk(0 0 0 0.67); }
 
 
 @cache
-def _transform():
+def _transform() -> ImageCms.ImageCmsTransform:
     from PIL import ImageCms
 
     return ImageCms.buildTransform(ImageCms.createProfile('sRGB'),
@@ -58,6 +62,7 @@ def to_cmyk_jpeg(data: bytes) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()
+        rgb: Image.Image
         if image.mode == 'CMYK':
             rgb = image
         else:
@@ -65,6 +70,7 @@ def to_cmyk_jpeg(data: bytes) -> bytes:
             rgb = Image.new('RGB', rgba.size, 'white')
             rgb.paste(rgba, mask=rgba.getchannel('A'))
         cmyk = rgb if rgb.mode == 'CMYK' else ImageCms.applyTransform(rgb, _transform())
+        assert cmyk is not None  # applyTransform returns None only when asked to work in place
         out = io.BytesIO()
         cmyk.save(out, 'JPEG', quality=95, dpi=image.info.get('dpi', (72, 72)))
         return out.getvalue()

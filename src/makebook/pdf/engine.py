@@ -212,10 +212,12 @@ def _out_of_memory(error: object) -> bool:
 
 
 def _cmyk_fetcher_class(base: type, urls: ModuleType) -> type:
-    class Converted(urls.URLFetcherResponse):
+    response: Any = urls.URLFetcherResponse
+
+    class Converted(response):  # type: ignore[misc]  # WeasyPrint's classes are untyped
         path = None  # or WeasyPrint reads the image again from its file
 
-    class CmykFetcher(base):
+    class CmykFetcher(base):  # type: ignore[misc]  # BookFetcher, over WeasyPrint's untyped class
         """The book's fetcher, its raster images converted to CMYK JPEGs (PDF/X-1a)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -231,7 +233,9 @@ def _cmyk_fetcher_class(base: type, urls: ModuleType) -> type:
 
 
 def _fetcher_class(urls: ModuleType) -> type:
-    class BookFetcher(urls.URLFetcher):
+    fetcher: Any = urls.URLFetcher
+
+    class BookFetcher(fetcher):  # type: ignore[misc]  # WeasyPrint's classes are untyped
         """Serves ``file:`` URLs inside the allowed folders and small ``data:`` URLs only.
 
         The decisions are :mod:`makebook.safety.resources`'s, shared with every other stage.
