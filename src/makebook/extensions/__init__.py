@@ -8,9 +8,15 @@ the renderer turns the needle (a piece of the source) into a file and line.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 from markdown import Markdown
 
 from makebook.codes import Code
+
+# What an InlineProcessor's handleMatch returns (as types-Markdown has it): the element
+# or text to insert and where the match starts and ends; (None, None, None) for no match.
+InlineResult = tuple[ET.Element | str | None, int | None, int | None]
 
 
 def warn(md: Markdown, code: Code, message: str, needle: str) -> None:

@@ -74,5 +74,5 @@ class CodeInfoExtension(Extension):
         md.preprocessors.register(CodeInfoPreprocessor(md), 'code_info', 27)
 
 
-def makeExtension(**kwargs) -> CodeInfoExtension:
+def makeExtension(**kwargs: object) -> CodeInfoExtension:
     return CodeInfoExtension(**kwargs)

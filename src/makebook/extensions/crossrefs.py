@@ -14,11 +14,14 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from makebook.extensions import InlineResult
+
 XREF_RE = r'(?<![\w@.\\])@(?P<id>(?:fig|sec|tbl|eq)-[\w-]*\w)'
 
 
 class CrossRefProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):
+    # InlineProcessor.handleMatch takes (m, data) where Pattern's takes (m); the stubs ignore it too.
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         link = ET.Element('a')
         link.set('href', '#' + m.group('id'))
         link.set('class', 'xref')
@@ -39,5 +42,5 @@ class CrossRefExtension(Extension):
         md.inlinePatterns.register(CrossRefProcessor(XREF_RE, md), 'xref', 115)
 
 
-def makeExtension(**kwargs) -> CrossRefExtension:
+def makeExtension(**kwargs: object) -> CrossRefExtension:
     return CrossRefExtension(**kwargs)

@@ -48,6 +48,7 @@ class FencedDivProcessor(BlockProcessor):
         lines = '\n\n'.join(blocks).split('\n')
         blocks.clear()
         opener = OPEN_RE.match(lines[0])
+        assert opener is not None  # test() matched this line
         depth, close = 1, None
         for index, line in enumerate(lines[1:], start=1):
             if OPEN_RE.match(line):
@@ -89,5 +90,5 @@ class FencedDivExtension(Extension):
         md.parser.blockprocessors.register(FencedDivProcessor(md.parser), 'fenced_div', 105)
 
 
-def makeExtension(**kwargs) -> FencedDivExtension:
+def makeExtension(**kwargs: object) -> FencedDivExtension:
     return FencedDivExtension(**kwargs)

@@ -54,14 +54,16 @@ def _dimensions(image: ET.Element) -> None:
 
 class FigureTreeprocessor(Treeprocessor):
     def run(self, root: ET.Element) -> None:
-        for image in root.iter('img'):
-            _dimensions(image)
+        for img in root.iter('img'):
+            _dimensions(img)
         for parent in root.iter():
             for index, paragraph in enumerate(list(parent)):
                 if paragraph.tag != 'p':
                     continue
                 image = _alone(paragraph)
-                caption = None if image is None else (image.get('alt') or image.get('title'))
+                if image is None:
+                    continue
+                caption = image.get('alt') or image.get('title')
                 if not caption or not caption.strip():
                     continue
                 figure = ET.Element('figure')
@@ -89,5 +91,5 @@ class FigureExtension(Extension):
         md.treeprocessors.register(FigureTreeprocessor(md), 'figures', 7)
 
 
-def makeExtension(**kwargs) -> FigureExtension:
+def makeExtension(**kwargs: object) -> FigureExtension:
     return FigureExtension(**kwargs)

@@ -57,5 +57,5 @@ class LineBlockExtension(Extension):
         md.parser.blockprocessors.register(LineBlockProcessor(md.parser), 'line_block', 74)
 
 
-def makeExtension(**kwargs) -> LineBlockExtension:
+def makeExtension(**kwargs: object) -> LineBlockExtension:
     return LineBlockExtension(**kwargs)

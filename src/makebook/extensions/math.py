@@ -15,6 +15,8 @@ from markdown import Markdown, util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from makebook.extensions import InlineResult
+
 DISPLAY_RE = r'(?<![\\$])\$\$(?P<tex>(?:\\.|[^$\\])+?)\$\$'
 INLINE_RE = r'(?<![\\$])\$(?![\s$])(?P<tex>(?:\\.|[^$\\])+?)(?<![\s\\])\$(?![\d$])'
 
@@ -24,7 +26,8 @@ class MathProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.display = display
 
-    def handleMatch(self, m: re.Match[str], data: str):
+    # InlineProcessor.handleMatch takes (m, data) where Pattern's takes (m); the stubs ignore it too.
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         span = ET.Element('span')
         span.set('class', 'math display' if self.display else 'math inline')
         span.text = util.AtomicString(m.group('tex').strip())
@@ -48,5 +51,5 @@ class MathExtension(Extension):
         md.inlinePatterns.register(MathProcessor(INLINE_RE, md, False), 'math_inline', 185)
 
 
-def makeExtension(**kwargs) -> MathExtension:
+def makeExtension(**kwargs: object) -> MathExtension:
     return MathExtension(**kwargs)

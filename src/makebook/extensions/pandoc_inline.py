@@ -7,9 +7,13 @@ before a space is a no-break space, as in pandoc.
 
 from __future__ import annotations
 
+import re
+
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import SimpleTagInlineProcessor, SubstituteTagInlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+
+from makebook.extensions import InlineResult
 
 PANDOC_ESCAPES = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
 STRIKE_RE = r'(~~)(?=\S)(.+?)(?<=\S)~~'
@@ -17,8 +21,9 @@ SUP_RE = r'(\^)((?:\\.|[^\s^\\\]])+)\^'
 SUB_RE = r'(?<!~)(~)((?:\\.|[^\s~\\])+)~(?!~)'
 
 
-class NbspProcessor(SubstituteTagInlineProcessor):
-    def handleMatch(self, m, data):
+class NbspProcessor(InlineProcessor):
+    # InlineProcessor.handleMatch takes (m, data) where Pattern's takes (m); the stubs ignore it too.
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         return '\u00a0', m.start(0), m.end(0)
 
 
@@ -38,11 +43,11 @@ class PandocInlineExtension(Extension):
         ``[^1]`` would look like a superscript.
         """
         md.ESCAPED_CHARS = list(dict.fromkeys([*md.ESCAPED_CHARS, *PANDOC_ESCAPES]))
-        md.inlinePatterns.register(NbspProcessor(r'\\ ', None), 'escape_nbsp', 181)
+        md.inlinePatterns.register(NbspProcessor(r'\\ '), 'escape_nbsp', 181)
         md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKE_RE, 'del'), 'strike', 65)
         md.inlinePatterns.register(SimpleTagInlineProcessor(SUP_RE, 'sup'), 'superscript', 64)
         md.inlinePatterns.register(SimpleTagInlineProcessor(SUB_RE, 'sub'), 'subscript', 63)
 
 
-def makeExtension(**kwargs) -> PandocInlineExtension:
+def makeExtension(**kwargs: object) -> PandocInlineExtension:
     return PandocInlineExtension(**kwargs)

@@ -16,7 +16,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from makebook import codes
-from makebook.extensions import warn
+from makebook.extensions import InlineResult, warn
 
 HTML_FORMATS = {'html', 'html4', 'html5', 'xhtml', 'epub', 'epub3'}
 BLOCK_RE = re.compile(
@@ -42,7 +42,8 @@ class RawBlockPreprocessor(Preprocessor):
 
 
 class RawInlineProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):
+    # InlineProcessor.handleMatch takes (m, data) where Pattern's takes (m); the stubs ignore it too.
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         fmt = m.group('format').lower()
         if fmt in HTML_FORMATS:
             return self.md.htmlStash.store(m.group('body')), m.start(0), m.end(0)
@@ -68,5 +69,5 @@ class RawFormatExtension(Extension):
         md.inlinePatterns.register(RawInlineProcessor(INLINE_RE, md), 'raw_inline', 195)
 
 
-def makeExtension(**kwargs) -> RawFormatExtension:
+def makeExtension(**kwargs: object) -> RawFormatExtension:
     return RawFormatExtension(**kwargs)

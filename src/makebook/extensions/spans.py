@@ -9,13 +9,14 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from makebook.extensions import attributes
+from makebook.extensions import InlineResult, attributes
 
 SPAN_RE = r'(?<![!\]\\])\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\{(?P<attrs>[^{}\n]*)\}'
 
 
 class SpanProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):
+    # InlineProcessor.handleMatch takes (m, data) where Pattern's takes (m); the stubs ignore it too.
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         attrs = attributes.parse(m.group('attrs'))
         if m.group('attrs').lstrip().startswith('='):
             return None, None, None  # a raw inline, not a span
@@ -39,5 +40,5 @@ class SpanExtension(Extension):
         md.inlinePatterns.register(SpanProcessor(SPAN_RE, md), 'span', 172)
 
 
-def makeExtension(**kwargs) -> SpanExtension:
+def makeExtension(**kwargs: object) -> SpanExtension:
     return SpanExtension(**kwargs)
