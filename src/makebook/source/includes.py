@@ -116,10 +116,10 @@ def _select(text: str, selector: str) -> list[tuple[int, str]] | None:
     else:
         inside, chosen, found = False, [], False
         for number, line in lines:
-            start, end = _ANCHOR_START.search(line), _ANCHOR_END.search(line)
-            if start and start.group('name') == selector:
+            opens, closes = _ANCHOR_START.search(line), _ANCHOR_END.search(line)
+            if opens and opens.group('name') == selector:
                 inside, found = True, True
-            elif end and end.group('name') == selector:
+            elif closes and closes.group('name') == selector:
                 inside = False
             elif inside:
                 chosen.append((number, line))

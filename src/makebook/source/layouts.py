@@ -75,10 +75,12 @@ def _quarto(root: Path) -> Layout | None:
     if not quarto.is_file():
         return None
     data = _yaml(quarto)
-    book = data.get('book') if isinstance(data.get('book'), dict) else {}
+    found = data.get('book')
+    book: dict[str, Any] = found if isinstance(found, dict) else {}
     if not isinstance(book.get('chapters'), list):
         return None
-    meta = {k: book[k] for k in ('title', 'subtitle', 'author', 'date', 'description') if k in book}
+    meta: dict[str, Any] = {k: book[k] for k in ('title', 'subtitle', 'author', 'date', 'description')
+                            if k in book}
     if isinstance(data.get('lang'), str):  # Quarto keeps the language at the top level
         meta['lang'] = data['lang']
     layout = _from_list('Quarto', root, root, book['chapters'], quarto)
@@ -153,7 +155,8 @@ def _from_list(kind: str, root: Path, base: Path, items: list[Any], listing: Pat
         children: list[Any] = []
         if isinstance(name, dict) and 'file' in name:
             # {file: a.md, chapters: [...]}: the listed files are a.md's sub-chapters.
-            children = name.get('chapters') if isinstance(name.get('chapters'), list) else []
+            listed = name.get('chapters')
+            children = listed if isinstance(listed, list) else []
             name = name['file']
         path = (base / str(name)).resolve()
         if not path.is_relative_to(root):
