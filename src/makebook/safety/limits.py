@@ -92,7 +92,8 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
         warnings.warn(f'{stage}: {category}: {message}', LibraryWarning, stacklevel=2)
     kind = outcome[0]
     if kind == 'ok':
-        return outcome[1]
+        result: T = outcome[1]  # unpickled: what ``function`` returned in the child
+        return result
     if kind == 'memory':
         raise OutputError(f'{stage}: ran out of memory (limit {bounds.memory_mb} MB; a huge image '
                           f'or CSS value?); {hint}', code=codes.STAGE_OUT_OF_MEMORY.id)
@@ -154,7 +155,7 @@ def _die_with_parent() -> None:
 def _collect(read_end: int, seconds: float) -> tuple[bytes, bool]:
     """Everything the child writes, or (partial, True) if the deadline passes first."""
     deadline = time.monotonic() + seconds
-    chunks = []
+    chunks: list[bytes] = []
     with selectors.DefaultSelector() as selector:
         selector.register(read_end, selectors.EVENT_READ)
         while True:

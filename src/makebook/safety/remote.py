@@ -29,12 +29,14 @@ import http.client
 import ipaddress
 import shutil
 import socket
+import ssl
 import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, NoReturn
 from urllib.parse import urlsplit
 
 from makebook.safety.resources import Refused
@@ -52,22 +54,26 @@ IMAGE_TYPES = {
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect could lead anywhere (CVE-2025-68616 was one): refuse it, name the target."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> NoReturn:
         raise Refused(f'the server redirects to {newurl}; use that address if you trust it')
 
 
-def _pinned(connection_class: type[http.client.HTTPConnection], address: str):
+def _pinned(connection_class: type[http.client.HTTPConnection],
+            address: str) -> Callable[..., http.client.HTTPConnection]:
     """A connection factory that connects to ``address`` whatever the host name resolves to now.
 
     The host name stays the connection's ``host``: it is sent as ``Host`` and,
     for https, used for SNI and to verify the certificate.
     """
-    def connect(host: str, **options) -> http.client.HTTPConnection:
+    # The options (timeout, TLS context) are urllib's, passed on as they come.
+    def connect(host: str, **options: Any) -> http.client.HTTPConnection:
         connection = connection_class(host, **options)
 
-        def create_connection(target, *args, **kwargs):
+        def create_connection(target: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
             return socket.create_connection((address, target[1]), *args, **kwargs)
-        connection._create_connection = create_connection  # used by connect() in http.client
+        # used by connect() in http.client; typeshed leaves this private attribute out
+        connection._create_connection = create_connection  # type: ignore[attr-defined]
         return connection
     return connect
 
@@ -77,16 +83,18 @@ class _PinnedHTTP(urllib.request.HTTPHandler):
         super().__init__()
         self._address = address
 
-    def http_open(self, req):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(_pinned(http.client.HTTPConnection, self._address), req)
 
 
 class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    _context: ssl.SSLContext | None  # set by HTTPSHandler.__init__; typeshed leaves it out
+
     def __init__(self, address: str) -> None:
         super().__init__()
         self._address = address
 
-    def https_open(self, req):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(_pinned(http.client.HTTPSConnection, self._address), req,
                             context=self._context)
 
@@ -175,7 +183,8 @@ def _public_address(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except OSError as exc:
         raise Refused(f'cannot resolve {host} ({exc})') from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    # An IPv6 address is (int, bytes) when Python was built without IPv6: none to connect to.
+    addresses = list(dict.fromkeys(info[4][0] for info in infos if isinstance(info[4][0], str)))
     if not addresses:
         raise Refused(f'cannot resolve {host}')
     for address in addresses:

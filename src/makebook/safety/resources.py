@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
@@ -163,7 +164,7 @@ def css_references(css: str) -> list[tuple[str, int]]:
 
     found: list[tuple[str, int]] = []
 
-    def walk(nodes) -> None:
+    def walk(nodes: Iterable[Any] | None) -> None:  # tinycss2's nodes (untyped)
         for node in nodes or ():
             kind = getattr(node, 'type', None)
             if kind == 'url':
@@ -236,7 +237,8 @@ def svg_problems(path: Path) -> list[str]:
         line = element.sourceline
         if local in ('script', 'foreignObject', 'iframe', 'object', 'embed'):
             problems.append(f'the SVG has a <{local}> element (line {line})')
-        for name, value in element.attrib.items():
+        for name, raw in element.attrib.items():
+            value = raw if isinstance(raw, str) else raw.decode()  # lxml gives str; its stubs add bytes
             attribute = etree.QName(name).localname
             if attribute.lower().startswith('on'):
                 problems.append(f"the SVG has an event handler '{attribute}' (line {line})")
