@@ -16,12 +16,17 @@ import hashlib
 import io
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from makebook.config.cover import sniff
 from makebook.model import Metadata
 from makebook.theme import faces, fonts
+
+if TYPE_CHECKING:  # Pillow is imported only when a cover is drawn
+    from PIL import ImageDraw, ImageFont
 
 # 1600 x 2560: the 1:1.6 shape and size Amazon and Apple recommend.
 WIDTH, HEIGHT = 1600, 2560
@@ -75,7 +80,7 @@ def typographic_cover(meta: Metadata) -> bytes:
     return out.getvalue()
 
 
-def _block(draw, text: str, font_path: tuple[Path, int], *, size: int, top: float,
+def _block(draw: ImageDraw.ImageDraw, text: str, font_path: tuple[Path, int], *, size: int, top: float,
            direction: str | None) -> float:
     """Centred lines from ``top``, wrapped to the frame, smaller if more than 3 lines; returns the bottom."""
     from PIL import ImageFont
@@ -85,7 +90,7 @@ def _block(draw, text: str, font_path: tuple[Path, int], *, size: int, top: floa
         font = ImageFont.truetype(str(font_path[0]), size)
         if 'fvar' in _tables(font_path[0]):  # a variable face (Frank Ruhl Libre): set its weight
             font.set_variation_by_axes([font_path[1]])
-        def measure(line: str, font=font) -> float:
+        def measure(line: str, font: ImageFont.FreeTypeFont = font) -> float:
             return draw.textlength(line, font=font, direction=direction)
         lines = [line for part in text.split('\n') for line in _wrap(part, measure, room)]
         if len(lines) <= 3 or size <= 48:
@@ -100,7 +105,7 @@ def _block(draw, text: str, font_path: tuple[Path, int], *, size: int, top: floa
     return y
 
 
-def _wrap(text: str, measure, room: float) -> list[str]:
+def _wrap(text: str, measure: Callable[[str], float], room: float) -> list[str]:
     """Greedy word wrap by measured width (a single over-long word gets its own line)."""
     lines: list[str] = []
     for word in text.split():

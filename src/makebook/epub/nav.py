@@ -85,8 +85,8 @@ def finish_ncx(data: bytes, book: RenderedBook, pages: PrintPages | None) -> byt
     point = f'{{{ncx_ns}}}navPoint'
     depth = max((sum(1 for _ in node.iterancestors(point)) + 1 for node in root.iter(point)), default=1)
     head['dtb:depth'].set('content', str(depth))
-    targets = [(folio, book.chapter_of(target)) for folio, target in pages.breaks] if pages else []
-    targets = [(folio, owner) for folio, owner in targets if owner is not None]
+    owners = [(folio, book.chapter_of(target)) for folio, target in pages.breaks] if pages else []
+    targets = [(folio, owner) for folio, owner in owners if owner is not None]
     if targets:
         numbers = [int(folio) for folio, _ in targets if folio.isdigit()]
         head['dtb:totalPageCount'].set('content', str(len(targets)))
