@@ -41,7 +41,6 @@ class CoverImage:
     data: bytes
     media_type: str  # image/jpeg | image/png
     file_name: str  # 'images/cover.jpg'
-    generated: bool
 
 
 def cover_image(meta: Metadata) -> CoverImage:
@@ -49,8 +48,8 @@ def cover_image(meta: Metadata) -> CoverImage:
     if meta.cover_path is not None:
         data = meta.cover_path.read_bytes()
         media_type, suffix = sniff(data[:8]) or ('image/jpeg', '.jpg')
-        return CoverImage(data, media_type, f'images/cover{suffix}', generated=False)
-    return CoverImage(typographic_cover(meta), 'image/jpeg', 'images/cover.jpg', generated=True)
+        return CoverImage(data, media_type, f'images/cover{suffix}')
+    return CoverImage(typographic_cover(meta), 'image/jpeg', 'images/cover.jpg')
 
 
 def typographic_cover(meta: Metadata) -> bytes:

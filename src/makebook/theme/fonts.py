@@ -9,8 +9,6 @@ from pathlib import Path
 import font_source_serif_pro
 
 FONT_FAMILY = 'Source Serif Pro'
-# A serif stack for readers that ignore or override embedded fonts.
-FONT_STACK = f"'{FONT_FAMILY}', 'Source Serif 4', Georgia, 'Times New Roman', serif"
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,14 +80,14 @@ def test_generated_cover_is_a_stable_jpeg(metadata) -> None:
     image = Image.open(io.BytesIO(first))
     assert (image.format, image.size) == ('JPEG', (1600, 2560))
     assert typographic_cover(dataclasses.replace(metadata, title='Another Title')) != first
-    assert cover_image(metadata) == CoverImage(first, 'image/jpeg', 'images/cover.jpg', generated=True)
+    assert cover_image(metadata) == CoverImage(first, 'image/jpeg', 'images/cover.jpg')
 
 
 def test_a_given_cover_is_used_as_is(write_book) -> None:
     book = write_book({'01.md': '---\ntitle: T\ncover-image: art/front.png\n---\n# One\n\nText.\n',
                        'art/front.png': png_bytes()})
     cover = cover_image(read_manuscript(book).metadata)
-    assert cover == CoverImage(png_bytes(), 'image/png', 'images/cover.png', generated=False)
+    assert cover == CoverImage(png_bytes(), 'image/png', 'images/cover.png')
 
 
 def test_the_cover_file_never_takes_the_name_of_an_image_in_the_text(write_book, tmp_path) -> None:
