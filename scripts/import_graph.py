@@ -51,8 +51,9 @@ def graph(src: Path) -> dict[str, set[str]]:
         source = part_of(name)
         if source is None:
             continue
-        targets = {part_of(m) for m in imports(path, name)}  # names imported from a package too
-        edges.setdefault(source, set()).update(t for t in targets if t in parts and t != source)
+        # A name imported from a package ('from makebook import __version__') is no part.
+        targets = {part_of(m) for m in imports(path, name)} & parts
+        edges.setdefault(source, set()).update(t for t in targets if t is not None and t != source)
     return edges
 
 
