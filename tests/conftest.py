@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from makebook.cli import main
-from tests.tools import REPO
+from makebook.model import RenderedBook
+from tests.tools import NESTED_BOOK, REPO, write_files
 
 ESSAY_EPOCH = '1764288000'  # 2025-11-28: pins every date in the outputs
 
@@ -59,15 +60,22 @@ def write_book(tmp_path: Path):
     def write(files: dict[str, str | bytes], name: str = 'manuscript') -> Path:
         folder = tmp_path / name
         folder.mkdir(parents=True, exist_ok=True)
-        for relative, content in files.items():
-            path = folder / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding='utf-8')
-        return folder
+        return write_files(folder, files)
     return write
+
+
+@pytest.fixture(scope='session')
+def nested_book(tmp_path_factory: pytest.TempPathFactory) -> RenderedBook:
+    """tests.tools.NESTED_BOOK rendered (a dedication, a part, a sub-chapter, links across files)."""
+    from makebook.render import render_book
+    from makebook.source import read_manuscript
+
+    folder = write_files(tmp_path_factory.mktemp('nested') / 'manuscript', NESTED_BOOK)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        book = render_book(read_manuscript(folder))
+    assert book.diagnostics == ()
+    return book
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -261,3 +263,77 @@ def page_size(reader) -> tuple[int, int]:
     """The first page's size in whole points (a pypdf PdfReader)."""
     box = reader.pages[0].mediabox
     return round(float(box.width)), round(float(box.height))
+
+
+def zip_entries(data: bytes | Path) -> dict[str, bytes]:
+    """Every entry of a zip (an EPUB's bytes or its file), by name, in the archive's order."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    with zipfile.ZipFile(source) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+# What an EPUB made in the same run as the PDF carries and one made alone does not
+# (epub/documents.py, nav.py, package.py, accessibility.py), as it is written: a pattern
+# per kind of entry. Each is removed where it stands, nothing else is touched.
+PRINT_PAGE_DATA = {
+    '.xhtml': [rb'<span epub:type="pagebreak" role="doc-pagebreak" id="page-[^"]+" aria-label="[^"]+"/>',
+               rb'<nav epub:type="page-list" .*?</nav>'],
+    '.ncx': [rb'\n *<pageList>.*?</pageList>',
+             rb'\n *<meta content="\d+" name="dtb:(?:totalPageCount|maxPageNumber)"/>'],
+    '.opf': [rb'\n *<dc:source>[^<]*</dc:source>',
+             rb'\n *<meta property="pageBreakSource">[^<]*</meta>',
+             rb'\n *<meta property="schema:accessibilityFeature">(?:printPageNumbers|pageNavigation)</meta>',
+             rb' Page numbers of the print edition are marked and can be navigated to\.'],
+}
+
+
+def without_print_pages(name: str, data: bytes) -> tuple[bytes, list[bytes]]:
+    """An EPUB entry without the print page data, and the pieces removed (in order)."""
+    removed: list[bytes] = []
+    for pattern in PRINT_PAGE_DATA.get(Path(name).suffix, []):
+        removed += re.findall(pattern, data, flags=re.DOTALL)
+        data = re.sub(pattern, b'', data, flags=re.DOTALL)
+    return data, removed
+
+
+NESTED_IDENTIFIER = 'urn:uuid:0b9a4e06-1c7e-4d8e-9d52-6f0e3f1d2a77'
+
+# A small book for the writers' unit tests: a dedication, an introduction with a section,
+# then a part holding a chapter with a sub-chapter (chapters: list nesting) and another
+# chapter; links across files both ways, a footnote, an image with alt text.
+NESTED_BOOK: dict[str, str | bytes] = {
+    'metadata.yaml': (
+        'title: The Test Book\n'
+        'author:\n'
+        "  - {name: Ann Author, file-as: 'Author, Ann'}\n"
+        '  - {name: Ted Trans, role: translator}\n'
+        'lang: en-GB\n'
+        f'identifier: {NESTED_IDENTIFIER}\n'
+        'chapters:\n'
+        '  - 00-for.md\n'
+        '  - 01-intro.md\n'
+        '  - part: Part One\n'
+        '    chapters:\n'
+        '      - file: 02-alpha.md\n'
+        '        chapters: [03-alpha-one.md]\n'
+        '      - 04-beta.md\n'),
+    '00-for.md': '# For Ann {.dedication}\n\nFor Ann.\n',
+    '01-intro.md': '# Introduction\n\nSee [the detail](03-alpha-one.md#detail).\n\n## Scope\n\nText.\n',
+    '02-alpha.md': '# Alpha\n\nAlpha text.[^n]\n\n[^n]: A note.\n',
+    '03-alpha-one.md': '# Alpha One\n\n## Detail {#detail}\n\n'
+                       'Detail text, back to [the intro](01-intro.md).\n',
+    '04-beta.md': '# Beta\n\n![A red square](red.png)\n\nBeta text.\n',
+    'red.png': tiny_png(),
+}
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) into ``folder``; returns the folder."""
+    for relative, content in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding='utf-8')
+    return folder
