@@ -1,0 +1,68 @@
+"""print_edition on a tiny book: one real WeasyPrint layout (about a second), read back."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from makebook.model import PrintedBook
+from makebook.pdf import print_edition, write_pdf
+from makebook.pdf.fonts import embedded_fonts
+from makebook.render import render_book
+from makebook.source import read_manuscript
+from tests.conftest import ESSAY_EPOCH
+
+TINY = '---\ntitle: Tiny\nauthor: A\nlang: en\n---\n# One\n\nFirst words.\n\nMore.\n\n# Two\n\nSecond words.'
+
+
+@pytest.fixture(scope='module')
+def printed(tmp_path_factory: pytest.TempPathFactory) -> PrintedBook:
+    folder = tmp_path_factory.mktemp('tiny')
+    (folder / '01.md').write_text(TINY, encoding='utf-8')
+    with pytest.MonkeyPatch.context() as patch:  # module scope: before the autouse fixture
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        return print_edition(render_book(read_manuscript(folder)))
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [' '.join((page.extract_text() or '').split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_the_book_is_laid_out_as_a_book(printed: PrintedBook) -> None:
+    assert printed.pdf.startswith(b'%PDF-')
+    texts = page_texts(printed.pdf)
+    # Half-title, its blank verso, title page, copyright page, contents, a blank verso,
+    # then each chapter on a recto (page 1; a blank page 2; page 3).
+    assert len(texts) == 9
+    assert texts[:4] == ['TINY', '', 'Tiny A', f'Tiny Identifier: {printed.pages.source}']
+    assert texts[4].startswith('Contents One') and 'Two' in texts[4]
+    assert texts[5:] == ['', 'CHAPTER 1 One First words. More.', '', 'CHAPTER 2 Two Second words.']
+
+
+def test_page_breaks_start_at_the_first_chapter_with_the_printed_folios(printed: PrintedBook) -> None:
+    assert printed.pages.breaks == (('1', 'one'), ('3', 'two'))
+    texts = page_texts(printed.pdf)
+    one = next(i for i, text in enumerate(texts) if 'First words' in text)
+    two = next(i for i, text in enumerate(texts) if 'Second words' in text)
+    assert two - one == 3 - 1  # the folios count the pages between them
+    assert printed.pages.folio_of('one') == '1'
+    assert printed.pages.source.startswith('urn:uuid:')  # no ISBN: the book's identifier
+
+
+def test_every_font_is_the_book_face_and_embedded(printed: PrintedBook) -> None:
+    fonts = embedded_fonts(printed.pdf)
+    assert fonts
+    assert all(embedded for _, embedded in fonts)
+    assert {name for name, _ in fonts} <= {'Source-Serif-Pro', 'Source-Serif-Pro-Semi-Bold',
+                                           'Source-Serif-Pro-Italic', 'Source-Serif-Pro-Bold',
+                                           'Source-Serif-Pro-Bold-Italic'}
+    assert 'Source-Serif-Pro' in {name for name, _ in fonts}
+
+
+def test_the_same_book_elsewhere_gives_the_same_pdf(printed: PrintedBook,
+                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp('tiny-again')
+    (folder / '01.md').write_text(TINY, encoding='utf-8')
+    assert write_pdf(render_book(read_manuscript(folder))) == printed.pdf
