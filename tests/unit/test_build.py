@@ -1,0 +1,190 @@
+"""build.py: the registry of output formats, what each writer is given, and what is written when.
+
+The PDF writer is replaced by a fake that runs in the bounded child process as the real
+one does (its result crosses the pipe) but takes no layout time; the EPUB writer by one
+that records what it was given. The web edition's writer is the real one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from makebook import build as build_module
+from makebook.build import FORMATS_REGISTRY, BuildOptions, make_formats
+from makebook.errors import BookError, OutputError, Severity
+from makebook.model import FORMATS, PrintedBook, PrintOverrides, PrintPages, RenderedBook
+from makebook.safety.output import TEMP_PREFIX
+from tests.tools import make_book
+
+META = '---\ntitle: T\nauthor: A\nlang: en\n---\n'
+
+
+def fake_print_edition(book: RenderedBook) -> PrintedBook:
+    """A PrintedBook whose 'PDF' tells which book and print settings the writer was given."""
+    settings = book.metadata.print_settings
+    pdf = f'%PDF-fake {book.metadata.title} {settings.notes} {settings.pdf_variant} {settings.print_ready}'
+    return PrintedBook(pdf.encode(), PrintPages((('1', book.chapters[0].id),), 'urn:fake'))
+
+
+class EpubRecorder:
+    """Stands for write_epub: remembers each (book, printed) it is given."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[RenderedBook, PrintedBook | None]] = []
+
+    def __call__(self, book: RenderedBook, printed: PrintedBook | None = None) -> bytes:
+        self.calls.append((book, printed))
+        return b'EPUB of ' + book.metadata.title.encode()
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr('makebook.pdf.print_edition', fake_print_edition)
+
+
+@pytest.fixture
+def epub_recorder(monkeypatch: pytest.MonkeyPatch) -> EpubRecorder:
+    recorder = EpubRecorder()
+    monkeypatch.setattr('makebook.epub.write_epub', recorder)
+    return recorder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob('*')) if p.is_file()}
+
+
+# ---- the registry
+
+def test_a_format_is_made_after_the_formats_it_uses() -> None:
+    names = [fmt.name for fmt in FORMATS_REGISTRY]
+    assert sorted(names) == sorted(FORMATS)
+    for index, fmt in enumerate(FORMATS_REGISTRY):
+        assert set(fmt.uses) <= set(names[:index]), fmt.name
+    assert {fmt.name: fmt.uses for fmt in FORMATS_REGISTRY}['epub'] == ('pdf',)  # its page-list
+
+
+def test_each_format_names_a_writer_that_exists_and_where_it_goes() -> None:
+    for fmt in FORMATS_REGISTRY:
+        assert callable(build_module._writer(fmt)), fmt.writer
+    assert [(fmt.name, fmt.target('a-book'), fmt.bounded) for fmt in FORMATS_REGISTRY] == [
+        ('pdf', 'a-book.pdf', True), ('epub', 'a-book.epub', False), ('html', 'html', False)]
+
+
+# ---- make_formats
+
+def test_the_epub_writer_gets_the_print_edition_only_when_the_pdf_is_built(
+        nested_book: RenderedBook, fake_pdf: None, epub_recorder: EpubRecorder) -> None:
+    made = make_formats(nested_book, ('epub',))
+    assert made == {'epub': b'EPUB of The Test Book'}
+    assert epub_recorder.calls == [(nested_book, None)]
+
+    made = make_formats(nested_book, ('epub', 'pdf'))
+    printed = fake_print_edition(nested_book)
+    assert epub_recorder.calls[1] == (nested_book, printed)  # made in the child, passed on whole
+    assert made == {'pdf': printed.pdf, 'epub': b'EPUB of The Test Book'}  # the PDF's bytes, not the object
+
+    made = make_formats(nested_book, ('pdf', 'html'))
+    assert len(epub_recorder.calls) == 2  # no EPUB asked: its writer never runs
+    assert set(made) == {'pdf', 'html'}
+    assert 'index.html' in made['html']
+
+
+def test_formats_are_made_in_registry_order_whatever_order_they_are_asked_in(
+        nested_book: RenderedBook, fake_pdf: None, epub_recorder: EpubRecorder) -> None:
+    made = make_formats(nested_book, ('html', 'epub', 'pdf'))
+    assert list(made) == ['pdf', 'epub', 'html']
+    assert epub_recorder.calls[0][1] is not None
+
+
+# ---- build: what is written
+
+@pytest.fixture
+def small_book(write_book) -> Path:
+    return write_book({'01.md': META + '# One\n\nText.\n\n# Two\n\nMore.\n'})
+
+
+def test_outputs_are_listed_in_the_command_line_order_relative_to_the_folder_given(
+        small_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_pdf: None) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = build_module.build(BuildOptions(small_book, Path('build'), formats=('html', 'pdf', 'epub')))
+    # Made PDF first (the EPUB uses it), listed as the command line lists the formats.
+    assert result.outputs == (Path('build/t.epub'), Path('build/t.pdf'), Path('build/html/index.html'))
+    assert all((tmp_path / path).is_file() for path in result.outputs)
+    assert (tmp_path / 'build/t.pdf').read_bytes().startswith(b'%PDF-fake T footnotes tagged False')
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize(('failing', 'error', 'reported'), [
+    ('pdf', OutputError('PDF: the writer failed', code='MB603'), 'MB603'),  # crosses the pipe whole
+    ('pdf', RuntimeError('a bug in a writer'), 'MB025'),  # anything else: 'a renderer failed'
+    ('html', OutputError('the writer failed', code='MB012'), 'MB012'),
+    ('html', RuntimeError('a bug in a writer'), None),  # raised as it is
+])
+def test_a_writer_that_fails_leaves_the_previous_outputs_untouched(
+        small_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_pdf: None,
+        failing: str, error: Exception, reported: str | None) -> None:
+    out = tmp_path / 'out'
+    build_module.build(BuildOptions(small_book, out))
+    before = snapshot(out)
+    assert set(before) >= {'t.epub', 't.pdf', 'html/index.html', 'html/style.css'}
+    (small_book / '01.md').write_text(META + '# One\n\nChanged, so every output would change.\n')
+
+    def fail(*args: object) -> None:
+        raise error
+    writers = {'pdf': 'makebook.pdf.print_edition', 'html': 'makebook.web.web_edition'}
+    monkeypatch.setattr(writers[failing], fail)
+    # The PDF is made first, in its child; the web edition last, the others already made.
+    for folder in (out, tmp_path / 'fresh'):
+        with pytest.raises((OutputError, RuntimeError)) as raised:
+            build_module.build(BuildOptions(small_book, folder))
+        assert getattr(raised.value, 'code', None) == reported
+    assert snapshot(out) == before
+    assert snapshot(tmp_path / 'fresh') == {}
+    assert not [p for p in tmp_path.rglob('*') if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_strict_mode_fails_on_warnings_before_writing_anything(write_book, tmp_path: Path) -> None:
+    book = write_book({'01.md': '---\ntitle: T\nauthor: A\n---\n# One\n\nText.\n'})  # no 'lang'
+    relaxed = build_module.build(BuildOptions(book, tmp_path / 'relaxed', formats=('epub',)))
+    assert [(w.code, w.severity) for w in relaxed.warnings] == [('MB105', Severity.WARNING)]
+    assert relaxed.outputs == (tmp_path / 'relaxed' / 't.epub',)
+    with pytest.raises(BookError, match='1 warnings in --strict mode') as raised:
+        build_module.build(BuildOptions(book, tmp_path / 'strict', formats=('epub',), strict=True))
+    assert [d.code for d in raised.value.diagnostics] == ['MB105']
+    assert not (tmp_path / 'strict').exists()
+
+
+# ---- print settings from the command line
+
+PRINT_META = ('---\ntitle: T\nauthor: A\nlang: en\nnotes: chapter-endnotes\npdf-variant: pdf/ua-1\n'
+              'print-ready: false\n---\n# One\n\nText.\n')
+
+
+@pytest.mark.parametrize(('overrides', 'expected'), [
+    (PrintOverrides(), ('chapter-endnotes', 'pdf/ua-1', False)),
+    (PrintOverrides(notes='footnotes'), ('footnotes', 'pdf/ua-1', False)),
+    (PrintOverrides(notes='book-endnotes', pdf_variant='pdf/x-4', print_ready=True),
+     ('book-endnotes', 'pdf/x-4', True)),
+])
+def test_print_overrides_reach_the_metadata_every_writer_reads(
+        write_book, tmp_path: Path, fake_pdf: None, epub_recorder: EpubRecorder,
+        overrides: PrintOverrides, expected: tuple[str, str, bool]) -> None:
+    book = write_book({'01.md': PRINT_META})
+    options = BuildOptions(book, tmp_path / 'out', formats=('epub', 'pdf'), print_overrides=overrides)
+    build_module.build(options)
+    settings = epub_recorder.calls[0][0].metadata.print_settings
+    assert (settings.notes, settings.pdf_variant, settings.print_ready) == expected
+    notes, variant, ready = expected  # and the PDF writer, in its own process, saw the same
+    assert (tmp_path / 'out' / 't.pdf').read_bytes() == f'%PDF-fake T {notes} {variant} {ready}'.encode()
+
+
+def test_the_command_line_print_options_become_the_overrides(
+        write_book, tmp_path: Path, capsys, epub_recorder: EpubRecorder) -> None:
+    book = write_book({'01.md': PRINT_META})
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'epub', '--notes', 'book-endnotes',
+                    '--pdf-variant', 'pdf/a-3b', '--print-ready')
+    assert run.status == 0, run.err
+    settings = epub_recorder.calls[0][0].metadata.print_settings
+    assert (settings.notes, settings.pdf_variant, settings.print_ready) == ('book-endnotes', 'pdf/a-3b', True)
