@@ -1,0 +1,186 @@
+"""The values that flow between the stages (model.py): finding lines in a source file, owners and
+characters in a rendered book, the tables-of-contents helpers, printed page folios."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from makebook.model import (
+    Author,
+    Chapter,
+    Metadata,
+    Part,
+    PrintPages,
+    RenderedBook,
+    SourceFile,
+    by_part,
+    leading,
+    nest,
+    slugify,
+)
+
+TEXT = ('<link rel="stylesheet" href="a.css">\n'  # line 10
+        'Some (src) and src.\n'                    # line 11
+        'A <a rel="note" href="#n">link</a>.\n'    # line 12
+        'MiXeD Case here\n'                        # line 13
+        'last line without newline')               # line 14
+
+
+def source(text: str = TEXT, first_line: int = 10) -> SourceFile:
+    return SourceFile(path=Path('/book/ch.md'), name='ch.md', markdown=text, first_line=first_line,
+                      front_matter={})
+
+
+# ---- SourceFile.line_at / line_of
+
+def test_line_at_counts_from_the_first_line_of_the_body() -> None:
+    file = source()
+    assert file.line_at(0) == 10
+    assert file.line_at(TEXT.index('\n')) == 10  # a newline belongs to the line it ends
+    assert file.line_at(TEXT.index('\n') + 1) == 11
+    assert file.line_at(TEXT.index('last')) == 14
+    assert file.line_at(len(TEXT)) == 14
+    assert source(first_line=1).line_at(TEXT.index('MiXeD')) == 4
+
+
+def test_line_of_tries_the_needles_in_order() -> None:
+    file = source()
+    assert file.line_of('(src', 'src') == 11
+    assert file.line_of('nowhere', 'link') == 10  # the first needle written in the file wins...
+    assert file.line_of('>link<', 'link') == 12  # ...even when a later one comes earlier
+    assert file.line_of('nowhere', 'elsewhere') is None
+    assert file.line_of() is None
+
+
+def test_a_tuple_needle_finds_the_first_line_holding_all_its_parts() -> None:
+    file = source()
+    assert file.line_of('rel=') == 10
+    assert file.line_of(('<a', 'rel=')) == 12  # not the <link rel=> line before it
+    assert file.line_of(('href', 'note')) == 12
+    assert file.line_of(('rel=', 'nowhere')) is None
+    assert file.line_of(('rel=', 'nowhere'), 'Case') == 13
+    assert file.line_of(('', 'without')) == 14  # empty parts are left out
+
+
+def test_ignore_case_folds_the_text_and_the_needles() -> None:
+    file = source()
+    assert file.line_of('mixed case') is None
+    assert file.line_of('mixed case', ignore_case=True) == 13
+    assert file.line_of(('MIXED', 'HERE'), ignore_case=True) == 13
+
+
+def test_needles_holding_a_newline_or_nothing_are_skipped() -> None:
+    file = source()
+    assert file.line_of('src.\nA') is None  # a needle spanning lines is never 'on a line'
+    assert file.line_of('src.\nA', 'Case') == 13
+    assert file.line_of(('Some', 'src.\n'), 'last') == 14
+    assert file.line_of('', 'last') == 14
+
+
+def test_a_needle_found_only_at_the_end_of_the_text_has_its_line() -> None:
+    assert source().line_of('newline') == 14
+    assert source('one\ntwo', first_line=3).line_of(('t', 'o')) == 4
+
+
+# ---- RenderedBook
+
+def metadata(**changes: object) -> Metadata:
+    values = {'title': 'T', 'language': 'en-GB', 'identifier': 'urn:x', 'authors': (Author('A'),),
+              'modified': dt.datetime(2025, 1, 1, tzinfo=dt.UTC)}
+    return Metadata(**{**values, **changes})
+
+
+def chapter(id_: str, *, body: str = '', ids: tuple[str, ...] = (), depth: int = 0, part: Part | None = None,
+            epub_type: str = 'chapter') -> Chapter:
+    body = body or f'<section xmlns="http://www.w3.org/1999/xhtml"><h1 id="{id_}">{id_}</h1></section>'
+    return Chapter(id=id_, file_name=f'{id_}.xhtml', title=id_, number=None, source='ch.md', body=body,
+                   ids=frozenset({id_, *ids}), depth=depth, part=part, epub_type=epub_type)
+
+
+def test_chapter_of_finds_the_chapter_holding_an_id() -> None:
+    one, two = chapter('one', ids=('fig-1', 'fn-a')), chapter('two', ids=('fn-b',))
+    book = RenderedBook(metadata(), Path('/book'), (one, two), ())
+    assert book.chapter_of('fn-a') is one
+    assert book.chapter_of('two') is two
+    assert book.chapter_of('fn-b') is two
+    assert book.chapter_of('nowhere') is None
+
+
+def test_characters_and_languages_come_from_the_metadata_and_every_chapter() -> None:
+    body = ('<section xmlns="http://www.w3.org/1999/xhtml"><p lang="fr-CA">Ça</p>'
+            '<p lang="HE">שלום</p></section>')
+    book = RenderedBook(metadata(title='Ωmega', subtitle='Sub ∑'), Path('/book'),
+                        (chapter('one', body=body),), ())
+    assert {'Ω', '∑', 'Ç', 'ש', 'ם'} <= book.characters
+    assert 'Ω' in book.text and 'שלום' in book.text
+    assert book.languages == frozenset({'en', 'fr', 'he'})
+    assert RenderedBook(metadata(language='pt-BR'), Path('/'), (), ()).languages == frozenset({'pt'})
+
+
+def test_characters_hold_author_names_nested_in_the_metadata() -> None:
+    book = RenderedBook(metadata(authors=(Author('Zoë', 'trl', 'Ñame, Zoë'),)), Path('/book'), (), ())
+    assert {'ë', 'Ñ'} <= book.characters
+
+
+# ---- nest, by_part, leading
+
+def shape(nodes) -> list:
+    return [(node.id, shape(children)) for node, children in nodes]
+
+
+def test_nest_puts_each_chapter_under_the_nearest_earlier_chapter_of_smaller_depth() -> None:
+    depths = {'a': 0, 'a1': 1, 'a1x': 2, 'a2': 1, 'b': 0, 'b2': 2, 'c': 0}
+    chapters = [chapter(name, depth=depth) for name, depth in depths.items()]
+    assert shape(nest(chapters)) == [
+        ('a', [('a1', [('a1x', [])]), ('a2', [])]),
+        ('b', [('b2', [])]),  # two levels deeper still goes under the nearest shallower chapter
+        ('c', [])]
+    assert shape(nest([chapter('x', depth=1), chapter('y', depth=0)])) == [('x', []), ('y', [])]
+    assert nest([]) == []
+
+
+def test_by_part_groups_runs_of_consecutive_chapters() -> None:
+    one, two = Part('p1', 'One'), Part('p2', 'Two')
+    chapters = (chapter('intro'), chapter('a', part=one), chapter('b', part=one), chapter('c', part=two),
+                chapter('d', part=one), chapter('end'))
+    assert [(part, [c.id for c in group]) for part, group in by_part(chapters)] == [
+        (None, ['intro']), (one, ['a', 'b']), (two, ['c']), (one, ['d']), (None, ['end'])]
+    assert by_part(()) == []
+
+
+@pytest.mark.parametrize(('types', 'count'), [
+    (('dedication', 'epigraph', 'chapter'), 2),
+    (('epigraph', 'dedication', 'chapter'), 2),
+    (('chapter', 'dedication'), 0),  # only at the head of the book
+    (('preface', 'dedication', 'chapter'), 0),
+    (('dedication',), 1),
+    ((), 0),
+])
+def test_leading_counts_the_dedication_and_epigraph_pages_at_the_head(types: tuple[str, ...],
+                                                                      count: int) -> None:
+    assert leading(tuple(chapter(f'c{i}', epub_type=t) for i, t in enumerate(types))) == count
+
+
+# ---- PrintPages
+
+def test_folio_of_gives_the_first_page_a_block_begins() -> None:
+    pages = PrintPages(breaks=(('i', 'ded'), ('1', 'one'), ('2', 'p-3'), ('3', 'one')), source='urn:x')
+    assert pages.folio_of('ded') == 'i'
+    assert pages.folio_of('one') == '1'
+    assert pages.folio_of('p-3') == '2'
+    assert pages.folio_of('nowhere') is None
+    assert PrintPages((), 'urn:x').folio_of('one') is None
+
+
+# ---- small values
+
+def test_slug_and_author_line() -> None:
+    assert slugify('Léon: The Professional') == 'leon-the-professional'
+    assert metadata(title='!!!').slug == 'book'
+    assert metadata(authors=(Author('A'), Author('B'))).author_line == 'A and B'
+    assert metadata(authors=(Author('A'), Author('B'), Author('C'))).author_line == 'A, B, and C'
+    assert dataclasses.replace(metadata(), authors=()).author_line == ''
