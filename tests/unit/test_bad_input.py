@@ -81,6 +81,9 @@ def test_bom_crlf_and_tabs_build_correctly(capsys, write_book, tmp_path: Path) -
     assert '\r' not in chapter and '\ufeff' not in chapter
 
 
+# Slow (4-5 s): its point is the size. Python-Markdown's inline pass over 3000 note
+# references takes most of it, and render/repairs.misplaced is quadratic in a list's items.
+@pytest.mark.slow
 def test_a_300000_character_line_and_3000_footnotes_build(capsys, write_book, tmp_path: Path) -> None:
     notes = (''.join(f'Para[^n{i}].\n\n' for i in range(3000))
              + ''.join(f'[^n{i}]: note {i}\n' for i in range(3000)))
