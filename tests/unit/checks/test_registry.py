@@ -93,3 +93,13 @@ def test_each_check_reports_only_its_registered_codes(write_book, nested_book: R
         assert check.run(nested_book) == []  # and nothing for a sound book
     assert reported == {'unique_ids': ['MB401'], 'well_formed': [], 'no_empty_chapters': ['MB403'],
                         'every_character_has_a_face': ['MB404']}
+
+
+def test_a_chapter_that_is_not_well_formed_is_reported_with_its_code(write_book) -> None:
+    """The well_formed check parses each chapter with chapter_element, which raises on a body that is
+    not well-formed, before the check can report it: MB402 can never be reported, and such a body
+    (a bug in render) would end the build with a traceback instead of the code and its hint."""
+    book = render(write_book, '# One\n\nText.\n')
+    broken = dataclasses.replace(book.chapters[0], body=book.chapters[0].body.replace('</p>', ''))
+    found = check_book(dataclasses.replace(book, chapters=(broken,)), ('epub',))
+    assert [(d.code, d.path.name) for d in found] == [('MB402', '01.md')]

@@ -133,3 +133,17 @@ def test_the_book_metadata_block_does_not_also_title_the_first_chapter(write_boo
     book = render(write_book, {'1.md': block + '# One\n\nx'})
     assert book.metadata.subtitle == 'Book Sub'
     assert 'Book Sub' not in book.chapters[0].body
+
+
+def test_the_same_footnote_label_in_two_files_is_two_notes_and_no_broken_link(write_book) -> None:
+    """Found by the Hypothesis EPUBCheck sample: '[^1]' in two chapter files, the usual way to write
+    notes, made the second file's backlink a 'broken link' error (MB302), so the book never built."""
+    book = render(write_book, {'1.md': META + '# One\n\nA.[^1]\n\n[^1]: First.\n',
+                               '2.md': '# Two\n\nB.[^1]\n\n[^1]: Second.\n'})
+    assert [str(d) for d in book.diagnostics] == []
+    for chapter, text in zip(book.chapters, ('First.', 'Second.'), strict=True):
+        section = body(chapter)
+        ref = section.find('.//x:a[@role="doc-noteref"]', NS)
+        note = section.find(f'.//x:aside[@id="{ref.get("href")[1:]}"]', NS)
+        assert note.find('.//x:a[@role="doc-backlink"]', NS).get('href') == f'#{ref.get("id")}'
+        assert text in ''.join(note.itertext())
