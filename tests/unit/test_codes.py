@@ -9,6 +9,7 @@ is made except through a Code.
 from __future__ import annotations
 
 import ast
+import functools
 import pickle
 import re
 from pathlib import Path
@@ -32,6 +33,7 @@ SRC = REPO / 'src' / 'makebook'
 CODES_PY = SRC / 'codes.py'
 
 
+@functools.cache
 def modules() -> list[tuple[Path, ast.Module]]:
     found = [(path, ast.parse(path.read_text(encoding='utf-8'), str(path)))
              for path in sorted(SRC.rglob('*.py'))]
