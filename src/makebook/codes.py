@@ -57,7 +57,7 @@ NO_MARKDOWN_FILES = _code('MB003', ERROR, 'no .md files in the folder',
 BAD_SOURCE_DATE = _code('MB004', ERROR, 'bad SOURCE_DATE_EPOCH',
                         'Set SOURCE_DATE_EPOCH to a whole number of seconds since 1970, or unset it.')
 BAD_BOUND = _code('MB005', ERROR, 'bad time or memory bound',
-                  'MAKEBOOK_*_SECONDS and MAKEBOOK_*_MEMORY_MB take a positive number.')
+                  'MAKEBOOK_PDF_SECONDS and MAKEBOOK_PDF_MEMORY_MB take a positive number.')
 MISSING_DEPENDENCY = _code('MB006', ERROR, 'a system library is missing',
                            'Install what the message names, or build the other formats only (--format).')
 OUTPUT_IS_MANUSCRIPT = _code('MB010', ERROR, 'output folder holds the manuscript',

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from lxml import etree
+
 from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import RenderedBook
@@ -21,8 +23,12 @@ def well_formed(book: RenderedBook) -> list[Diagnostic]:
     """Every chapter parses as strict XML (an EPUB reader refuses one that does not)."""
     problems = []
     for chapter in book.chapters:
-        markup = document(book.metadata, chapter.title, [chapter_element(chapter)])
-        problem = check_well_formed(markup)
+        try:
+            markup = document(book.metadata, chapter.title, [chapter_element(chapter)])
+        except etree.XMLSyntaxError as exc:  # the body itself does not parse
+            problem: str | None = f'line {exc.lineno}: {exc.msg}'
+        else:
+            problem = check_well_formed(markup)
         if problem is not None:
             problems.append(codes.NOT_WELL_FORMED(f"chapter '{chapter.title}' is not well-formed "
                                                   f'XHTML ({problem})', book.root / chapter.source))
@@ -33,7 +39,11 @@ def no_empty_chapters(book: RenderedBook) -> list[Diagnostic]:
     """A heading with nothing under it is usually a chapter not yet written."""
     problems = []
     for chapter in book.chapters:
-        text = text_content(chapter_element(chapter)).replace(chapter.title, '', 1)
+        try:
+            section = chapter_element(chapter)
+        except etree.XMLSyntaxError:
+            continue  # reported by well_formed
+        text = text_content(section).replace(chapter.title, '', 1)
         if not text.strip():
             problems.append(codes.EMPTY_CHAPTER(f"chapter '{chapter.title}' has a heading but no text",
                                                 book.root / chapter.source))

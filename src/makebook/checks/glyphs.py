@@ -32,7 +32,10 @@ def every_character_has_a_face(book: RenderedBook) -> list[Diagnostic]:
         for char in _missing(value, covered):
             found.setdefault(char, codes.MISSING_GLYPH(_message(char, faces, 'the metadata')))
     for chapter in book.chapters:
-        text = text_content(etree.fromstring(chapter.body.encode()))
+        try:
+            text = text_content(etree.fromstring(chapter.body.encode()))
+        except etree.XMLSyntaxError:
+            continue  # reported by book.well_formed
         for char in _missing(text, covered):
             if char not in found:
                 path = book.root / chapter.source

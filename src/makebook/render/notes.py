@@ -110,11 +110,14 @@ def _aside(li: etree._Element, number: int) -> etree._Element:
     aside.set('class', 'footnote')
     aside.set(EPUB_TYPE, 'footnote')
     aside.set('role', 'doc-footnote')
-    back_href = None
+    back_href = resolved = None
     content = copy.deepcopy(li)
     for backref in content.iter(f'{{{XHTML_NS}}}a'):
         if backref.get('class') == 'footnote-backref':
             back_href = backref.get('href')
+            # ids.claim_all marked it when it renamed the note's call ('#fnref-1-2' when
+            # another file has a '[^1]' too): the link is right and must not be looked up again.
+            resolved = backref.get('data-resolved')
             parent = backref.getparent()
             assert parent is not None  # inside the note's <li>
             previous = backref.getprevious()
@@ -131,6 +134,8 @@ def _aside(li: etree._Element, number: int) -> etree._Element:
     backlink.set('href', back_href or '#')
     backlink.set('class', 'footnote-back')
     backlink.set('role', 'doc-backlink')
+    if resolved is not None:
+        backlink.set('data-resolved', resolved)
     backlink.text = f'{number}.'
     backlink.tail = ' '
     first = aside[0] if len(aside) and aside[0].tag == f'{{{XHTML_NS}}}p' else None
