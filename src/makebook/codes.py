@@ -178,6 +178,9 @@ UNCLOSED_DIV = _code('MB313', WARNING, 'a fenced div that is never closed',
                      'Close the div with a line of colons (:::).')
 PART_TEXT_DROPPED = _code('MB314', WARNING, 'text after a part heading left out',
                           'A part is only a title page: move the text into a chapter.')
+MATH_MARKUP_REMOVED = _code('MB315', WARNING, 'markup left out of a formula',
+                            'Formulas cannot link, style or name things: remove \\href, \\style, '
+                            '\\class and \\cssId.')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

@@ -198,15 +198,17 @@ class SourceFile:
     @functools.cached_property
     def _line_starts(self) -> list[int]:
         """The offset in ``markdown`` where each line begins (one index per file)."""
-        return [0, *(match.end() for match in re.finditer('\n', self.markdown))]
+        return _line_starts(self.markdown)
 
     def line_at(self, offset: int) -> int:
         """The file's line number of the character at ``offset`` in ``markdown``."""
         return self.first_line + bisect.bisect_right(self._line_starts, offset) - 1
 
     @functools.cached_property
-    def _folded(self) -> str:
-        return self.markdown.lower()
+    def _folded(self) -> tuple[str, list[int]]:
+        # Lower-casing can change a text's length ('İ'): the folded text has its own line index.
+        folded = self.markdown.lower()
+        return folded, _line_starts(folded)
 
     def line_of(self, *needles: str | tuple[str, ...], ignore_case: bool = False) -> int | None:
         """The line where the first of ``needles`` that is written in the file first appears.
@@ -215,21 +217,90 @@ class SourceFile:
         loose one (``'src'``). A tuple of strings finds a line holding all of them:
         ``('<a', 'rel=')`` finds the link's line, not an earlier ``<link rel=``.
         """
-        text = self._folded if ignore_case else self.markdown
+        found = self.find(needles, ignore_case)
+        return None if found is None else found[0]
+
+    def find(self, needles: tuple[str | tuple[str, ...], ...], ignore_case: bool = False,
+             start: int = 0) -> tuple[int, int] | None:
+        """(line, offset just past the match) of the first of ``needles`` written at or after
+        ``start``, tried in order as :meth:`line_of` does; a needle of several lines is found
+        whole, else by its first line."""
+        text, starts = self._folded if ignore_case else (self.markdown, self._line_starts)
         for needle in needles:
             parts = [p.lower() if ignore_case else p
                      for p in ((needle,) if isinstance(needle, str) else needle) if p]
-            if not parts or any('\n' in p for p in parts):
+            if not parts:
                 continue
-            start = text.find(parts[0])
-            while start >= 0:
-                line_start = text.rfind('\n', 0, start) + 1
-                line_end = text.find('\n', start)
-                line = text[line_start:line_end if line_end >= 0 else len(text)]
-                if all(p in line for p in parts[1:]):
-                    return self.line_at(start)
-                start = text.find(parts[0], line_end) if line_end >= 0 else -1
+            for candidate in _candidates(parts):
+                offset = _find_on_one_line(text, candidate, start)
+                if offset is not None:
+                    line = self.first_line + bisect.bisect_right(starts, offset) - 1
+                    return line, offset + len(candidate[0])
         return None
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer('\n', text))]
+
+
+def _candidates(parts: list[str]) -> list[list[str]]:
+    """What to look for: the parts as given; when one spans lines, the whole of a single
+    needle, then each part's first line (Markdown may have folded what followed)."""
+    if not any('\n' in p for p in parts):
+        return [parts]
+    firsts = [next((line for line in p.split('\n') if line.strip()), '') for p in parts]
+    whole = [[parts[0]]] if len(parts) == 1 else []
+    return [*whole, [f for f in firsts if f]] if any(firsts) else whole
+
+
+def _find_on_one_line(text: str, parts: list[str], start: int) -> int | None:
+    """The offset of ``parts[0]`` at or after ``start`` on a line that also holds the other parts."""
+    if '\n' in parts[0]:  # a whole needle of several lines
+        found = text.find(parts[0], start)
+        return found if found >= 0 else None
+    position = text.find(parts[0], start)
+    while position >= 0:
+        line_start = text.rfind('\n', 0, position) + 1
+        line_end = text.find('\n', position)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if all(p in line for p in parts[1:]):
+            return position
+        position = text.find(parts[0], line_end) if line_end >= 0 else -1
+    return None
+
+
+class Locator:
+    """Where each problem of one file is written, a needle asked for again finding its next
+    occurrence: the same missing image on three lines is reported on each of the three.
+
+    One locator serves one pass over a converted file, whose elements come in the order
+    they were written; asked past the last occurrence, it answers the first again.
+    """
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        # Per question: where to look next (None: no occurrence left) and the first answer.
+        self._state: dict[tuple[tuple[str | tuple[str, ...], ...], bool], tuple[int | None, int | None]] = {}
+
+    @classmethod
+    def of(cls, where: SourceFile | Locator) -> Locator:
+        return where if isinstance(where, Locator) else cls(where)
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    def line_of(self, *needles: str | tuple[str, ...], ignore_case: bool = False) -> int | None:
+        """The line of the next occurrence of ``needles`` (see :meth:`SourceFile.line_of`)."""
+        key = (needles, ignore_case)
+        start, first = self._state.get(key, (0, None))
+        if start is not None:
+            found = self.source.find(needles, ignore_case, start)
+            if found is not None:
+                self._state[key] = (found[1], found[0] if first is None else first)
+                return found[0]
+        self._state[key] = (None, first)
+        return first
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pypdf import PdfReader
+
+from makebook.model import MATHML_NS
 
 from makebook.cli import main
 from tests.tools import NS, Epub, Listener, epubcheck_messages, output_bytes, plant_book, run_epubcheck
@@ -95,6 +98,39 @@ def test_dangerous_markup_is_gone_and_book_markup_kept(hostile) -> None:
         == ['2', '2']
     assert kept.find('.//x:abbr', NS).get('title') == 'HyperText Markup Language'
     assert {i.get('href') for i in epub.manifest().values()} >= {'images/red.png', 'images/circle.svg'}
+
+
+def test_formulas_carry_no_markup_links_or_styles_into_any_edition(hostile) -> None:
+    """Issue 10: TeX math went round the sanitiser (latex2mathml copies \\text{} unescaped and
+    turns \\href, \\style, \\class into attributes). Every formula is set, in all three editions,
+    as MathML (SVG in the PDF) on the allowlist; the link and style commands are warned about."""
+    math = str(hostile['book'] / '03-math.md')
+    for line in (12, 14):
+        assert re.search(rf'^{re.escape(math)}:{line}: MB315 warning: ', hostile['err'], re.M), hostile['err']
+    epub = Epub(next(hostile['out'].glob('*.epub')))
+    chapter = epub.item('chapter-003.xhtml')
+    index = etree.parse(str(hostile['out'] / 'html' / 'index.html')).getroot()
+    for tree in (chapter, index.find('.//x:h1[@id="math"]/..', NS)):
+        formulas = tree.findall('.//m:math', {'m': MATHML_NS})
+        assert len(formulas) == 12
+        inside = [e for f in formulas for e in f.iter()]
+        assert {etree.QName(e).namespace for e in inside} == {MATHML_NS}
+        assert {a for e in inside for a in e.attrib} <= {'display', 'alttext', 'mathvariant'}
+        markup = etree.tostring(tree, encoding='unicode')
+        for bad in ('url(', 'footnote noteref', 'id="kept"', '/style'):
+            assert bad not in markup, bad
+        # Only the \\texttt one is left, as text (and in its alt text): \\href's address is gone.
+        assert markup.count('javascript:') == 2
+        texts = [''.join(f.itertext()) for f in formulas]
+        assert 'a<script>alert(1)</script>b' in texts  # text, set as written
+        assert 'a\u00a0<\u00a0b' in texts
+    # The PDF draws each formula as an SVG on the allowlist (its TeX only as alt text): no link
+    # or script action, and no address it would load.
+    pdf = output_bytes(hostile['out'])
+    print_edition = next((data for name, data in pdf.items() if name.endswith('.pdf!qdf')), b'')
+    assert b'/JavaScript' not in print_edition and b'/JS ' not in print_edition
+    assert not [uri for uri in re.findall(rb'/URI \(([^)]*)\)', print_edition)
+                if b'javascript' in uri.lower() or b'127.0.0.1' in uri]
 
 
 def test_metadata_is_escaped_everywhere(hostile, tmp_path: Path) -> None:

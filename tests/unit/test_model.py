@@ -12,6 +12,7 @@ import pytest
 from makebook.model import (
     Author,
     Chapter,
+    Locator,
     Metadata,
     Part,
     PrintPages,
@@ -73,12 +74,24 @@ def test_ignore_case_folds_the_text_and_the_needles() -> None:
     assert file.line_of(('MIXED', 'HERE'), ignore_case=True) == 13
 
 
-def test_needles_holding_a_newline_or_nothing_are_skipped() -> None:
+def test_a_needle_spanning_lines_is_found_where_it_starts() -> None:
+    """A formula's TeX may span lines: its problem is reported where it starts."""
     file = source()
-    assert file.line_of('src.\nA') is None  # a needle spanning lines is never 'on a line'
-    assert file.line_of('src.\nA', 'Case') == 13
-    assert file.line_of(('Some', 'src.\n'), 'last') == 14
+    assert file.line_of('src.\nA') == 11  # found whole
+    assert file.line_of('src.\nNot so') == 11  # else by its first line (Markdown may fold the rest)
+    assert file.line_of(('Some', 'src.\n'), 'last') == 11
+    assert file.line_of('\n\n', 'Case') == 13  # nothing but line ends: skipped
     assert file.line_of('', 'last') == 14
+
+
+def test_a_locator_finds_each_occurrence_of_a_repeated_needle_in_turn() -> None:
+    text = 'x\n![A](m.png)\ny\n![A](m.png) and ![A](m.png)\n'
+    where = Locator(source(text, first_line=5))
+    assert [where.line_of('(m.png', 'm.png') for _ in range(3)] == [6, 8, 8]
+    assert where.line_of('(m.png', 'm.png') == 6  # past the last: the first again
+    assert where.line_of('nowhere') is None
+    assert where.line_of('y') == 7  # another question has its own turn
+    assert Locator.of(where) is where
 
 
 def test_a_needle_found_only_at_the_end_of_the_text_has_its_line() -> None:

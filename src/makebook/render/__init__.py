@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import Asset, Manuscript, RenderedBook, SourceFile
+from makebook.model import Asset, Locator, Manuscript, RenderedBook, SourceFile
 from makebook.render import chapters, links, notes, xrefs
 from makebook.render.blocks import with_block_ids
 from makebook.render.convert import Converted, convert_file
@@ -67,9 +67,14 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
         problems.append(codes.NO_TEXT('the manuscript has no text', manuscript.root))
     first_ids = chapters.first_chapter_ids(manuscript.files, drafts)
     assets: dict[str, Asset] = {}
+    link_lines: dict[int, Locator] = {}  # by id() of the SourceFile: its chapters share one
+    image_lines: dict[int, Locator] = {}
     for draft in drafts:
-        links.resolve_links(draft.element, draft.source, ids, first_ids, problems)
-        links.resolve_images(draft.element, draft.source, manuscript.root, assets, problems, download)
+        key = id(draft.source)
+        links.resolve_links(draft.element, draft.source, ids, first_ids, problems,
+                            link_lines.setdefault(key, Locator(draft.source)))
+        links.resolve_images(draft.element, draft.source, manuscript.root, assets, problems, download,
+                             image_lines.setdefault(key, Locator(draft.source)))
     xrefs.fill_cross_references([d.element for d in drafts])
     drafts = chapters.assign_parts(drafts, ids, problems)
     notes.number_footnotes([d.element for d in drafts], manuscript.metadata.footnote_numbering)

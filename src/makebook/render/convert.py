@@ -19,7 +19,7 @@ from lxml import etree, html
 from makebook import codes, xhtml
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
-from makebook.model import EPUB_NS, XHTML_NS, XML_NS, SourceFile
+from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, SourceFile
 from makebook.render import mathml, repairs
 from makebook.render.notes import take_footnotes
 from makebook.safety.sanitize import sanitize
@@ -58,12 +58,13 @@ def convert_file(source: SourceFile) -> Converted:
     text = _HEADING_MINUS.sub(r'\1.unnumbered', source.markdown)
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
-    body = to_xhtml(sanitize(md.convert(text), source, problems))
+    where = Locator(source)  # each problem at its own line, a repeated one too
+    body = to_xhtml(sanitize(md.convert(text), where, problems))
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
-        problems.append(codes.ALL[code](message, source.path, source.line_of(needle)))
-    mathml.convert_math(body, lambda message, tex: problems.append(
-        codes.BAD_FORMULA(message, source.path, source.line_of(tex))))
-    repairs.check_body(body, source, problems)
+        problems.append(codes.ALL[code](message, source.path, where.line_of(needle)))
+    mathml.convert_math(body, lambda code, message, tex: problems.append(
+        code(message, source.path, where.line_of(tex))))
+    repairs.check_body(body, where, problems)
     notes = take_footnotes(body)
     return Converted(source, body, notes, tuple(problems))
 

@@ -19,7 +19,7 @@ from lxml import etree
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import XHTML_NS, Asset, SourceFile
+from makebook.model import XHTML_NS, Asset, Locator, SourceFile
 from makebook.render.ids import IdRegistry
 from makebook.safety import images, resources
 
@@ -36,11 +36,14 @@ Download = Callable[[str], tuple[str, Path]]
 
 
 def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
-                  first_ids: Mapping[str, str | None], problems: list[Diagnostic]) -> None:
+                  first_ids: Mapping[str, str | None], problems: list[Diagnostic],
+                  where: Locator | None = None) -> None:
     """Point every in-book link of ``section`` (written in ``source``) at a book-unique id.
 
-    ``first_ids`` says where a link to each manuscript file lands.
+    ``first_ids`` says where a link to each manuscript file lands; ``where`` finds the
+    line of each problem (shared by the chapters of one file, each occurrence its own).
     """
+    where = where or Locator(source)
     for link in section.iter(f'{{{XHTML_NS}}}a'):
         if link.attrib.pop('data-resolved', ''):
             continue
@@ -58,7 +61,7 @@ def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
                 what = 'a file that is not part of the book' if not target_file.endswith('.md') \
                     else 'a manuscript file that does not exist'
                 problems.append(codes.BROKEN_FILE_LINK(f"broken link '{href}': it points to {what}",
-                                                       source.path, _link_line(source, href)))
+                                                       source.path, _link_line(where, href)))
                 continue
         if parts.fragment:
             target = ids.lookup(target_file, unquote(parts.fragment))
@@ -69,31 +72,33 @@ def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
             if target is None:
                 problems.append(codes.BROKEN_ANCHOR_LINK(
                     f"broken link '{href}': {target_file} has no heading or anchor '#{parts.fragment}'",
-                    source.path, _link_line(source, href)))
+                    source.path, _link_line(where, href)))
                 continue
         else:
             target = first_ids[target_file]
         link.set('href', f'#{target}')
 
 
-def _link_line(source: SourceFile, href: str) -> int | None:
+def _link_line(where: Locator, href: str) -> int | None:
     """Where a link is written: as the href, or as a cross-reference '@id'.
 
     Looked up only for a broken link: searching every line for each of 3,000
     footnote links made a long chapter quadratic.
     """
-    return source.line_of(href, '@' + href.lstrip('#'))
+    return where.line_of(href, '@' + href.lstrip('#'))
 
 
 def resolve_images(section: etree._Element, source: SourceFile, root: Path, assets: dict[str, Asset],
-                   problems: list[Diagnostic], download: Download | None = None) -> None:
+                   problems: list[Diagnostic], download: Download | None = None,
+                   where: Locator | None = None) -> None:
     """Resolve and check every image of ``section``; record each file in ``assets``."""
+    where = where or Locator(source)
     for image in list(section.iter(f'{{{XHTML_NS}}}img')):
         if image.get('src') is None:  # the sanitiser removed it (and said so): drop the image
             drop(image)
             continue
         src = image.get('src', '')
-        line = source.line_of(f'({src}', src) if src else None
+        line = where.line_of(f'({src}', src) if src else None
         alt = image.get('alt')
         if alt is None:
             image.set('alt', '')

@@ -16,7 +16,7 @@ from lxml import etree
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import SourceFile
+from makebook.model import Locator, SourceFile
 from makebook.xhtml import text_content
 
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
@@ -26,7 +26,7 @@ _FOOTNOTE_REFERENCE = re.compile(r'\[\^([^\]\s]+)\]')
 _CODE_TAGS = ('code', 'pre', 'kbd', 'samp')
 
 
-def nesting(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+def nesting(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
     """Report elements nested deeper than :data:`MAX_DEPTH` and flatten them to text."""
     depth_of = {body: 0}
     too_deep: etree._Element | None = None
@@ -41,16 +41,17 @@ def nesting(body: etree._Element, source: SourceFile, problems: list[Diagnostic]
         return
     problems.append(codes.NESTED_TOO_DEEP(f'blocks nested more than {MAX_DEPTH} levels deep '
                                           '(blockquotes, lists or HTML); flatten the structure',
-                                          source.path, _nested_line(source)))
+                                          where.path, _nested_line(where)))
     text = text_content(too_deep)
     for child in list(too_deep):
         too_deep.remove(child)
     too_deep.text = text
 
 
-def _nested_line(source: SourceFile) -> int | None:
+def _nested_line(where: Locator) -> int | None:
     """The line where the deepest nesting is written (most '>' or the widest indent)."""
     best, best_line = 0, None
+    source = where.source
     for number, line in enumerate(source.markdown.split('\n')):
         stripped = line.lstrip(' \t>')
         score = len(line) - len(stripped)
@@ -59,7 +60,7 @@ def _nested_line(source: SourceFile) -> int | None:
     return best_line
 
 
-def duplicate_ids(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+def duplicate_ids(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
     """Report an id written twice in one file: links to it could land on either."""
     counts = Counter(element.get('id') for element in body.iter()
                      if isinstance(element.tag, str) and element.get('id'))
@@ -67,10 +68,10 @@ def duplicate_ids(body: etree._Element, source: SourceFile, problems: list[Diagn
         if count > 1:
             problems.append(codes.DUPLICATE_FILE_ID(
                 f"the id '{element_id}' is given {count} times in this file; links to it would be "
-                'ambiguous', source.path, source.line_of(f'#{element_id}', f'"{element_id}"')))
+                'ambiguous', where.path, where.line_of(f'#{element_id}', f'"{element_id}"')))
 
 
-def missing_footnotes(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+def missing_footnotes(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
     """Report ``[^label]`` left as text: Python-Markdown found no note called ``label``."""
     for element in body.iter():
         if not isinstance(element.tag, str) or etree.QName(element).localname in _CODE_TAGS:
@@ -81,7 +82,7 @@ def missing_footnotes(body: etree._Element, source: SourceFile, problems: list[D
             for match in _FOOTNOTE_REFERENCE.finditer(text or ''):
                 problems.append(codes.MISSING_NOTE(f"footnote reference '{match.group()}' has no note "
                                                    f"(add a line '[^{match.group(1)}]: ...')",
-                                                   source.path, source.line_of(match.group())))
+                                                   where.path, where.line_of(match.group())))
 
 
 # Elements that are valid only inside certain parents (the XHTML content model that
@@ -99,7 +100,7 @@ _FLOW_PARENTS = frozenset({'body', 'section', 'div', 'blockquote', 'li', 'dd', '
                            'figcaption', 'caption', 'fieldset', 'hgroup'})
 
 
-def misplaced(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+def misplaced(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
     """Turn an element outside the parent it needs (a ``<figcaption>`` with no
     ``<figure>``, an ``<li>`` with no list) into a plain ``div`` or ``span``, with a warning."""
     for element in list(body.iter()):
@@ -123,17 +124,18 @@ def misplaced(body: etree._Element, source: SourceFile, problems: list[Diagnosti
         replacement = 'div' if parent_name in _FLOW_PARENTS else 'span'
         problems.append(codes.MISPLACED_ELEMENT(f'<{qname.localname}> is not allowed inside '
                                                 f'<{parent_name}> (e-readers reject it); it becomes '
-                                                f'a <{replacement}>', source.path,
-                                                source.line_of(f'<{qname.localname}')))
+                                                f'a <{replacement}>', where.path,
+                                                where.line_of(f'<{qname.localname}')))
         element.tag = f'{{{qname.namespace}}}{replacement}' if qname.namespace else replacement
         for name in [a for a in element.attrib if a in ('colspan', 'rowspan', 'headers', 'scope',
                                                           'abbr', 'span', 'value')]:
             del element.attrib[name]
 
 
-def check_body(body: etree._Element, source: SourceFile, problems: list[Diagnostic]) -> None:
+def check_body(body: etree._Element, source: SourceFile | Locator, problems: list[Diagnostic]) -> None:
     """Every check of one converted file, run before its ids and notes are rearranged."""
-    nesting(body, source, problems)
-    misplaced(body, source, problems)
-    duplicate_ids(body, source, problems)
-    missing_footnotes(body, source, problems)
+    where = Locator.of(source)
+    nesting(body, where, problems)
+    misplaced(body, where, problems)
+    duplicate_ids(body, where, problems)
+    missing_footnotes(body, where, problems)

@@ -22,7 +22,7 @@ from lxml import etree, html
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import SourceFile
+from makebook.model import Locator, SourceFile
 
 # Elements books use. Obsolete ones EPUB 3 rejects (center, tt, acronym,
 # strike, font) and image maps (their hrefs escape every check) are left out.
@@ -77,12 +77,13 @@ _SCHEME = re.compile(r'^\s*([a-zA-Z][a-zA-Z0-9+.-]*)\s*:')
 _URL_NOISE = re.compile(r'[\x00-\x20\x7f]+')
 
 
-def sanitize(markup: str, source: SourceFile, problems: list[Diagnostic]) -> str:
+def sanitize(markup: str, source: SourceFile | Locator, problems: list[Diagnostic]) -> str:
     """``markup`` (Markdown's HTML output) with everything outside the allowlist removed.
 
-    Each removal is appended to ``problems`` as a warning naming the file and line.
+    Each removal is appended to ``problems`` as a warning naming the file and the line
+    where it is written (each occurrence its own: ``source`` may be a :class:`Locator`).
     """
-    problems.extend(_removals(markup, source))
+    problems.extend(_removals(markup, Locator.of(source)))
     return nh3.clean(
         markup,
         tags=set(ALLOWED_TAGS),
@@ -134,7 +135,7 @@ def _attribute_allowed(tag: str, attribute: str) -> bool:
             or attribute.startswith(ATTRIBUTE_PREFIXES))
 
 
-def _removals(markup: str, source: SourceFile) -> list[Diagnostic]:
+def _removals(markup: str, source: Locator) -> list[Diagnostic]:
     """What the allowlist will remove from ``markup``, one warning each."""
     if '<' not in markup:
         return []

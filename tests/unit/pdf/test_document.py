@@ -107,6 +107,32 @@ def test_math_is_set_as_svg_and_a_line_break_stays_one_break(write_book) -> None
     assert '</br>' not in markup  # an HTML parser would read '<br></br>' as two breaks
 
 
+def test_math_text_that_looks_like_markup_is_drawn_as_text_in_a_clean_svg(write_book) -> None:
+    import base64
+
+    text = '---\ntitle: T\n---\n# One\n\nA $\\text{<script>alert(1)</script> < b}$ here.\n'
+    markup = print_html(render(write_book, {'01.md': text}))
+    formula = html.document_fromstring(markup).find('.//img[@class="math inline"]')
+    svg = base64.b64decode(formula.get('src').split(',', 1)[1])
+    assert svg.startswith(b'<svg') and b'<path' in svg
+    assert b'script' not in svg and b'http:' not in svg.replace(b'http://www.w3.org/2000/svg', b'')
+
+
+def test_a_formula_the_pdf_cannot_draw_is_printed_as_its_tex_with_a_warning(write_book, monkeypatch) -> None:
+    import pytest
+
+    from makebook.pdf import mathsvg
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise IndexError('list index out of range')
+    monkeypatch.setattr(mathsvg, 'Math', fail)
+    book = render(write_book, {'01.md': '---\ntitle: T\n---\n# One\n\nA $x^2$ here.\n'})
+    with pytest.warns(mathsvg.MathWarning, match=r'printed as its TeX \(IndexError\): x\^2'):
+        markup = print_html(book)
+    code = html.document_fromstring(markup).find('.//code[@class="math-error"]')
+    assert code.text == 'x^2'
+
+
 def test_a_loose_note_relaxes_the_paragraph_that_calls_it(nested_book) -> None:
     note = 'fn-n'
     before = parsed(nested_book).get_element_by_id('pg-alpha-2')

@@ -1,3 +1,4 @@
+import pytest
 from lxml import etree
 
 from makebook.model import MATHML_NS, XHTML_NS
@@ -12,7 +13,7 @@ def test_formula_becomes_mathml_with_tex_as_alt_text():
     body = _body('<p>Let <span class="math inline">x^2</span> be. '
                  '<span class="math display">\\frac{a}{b}</span></p>')
     reports = []
-    convert_math(body, lambda message, tex: reports.append(tex))
+    convert_math(body, lambda code, message, tex: reports.append(tex))
     maths = list(body.iter(f'{{{MATHML_NS}}}math'))
     assert [m.get('alttext') for m in maths] == ['x^2', '\\frac{a}{b}']
     assert [m.get('display') for m in maths] == ['inline', 'block']
@@ -24,7 +25,7 @@ def test_formula_becomes_mathml_with_tex_as_alt_text():
 def test_malformed_formula_is_shown_as_code_and_reported():
     body = _body('<p><span class="math inline">\\frac{a</span> end</p>')
     reports = []
-    convert_math(body, lambda message, tex: reports.append((message, tex)))
+    convert_math(body, lambda code, message, tex: reports.append((message, tex)))
     code = body.find(f'.//{{{XHTML_NS}}}code')
     assert code.text == '\\frac{a'
     assert code.get('class') == 'math-error'
@@ -39,3 +40,87 @@ def test_problems_latex2mathml_would_let_through():
     assert 'argument' in tex_problem('\\frac{a}')
     assert "closes nothing" in tex_problem('a}')
     assert tex_problem('\\begin{matrix} a \\end{matrix}') is None
+
+
+# ---- the sanitiser is never bypassed through TeX (issue 10)
+
+ATTACKS = [
+    r'\texttt{a<script>alert(1)</script>b}',
+    r'\text{<script>fetch("http://127.0.0.1:9/x")</script>}',
+    r'\mbox{<script>x</script>}\textbf{<b>bold</b>}',
+    '\\texttt{<a\nxmlns="http://www.w3.org/1999/xhtml"\nhref="javascript:alert(1)"\nonclick="alert(2)">c</a>}',
+    '\\text{<iframe\nxmlns="http://www.w3.org/1999/xhtml"\nsrc="http://127.0.0.1:9/f"></iframe>}',
+    '\\text{<img\nxmlns="http://www.w3.org/1999/xhtml" src="p.png" onload="x()"/>}',
+    r'\href{javascript:alert(1)}{x}',
+    r'\href{JaVaScRiPt:alert(1)}{x}',
+    r'\href{data:text/html;base64,PHNjcmlwdD4=}{x}',
+    r'\style{background:url(http://127.0.0.1:9/s)}{x}',
+    r'\style{background-image:image-set("http://127.0.0.1:9/i" 1x)}{x}',
+    r'\style{position:fixed;top:0;left:0;width:100%;height:100%}{x}',
+    r'\class{footnote noteref}{x}',
+    r'\cssId{fn-1}{x}',
+    r'\color{url(http://127.0.0.1:9/c)}{x}',
+    r'\unicode{3C}script\unicode{3E}',
+]
+
+
+@pytest.mark.parametrize('tex', ATTACKS)
+def test_a_formula_carries_no_markup_link_style_or_address(tex: str) -> None:
+    body = _body('<p>a</p>')
+    body[0].append(span := etree.Element(f'{{{XHTML_NS}}}span', {'class': 'math inline'}))
+    span.text = tex
+    convert_math(body, lambda code, message, tex: None)
+    math = body.find(f'.//{{{MATHML_NS}}}math')
+    assert math is not None
+    assert {etree.QName(e).namespace for e in math.iter()} == {MATHML_NS}
+    assert set().union(*(e.attrib for e in math.iter())) <= {'display', 'alttext', 'mathvariant',
+                                                             'displaystyle', 'scriptlevel'}
+    markup = etree.tostring(body, encoding='unicode')
+    for bad in ('<script', '<a ', '<iframe', '<img', ' style=', 'class="footnote', 'id="fn-1'):
+        assert bad not in markup, bad  # as markup: '<' in a formula's text is '&lt;'
+    if not tex.startswith(('\\text', '\\mbox')):  # commands whose argument is an address or CSS:
+        for bad in ('javascript:', 'data:text', '127.0.0.1', 'position:'):  # not even in the alt text
+            assert bad.lower() not in markup.lower(), bad
+
+
+@pytest.mark.parametrize(('tex', 'shown'), [
+    (r'\text{a < b}', 'a\u00a0<\u00a0b'),
+    (r'\text{Smith & Jones}', 'Smith\u00a0&\u00a0Jones'),
+    (r'\text{&nbsp;}', '&nbsp;'),
+    (r'\texttt{<b>}', '<b>'),
+])
+def test_text_in_a_formula_is_set_as_written(tex: str, shown: str) -> None:
+    body = _body('<p><span class="math inline">x</span></p>')
+    body[0][0].text = tex
+    reports = []
+    convert_math(body, lambda code, message, tex: reports.append(message))
+    assert reports == []
+    assert body.find(f'.//{{{MATHML_NS}}}mtext').text == shown
+
+
+def test_link_style_class_and_id_commands_are_reported_and_reach_not_even_the_alt_text() -> None:
+    body = _body('<p><span class="math inline">\\href{javascript:alert(1)}{x}+\\style{color:red}{y}'
+                 '+\\class{c}{z}</span></p>')
+    reports = []
+    convert_math(body, lambda code, message, tex: reports.append((code.id, message)))
+    math = body.find(f'.//{{{MATHML_NS}}}math')
+    assert math.get('alttext') == '{x}+{y}+{z}'
+    assert reports == [('MB315', "\\href, \\style, \\class left out of the formula (a book's formulas "
+                                 'cannot link, style or name things): \\href{javascript:alert(1)}{x}+\\style{color:red}{y}+'
+                                 '\\class{c}{z}')]
+
+
+def test_a_formula_nested_too_deeply_or_too_long_is_a_warning_not_a_crash() -> None:
+    assert tex_problem('{' * 5000 + 'x' + '}' * 5000) is not None
+    assert 'longer than' in tex_problem('x+' * 20_000)
+
+
+def test_each_formula_problem_is_reported_at_its_own_line(write_book) -> None:
+    from makebook.render import render_book
+    from makebook.source import read_manuscript
+
+    text = '---\ntitle: T\nlang: en\n---\n# One\n\nA $\\frac{a}$ b.\n\nFiller.\n\nA $\\frac{a}$ b.\n\n' \
+           'C $\\href{x}{y}$ and\n$\\text{multi\nline} \\frac{q}$ end.\n'
+    book = render_book(read_manuscript(write_book({'01.md': text})))
+    found = [(d.code, d.line) for d in book.diagnostics]
+    assert found == [('MB311', 7), ('MB311', 11), ('MB315', 13), ('MB311', 14)]
