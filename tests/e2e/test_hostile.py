@@ -18,9 +18,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from makebook.model import MATHML_NS
-
 from makebook.cli import main
+from makebook.model import MATHML_NS
 from tests.tools import NS, Epub, Listener, epubcheck_messages, output_bytes, plant_book, run_epubcheck
 
 TOKEN = b'SECRET-7f3a9c-DO-NOT-LEAK'

@@ -106,8 +106,8 @@ def test_link_style_class_and_id_commands_are_reported_and_reach_not_even_the_al
     math = body.find(f'.//{{{MATHML_NS}}}math')
     assert math.get('alttext') == '{x}+{y}+{z}'
     assert reports == [('MB315', "\\href, \\style, \\class left out of the formula (a book's formulas "
-                                 'cannot link, style or name things): \\href{javascript:alert(1)}{x}+\\style{color:red}{y}+'
-                                 '\\class{c}{z}')]
+                                 'cannot link, style or name things): '
+                                 '\\href{javascript:alert(1)}{x}+\\style{color:red}{y}+\\class{c}{z}')]
 
 
 def test_a_formula_nested_too_deeply_or_too_long_is_a_warning_not_a_crash() -> None:
