@@ -112,6 +112,11 @@ CSS_SYNTAX = _code('MB112', ERROR, 'a CSS syntax error',
                    'Fix the rule at that line; e-readers would reject the stylesheet too.')
 STYLESHEET_LOADS = _code('MB113', ERROR, 'a stylesheet loads a file or address',
                          'An extra stylesheet may load only #fragments and small data: URLs.')
+# MB120-: the words make-book prints (config/labels.py) and the typographic conventions.
+UNKNOWN_LABEL = _code('MB120', WARNING, 'an unknown label name',
+                      "Name a label make-book prints (README, Languages): 'labels: {contents: Sommaire}'.")
+BAD_LABEL = _code('MB121', ERROR, 'a label with the wrong placeholders',
+                  "Keep the label's placeholders, such as {n} in 'chapter: Chapitre {n}'.")
 
 # ---- MB2xx: reading the manuscript
 NOT_READ = _code('MB200', ERROR, 'a file left unread',

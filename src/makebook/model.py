@@ -132,6 +132,52 @@ class Stylesheet:
 
 
 @dataclass(frozen=True, slots=True)
+class Labels:
+    """The words make-book prints itself, in the book's language (config/labels.py makes them).
+
+    ``labels('chapter', n=3)`` is 'Chapitre 3' in a French book. A Labels made
+    here with no words knows none: build metadata with ``config.labels.labels_for``.
+    """
+
+    words: Mapping[str, str] = field(default_factory=dict, hash=False)
+    language: str = 'en'  # the book's language tag
+    english: frozenset[str] = frozenset()  # keys whose words fell back to English
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        try:
+            template = self.words[key]
+        except KeyError:
+            raise KeyError(f'no label {key!r}: make the metadata with config.labels.labels_for') from None
+        return template.format_map({name: str(value) for name, value in values.items()})
+
+    def lang_of(self, key: str) -> str:
+        """The language the words of ``key`` are in: the book's, or 'en' where they fell back."""
+        return 'en' if key in self.english else self.language
+
+    def join(self, items: list[str] | tuple[str, ...]) -> str:
+        """'A', 'A and B', 'A, B, and C' by the language's list patterns (CLDR's, with ICU's
+        two exceptions: Spanish 'e' before an /i/ sound, Hebrew 'ו-' before a non-Hebrew word)."""
+        if len(items) <= 1:
+            return ''.join(items)
+        if len(items) == 2:
+            return self._pair('list-two', items[0], items[1])
+        line = self._pair('list-start', items[0], items[1])
+        for item in items[2:-1]:
+            line = self._pair('list-middle', line, item)
+        return self._pair('list-end', line, items[-1])
+
+    def _pair(self, key: str, first: str, second: str) -> str:
+        pattern = self.words[key]
+        primary = self.language.split('-')[0].lower()
+        if primary == 'es' and ' y {1}' in pattern and re.match(r'(?i)h?i(?![aeoué])', second):
+            pattern = pattern.replace(' y {1}', ' e {1}')  # "Juan e Isabel", but "agua y hielo"
+        elif primary in ('he', 'iw') and pattern.endswith('ו{1}') and not re.match('[\u05d0-\u05ea]',
+                                                                                 second):
+            pattern = pattern[:-len('ו{1}')] + 'ו-{1}'  # "רחל ו-John"
+        return pattern.replace('{0}', first).replace('{1}', second)
+
+
+@dataclass(frozen=True, slots=True)
 class Metadata:
     """What the book says about itself; shared by every output."""
 
@@ -157,6 +203,7 @@ class Metadata:
     footnote_numbering: str = 'chapter'  # 'chapter' (restart in each) or 'book'
     cover_path: Path | None = None  # cover-image resolved inside the manuscript folder
     stylesheets: tuple[Stylesheet, ...] = ()  # css:, epub-css:, print-css:, web-css:
+    labels: Labels = field(default_factory=Labels)  # the words make-book prints (config/labels.py)
 
     @property
     def slug(self) -> str:
@@ -164,10 +211,8 @@ class Metadata:
 
     @property
     def author_line(self) -> str:
-        names = [a.name for a in self.authors]
-        if len(names) <= 2:
-            return ' and '.join(names)
-        return ', '.join(names[:-1]) + ', and ' + names[-1]
+        """The authors, joined as the book's language lists names ('A, B, and C'; 'A, B et C')."""
+        return self.labels.join([a.name for a in self.authors])
 
 
 def slugify(text: str) -> str:
@@ -463,6 +508,8 @@ def strings_of(value: object) -> list[str]:
             stack.extend(reversed([getattr(item, f.name) for f in fields(item)]))
         elif isinstance(item, list | tuple):
             stack.extend(reversed(item))
+        elif isinstance(item, Mapping):  # the labels' words
+            stack.extend(reversed(list(item.values())))
     return found
 
 

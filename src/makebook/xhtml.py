@@ -93,6 +93,18 @@ def document(
     return f'<?xml version="1.0" encoding="utf-8"?>\n{_DOCTYPE}\n{markup}\n'.encode()
 
 
+def labelled(node: etree._Element, metadata: Metadata, key: str) -> etree._Element:
+    """``node``, holding the label ``key``, marked with the label's language where it is not
+    the book's: English words in a book whose language has no table (WCAG 3.1.2)."""
+    lang = metadata.labels.lang_of(key)
+    if lang.split('-')[0].lower() != metadata.language.split('-')[0].lower():
+        node.set('lang', lang)
+        node.set(f'{{{XML_NS}}}lang', lang)
+        if metadata.direction == 'rtl':
+            node.set('dir', 'ltr')
+    return node
+
+
 def title_page(metadata: Metadata) -> etree._Element:
     """Title, subtitle and authors, as a titlepage section."""
     section = element('section', class_='titlepage', epub_type='titlepage', id='titlepage')
@@ -109,18 +121,23 @@ def copyright_page(metadata: Metadata) -> etree._Element:
     """Rights, publisher, date and identifier: the verso of the title page."""
     section = element('section', class_='copyright', epub_type='copyright-page', id='copyright')
     child(section, 'p', metadata.title, class_='copyright-title')
-    roles = {'edt': 'Edited by', 'trl': 'Translated by', 'ill': 'Illustrated by'}
-    contributors = [f'{roles[a.role]} {a.name}' for a in metadata.authors if a.role in roles]
-    series = None
+    labels = metadata.labels
+    roles = {'edt': 'edited-by', 'trl': 'translated-by', 'ill': 'illustrated-by'}
+    lines: list[tuple[str | None, str | None]] = [  # (label key or None, text)
+        (roles[a.role], labels(roles[a.role], name=a.name)) for a in metadata.authors if a.role in roles]
     if metadata.series:
-        series = f'{metadata.series}, book {metadata.series_index}' if metadata.series_index \
-            else metadata.series
-    for text in (*contributors, series, metadata.rights, metadata.publisher,
-                 f'Published {metadata.date}' if metadata.date else None,
-                 f'ISBN {metadata.isbn}' if metadata.isbn else None,
-                 f'Identifier: {metadata.identifier}' if not metadata.isbn else None):
+        lines.append(('series-book', labels('series-book', series=metadata.series, n=metadata.series_index))
+                     if metadata.series_index else (None, metadata.series))
+    lines += [(None, metadata.rights), (None, metadata.publisher),
+              ('published', labels('published', date=metadata.date) if metadata.date else None),
+              ('isbn', labels('isbn', isbn=metadata.isbn) if metadata.isbn else None),
+              ('identifier', labels('identifier', identifier=metadata.identifier)
+               if not metadata.isbn else None)]
+    for key, text in lines:
         if text:
-            child(section, 'p', text)
+            line = child(section, 'p', text)
+            if key is not None:
+                labelled(line, metadata, key)
     return section
 
 

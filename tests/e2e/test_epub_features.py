@@ -366,9 +366,13 @@ def test_right_to_left_book(rtl_build: Path) -> None:
     assert epub.opf.get('dir') == 'rtl'
     for href, document in epub_documents(epub).items():
         assert document.get('dir') == 'rtl', href
-    # make-book's own English words are marked as English, left to right.
+    # make-book's own words are Hebrew (config/labels.py), in the book's language and direction.
     heading = epub.item('nav.xhtml').find('.//x:nav[@epub:type="toc"]/x:h1', NS)
-    assert (heading.get('lang'), heading.get('dir')) == ('en', 'ltr')
+    assert (heading.text, heading.get('lang'), heading.get('dir')) == ('תוכן העניינים', None, None)
+    # The font licence stays English, left to right, under a Hebrew heading.
+    licence = epub.item('font-licence.xhtml')
+    assert licence.find('.//x:h1', NS).text == 'רישיונות הגופנים'
+    assert {(pre.get('lang'), pre.get('dir')) for pre in licence.iterfind('.//x:pre', NS)} == {('en', 'ltr')}
     assert [a.text for a in epub.item('nav.xhtml').iterfind('.//x:nav[@epub:type="toc"]/x:ol/x:li/x:a',
                                                             NS)] == ['חורף', 'אביב']
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from makebook.config.labels import labels_for
 from makebook.model import (
     Author,
     Chapter,
@@ -103,7 +104,7 @@ def test_a_needle_found_only_at_the_end_of_the_text_has_its_line() -> None:
 
 def metadata(**changes: object) -> Metadata:
     values = {'title': 'T', 'language': 'en-GB', 'identifier': 'urn:x', 'authors': (Author('A'),),
-              'modified': dt.datetime(2025, 1, 1, tzinfo=dt.UTC)}
+              'modified': dt.datetime(2025, 1, 1, tzinfo=dt.UTC), 'labels': labels_for('en-GB')}
     return Metadata(**{**values, **changes})
 
 

@@ -10,6 +10,7 @@ line of the key; the command line's print overrides are merged in here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import uuid
@@ -21,6 +22,7 @@ from makebook import codes
 from makebook.codes import Code
 from makebook.config.cover import find_cover
 from makebook.config.isbn import parse_isbn
+from makebook.config.labels import labels_for, read_labels
 from makebook.config.language import direction_of, is_language_tag
 from makebook.config.print_settings import read_print_settings
 from makebook.config.stylesheets import read_stylesheets
@@ -182,6 +184,9 @@ def build_metadata(
               ('subtitle', 'date', 'publisher', 'rights', 'description', 'identifier', 'cover-image')}
     subjects = reader.text_list('subject')
     print_settings = read_print_settings(data, reader.complain, overrides)
+    labels = labels_for(language, read_labels(data.get('labels'), reader.complain))
+    if 'chapter-label' not in data:  # the language's "Chapter {n}" ('Chapitre {n}'...)
+        print_settings = dataclasses.replace(print_settings, chapter_label=labels.words['chapter'])
     allow_remote = data.get('allow-remote', False)
     if not isinstance(allow_remote, bool):
         reader.complain('allow-remote', f'expected true or false, got {_describe(allow_remote)}')
@@ -213,6 +218,7 @@ def build_metadata(
         footnote_numbering=extra['footnote_numbering'],
         cover_path=extra['cover_path'],
         stylesheets=extra['stylesheets'],
+        labels=labels,
     )
     return metadata, reader.problems
 

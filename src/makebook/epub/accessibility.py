@@ -10,10 +10,12 @@ https://www.w3.org/2021/a11y-discov-vocab/latest/.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
 
+from makebook.config.labels import accessibility_sentences
 from makebook.model import MATHML_NS, XHTML_NS, RenderedBook
 
 CONFORMANCE = 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA'
@@ -52,8 +54,9 @@ def facts(book: RenderedBook, *, cover_alt: bool = True, page_list: bool = False
                  animated=any(a.media_type == 'image/gif' for a in book.assets))
 
 
-def package_metadata(found: Facts) -> list[tuple[str, str]]:
-    """(property, value) pairs for the OPF <meta> elements, in a stable order."""
+def package_metadata(found: Facts, language: str = 'en') -> list[tuple[str, str]]:
+    """(property, value) pairs for the OPF <meta> elements, in a stable order; the summary in
+    ``language`` where the W3C display guide has its sentences (else English: :func:`in_english`)."""
     alt_complete = found.images_without_alt == 0
     meta = [('schema:accessMode', 'textual')]
     if found.images:
@@ -76,7 +79,7 @@ def package_metadata(found: Facts) -> list[tuple[str, str]]:
                  ('schema:accessibilityHazard', 'noSoundHazard')]
     else:
         meta.append(('schema:accessibilityHazard', 'none'))
-    meta.append(('schema:accessibilitySummary', summary(found)))
+    meta.append(('schema:accessibilitySummary', summary(found, language)))
     if conforms(found):
         meta.append(('dcterms:conformsTo', CONFORMANCE))
     return meta
@@ -92,8 +95,17 @@ def conforms(found: Facts) -> bool:
     return found.images_without_alt == 0 and not found.animated
 
 
-def summary(found: Facts) -> str:
-    """A plain-language description a reading system can show before purchase."""
+def in_english(language: str) -> bool:
+    """True when the summary for a book in ``language`` is make-book's English one."""
+    return accessibility_sentences(language) is None
+
+
+def summary(found: Facts, language: str = 'en') -> str:
+    """A plain-language description a reading system can show before purchase, in the book's
+    language where the W3C display guide is translated into it."""
+    sentences = accessibility_sentences(language)
+    if sentences is not None:
+        return _translated_summary(found, sentences)
     parts = ['This publication has a table of contents, headings that structure every chapter, '
              'a logical reading order and text that can be resized and restyled.']
     if found.images_without_alt:
@@ -113,3 +125,19 @@ def summary(found: Facts) -> str:
     else:
         parts.append('It does not fully meet WCAG 2.2 Level AA.')
     return ' '.join(p for p in parts if p)
+
+
+def _translated_summary(found: Facts, sentences: Mapping[str, str]) -> str:
+    """The summary from the display guide's statements for the facts found, one sentence each."""
+    keys = ['toc', 'structure', 'adjustable']
+    if found.images_without_alt:
+        keys.append('not-fully')
+    elif found.images > 1:
+        keys.append('alt-text')
+    if found.page_list:
+        keys.append('page-list')
+    if found.math:
+        keys.append('math')
+    if conforms(found):
+        keys.append('conforms')
+    return ' '.join(sentences[key] + '.' for key in keys)

@@ -13,9 +13,18 @@ from collections.abc import Callable
 from lxml import etree
 
 from makebook.epub.cover import CoverImage
-from makebook.model import LEADING_TYPES, XHTML_NS, XML_NS, Chapter, Metadata, PrintPages, RenderedBook
+from makebook.model import LEADING_TYPES, XML_NS, Chapter, Metadata, PrintPages, RenderedBook
 from makebook.theme import faces
-from makebook.xhtml import chapter_element, child, copyright_page, document, element, relink, title_page
+from makebook.xhtml import (
+    chapter_element,
+    child,
+    copyright_page,
+    document,
+    element,
+    labelled,
+    relink,
+    title_page,
+)
 
 XHTML = 'application/xhtml+xml'
 STYLESHEET = 'styles/book.css'
@@ -67,11 +76,14 @@ def mark_pages(section: etree._Element, pages: PrintPages) -> None:
 
 def cover_document(meta: Metadata, cover: CoverImage) -> bytes:
     """The cover on a page of its own, as an <img> (Kobo ignores CSS backgrounds)."""
-    alt = f'Cover of {meta.title}' + (f': {meta.subtitle}' if meta.subtitle else '') \
-        + f', by {meta.author_line}'
+    labels = meta.labels
+    title = labels('title-subtitle', title=meta.title, subtitle=meta.subtitle) if meta.subtitle \
+        else meta.title
+    alt = labels('cover-alt', title=title, authors=meta.author_line)
     box = element('div', class_='cover')
-    english(child(box, 'img', src=cover.file_name, alt=alt, role='doc-cover', epub_type='cover'), meta)
-    return document(meta, 'Cover', [box], [STYLESHEET], {'class': 'cover-page'})
+    labelled(child(box, 'img', src=cover.file_name, alt=alt, role='doc-cover', epub_type='cover'), meta,
+             'cover-alt')
+    return document(meta, labels('cover'), [box], [STYLESHEET], {'class': 'cover-page'})
 
 
 def titlepage_document(book: RenderedBook) -> bytes:
@@ -80,43 +92,33 @@ def titlepage_document(book: RenderedBook) -> bytes:
 
 
 def copyright_document(book: RenderedBook) -> bytes:
-    section = copyright_page(book.metadata)
-    families = [face.family for face in faces.faces_for(book)]
-    names = ' and '.join([', '.join(families[:-1]), families[-1]] if len(families) > 1 else families)
-    note = child(section, 'p', f'Set in {names}, used under the ', class_='colophon')
-    child(note, 'a', 'SIL Open Font License 1.1', href=FONT_LICENCE).tail = '.'
-    for line in section.iter(f'{{{XHTML_NS}}}p'):
-        if (line.text or '').startswith(_ENGLISH_LINES):
-            english(line, book.metadata)
-    return document(book.metadata, 'Copyright', [section], [STYLESHEET], {'epub_type': 'frontmatter'})
+    meta = book.metadata
+    section = copyright_page(meta)
+    names = meta.labels.join([face.family for face in faces.faces_for(book)])
+    # 'Set in {faces}, used under the {licence}.': the licence's name is the link.
+    before, _, after = meta.labels('set-in', faces=names, licence='\0').partition('\0')
+    note = labelled(child(section, 'p', before, class_='colophon'), meta, 'set-in')
+    child(note, 'a', OFL, href=FONT_LICENCE).tail = after
+    return document(meta, meta.labels('copyright'), [section], [STYLESHEET], {'epub_type': 'frontmatter'})
 
 
-def english(node: etree._Element, meta: Metadata) -> etree._Element:
-    """Mark make-book's own English words in a book in another language (WCAG 3.1.2)."""
-    if not meta.language.lower().startswith('en'):
-        node.set('lang', 'en')
-        node.set(f'{{{XML_NS}}}lang', 'en')
-        if meta.direction == 'rtl':
-            node.set('dir', 'ltr')
-    return node
-
-
-# The copyright page's own words, in front of the book's data.
-_ENGLISH_LINES = ('Edited by ', 'Translated by ', 'Illustrated by ', 'Published ', 'ISBN ',
-                  'Identifier: ', 'Set in ')
+# The font licence's name, as the licence itself gives it.
+OFL = 'SIL Open Font License 1.1'
 
 
 def licence_document(book: RenderedBook) -> bytes:
     section = element('section', class_='licence', id='font-licence')
+    meta = book.metadata
     used = faces.faces_for(book)
-    child(section, 'h1', 'Font licences' if len(used) > 1 else f'{used[0].family}: licence')
+    key = 'font-licences' if len(used) > 1 else 'font-licence'
+    title = meta.labels(key, face=used[0].family)
+    labelled(child(section, 'h1', title), meta, key)
     for face in used:  # each embedded face with its own licence (OFL 1.1 §2)
         if len(used) > 1:
             child(section, 'h2', face.family)
-        child(section, 'pre', face.licence.read_text(encoding='utf-8'))
-    section.set('lang', 'en')  # the licence is English whatever the book's language
-    section.set(f'{{{XML_NS}}}lang', 'en')
-    if book.metadata.direction == 'rtl':
-        section.set('dir', 'ltr')
-    return document(book.metadata, 'Font licence', [section], [STYLESHEET],
-                    {'epub_type': 'backmatter'})
+        licence = child(section, 'pre', face.licence.read_text(encoding='utf-8'))
+        licence.set('lang', 'en')  # the licence is English whatever the book's language
+        licence.set(f'{{{XML_NS}}}lang', 'en')
+        if meta.direction == 'rtl':
+            licence.set('dir', 'ltr')
+    return document(meta, title, [section], [STYLESHEET], {'epub_type': 'backmatter'})

@@ -8,16 +8,17 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from makebook.epub.documents import COVER, NAV, STYLESHEET, TITLEPAGE, body_start, contents, english
+from makebook.epub.documents import COVER, NAV, STYLESHEET, TITLEPAGE, body_start, contents
 from makebook.model import Chapter, PrintPages, RenderedBook, TocNode, by_part, nest
-from makebook.xhtml import child, document, element, toc_entry
+from makebook.xhtml import child, document, element, labelled, toc_entry
 
 
 def nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
     """The EPUB 3 navigation document: TOC (chapters and their sections), landmarks, page-list."""
+    meta = book.metadata
     toc = element('nav', epub_type='toc', id='toc', role='doc-toc')
     toc.set('aria-labelledby', 'toc-title')
-    english(child(toc, 'h1', 'Contents', id='toc-title'), book.metadata)
+    labelled(child(toc, 'h1', meta.labels('contents'), id='toc-title'), meta, 'contents')
     top = child(toc, 'ol')
     for part, chapters in by_part(tuple(contents(book))):
         entries = top
@@ -28,27 +29,27 @@ def nav_document(book: RenderedBook, pages: PrintPages | None) -> bytes:
         _nav_chapters(entries, chapters)
     landmarks = element('nav', epub_type='landmarks', id='landmarks', hidden='hidden')
     landmarks.set('aria-labelledby', 'landmarks-title')
-    english(child(landmarks, 'h2', 'Landmarks', id='landmarks-title'), book.metadata)
+    labelled(child(landmarks, 'h2', meta.labels('landmarks'), id='landmarks-title'), meta, 'landmarks')
     marks = child(landmarks, 'ol')
     start = body_start(book)
-    for kind, href, label in (('cover', COVER, 'Cover'),
-                              ('titlepage', TITLEPAGE, 'Title Page'),
-                              ('toc', f'{NAV}#toc', 'Contents'),
-                              ('bodymatter', f'{start.file_name}#{start.id}', 'Start of Content')):
-        english(child(child(marks, 'li'), 'a', label, href=href, epub_type=kind), book.metadata)
+    for kind, href, key in (('cover', COVER, 'cover'),
+                            ('titlepage', TITLEPAGE, 'title-page'),
+                            ('toc', f'{NAV}#toc', 'contents'),
+                            ('bodymatter', f'{start.file_name}#{start.id}', 'start-of-content')):
+        labelled(child(child(marks, 'li'), 'a', meta.labels(key), href=href, epub_type=kind), meta, key)
     navs = [toc, landmarks]
     if pages is not None and pages.breaks:
         page_list = element('nav', epub_type='page-list', id='page-list', role='doc-pagelist',
                             hidden='hidden')
         page_list.set('aria-labelledby', 'page-list-title')
-        english(child(page_list, 'h2', 'Pages', id='page-list-title'), book.metadata)
+        labelled(child(page_list, 'h2', meta.labels('pages'), id='page-list-title'), meta, 'pages')
         listed = child(page_list, 'ol')
         for folio, target in pages.breaks:
             owner = book.chapter_of(target)
             if owner is not None:
                 child(child(listed, 'li'), 'a', folio, href=f'{owner.file_name}#page-{folio}')
         navs.append(page_list)
-    return document(book.metadata, 'Contents', navs, [STYLESHEET])
+    return document(meta, meta.labels('contents'), navs, [STYLESHEET])
 
 
 def _nav_chapters(entries: etree._Element, chapters: list[Chapter]) -> None:
@@ -93,7 +94,7 @@ def finish_ncx(data: bytes, book: RenderedBook, pages: PrintPages | None) -> byt
         head['dtb:maxPageNumber'].set('content', str(max(numbers, default=0)))
         page_list = etree.SubElement(root, f'{{{ncx_ns}}}pageList')
         etree.SubElement(etree.SubElement(page_list, f'{{{ncx_ns}}}navLabel'),
-                         f'{{{ncx_ns}}}text').text = 'Pages'
+                         f'{{{ncx_ns}}}text').text = book.metadata.labels('pages')
         for folio, owner in targets:
             target = etree.SubElement(page_list, f'{{{ncx_ns}}}pageTarget', id=f'page-target-{folio}',
                                       type='normal' if folio.isdigit() else 'front')

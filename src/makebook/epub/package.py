@@ -48,10 +48,11 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
     package = epub.EpubBook()
     _describe(package, meta)
     found = accessibility.facts(book, page_list=bool(pages and pages.breaks))
-    for prop, value in accessibility.package_metadata(found):
+    english_summary = accessibility.in_english(meta.language) and not meta.language.lower().startswith('en')
+    for prop, value in accessibility.package_metadata(found, meta.language):
         attributes = {'property': prop}
-        if prop == 'schema:accessibilitySummary' and not meta.language.lower().startswith('en'):
-            attributes[f'{{{XML_NS}}}lang'] = 'en'  # make-book writes the summary in English
+        if prop == 'schema:accessibilitySummary' and english_summary:
+            attributes[f'{{{XML_NS}}}lang'] = 'en'  # no translation for the book's language
         package.add_metadata(None, 'meta', value, attributes)
     if pages and pages.breaks:
         package.add_metadata('DC', 'source', pages.source)
@@ -91,11 +92,12 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
     package.spine = [cover_page, titlepage, copyright_, *chapters[:before], nav, *chapters[before:],
                      (licence, 'no')]
     start = body_start(book)
+    labels = meta.labels
     package.guide = [
-        {'type': 'cover', 'href': COVER, 'title': 'Cover'},
-        {'type': 'title-page', 'href': TITLEPAGE, 'title': 'Title Page'},
-        {'type': 'copyright-page', 'href': COPYRIGHT, 'title': 'Copyright'},
-        {'type': 'toc', 'href': NAV, 'title': 'Contents'},
+        {'type': 'cover', 'href': COVER, 'title': labels('cover')},
+        {'type': 'title-page', 'href': TITLEPAGE, 'title': labels('title-page')},
+        {'type': 'copyright-page', 'href': COPYRIGHT, 'title': labels('copyright')},
+        {'type': 'toc', 'href': NAV, 'title': labels('contents')},
         {'type': 'text', 'href': start.file_name, 'title': start.title},
     ]
     return package

@@ -19,7 +19,7 @@ from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title
 from makebook.pdf.mathsvg import math_to_svg
-from makebook.xhtml import chapter_element, child, copyright_page, element, title_page
+from makebook.xhtml import chapter_element, child, copyright_page, element, labelled, title_page
 
 
 def print_html(book: RenderedBook, loose: Collection[str] = (),
@@ -44,8 +44,8 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
     notes = None
     if settings.notes == 'book-endnotes':
         notes = print_notes.collect_book_notes(
-            (section, _title_of(section, chapter.title))
-            for section, chapter in zip(sections, book.chapters, strict=True))
+            ((section, _title_of(section, chapter.title))
+             for section, chapter in zip(sections, book.chapters, strict=True)), meta.labels('notes'))
     titles = [_title_of(section, chapter.title) for section, chapter in zip(sections, book.chapters,
                                                                              strict=True)]
     # Dedication and epigraph (from headings or metadata: render/front_pages.py) come
@@ -75,10 +75,32 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
     if notes is not None:
         notes_heading = notes.find(f'{{{XHTML_NS}}}h1')
         assert notes_heading is not None  # collect_book_notes heads the section with one
-        notes_heading.set('data-running', 'Notes')
+        notes_heading.set('data-running', meta.labels('notes'))
+        labelled(notes_heading, meta, 'notes')
         body.append(notes)
     # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
     return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
+
+
+def label_css(meta: Metadata) -> str:
+    """The words print.css generates (cross-references, a continued note's mark) in the book's
+    language: ``content:`` cannot be given a label any other way."""
+    labels = meta.labels
+
+    def content(key: str, counter: str) -> str:
+        before, _, after = labels(key, n='\0', title='').partition('\0')
+        return f'{css_string(before)} target-counter(attr(href url), {counter}) {css_string(after)}'
+
+    return (f"a.xref-fig::after {{ content: {content('figure-ref', 'figure')}; }}\n"
+            f"a.xref-page::after {{ content: {content('page-ref', 'page')}; }}\n"
+            f"a.xref-sec::after {{ content: {content('section-page-ref', 'page')}; }}\n"
+            'span.footnote-cont::footnote-marker { content: '
+            f"{css_string(labels('continued'))} '\\2002'; }}\n")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string: quotes, backslashes and line breaks escaped."""
+    return "'" + ''.join(f'\\{ord(c):x} ' if c in '\'\\\n\r\f' else c for c in text) + "'"
 
 
 def _part_page(part: Part, first: bool) -> etree._Element:
@@ -132,7 +154,7 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
     if settings.notes == 'footnotes':
         print_notes.footnotes_at_page_foot(section)
     elif settings.notes == 'chapter-endnotes':
-        print_notes.head_chapter_notes(section)
+        print_notes.head_chapter_notes(section, book.metadata.labels('notes'))
     if not settings.small_caps:
         classes.append('no-small-caps')
     section.set('class', ' '.join(classes))
@@ -146,8 +168,9 @@ def _title_of(section: etree._Element, fallback: str) -> str:
 
 def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool,
                        skip: int = 0) -> etree._Element:
+    meta = book.metadata
     nav = element('nav', class_='toc', id='contents', role='doc-toc')
-    child(nav, 'h1', 'Contents', class_='toc-title')
+    labelled(child(nav, 'h1', meta.labels('contents'), class_='toc-title'), meta, 'contents')
     top = child(nav, 'ol')
     title_of = {chapter.id: title for chapter, title in zip(book.chapters, titles, strict=True)}
     for part, chapters in by_part(book.chapters[skip:]):
@@ -160,7 +183,7 @@ def _table_of_contents(book: RenderedBook, titles: list[str], with_notes: bool,
             _toc_entry(entries, node, title_of)
     if with_notes:
         item = child(top, 'li', class_='toc-chapter')
-        child(item, 'a', 'Notes', href='#book-notes')
+        labelled(child(item, 'a', meta.labels('notes'), href='#book-notes'), meta, 'notes')
     return nav
 
 

@@ -89,7 +89,8 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         weasyprint.CSS(string=edition_stylesheet('print.css'), url_fetcher=fetcher,
                        base_url=styles_dir().as_uri() + '/', font_config=fonts),
         weasyprint.CSS(string=geometry.page_css(book, pages_for_gutter)
-                       + (colour.CMYK_CSS if settings.variant == 'pdf/x-1a' else ''),
+                       + (colour.CMYK_CSS if settings.variant == 'pdf/x-1a' else '')
+                       + document.label_css(book.metadata),
                        url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(string=face_css(book, used), url_fetcher=fetcher, font_config=fonts),
         # The metadata's own stylesheets (config/stylesheets.py), last so they win.

@@ -75,7 +75,7 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
                             link_lines.setdefault(key, Locator(draft.source)))
         links.resolve_images(draft.element, draft.source, manuscript.root, assets, problems, download,
                              image_lines.setdefault(key, Locator(draft.source)))
-    xrefs.fill_cross_references([d.element for d in drafts])
+    xrefs.fill_cross_references([d.element for d in drafts], manuscript.metadata.labels)
     drafts = chapters.assign_parts(drafts, ids, problems)
     notes.number_footnotes([d.element for d in drafts], manuscript.metadata.footnote_numbering)
     book = RenderedBook(

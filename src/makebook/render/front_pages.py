@@ -25,17 +25,18 @@ HIDDEN_TITLE = 'front-title-hidden'
 def with_metadata_front_pages(book: RenderedBook) -> RenderedBook:
     """The book with its metadata dedication and epigraph as leading divisions."""
     settings = book.metadata.print_settings
+    labels = book.metadata.labels
     present = {chapter.epub_type for chapter in book.chapters}
     made = []
     if settings.dedication and 'dedication' not in present:
-        made.append(_division(book, 'dedication', 'Dedication', [_para(settings.dedication)]))
+        made.append(_division(book, 'dedication', labels('dedication'), [_para(settings.dedication)]))
     if settings.epigraph and 'epigraph' not in present:
         quote = etree.Element(f'{{{XHTML_NS}}}blockquote')
         quote.append(_para(settings.epigraph))
         content = [quote]
         if settings.epigraph_source:
             content.append(_para(f'— {settings.epigraph_source}', 'epigraph-source'))
-        made.append(_division(book, 'epigraph', 'Epigraph', content))
+        made.append(_division(book, 'epigraph', labels('epigraph'), content))
     if not made:
         return book
     return dataclasses.replace(book, chapters=(*made, *book.chapters))

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from makebook.model import XHTML_NS
+from makebook.model import XHTML_NS, Labels
 from makebook.xhtml import plain_text
 
 HEADINGS = {f'{{{XHTML_NS}}}h{n}' for n in range(1, 7)}
 
 
-def fill_cross_references(sections: list[etree._Element]) -> None:
-    labels: dict[str, tuple[str, str]] = {}  # id -> (kind, label)
+def fill_cross_references(sections: list[etree._Element], labels: Labels) -> None:
+    found: dict[str, tuple[str, str]] = {}  # id -> (kind, label)
     figures = 0
     for section in sections:
         for node in section.iter():
@@ -36,25 +36,26 @@ def fill_cross_references(sections: list[etree._Element]) -> None:
                     node.set('class', ((node.get('class') or '') + ' numbered').strip())
                     label = etree.Element(f'{{{XHTML_NS}}}span')
                     label.set('class', 'figure-label')
-                    label.text = f'Figure {figures}.'
+                    label.text = labels('figure-caption', n=figures)
                     label.tail = ' ' + (caption.text or '')
                     caption.text = None
                     caption.insert(0, label)
-                    labels[node_id] = ('fig', f'figure {figures}')
+                    found[node_id] = ('fig', labels('figure-ref', n=figures))
                 else:
-                    labels[node_id] = ('page', plain_text(caption) if caption is not None else 'figure')
+                    found[node_id] = ('page', plain_text(caption) if caption is not None
+                                      else labels('figure'))
             elif node.tag in HEADINGS:
-                labels[node_id] = ('sec', plain_text(node))
+                found[node_id] = ('sec', plain_text(node))
             else:
-                labels[node_id] = ('page', plain_text(node) or 'here')
+                found[node_id] = ('page', plain_text(node) or labels('here'))
     for section in sections:
         for link in section.iter(f'{{{XHTML_NS}}}a'):
             href = link.get('href', '')
             is_xref = 'xref' in (link.get('class') or '').split()
             empty = not plain_text(link) and len(link) == 0
-            if not href.startswith('#') or not (is_xref or empty) or href[1:] not in labels:
+            if not href.startswith('#') or not (is_xref or empty) or href[1:] not in found:
                 continue
-            kind, text = labels[href[1:]]
+            kind, text = found[href[1:]]
             if not is_xref:
                 kind = 'fig' if kind == 'fig' else 'page'
             link.set('class', f'xref xref-{kind}')

@@ -7,7 +7,16 @@ from collections.abc import Mapping
 from makebook.config.stylesheets import css_for
 from makebook.model import RenderedBook, by_part, leading, nest
 from makebook.theme import edition_stylesheet, faces
-from makebook.xhtml import chapter_element, child, copyright_page, document, element, title_page, toc_entry
+from makebook.xhtml import (
+    chapter_element,
+    child,
+    copyright_page,
+    document,
+    element,
+    labelled,
+    title_page,
+    toc_entry,
+)
 
 STYLESHEET = 'style.css'
 
@@ -41,7 +50,7 @@ def _index(book: RenderedBook) -> bytes:
         header.append(chapter_element(chapter))
     toc = element('nav', class_='toc', id='contents', role='doc-toc')
     toc.set('aria-labelledby', 'contents-title')
-    child(toc, 'h2', 'Contents', id='contents-title')
+    labelled(child(toc, 'h2', meta.labels('contents'), id='contents-title'), meta, 'contents')
     top = child(toc, 'ol')
     main = element('main', id='text')
     for part, chapters in by_part(book.chapters[first:]):

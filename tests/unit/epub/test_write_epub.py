@@ -122,12 +122,25 @@ def test_accessibility_metadata_is_the_one_worked_out_from_the_book(book: Render
     assert summary.get(XML_LANG) is None  # an English book: no language of its own
 
 
-def test_the_summary_of_a_book_in_another_language_is_marked_english(write_book) -> None:
-    book = render_book(read_manuscript(write_book({'01.md': '---\ntitle: T\nlang: fr\n---\n# Un\n\nTexte.'})))
+def test_the_summary_of_a_book_in_a_language_without_a_translation_is_marked_english(write_book) -> None:
+    book = render_book(read_manuscript(write_book({'01.md': '---\ntitle: T\nlang: sv\n---\n# En\n\nText.'})))
     opf = etree.fromstring(zip_entries(write_epub(book))['EPUB/content.opf'])
-    assert opf.get(XML_LANG) == 'fr'
+    assert opf.get(XML_LANG) == 'sv'
     summary = opf.find('.//opf:meta[@property="schema:accessibilitySummary"]', NS)
     assert summary.get(XML_LANG) == 'en'
+    assert summary.text.startswith('This publication has a table of contents')
+
+
+def test_the_summary_of_a_french_book_is_the_w3c_guide_s_french(write_book) -> None:
+    """The display guide's French statements (EDRLab), in the package's own language."""
+    book = render_book(read_manuscript(write_book({'01.md': '---\ntitle: T\nlang: fr\n---\n# Un\n\nTexte.'})))
+    opf = etree.fromstring(zip_entries(write_epub(book))['EPUB/content.opf'])
+    summary = opf.find('.//opf:meta[@property="schema:accessibilitySummary"]', NS)
+    assert summary.get(XML_LANG) is None  # the package's xml:lang, fr, is the summary's
+    assert summary.text.startswith('Table des matières. Contient des titres pour une navigation structurée. '
+                                   "L'apparence du texte et la mise en page peuvent être modifiées")
+    assert summary.text.endswith("La publication indique qu'elle respecte les règles d'accessibilité EPUB "
+                                 'et WCAG 2 niveau AA.')
 
 
 def test_reading_order_puts_the_dedication_before_the_contents(epub: bytes) -> None:

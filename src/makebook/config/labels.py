@@ -1,0 +1,655 @@
+"""Every word make-book prints or writes itself, in the book's language: one table per language.
+
+The words a book's own text does not give ("Contents", "Chapter 3", the
+landmarks, the copyright page's lines...) are looked up here, by key, in the
+table of the book's language (``lang: fr-CA`` reads the ``fr`` table), and an
+author may replace any of them in the metadata::
+
+    labels:
+      contents: Sommaire
+      chapter: "Chapitre {n}"
+
+:func:`labels_for` resolves the tables and the overrides into the
+:class:`~makebook.model.Labels` carried on the metadata, so every stage (the
+XHTML pages, the EPUB's navigation, the print stylesheet's generated words)
+asks ``metadata.labels('contents')`` and nothing else. A key missing from a
+language's table falls back to English and is marked ``lang="en"`` where it is
+printed (WCAG 3.1.2), as is every label of a language with no table.
+
+Why here, in config: the labels are a function of the metadata (its ``lang``
+and ``labels:`` keys), resolved and validated with the rest of it; the value
+travels on :class:`~makebook.model.Metadata`, which the stages below config
+(xhtml.py) can read.
+
+Adding a word: add its key to ``_EN`` with its placeholders in braces, then to
+every other table (or leave one out: it falls back to English); README lists
+the keys. Adding a language: a table with every key, and an entry in ``TABLES``.
+
+Where the words come from (say so when you add one):
+
+* *Contents, Chapter, Figure, Page, Part*: pandoc's ``data/translations/*.yaml``
+  (from LaTeX babel and polyglossia), except where trade books print a
+  shorter word than the academic one: German "Inhalt" (Suhrkamp, Hanser and
+  Fischer print it; babel's "Inhaltsverzeichnis" is a thesis's), Dutch "Inhoud"
+  (not "Inhoudsopgave"), Portuguese "Índice" in Portugal and "Sumário" in
+  Brazil (ABNT NBR 6027), Arabic "الفصل" for a chapter (polyglossia's "باب" is
+  a classical book's division).
+* *Landmarks*: Thorium Reader's (EDRLab) locales, ``reader.marks.landmarks``.
+* *The accessibility summary*: the W3C's localised Accessibility Metadata
+  Display Guide (w3c/publ-a11y-display-guide-localizations, W3C Software and
+  Document License): EDRLab's French, Fondazione LIA's Italian, VitalSource's
+  professional translations for the others (``_A11Y`` below).
+* *The copyright page's lines*: the forms publishers in each language print
+  ("Traduit par", "Übersetzt von", "Traducción de", "Traduzione di", "Tradução
+  de", "Vertaald door", "תרגום:", "ترجمة:"), the Hebrew and Arabic names of the
+  ISBN ("מסת״ב", "ردمك") as Israeli and Arab publishers print them.
+* *List patterns* ("A, B and C"): CLDR's ``listPatterns`` (standard), with
+  ICU's two exceptions (Spanish "e" before an /i/ sound, Hebrew "ו-" before a
+  name not written in Hebrew), applied by :meth:`~makebook.model.Labels.join`.
+
+French words keep French spacing (a no-break space before ``:``), written
+into the table as ``\\u00a0``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from makebook import codes
+from makebook.model import Labels
+
+_NBSP = '\u00a0'
+
+_EN: dict[str, str] = {
+    # The table of contents, the EPUB's landmarks and page-list (nav.xhtml, toc.ncx, the guide).
+    'contents': 'Contents',
+    'landmarks': 'Landmarks',
+    'cover': 'Cover',
+    'title-page': 'Title Page',
+    'copyright': 'Copyright',
+    'start-of-content': 'Start of Content',
+    'pages': 'Pages',
+    # The text: chapter openers, notes, figures and cross-references.
+    'chapter': 'Chapter {n}',
+    'notes': 'Notes',
+    'continued': '(cont.)',  # a footnote continued at the foot of the next page (PDF)
+    'figure-caption': 'Figure {n}.',
+    'figure-ref': 'figure {n}',  # a reference to a numbered figure, in running text
+    'figure': 'figure',  # a reference to an unnumbered figure without a caption
+    'here': 'here',  # an empty link to an anchor with no text of its own
+    'page-ref': 'page {n}',  # PDF: a reference to a place, by its page
+    'section-page-ref': '{title}, page {n}',  # PDF: a reference to a section, by title and page
+    'dedication': 'Dedication',  # the hidden headings of the metadata's dedication and epigraph
+    'epigraph': 'Epigraph',
+    # The cover image's description, the title page and the copyright page.
+    'cover-alt': 'Cover of {title}, by {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'Edited by {name}',
+    'translated-by': 'Translated by {name}',
+    'illustrated-by': 'Illustrated by {name}',
+    'series-book': '{series}, book {n}',
+    'published': 'Published {date}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Identifier: {identifier}',
+    'set-in': 'Set in {faces}, used under the {licence}.',
+    'font-licence': '{face}: licence',
+    'font-licences': 'Font licences',
+    # Lists of names ("A and B", "A, B, and C"): CLDR's list patterns.
+    'list-two': '{0} and {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0}, and {1}',
+}
+
+_FR: dict[str, str] = {
+    'contents': 'Table des matières',
+    'landmarks': 'Repères',
+    'cover': 'Couverture',
+    'title-page': 'Page de titre',
+    'copyright': 'Copyright',  # "la page de copyright": the word is French too (Larousse)
+    'start-of-content': 'Début du texte',
+    'pages': 'Pages',
+    'chapter': 'Chapitre {n}',
+    'notes': 'Notes',
+    'continued': '(suite)',
+    'figure-caption': 'Figure {n}.',
+    'figure-ref': 'figure {n}',
+    'figure': 'figure',
+    'here': 'ici',
+    'page-ref': 'page {n}',
+    'section-page-ref': '{title}, page {n}',
+    'dedication': 'Dédicace',
+    'epigraph': 'Épigraphe',
+    'cover-alt': f'Couverture{_NBSP}: {{title}}, par {{authors}}',
+    'title-subtitle': f'{{title}}{_NBSP}: {{subtitle}}',
+    'edited-by': 'Textes réunis par {name}',
+    'translated-by': 'Traduit par {name}',
+    'illustrated-by': 'Illustré par {name}',
+    'series-book': '{series}, tome {n}',
+    'published': f'Date de publication{_NBSP}: {{date}}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': f'Identifiant{_NBSP}: {{identifier}}',
+    'set-in': 'Composé en {faces} ({licence}).',
+    'font-licence': f'{{face}}{_NBSP}: licence',
+    'font-licences': 'Licences des polices',
+    'list-two': '{0} et {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} et {1}',
+}
+
+_DE: dict[str, str] = {
+    'contents': 'Inhalt',
+    'landmarks': 'Navigationspunkte',
+    'cover': 'Cover',
+    'title-page': 'Titelseite',
+    'copyright': 'Impressum',
+    'start-of-content': 'Textanfang',
+    'pages': 'Seiten',
+    'chapter': 'Kapitel {n}',
+    'notes': 'Anmerkungen',
+    'continued': '(Forts.)',
+    'figure-caption': 'Abbildung {n}.',
+    'figure-ref': 'Abbildung {n}',
+    'figure': 'Abbildung',
+    'here': 'hier',
+    'page-ref': 'Seite {n}',
+    'section-page-ref': '{title}, Seite {n}',
+    'dedication': 'Widmung',
+    'epigraph': 'Motto',
+    'cover-alt': 'Cover: {title} von {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'Herausgegeben von {name}',
+    'translated-by': 'Übersetzt von {name}',
+    'illustrated-by': 'Illustriert von {name}',
+    'series-book': '{series}, Band {n}',
+    'published': 'Erscheinungsdatum: {date}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Kennung: {identifier}',
+    'set-in': 'Gesetzt aus der {faces} ({licence}).',
+    'font-licence': '{face}: Lizenz',
+    'font-licences': 'Schriftlizenzen',
+    'list-two': '{0} und {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} und {1}',
+}
+
+_ES: dict[str, str] = {
+    'contents': 'Índice',
+    'landmarks': 'Puntos de referencia',
+    'cover': 'Cubierta',  # the "portada" of a Spanish book is its title page
+    'title-page': 'Portada',
+    'copyright': 'Créditos',
+    'start-of-content': 'Inicio del texto',
+    'pages': 'Páginas',
+    'chapter': 'Capítulo {n}',
+    'notes': 'Notas',
+    'continued': '(cont.)',
+    'figure-caption': 'Figura {n}.',
+    'figure-ref': 'figura {n}',
+    'figure': 'figura',
+    'here': 'aquí',
+    'page-ref': 'página {n}',
+    'section-page-ref': '{title}, página {n}',
+    'dedication': 'Dedicatoria',
+    'epigraph': 'Epígrafe',
+    'cover-alt': 'Cubierta del libro {title}, de {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'Edición de {name}',
+    'translated-by': 'Traducción de {name}',
+    'illustrated-by': 'Ilustraciones de {name}',
+    'series-book': '{series}, libro {n}',
+    'published': 'Fecha de publicación: {date}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Identificador: {identifier}',
+    'set-in': 'Compuesto en {faces} ({licence}).',
+    'font-licence': '{face}: licencia',
+    'font-licences': 'Licencias de las fuentes',
+    'list-two': '{0} y {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} y {1}',
+}
+
+_IT: dict[str, str] = {
+    'contents': 'Indice',
+    'landmarks': 'Punti di riferimento',
+    'cover': 'Copertina',
+    'title-page': 'Frontespizio',
+    'copyright': 'Copyright',
+    'start-of-content': 'Inizio del testo',
+    'pages': 'Pagine',
+    'chapter': 'Capitolo {n}',
+    'notes': 'Note',
+    'continued': '(segue)',
+    'figure-caption': 'Figura {n}.',
+    'figure-ref': 'figura {n}',
+    'figure': 'figura',
+    'here': 'qui',
+    'page-ref': 'pagina {n}',
+    'section-page-ref': '{title}, pagina {n}',
+    'dedication': 'Dedica',
+    'epigraph': 'Epigrafe',
+    'cover-alt': 'Copertina del libro {title} di {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'A cura di {name}',
+    'translated-by': 'Traduzione di {name}',
+    'illustrated-by': 'Illustrazioni di {name}',
+    'series-book': '{series}, volume {n}',
+    'published': 'Data di pubblicazione: {date}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Identificativo: {identifier}',
+    'set-in': 'Composto in {faces} ({licence}).',
+    'font-licence': '{face}: licenza',
+    'font-licences': 'Licenze dei caratteri',
+    'list-two': '{0} e {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} e {1}',
+}
+
+_PT: dict[str, str] = {  # Portugal; Brazil's differences are in _PT_BR
+    'contents': 'Índice',
+    'landmarks': 'Pontos de referência',
+    'cover': 'Capa',
+    'title-page': 'Página de rosto',
+    'copyright': 'Ficha técnica',
+    'start-of-content': 'Início do texto',
+    'pages': 'Páginas',
+    'chapter': 'Capítulo {n}',
+    'notes': 'Notas',
+    'continued': '(cont.)',
+    'figure-caption': 'Figura {n}.',
+    'figure-ref': 'figura {n}',
+    'figure': 'figura',
+    'here': 'aqui',
+    'page-ref': 'página {n}',
+    'section-page-ref': '{title}, página {n}',
+    'dedication': 'Dedicatória',
+    'epigraph': 'Epígrafe',
+    'cover-alt': 'Capa do livro {title}, de {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'Edição de {name}',
+    'translated-by': 'Tradução de {name}',
+    'illustrated-by': 'Ilustrações de {name}',
+    'series-book': '{series}, livro {n}',
+    'published': 'Data de publicação: {date}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Identificador: {identifier}',
+    'set-in': 'Composto em {faces} ({licence}).',
+    'font-licence': '{face}: licença',
+    'font-licences': 'Licenças dos tipos de letra',
+    'list-two': '{0} e {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} e {1}',
+}
+
+_PT_BR: dict[str, str] = {
+    **_PT,
+    'contents': 'Sumário',
+    'title-page': 'Folha de rosto',
+    'copyright': 'Créditos',
+    'font-licences': 'Licenças das fontes',
+}
+
+_NL: dict[str, str] = {
+    'contents': 'Inhoud',
+    'landmarks': 'Structuurelementen',
+    'cover': 'Omslag',
+    'title-page': 'Titelpagina',
+    'copyright': 'Colofon',  # a Dutch book's copyright page is its colofon
+    'start-of-content': 'Begin van de tekst',
+    'pages': "Pagina's",
+    'chapter': 'Hoofdstuk {n}',
+    'notes': 'Noten',
+    'continued': '(vervolg)',
+    'figure-caption': 'Figuur {n}.',
+    'figure-ref': 'figuur {n}',
+    'figure': 'figuur',
+    'here': 'hier',
+    'page-ref': 'pagina {n}',
+    'section-page-ref': '{title}, pagina {n}',
+    'dedication': 'Opdracht',
+    'epigraph': 'Motto',
+    'cover-alt': 'Omslag van {title} door {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'Onder redactie van {name}',
+    'translated-by': 'Vertaald door {name}',
+    'illustrated-by': 'Illustraties van {name}',
+    'series-book': '{series}, deel {n}',
+    'published': 'Verschenen: {date}',
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Identificatie: {identifier}',
+    'set-in': 'Gezet uit de {faces} ({licence}).',
+    'font-licence': '{face}: licentie',
+    'font-licences': 'Letterlicenties',
+    'list-two': '{0} en {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} en {1}',
+}
+
+_HE: dict[str, str] = {
+    'contents': 'תוכן העניינים',
+    'landmarks': 'ציוני דרך',
+    'cover': 'כריכה',
+    'title-page': 'שער',
+    'copyright': 'זכויות יוצרים',
+    'start-of-content': 'תחילת הטקסט',
+    'pages': 'עמודים',
+    'chapter': 'פרק {n}',
+    'notes': 'הערות',
+    'continued': '(המשך)',
+    'figure-caption': 'איור {n}.',
+    'figure-ref': 'איור {n}',
+    'figure': 'איור',
+    'here': 'כאן',
+    'page-ref': 'עמוד {n}',
+    'section-page-ref': '{title}, עמוד {n}',
+    'dedication': 'הקדשה',
+    'epigraph': 'מוטו',
+    'cover-alt': 'כריכת הספר {title} מאת {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'עריכה: {name}',
+    'translated-by': 'תרגום: {name}',
+    'illustrated-by': 'איורים: {name}',
+    'series-book': '{series}, ספר {n}',
+    'published': 'תאריך פרסום: {date}',
+    'isbn': 'מסת״ב {isbn}',
+    'identifier': 'מזהה: {identifier}',
+    'set-in': 'גופן: {faces} ({licence}).',
+    'font-licence': '{face}: רישיון',
+    'font-licences': 'רישיונות הגופנים',
+    'list-two': '{0} ו{1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} ו{1}',
+}
+
+_AR: dict[str, str] = {
+    'contents': 'المحتويات',
+    'landmarks': 'المعالم',
+    'cover': 'الغلاف',
+    'title-page': 'صفحة العنوان',
+    'copyright': 'حقوق النشر',
+    'start-of-content': 'بداية النص',
+    'pages': 'الصفحات',
+    'chapter': 'الفصل {n}',
+    'notes': 'الهوامش',
+    'continued': '(تابع)',
+    'figure-caption': 'شكل {n}.',
+    'figure-ref': 'الشكل {n}',
+    'figure': 'الشكل',
+    'here': 'هنا',
+    'page-ref': 'صفحة {n}',
+    'section-page-ref': '{title}، صفحة {n}',
+    'dedication': 'إهداء',
+    'epigraph': 'تصدير',
+    'cover-alt': 'غلاف كتاب {title}، تأليف {authors}',
+    'title-subtitle': '{title}: {subtitle}',
+    'edited-by': 'تحرير: {name}',
+    'translated-by': 'ترجمة: {name}',
+    'illustrated-by': 'رسوم: {name}',
+    'series-book': '{series}، الجزء {n}',
+    'published': 'تاريخ النشر: {date}',
+    'isbn': 'ردمك {isbn}',
+    'identifier': 'المعرّف: {identifier}',
+    'set-in': 'الخط: {faces} ({licence}).',
+    'font-licence': '{face}: الترخيص',
+    'font-licences': 'تراخيص الخطوط',
+    'list-two': '{0} و{1}',
+    'list-start': '{0} و{1}',
+    'list-middle': '{0} و{1}',
+    'list-end': '{0} و{1}',
+}
+
+# By language tag, most specific first when looked up ('pt-BR' before 'pt').
+TABLES: Mapping[str, Mapping[str, str]] = {
+    'en': _EN, 'fr': _FR, 'de': _DE, 'es': _ES, 'it': _IT, 'pt': _PT, 'pt-br': _PT_BR,
+    'nl': _NL, 'he': _HE, 'iw': _HE, 'ar': _AR,
+}
+KEYS: tuple[str, ...] = tuple(_EN)
+
+
+def table_language(language: str) -> str | None:
+    """The key of the table a language tag reads ('fr-CA' -> 'fr', 'pt-BR' -> 'pt-br'), or None."""
+    parts = language.lower().split('-')
+    for size in range(len(parts), 0, -1):
+        tag = '-'.join(parts[:size])
+        if tag in TABLES:
+            return tag
+    return None
+
+
+def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> Labels:
+    """The words for a book in ``language``, with the metadata's ``labels:`` over them.
+
+    A key the language's table lacks (or every key, for a language with no
+    table) is English, and :meth:`~makebook.model.Labels.lang_of` says so.
+    """
+    tag = table_language(language)
+    table = TABLES[tag] if tag is not None else {}
+    words = {key: table.get(key, _EN[key]) for key in KEYS}
+    english = frozenset(key for key in KEYS if key not in table and tag != 'en')
+    if overrides:
+        words.update(overrides)
+        english -= set(overrides)
+    return Labels(words=words, language=language, english=english)
+
+
+def read_labels(value: Any, complain: Callable[..., None]) -> dict[str, str]:
+    """The ``labels:`` mapping of the metadata, checked: known keys, text, the same placeholders."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        complain('labels', "expected a mapping of label names to words, such as 'contents: Sommaire'")
+        return {}
+    found: dict[str, str] = {}
+    for key, words in value.items():
+        name = str(key)
+        if name not in _EN:
+            close = difflib.get_close_matches(name, KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f' (the names: {", ".join(KEYS)})'
+            complain('labels', f"'{name}' is not a label make-book prints{hint}", codes.UNKNOWN_LABEL)
+            continue
+        if not isinstance(words, str) or not words.strip():
+            complain('labels', f"'{name}': expected text")
+            continue
+        words = ' '.join(words.split())
+        wanted, given = placeholders(_EN[name]), _placeholders_or_none(words)
+        if given is None or not given <= wanted or ('n' in wanted and 'n' not in given):
+            shown = ', '.join('{' + p + '}' for p in sorted(wanted)) or 'none'
+            complain('labels', f"'{name}': '{words}' must use only the placeholders {shown}"
+                     + (' and keep {n}' if 'n' in wanted else ''), codes.BAD_LABEL)
+            continue
+        found[name] = words
+    return found
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The ``{names}`` a label's words hold."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name is not None)
+
+
+def _placeholders_or_none(template: str) -> frozenset[str] | None:
+    try:
+        return placeholders(template)
+    except ValueError:  # an unmatched brace
+        return None
+
+
+def accessibility_sentences(language: str) -> Mapping[str, str] | None:
+    """The W3C display guide's sentences for the accessibility summary in ``language``, or None
+    (English has make-book's own summary, epub/accessibility.py; other languages fall back to it)."""
+    tag = table_language(language)
+    return _A11Y.get(tag) if tag is not None else None
+
+
+# The accessibility summary's sentences, from the W3C Accessibility Metadata Display Guide's
+# localisations (github w3c/publ-a11y-display-guide-localizations, lang/*/display_guide_vocabulary_*
+# .json, the 'descriptive' statements): navigation-toc, navigation-structural,
+# ways-of-reading-visual-adjustments-modifiable, ways-of-reading-nonvisual-reading-alt-text and
+# -not-fully, navigation-page-navigation, rich-content-accessible-math-as-mathml, conformance-aa.
+_A11Y: Mapping[str, Mapping[str, str]] = {
+    'fr': {  # The European Digital Reading Lab (EDRLab), fr-FR
+        'toc': 'Table des matières',
+        'structure': 'Contient des titres pour une navigation structurée',
+        'adjustable': (
+            "L'apparence du texte et la mise en page peuvent être modifiées en fonction des "
+            'capacités du système de lecture (famille et taille des polices, espaces entre les '
+            'paragraphes, les phrases, les mots et les lettres, ainsi que la couleur de '
+            "l'arrière-plan et du texte)"
+        ),
+        'alt-text': 'Les images sont décrites par un texte',
+        'not-fully': 'Tous les contenus ne pourront pas être lus en voix de synthèse ou en braille',
+        'page-list': "Permet d'accéder aux pages de la version source imprimée",
+        'math': 'Formules mathématiques en format accessible (MathML)',
+        'conforms': (
+            "La publication indique qu'elle respecte les règles d'accessibilité EPUB et WCAG 2 "
+            'niveau AA'
+        ),
+    },
+    'de': {  # VitalSource, de-DE
+        'toc': 'Inhaltsverzeichnis zu allen Kapiteln des Textes über Links',
+        'structure': 'Elemente wie Überschriften, Tabellen usw. für eine strukturierte Navigation',
+        'adjustable': (
+            'Das Erscheinungsbild des Textes und das Seitenlayout können entsprechend den '
+            'Möglichkeiten des Lesesystems angepasst werden (Schriftfamilie und Schriftgröße, '
+            'Abstände zwischen Absätzen, Sätzen, Wörtern und Buchstaben sowie die Farbe von '
+            'Hintergrund und Text)'
+        ),
+        'alt-text': 'Verfügt über alternative Textbeschreibungen für Bilder',
+        'not-fully': (
+            'Nicht alle Inhalte können als Sprachausgabe oder in dynamischer Braille-Schrift '
+            'wiedergegeben werden'
+        ),
+        'page-list': 'Seitenliste, um zu Seiten der Druckquelle zu gelangen',
+        'math': 'Mathematische Formeln in einem barrierefreien Format (MathML)',
+        'conforms': (
+            'Die Veröffentlichung enthält eine Konformitätserklärung, dass sie den Standards EPUB'
+            ' Accessibility und WCAG 2 Level AA entspricht'
+        ),
+    },
+    'es': {  # VitalSource, es-ES
+        'toc': 'Índice de todos los capítulos del texto mediante enlaces',
+        'structure': 'Elementos como encabezados, tablas, etc. para navegar de forma estructurada',
+        'adjustable': (
+            'El aspecto del texto y el diseño de la página se pueden modificar según las '
+            'capacidades del sistema de lectura (tipo y tamaño de fuente, espacios entre '
+            'párrafos, frases, palabras y letras, así como el color del fondo y del texto)'
+        ),
+        'alt-text': 'Tiene descripciones de texto alternativas para las imágenes',
+        'not-fully': 'No todo el contenido será legible como discurso leído en voz alta o braille dinámico',
+        'page-list': 'Lista de páginas para acceder a las páginas de la versión impresa original',
+        'math': 'Fórmulas matemáticas en formato accesible (MathML)',
+        'conforms': (
+            'La publicación incluye una declaración de conformidad que asegura el cumplimiento '
+            'del estándar de accesibilidad EPUB y WCAG 2 Nivel AA'
+        ),
+    },
+    'it': {  # Fondazione LIA, it-IT
+        'toc': 'L’indice permette l’accesso diretto a tutti i capitoli tramite link',
+        'structure': 'Elementi come titoli, elenchi e tabelle permettono una navigazione strutturata',
+        'adjustable': (
+            'La formattazione del testo e il layout della pagina possono essere modificati in '
+            'base alle funzionalità presenti nella soluzione di lettura (ingrandimento dei '
+            'caratteri del testo, modifica dei colori e dei contrasti per il testo e lo sfondo, '
+            'modifica degli spazi tra lettere, parole, frasi e paragrafi)'
+        ),
+        'alt-text': 'Le immagini presentano delle descrizioni testuali alternative',
+        'not-fully': (
+            'Non tutto il contenuto è leggibile con la lettura ad alta voce o con il display '
+            'braille'
+        ),
+        'page-list': 'Sono presenti i riferimenti ai numeri di pagina della corrispondente versione a stampa',
+        'math': 'Le formule matematiche sono in formato accessibile (MathML)',
+        'conforms': (
+            'La pubblicazione contiene una dichiarazione di conformità che attesta la rispondenza'
+            ' agli standard EPUB Accessibility e WCAG 2 Livello AA'
+        ),
+    },
+    'pt': {  # VitalSource, pt-PT
+        'toc': 'Índice de todos os capítulos do texto através de ligações',
+        'structure': 'Elementos como cabeçalhos, tabelas, etc. para navegação estruturada',
+        'adjustable': (
+            'A aparência do texto e a disposição da página podem ser modificadas de acordo com as'
+            ' capacidades do sistema de leitura (família de tipos de letra e tamanho do tipo de '
+            'letra, espaços entre parágrafos, frases, palavras e letras, assim como cor do fundo '
+            'e do texto)'
+        ),
+        'alt-text': 'Tem descrições de texto alternativas para imagens',
+        'not-fully': 'Nem todo o conteúdo poderá ser lido como voz alta ou braille dinâmico',
+        'page-list': 'Lista de páginas para aceder às páginas da versão impressa de origem',
+        'math': 'Fórmulas matemáticas em formato acessível (MathML)',
+        'conforms': (
+            'A publicação contém uma declaração de conformidade de que cumpre os padrões de '
+            'acessibilidade EPUB e WCAG 2 Nível AA'
+        ),
+    },
+    'pt-br': {  # VitalSource, pt-BR
+        'toc': 'Índice de todos os capítulos do texto via links',
+        'structure': 'Elementos como cabeçalhos, tabelas, etc. para navegação estruturada',
+        'adjustable': (
+            'A aparência do texto e do layout da página pode ser modificada de acordo com os '
+            'recursos do sistema de leitura (família e tamanho da fonte, espaços entre '
+            'parágrafos, frases, palavras e letras, bem como a cor do plano de fundo e do texto)'
+        ),
+        'alt-text': 'Tem descrições de texto alternativas para imagens',
+        'not-fully': 'Nem todo o conteúdo pode ser lido em voz alta nem braille dinâmico',
+        'page-list': 'Lista de páginas para acessar páginas da versão impressa de origem',
+        'math': 'Fórmulas matemáticas em formato acessível (MathML)',
+        'conforms': (
+            'A publicação contém uma declaração de conformidade dentro das normas de '
+            'acessibilidade EPUB e WCAG 2 Nível AA'
+        ),
+    },
+    'nl': {  # VitalSource, nl-NL
+        'toc': 'Inhoudsopgave naar alle hoofdstukken van de tekst via links',
+        'structure': 'Elementen zoals koppen, tabellen, enz. voor gestructureerde navigatie',
+        'adjustable': (
+            'Het uiterlijk van de tekst en de paginalay-out kunnen worden aangepast aan de '
+            'mogelijkheden van het leessysteem (lettertypefamilie en lettergrootte, spaties '
+            "tussen alinea's, zinnen, woorden en letters, evenals de kleur van achtergrond en "
+            'tekst)'
+        ),
+        'alt-text': 'Heeft alternatieve tekstbeschrijvingen voor afbeeldingen',
+        'not-fully': 'Niet alle inhoud zal leesbaar zijn als voorgelezen spraak of dynamische braille',
+        'page-list': "Paginalijst om naar pagina's van de gedrukte bronversie te navigeren",
+        'math': 'Wiskundige formules in toegankelijk formaat (MathML)',
+        'conforms': (
+            'De publicatie bevat een conformiteitsverklaring dat deze voldoet aan de EPUB-'
+            'toegankelijkheidsnorm en de WCAG 2 Level AA-standaard'
+        ),
+    },
+    'he': {  # VitalSource, he-IL
+        'toc': 'תוכן העניינים לכל פרקי הטקסט באמצעות קישורים',
+        'structure': "רכיבים כמו כותרות, טבלאות וכו' לניווט מובנה",
+        'adjustable': (
+            'ניתן לשנות את מראה הטקסט ואת פריסת הדף בהתאם ליכולות של מערכת הקריאה (משפחת גופנים '
+            'וגודל גופן, רווחים בין פסקאות, משפטים, מילים ואותיות, כמו גם צבע הרקע והטקסט)'
+        ),
+        'alt-text': 'יש תיאורי טקסט חלופיים לתמונות',
+        'not-fully': 'ניתן לקרוא רק חלק מהתוכן בקול או בכתב ברייל דינמי',
+        'page-list': 'רשימת דפים למעבר לדפים מגרסת המקור המודפסת',
+        'math': 'נוסחאות מתמטיות בפורמט נגיש (MathML)',
+        'conforms': 'הפרסום מכיל הצהרת תאימות שהוא עומד בתקן הנגישות של EPUB ובתקן WCAG 2 רמה AA',
+    },
+    'ar': {  # VitalSource, ar-SA
+        'toc': 'جدول محتويات يوفر الوصول إلى جميع فصول النص عبر الروابط',
+        'structure': 'عناصر مثل العناوين والجداول وما إلى ذلك للتنقل المنظم',
+        'adjustable': (
+            'يمكن تعديل مظهر النص وتخطيط الصفحة وفقًا لإمكانيات نظام القراءة (عائلة الخطوط وحجم '
+            'الخط، والمسافات بين الفقرات والجمل والكلمات والحروف، وكذلك لون الخلفية والنص)'
+        ),
+        'alt-text': 'يوفر أوصاف نصية بديلة للصور',
+        'not-fully': 'لن يكون كل المحتوى قابلاً للقراءة ككلام مقروء بصوت عالٍ أو بطريقة برايل التفاعلية',
+        'page-list': 'قائمة الصفحات للانتقال إلى الصفحات من النسخة المطبوعة',
+        'math': 'صيغ الرياضيات بتنسيق يمكن الوصول إليه (MathML)',
+        'conforms': 'يتضمن المنشور بيان مطابقة يؤكد أنه يلتزم بمعايير إمكانية الوصول EPUB وWCAG 2 المستوى AA',
+    },
+}

@@ -1,0 +1,109 @@
+"""The labels module: a table per language, one lookup, the metadata's overrides checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from makebook.config import labels as labels_module
+from makebook.config.labels import KEYS, TABLES, labels_for, placeholders
+from makebook.config.metadata import build_metadata
+
+MODIFIED = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+LANGUAGES = ('en', 'fr', 'de', 'es', 'it', 'pt', 'pt-br', 'nl', 'he', 'ar')
+
+
+@pytest.mark.parametrize('language', LANGUAGES)
+def test_every_language_has_every_label_with_the_english_placeholders(language: str) -> None:
+    table = TABLES[language]
+    assert set(table) == set(KEYS)
+    for key in KEYS:
+        assert placeholders(table[key]) == placeholders(TABLES['en'][key]), (language, key)
+        assert table[key].strip() == table[key] and '  ' not in table[key], (language, key)
+
+
+@pytest.mark.parametrize(('tag', 'contents', 'chapter'), [
+    ('en-GB', 'Contents', 'Chapter 3'),
+    ('fr', 'Table des matières', 'Chapitre 3'),
+    ('fr-CA', 'Table des matières', 'Chapitre 3'),
+    ('de-AT', 'Inhalt', 'Kapitel 3'),
+    ('es-MX', 'Índice', 'Capítulo 3'),
+    ('it', 'Indice', 'Capitolo 3'),
+    ('pt-PT', 'Índice', 'Capítulo 3'),
+    ('pt-BR', 'Sumário', 'Capítulo 3'),
+    ('nl-BE', 'Inhoud', 'Hoofdstuk 3'),
+    ('he', 'תוכן העניינים', 'פרק 3'),
+    ('ar-EG', 'المحتويات', 'الفصل 3'),
+])
+def test_a_language_tag_reads_its_language_s_table(tag: str, contents: str, chapter: str) -> None:
+    labels = labels_for(tag)
+    assert (labels('contents'), labels('chapter', n=3)) == (contents, chapter)
+    assert labels.lang_of('contents') == tag  # in the book's own language: nothing to mark
+
+
+def test_a_language_without_a_table_gets_english_marked_as_english() -> None:
+    labels = labels_for('sv')
+    assert labels('contents') == 'Contents'
+    assert labels.lang_of('contents') == 'en'
+
+
+def test_a_key_missing_from_a_table_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15 may add a word in English first: the other languages show it, marked English."""
+    monkeypatch.setitem(labels_module._EN, 'first-published', 'First published in {year}')
+    monkeypatch.setattr(labels_module, 'KEYS', (*KEYS, 'first-published'))
+    labels = labels_for('fr')
+    assert labels('first-published', year=2026) == 'First published in 2026'
+    assert (labels.lang_of('first-published'), labels.lang_of('contents')) == ('en', 'fr')
+
+
+@pytest.mark.parametrize(('language', 'names', 'line'), [
+    ('en', ['A', 'B', 'C'], 'A, B, and C'),
+    ('fr', ['Anne', 'Bo', 'Cy'], 'Anne, Bo et Cy'),
+    ('de', ['A', 'B'], 'A und B'),
+    ('es', ['Juan', 'Isabel'], 'Juan e Isabel'),  # "e" before an /i/ sound (ICU)
+    ('es', ['Juan', 'Hilda'], 'Juan e Hilda'),
+    ('es', ['Juan', 'Hierro'], 'Juan y Hierro'),  # /je/: "y"
+    ('es', ['Ana', 'Juan', 'Isabel'], 'Ana, Juan e Isabel'),
+    ('he', ['רחל', 'דוד'], 'רחל ודוד'),  # "and" is a prefix
+    ('he', ['רחל', 'John'], 'רחל ו-John'),  # with a hyphen before a name not in Hebrew (ICU)
+    ('ar', ['أحمد', 'سارة', 'ليلى'], 'أحمد وسارة وليلى'),  # CLDR: و between every name
+    ('en', ['Solo'], 'Solo'),
+    ('en', [], ''),
+])
+def test_names_are_joined_as_the_language_lists_them(language: str, names: list[str], line: str) -> None:
+    assert labels_for(language).join(names) == line
+
+
+def test_the_metadata_overrides_labels_and_the_chapter_label_follows_the_language() -> None:
+    meta, problems = build_metadata({'title': 'T', 'author': 'A', 'lang': 'fr',
+                                     'labels': {'contents': 'Sommaire'}}, {}, None, MODIFIED)
+    assert problems == []
+    assert meta is not None
+    assert meta.labels('contents') == 'Sommaire'
+    assert meta.labels.lang_of('contents') == 'fr'
+    assert meta.print_settings.label_for(2) == 'Chapitre 2'
+    assert meta.author_line == 'A'
+    # chapter-label still wins, and false still means none.
+    meta, _ = build_metadata({'title': 'T', 'lang': 'fr', 'chapter-label': False}, {}, None, MODIFIED)
+    assert meta is not None and meta.print_settings.label_for(2) is None
+
+
+def test_a_mistyped_label_is_a_warning_with_a_suggestion_and_a_broken_one_an_error() -> None:
+    meta, problems = build_metadata(
+        {'title': 'T', 'author': 'A', 'lang': 'fr',
+         'labels': {'contets': 'Sommaire', 'chapter': 'Chapitre', 'notes': 'Notes {x}', 'cover': 3}},
+        {'labels': 7}, None, MODIFIED)
+    assert meta is None  # the broken chapter label is an error
+    by_code = {(p.code, p.line): p.message for p in problems}
+    assert "did you mean 'contents'?" in by_code[('MB120', 7)]
+    errors = [p.message for p in problems if p.code == 'MB121']
+    assert any("'chapter'" in m and 'keep {n}' in m for m in errors)
+    assert any("'notes'" in m for m in errors)
+    assert any("'cover': expected text" in p.message for p in problems if p.code == 'MB101')
+
+
+def test_labels_that_are_not_a_mapping_are_refused() -> None:
+    _, problems = build_metadata({'title': 'T', 'author': 'A', 'lang': 'en', 'labels': ['contents']}, {},
+                                 None, MODIFIED)
+    assert [p.code for p in problems] == ['MB101']
