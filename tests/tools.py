@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from makebook.cache import FOLDER as CACHE_FOLDER
 from makebook.cli import main
 
 NS = {
@@ -24,6 +25,13 @@ NS = {
 }
 REPO = Path(__file__).resolve().parents[1]
 BOOKS = Path(__file__).resolve().parent / 'books'
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """The files of an output folder by relative path, the cache left out: it is not an
+    output (a failed build may leave it; deleting it is always safe)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob('*'))
+            if p.is_file() and CACHE_FOLDER not in p.relative_to(folder).parts}
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from makebook.cache import Cache
 from makebook.checks import check_book
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
 from makebook.model import FORMATS, BuildOptions, Manuscript, PrintedBook, RenderedBook
@@ -68,17 +69,29 @@ def build(options: BuildOptions) -> BuildResult:
         manuscript = gather_manuscript(options.manuscript, options.print_overrides)
     # Remote images (only when asked) are downloaded into a swept temporary folder
     # of the output folder, removed when the build ends.
+    cache = _cache_for(options.out_dir, manuscript.root)
     with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
                           lambda: output.temp_folder(options.out_dir, manuscript.root,
                                                      'remote')) as download:
-        return _build_from(options, manuscript, download)
+        result = _build_from(options, manuscript, download, cache)
+    cache.sweep()  # only after a good build: one book's worth is kept
+    LOGGER.info('Cache: %d reused, %d made', cache.hits, cache.misses)
+    return result
+
+
+def _cache_for(out_dir: Path, root: Path) -> Cache:
+    """The cache in the output folder (cache.py); until a first good build has made the folder,
+    one that keeps its entries in memory (a failed build creates no folder)."""
+    if out_dir.is_dir() and not output.holds_manuscript(out_dir, root):
+        return Cache.in_output_folder(out_dir.resolve())
+    return Cache.deferred()
 
 
 def _build_from(options: BuildOptions, manuscript: Manuscript,
-                download: remote.Downloader | None) -> BuildResult:
+                download: remote.Downloader | None, cache: Cache) -> BuildResult:
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
     with limits.stage('rendering'):
-        book = render_book(manuscript, download)
+        book = render_book(manuscript, download, cache)
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
     with limits.stage('checking'):
         problems = [*manuscript.diagnostics, *check_book(book, options.formats)]
@@ -88,6 +101,7 @@ def _build_from(options: BuildOptions, manuscript: Manuscript,
         raise BookError(f'{len(warnings)} warnings in --strict mode', warnings)
 
     out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
+    cache.settle(out_dir)
     made = make_formats(book, options.formats)
     LOGGER.info('Step %d - Writing %d outputs to %s', 4 + len(made), len(made), out_dir)
     written = []

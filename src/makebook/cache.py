@@ -5,8 +5,9 @@ stage made from some input is stored under a key naming everything the result
 depends on, and reused while none of that changes. A key is the SHA-256 of
 
 * make-book's own code and theme (every ``.py`` file of the package and every
-  file of the styles folder, read once a process): a new version, or a
-  changed line, never meets results made by the old one;
+  file of the styles folder, read once a process), the Python version and the
+  libraries installed beside it (their names and versions): a new version, a
+  changed line or an upgraded library never meets results made by the old one;
 * a namespace (which stage and what kind of result: ``render/convert``);
 * the parts the caller names (a file's text, the settings that shape it).
 
@@ -21,6 +22,10 @@ use, so the cache holds one book's worth, not its history.
 
 Nothing here raises: a cache that cannot be read or written is a cache that
 misses (the build goes on, only slower). Deleting the folder is always safe.
+
+A first build has no output folder yet, and a build that fails must not
+create one: :meth:`Cache.deferred` keeps what is stored in memory until
+:meth:`Cache.settle` names the folder the build made.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,7 +59,22 @@ def code_fingerprint() -> str:
         for path in sorted(p for p in root.rglob('*') if p.is_file() and p.suffix != '.pyc'):
             digest.update(path.relative_to(root).as_posix().encode() + b'\0')
             digest.update(path.read_bytes() + b'\0')
+    digest.update(sys.version.encode() + b'\0')
+    for name in _installed_distributions():
+        digest.update(name.encode() + b'\0')
     return digest.hexdigest()
+
+
+def _installed_distributions() -> list[str]:
+    """The installed distributions' metadata folders ('Markdown-3.11.3.dist-info'...), which
+    name each library and its version: an upgrade of WeasyPrint or Pygments changes results.
+    A listing of each import folder, not importlib.metadata: this runs on every build."""
+    found: list[str] = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            found.extend(name for name in os.listdir(entry or '.')
+                         if name.endswith(('.dist-info', '.egg-info')))
+    return sorted(found)
 
 
 class Cache:
@@ -61,6 +82,7 @@ class Cache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._pending: dict[tuple[str, str], Any] | None = None  # deferred: kept until settled
         self._used: set[Path] = set()
         self._namespaces: set[str] = set()  # those this build looked in
         self.hits = 0
@@ -69,6 +91,23 @@ class Cache:
     @classmethod
     def off(cls) -> Cache:
         return cls(None)
+
+    @classmethod
+    def deferred(cls) -> Cache:
+        """A cache with no folder yet: it misses, and keeps what is stored until :meth:`settle`."""
+        cache = cls(None)
+        cache._pending = {}
+        return cache
+
+    def settle(self, out_dir: Path) -> None:
+        """A deferred cache takes its place in ``out_dir`` (which the build has made) and
+        writes what it kept; any other cache is left as it is."""
+        if self._pending is None:
+            return
+        pending, self._pending = self._pending, None
+        self.folder = Cache.in_output_folder(out_dir).folder
+        for (namespace, key), value in pending.items():
+            self.store(namespace, key, value)
 
     @classmethod
     def in_output_folder(cls, out_dir: Path) -> Cache:
@@ -116,6 +155,9 @@ class Cache:
 
     def store(self, namespace: str, key: str, value: Any) -> None:
         """Keep ``value`` (anything JSON can hold) under ``key``; a failure is only a miss later."""
+        if self._pending is not None:
+            self._pending[(namespace, key)] = value
+            return
         path = self._path(namespace, key)
         if path is None:
             return

@@ -17,6 +17,7 @@ from makebook.errors import BookError, OutputError, Severity
 from makebook.model import FORMATS, PrintedBook, PrintOverrides, PrintPages, RenderedBook
 from makebook.safety.output import TEMP_PREFIX
 from tests.tools import make_book
+from tests.tools import outputs as snapshot
 
 META = '---\ntitle: T\nauthor: A\nlang: en\n---\n'
 
@@ -49,10 +50,6 @@ def epub_recorder(monkeypatch: pytest.MonkeyPatch) -> EpubRecorder:
     recorder = EpubRecorder()
     monkeypatch.setattr('makebook.epub.write_epub', recorder)
     return recorder
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob('*')) if p.is_file()}
 
 
 # ---- the registry

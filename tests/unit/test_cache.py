@@ -102,3 +102,25 @@ def test_namespaces_and_keys_cannot_name_a_path_outside(store: Cache) -> None:
     store.store('ns', '../../x', 1)
     assert [p for p in store.folder.parent.rglob('*') if p.is_file()] == []
     assert os.listdir(store.folder) == []
+
+
+def test_the_fingerprint_names_the_installed_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert any(name.lower().startswith('weasyprint-') for name in cache._installed_distributions())
+    before = cache.code_fingerprint()
+    cache.code_fingerprint.cache_clear()
+    monkeypatch.setattr(cache, '_installed_distributions', lambda: ['weasyprint-999.dist-info'])
+    try:
+        assert cache.code_fingerprint() != before  # an upgraded library never meets old results
+    finally:
+        cache.code_fingerprint.cache_clear()
+
+
+def test_a_deferred_cache_writes_only_once_settled(tmp_path: Path) -> None:
+    deferred = Cache.deferred()
+    key = deferred.key('ns', 'x')
+    deferred.store('ns', key, {'made': 'before the folder existed'})
+    assert deferred.load('ns', key) is None and list(tmp_path.iterdir()) == []
+    deferred.settle(tmp_path)
+    assert Cache.in_output_folder(tmp_path).load('ns', key) == {'made': 'before the folder existed'}
+    deferred.sweep()  # what it wrote counts as used
+    assert Cache.in_output_folder(tmp_path).load('ns', key) is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools import make_book
+from tests.tools import make_book, outputs
 
 META = '---\ntitle: A Small Book\nauthor: A\nlang: en\n---\n'
 
@@ -65,11 +65,10 @@ def test_a_failed_build_keeps_the_previous_outputs(capsys, write_book, tmp_path)
     folder = write_book({'1.md': META + '# A\n\nGood.'})
     out = tmp_path / 'out'
     assert make_book(capsys, 'build', folder, '-o', out, '-f', 'epub,html').status == 0
-    before = {p: p.read_bytes() for p in out.rglob('*') if p.is_file()}
+    before = outputs(out)
     (folder / '1.md').write_text(META + '# A\n\n[broken](nowhere.md)', encoding='utf-8')
     assert make_book(capsys, 'build', folder, '-o', out, '-f', 'epub,html').status == 1
-    after = {p: p.read_bytes() for p in out.rglob('*') if p.is_file()}
-    assert after == before
+    assert outputs(out) == before
 
 
 def test_the_output_folder_may_not_hold_the_manuscript(capsys, write_book) -> None:

@@ -27,23 +27,28 @@ import dataclasses
 from collections.abc import Iterator
 
 from makebook import codes
+from makebook.cache import Cache
 from makebook.errors import Diagnostic
 from makebook.model import Asset, Locator, Manuscript, RenderedBook, SourceFile
 from makebook.render import chapters, links, notes, xrefs
 from makebook.render.blocks import with_block_ids
-from makebook.render.convert import Converted, convert_file
+from makebook.render.convert import Converted, convert_cached, convert_file
 from makebook.render.front_pages import with_metadata_front_pages
 from makebook.render.ids import IdRegistry
 
 __all__ = ['convert_file', 'render_book']
 
 
-def render_book(manuscript: Manuscript, download: links.Download | None = None) -> RenderedBook:
+def render_book(manuscript: Manuscript, download: links.Download | None = None,
+                cache: Cache | None = None) -> RenderedBook:
     """Convert every file and assemble the chapters; problems go in ``diagnostics``.
 
-    ``download`` (safety/remote.py), when given, turns an http(s) image into a local file.
+    ``download`` (safety/remote.py), when given, turns an http(s) image into a local file;
+    ``cache``, when given, keeps each file's conversion while the file is unchanged.
     """
-    return assemble(manuscript, [convert_file(source) for source in manuscript.files], download)
+    store = cache or Cache.off()
+    return assemble(manuscript, [convert_cached(source, store) for source in manuscript.files],
+                    download)
 
 
 def assemble(manuscript: Manuscript, converted: list[Converted],

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import markdown
 from lxml import etree, html
 
 from makebook import codes, xhtml
+from makebook.cache import Cache
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, SourceFile
@@ -67,6 +70,61 @@ def convert_file(source: SourceFile) -> Converted:
     repairs.check_body(body, where, problems)
     notes = take_footnotes(body)
     return Converted(source, body, notes, tuple(problems))
+
+
+# The cache's namespace for converted files (cache.py): one entry a file.
+CACHE_NAMESPACE = 'render/convert'
+# Cached trees are make-book's own serialisation: parsed strictly, never fetching anything.
+_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True,
+                          load_dtd=False, remove_blank_text=False)
+
+
+def convert_cached(source: SourceFile, cache: Cache) -> Converted:
+    """:func:`convert_file`, reused from ``cache`` while the file is unchanged.
+
+    The result always goes through its serialised form, cached or not, so a
+    book built from the cache is the very book built without it; and the
+    trees are always fresh (:func:`~makebook.render.assemble` moves their elements).
+    """
+    # Everything convert_file reads of the file: diagnostics carry its path, lines count
+    # from first_line; the rest of the source (front matter, part...) is used afresh.
+    key = cache.key(CACHE_NAMESPACE, str(source.path), source.name, str(source.first_line),
+                    source.markdown)
+    stored = cache.load(CACHE_NAMESPACE, key)
+    if stored is not None:
+        converted = from_json(source, stored)
+        if converted is not None:
+            return converted
+    value = to_json(convert_file(source))
+    cache.store(CACHE_NAMESPACE, key, value)
+    converted = from_json(source, value)
+    assert converted is not None  # our own serialisation parses
+    return converted
+
+
+def to_json(converted: Converted) -> dict[str, Any]:
+    """The conversion as JSON values: XHTML strings and diagnostics."""
+    return {
+        'body': etree.tostring(converted.body, encoding='unicode'),
+        'notes': None if converted.notes is None else etree.tostring(converted.notes, encoding='unicode'),
+        'problems': [[p.code, p.message, None if p.path is None else str(p.path), p.line]
+                     for p in converted.problems],
+    }
+
+
+def from_json(source: SourceFile, value: Any) -> Converted | None:
+    """The conversion :func:`to_json` made, with fresh trees; None if ``value`` is not one."""
+    try:
+        body = etree.fromstring(value['body'], _PARSER)
+        notes = None if value['notes'] is None else etree.fromstring(value['notes'], _PARSER)
+        problems = tuple(codes.ALL[code](str(message), None if path is None else Path(path),
+                                         None if line is None else int(line))
+                         for code, message, path, line in value['problems'])
+    except (etree.XMLSyntaxError, KeyError, TypeError, ValueError):
+        return None
+    if body.tag != f'{{{XHTML_NS}}}body':
+        return None
+    return Converted(source, body, notes, problems)
 
 
 def to_xhtml(markup: str) -> etree._Element:

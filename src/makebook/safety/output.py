@@ -22,10 +22,16 @@ from makebook.errors import OutputError
 TEMP_PREFIX = '.make-book-tmp-'
 
 
+def holds_manuscript(out_dir: Path, manuscript_root: Path) -> bool:
+    """True if ``out_dir`` is the manuscript folder or contains it: never an output folder."""
+    resolved = out_dir.resolve()
+    return resolved == manuscript_root or manuscript_root.is_relative_to(resolved)
+
+
 def prepare_out_dir(out_dir: Path, manuscript_root: Path) -> Path:
     """Create the output folder; refuse one that would overwrite the manuscript."""
     resolved = out_dir.resolve()
-    if resolved == manuscript_root or manuscript_root.is_relative_to(resolved):
+    if holds_manuscript(out_dir, manuscript_root):
         raise OutputError(f'{out_dir}: the output folder must not be the manuscript folder '
                           'or contain it', code=codes.OUTPUT_IS_MANUSCRIPT.id)
     try:
