@@ -8,6 +8,7 @@ the next run must sweep what the killed one left behind.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -17,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from makebook.cache import FOLDER as CACHE
 from makebook.safety.output import TEMP_PREFIX
+from tests import tools
 from tests.tools import BOOKS, REPO
 
 SLUG = 'a-small-book-of-tests'
@@ -32,7 +35,7 @@ def environment() -> dict[str, str]:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob('*')) if p.is_file()}
+    return tools.outputs(out)  # the cache is not an output (checked on its own below)
 
 
 def outputs(state: dict[str, bytes]) -> dict[str, bytes]:
@@ -106,6 +109,11 @@ def test_sigkill_leaves_the_previous_outputs_intact(versions, tmp_path: Path, po
     assert not [n for n in final if TEMP_PREFIX in n]
     assert {k: v for k, v in final.items() if k != 'notes.txt'} == versions['v2']
     assert (out / 'notes.txt').is_file()
+    # The cache the killed build was writing: whole entries only, its temporaries swept.
+    entries = [p for p in (out / CACHE).rglob('*') if p.is_file()]
+    assert entries and all(p.suffix == '.json' and not p.name.startswith('.tmp-') for p in entries)
+    for entry in entries:
+        json.loads(entry.read_text(encoding='utf-8'))
 
 
 def test_ctrl_c_says_the_previous_outputs_are_untouched(versions, tmp_path: Path) -> None:
