@@ -18,7 +18,7 @@ from typing import Any
 
 from makebook.cache import Cache
 from makebook.checks import check_book
-from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
+from makebook.errors import BookError, Diagnostic, MakeBookError, Severity, errors_in, unique
 from makebook.model import FORMATS, BuildOptions, Manuscript, PrintedBook, RenderedBook
 from makebook.render import render_book
 from makebook.safety import limits, output, remote
@@ -62,11 +62,23 @@ class BuildResult:
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`."""
+    """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`.
+
+    A failure carries the book's warnings too (after its errors) and the layout the
+    manuscript was read by: the author sees everything one run found, built or not.
+    """
     LOGGER.info('Step 1 - Reading %s', options.manuscript)
     with limits.stage('reading the manuscript'):
         # Errors are reported with the rest; the command line's print settings merged in.
         manuscript = gather_manuscript(options.manuscript, options.print_overrides)
+    try:
+        return _build_with_downloads(options, manuscript)
+    except MakeBookError as exc:
+        exc.layout = exc.layout or manuscript.layout
+        raise
+
+
+def _build_with_downloads(options: BuildOptions, manuscript: Manuscript) -> BuildResult:
     # Remote images (only when asked) are downloaded into a swept temporary folder
     # of the output folder, removed when the build ends.
     cache = _cache_for(options.out_dir, manuscript.root)
@@ -94,15 +106,23 @@ def _build_from(options: BuildOptions, manuscript: Manuscript,
         book = render_book(manuscript, download, cache)
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
     with limits.stage('checking'):
-        problems = [*manuscript.diagnostics, *check_book(book, options.formats)]
-    fail_on_errors(problems, f'{options.manuscript}: the book has errors')
+        problems = unique([*manuscript.diagnostics, *check_book(book, options.formats)])
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
+    errors = errors_in(problems)
+    if errors:
+        noun = 'problem' if len(errors) == 1 else 'problems'
+        raise BookError(f'{options.manuscript}: the book has errors: {len(errors)} {noun} found',
+                        [*errors, *warnings])
     if options.strict and warnings:
         raise BookError(f'{len(warnings)} warnings in --strict mode', warnings)
 
     out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
     cache.settle(out_dir)
-    made = make_formats(book, options.formats)
+    try:
+        made = make_formats(book, options.formats)
+    except MakeBookError as exc:  # the PDF's own problems, then what the book had already
+        exc.diagnostics = unique([*exc.diagnostics, *warnings])
+        raise
     LOGGER.info('Step %d - Writing %d outputs to %s', 4 + len(made), len(made), out_dir)
     written = []
     for fmt in FORMATS_REGISTRY:  # the EPUB first, as the user lists them

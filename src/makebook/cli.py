@@ -15,7 +15,7 @@ from pathlib import Path
 
 from makebook import __version__
 from makebook.config.print_settings import check_notes, check_variant
-from makebook.errors import MakeBookError
+from makebook.errors import MakeBookError, Severity
 from makebook.model import FORMATS, NOTE_MODES, PDF_VARIANTS, BuildOptions, PrintOverrides
 
 EPILOG = """\
@@ -129,8 +129,11 @@ def _run(options: BuildOptions, args: argparse.Namespace) -> int:
 
         result = build(options)
     except MakeBookError as exc:
+        if exc.layout and not args.quiet and not args.verbose:  # -v has logged it already
+            print(f'make-book: {exc.layout}', file=sys.stderr)
         for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
+            if not (args.quiet and diagnostic.severity is Severity.WARNING):
+                print(diagnostic, file=sys.stderr)
         code = f'{exc.code} ' if exc.code else ''
         print(f'make-book: {code}error: {exc}', file=sys.stderr)
         return exc.exit_code

@@ -84,8 +84,9 @@ THEME_LOADS_OUTSIDE = _code('MB030', ERROR, "a theme stylesheet loads files outs
                             "Keep url() and @import in make-book's styles/ inside that folder.")
 
 # ---- MB1xx: the book's metadata
-NO_TITLE = _code('MB100', ERROR, 'no title',
-                 "Add 'title:' to metadata.yaml or to the YAML block of the first file.")
+NO_TITLE = _code('MB100', WARNING, 'no title',
+                 "Add 'title:' to metadata.yaml or to the YAML block of the first file; until then "
+                 "the book is named after the folder's README or the folder.")
 WRONG_TYPE = _code('MB101', ERROR, 'a metadata value of the wrong kind',
                    'Give the kind of value the key takes (text, true/false, a list); see README, Metadata.')
 UNHOLDABLE_CHARACTER = _code('MB102', ERROR, 'a character no book format can hold',
@@ -117,6 +118,11 @@ UNKNOWN_LABEL = _code('MB120', WARNING, 'an unknown label name',
                       "Name a label make-book prints (README, Languages): 'labels: {contents: Sommaire}'.")
 BAD_LABEL = _code('MB121', ERROR, 'a label with the wrong placeholders',
                   "Keep the label's placeholders, such as {n} in 'chapter: Chapitre {n}'.")
+# Issue 14 (real manuscripts) numbers its MB1xx codes from 130, leaving room for others.
+BAD_DATE = _code('MB130', ERROR, 'not a date',
+                 'Write the date in ISO 8601: a year (2026), a month (2026-11) or a day (2026-11-28).')
+UNKNOWN_KEY = _code('MB131', WARNING, 'an unknown metadata key',
+                    'Check the spelling against README, Metadata; make-book ignores keys it does not read.')
 
 # ---- MB2xx: reading the manuscript
 NOT_READ = _code('MB200', ERROR, 'a file left unread',
@@ -153,12 +159,14 @@ NO_TEXT = _code('MB215', ERROR, 'a manuscript with no text',
                 'Write at least one chapter.')
 
 # ---- MB3xx: the text
-NO_HEADING = _code('MB300', WARNING, 'text before the first heading',
+NO_HEADING = _code('MB300', WARNING, 'a file with no title of its own',
                    "Start the file with a '# Heading', or give it a 'title:' in its front matter.")
-BROKEN_FILE_LINK = _code('MB301', ERROR, 'a link to a file that is not in the book',
-                         'Link to a manuscript file (other.md) or a heading in one (other.md#id).')
-BROKEN_ANCHOR_LINK = _code('MB302', ERROR, 'a link to an anchor that does not exist',
-                           "Link to a heading's id or a [text]{#anchor} that exists.")
+BROKEN_FILE_LINK = _code('MB301', WARNING, 'a link to a file that is not in the book',
+                         'Link to a manuscript file (other.md) or a heading in one (other.md#id); '
+                         'the text is kept without the link (an error with --strict).')
+BROKEN_ANCHOR_LINK = _code('MB302', WARNING, 'a link to an anchor that does not exist',
+                           "Link to a heading's id or a [text]{#anchor} that exists; the text is kept "
+                           'without the link (an error with --strict).')
 NO_ALT_TEXT = _code('MB303', WARNING, 'an image without alt text',
                     'Describe the image in the brackets: ![A lighthouse at dusk](light.jpg).')
 EMPTY_ALT_TEXT = _code('MB304', WARNING, 'an image with empty alt text',
@@ -186,6 +194,12 @@ PART_TEXT_DROPPED = _code('MB314', WARNING, 'text after a part heading left out'
 MATH_MARKUP_REMOVED = _code('MB315', WARNING, 'markup left out of a formula',
                             'Formulas cannot link, style or name things: remove \\href, \\style, '
                             '\\class and \\cssId.')
+# Issue 14 (real manuscripts) numbers its MB3xx codes from 330, leaving room for others.
+UNREFERENCED_NOTE = _code('MB330', WARNING, 'a footnote that is never referenced',
+                          "Add the call '[^label]' where the note belongs, or remove the note; "
+                          'its text is kept at the end of the chapter.')
+EMPTY_HEADING = _code('MB331', WARNING, 'a level-1 heading with no text',
+                      'Write the title; a page without one is a dedication or epigraph division.')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

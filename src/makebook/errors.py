@@ -54,6 +54,7 @@ class MakeBookError(Exception):
         super().__init__(message)
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         self.code = code
+        self.layout = ''  # the layout the manuscript was read by (build.py), for the author
 
     def __reduce__(self) -> tuple[object, ...]:  # crosses the PDF child's pipe intact
         return (type(self), (str(self), self.diagnostics, self.code))
@@ -75,6 +76,12 @@ class OutputError(MakeBookError):
     """An output could not be written (permissions, a bad output folder...)."""
 
     exit_code = 4
+
+
+def unique(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """The diagnostics in their order, each said once: the same problem at the same place
+    (a removed attribute on a line that several passes read) is one line for the author."""
+    return tuple(dict.fromkeys(diagnostics))
 
 
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

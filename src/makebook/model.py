@@ -204,6 +204,9 @@ class Metadata:
     cover_path: Path | None = None  # cover-image resolved inside the manuscript folder
     stylesheets: tuple[Stylesheet, ...] = ()  # css:, epub-css:, print-css:, web-css:
     labels: Labels = field(default_factory=Labels)  # the words make-book prints (config/labels.py)
+    # How a chapter with no title of its own is titled ('{n}': its number); None: the
+    # language's word for a chapter ('Chapter {n}', 'Chapitre {n}').
+    chapter_title_template: str | None = None
 
     @property
     def slug(self) -> str:
@@ -222,6 +225,10 @@ def slugify(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the manuscript
+
+# The file names Markdown goes by (GitHub's list, less the rare ones); a folder's chapters
+# are the files with one of these, in natural file-name order.
+MARKDOWN_SUFFIXES = ('.md', '.markdown', '.mdown', '.mkd', '.mkdn', '.mdwn')
 
 
 @dataclass(frozen=True)
@@ -375,6 +382,11 @@ class Asset:
     source: Path  # absolute path inside the manuscript folder
     href: str  # POSIX path relative to the book root, used in every output
     media_type: str
+    data: bytes | None = None  # the bytes to write, when make-book rewrote the file (an SVG's DOCTYPE)
+
+    def content(self) -> bytes:
+        """What every output carries for this file."""
+        return self.data if self.data is not None else self.source.read_bytes()
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,11 +61,13 @@ def test_all_problems_are_reported_in_one_run(capsys, write_book, tmp_path: Path
     })
     run = build(capsys, book, tmp_path)
     assert run.status == 1
-    errors = [line for line in run.err.splitlines()
-              if re.search(r': MB\d{3} error: ', line) and line.startswith(str(book))]
-    assert len(errors) == 5, run.err
-    lines = sorted((Path(line.split(':')[0]).name, int(line.split(':')[1])) for line in errors)
+    found = [line for line in run.err.splitlines()
+             if re.search(r': MB\d{3} (error|warning): ', line) and line.startswith(str(book))]
+    assert len(found) == 5, run.err
+    lines = sorted((Path(line.split(':')[0]).name, int(line.split(':')[1])) for line in found)
     assert lines == [('01.md', 6), ('01.md', 8), ('01.md', 8), ('01.md', 12), ('02.md', 3)]
+    # The broken link is a warning, printed after the errors although the build failed.
+    assert found[-1].split(': ', 2)[1] == 'MB301 warning' and 'the book has errors: 4 problems' in run.err
 
 
 def written(tmp_path: Path) -> zipfile.ZipFile:

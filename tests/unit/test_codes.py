@@ -166,7 +166,7 @@ def test_a_code_makes_a_diagnostic_with_its_severity() -> None:
     diagnostic = codes.NO_ALT_TEXT('image has no alt text', Path('book/01.md'), 7)
     assert diagnostic == Diagnostic('MB303', 'image has no alt text', Path('book/01.md'), 7, Severity.WARNING)
     assert str(diagnostic) == 'book/01.md:7: MB303 warning: image has no alt text'
-    assert str(codes.NO_TITLE('no title', Path('m.yaml'))) == 'm.yaml: MB100 error: no title'
+    assert str(codes.BAD_ISBN('bad ISBN', Path('m.yaml'))) == 'm.yaml: MB108 error: bad ISBN'
     assert str(codes.NO_TEXT('no text')) == 'MB215 error: no text'
 
 
@@ -184,8 +184,8 @@ def test_errors_keep_their_code_and_diagnostics_across_a_pipe() -> None:
 @pytest.mark.parametrize(('found', 'message'), [
     ([], None),
     ([codes.NO_LANGUAGE('w')], None),  # warnings alone never fail the build
-    ([codes.NO_LANGUAGE('w'), codes.NO_TITLE('e')], 'book: 1 problem found'),
-    ([codes.NO_TITLE('e'), codes.BAD_ISBN('f')], 'book: 2 problems found'),
+    ([codes.NO_LANGUAGE('w'), codes.BAD_DATE('e')], 'book: 1 problem found'),
+    ([codes.BAD_DATE('e'), codes.BAD_ISBN('f')], 'book: 2 problems found'),
 ])
 def test_fail_on_errors_raises_for_errors_only_listing_them(found: list[Diagnostic],
                                                            message: str | None) -> None:

@@ -27,7 +27,7 @@ the keys. Adding a language: a table with every key, and an entry in ``TABLES``.
 
 Where the words come from (say so when you add one):
 
-* *Contents, Chapter, Figure, Page, Part*: pandoc's ``data/translations/*.yaml``
+* *Contents, Chapter, Figure, Table, Equation, Page, Part*: pandoc's ``data/translations/*.yaml``
   (from LaTeX babel and polyglossia), except where trade books print a
   shorter word than the academic one: German "Inhalt" (Suhrkamp, Hanser and
   Fischer print it; babel's "Inhaltsverzeichnis" is a thesis's), Dutch "Inhoud"
@@ -80,6 +80,9 @@ _EN: dict[str, str] = {
     'figure-ref': 'figure {n}',  # a reference to a numbered figure, in running text
     'figure': 'figure',  # a reference to an unnumbered figure without a caption
     'here': 'here',  # an empty link to an anchor with no text of its own
+    'table-caption': 'Table {n}.',
+    'table-ref': 'table {n}',
+    'equation-ref': 'equation {n}',
     'page-ref': 'page {n}',  # PDF: a reference to a place, by its page
     'section-page-ref': '{title}, page {n}',  # PDF: a reference to a section, by title and page
     'dedication': 'Dedication',  # the hidden headings of the metadata's dedication and epigraph
@@ -119,6 +122,9 @@ _FR: dict[str, str] = {
     'figure-ref': 'figure {n}',
     'figure': 'figure',
     'here': 'ici',
+    'table-caption': 'Tableau {n}.',
+    'table-ref': 'tableau {n}',
+    'equation-ref': 'équation {n}',
     'page-ref': 'page {n}',
     'section-page-ref': '{title}, page {n}',
     'dedication': 'Dédicace',
@@ -156,6 +162,9 @@ _DE: dict[str, str] = {
     'figure-ref': 'Abbildung {n}',
     'figure': 'Abbildung',
     'here': 'hier',
+    'table-caption': 'Tabelle {n}.',
+    'table-ref': 'Tabelle {n}',
+    'equation-ref': 'Gleichung {n}',
     'page-ref': 'Seite {n}',
     'section-page-ref': '{title}, Seite {n}',
     'dedication': 'Widmung',
@@ -193,6 +202,9 @@ _ES: dict[str, str] = {
     'figure-ref': 'figura {n}',
     'figure': 'figura',
     'here': 'aquí',
+    'table-caption': 'Tabla {n}.',
+    'table-ref': 'tabla {n}',
+    'equation-ref': 'ecuación {n}',
     'page-ref': 'página {n}',
     'section-page-ref': '{title}, página {n}',
     'dedication': 'Dedicatoria',
@@ -230,6 +242,9 @@ _IT: dict[str, str] = {
     'figure-ref': 'figura {n}',
     'figure': 'figura',
     'here': 'qui',
+    'table-caption': 'Tabella {n}.',
+    'table-ref': 'tabella {n}',
+    'equation-ref': 'equazione {n}',
     'page-ref': 'pagina {n}',
     'section-page-ref': '{title}, pagina {n}',
     'dedication': 'Dedica',
@@ -267,6 +282,9 @@ _PT: dict[str, str] = {  # Portugal; Brazil's differences are in _PT_BR
     'figure-ref': 'figura {n}',
     'figure': 'figura',
     'here': 'aqui',
+    'table-caption': 'Tabela {n}.',
+    'table-ref': 'tabela {n}',
+    'equation-ref': 'equação {n}',
     'page-ref': 'página {n}',
     'section-page-ref': '{title}, página {n}',
     'dedication': 'Dedicatória',
@@ -312,6 +330,9 @@ _NL: dict[str, str] = {
     'figure-ref': 'figuur {n}',
     'figure': 'figuur',
     'here': 'hier',
+    'table-caption': 'Tabel {n}.',
+    'table-ref': 'tabel {n}',
+    'equation-ref': 'vergelijking {n}',
     'page-ref': 'pagina {n}',
     'section-page-ref': '{title}, pagina {n}',
     'dedication': 'Opdracht',
@@ -349,6 +370,9 @@ _HE: dict[str, str] = {
     'figure-ref': 'איור {n}',
     'figure': 'איור',
     'here': 'כאן',
+    'table-caption': 'טבלה {n}.',
+    'table-ref': 'טבלה {n}',
+    'equation-ref': 'משוואה {n}',
     'page-ref': 'עמוד {n}',
     'section-page-ref': '{title}, עמוד {n}',
     'dedication': 'הקדשה',
@@ -386,6 +410,9 @@ _AR: dict[str, str] = {
     'figure-ref': 'الشكل {n}',
     'figure': 'الشكل',
     'here': 'هنا',
+    'table-caption': 'جدول {n}.',
+    'table-ref': 'جدول {n}',
+    'equation-ref': 'معادلة {n}',
     'page-ref': 'صفحة {n}',
     'section-page-ref': '{title}، صفحة {n}',
     'dedication': 'إهداء',

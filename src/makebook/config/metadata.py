@@ -21,7 +21,9 @@ from typing import Any
 from makebook import codes
 from makebook.codes import Code
 from makebook.config.cover import find_cover
+from makebook.config.dates import iso_date
 from makebook.config.isbn import parse_isbn
+from makebook.config.keys import unknown_book_keys
 from makebook.config.labels import labels_for, read_labels
 from makebook.config.language import direction_of, is_language_tag
 from makebook.config.print_settings import read_print_settings
@@ -143,6 +145,71 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
+def from_pandoc(data: Mapping[str, Any], lines: Mapping[str, int],
+                key_paths: Mapping[str, Path]) -> tuple[dict[str, Any], dict[str, int], dict[str, Path]]:
+    """Pandoc's other ways of writing the same metadata, read as make-book's keys.
+
+    Pandoc's EPUB writer takes structured lists (``title: [{type: main, text: ...}]``,
+    ``creator: [{role: author, text: ...}]``, ``identifier: [{scheme: ISBN, text: ...}]``),
+    ``creator``/``contributor`` for authors, ``abstract`` for the description and
+    ``language`` for ``lang``; Quarto's ``license`` is the rights. A key make-book names
+    itself wins over pandoc's name for it.
+    """
+    out, out_lines, out_paths = dict(data), dict(lines), dict(key_paths)
+
+    def locate(old: str, new: str) -> None:
+        """``new`` is reported at the file and line where ``old`` was written."""
+        if old in out_lines:
+            out_lines[new] = out_lines[old]
+        if old in out_paths:
+            out_paths[new] = out_paths[old]
+
+    def move(old: str, new: str, value: Any) -> None:
+        """``value`` under ``new`` (unless the author gave ``new`` too), found at ``old``'s line."""
+        if old != new:
+            out.pop(old, None)
+            if new in data:
+                return
+            locate(old, new)
+        out[new] = value
+
+    title = data.get('title')
+    if isinstance(title, list) and all(isinstance(t, Mapping) for t in title):
+        parts = {str(t.get('type', 'main')).lower(): t.get('text') for t in title}
+        if isinstance(parts.get('subtitle'), str) and 'subtitle' not in data:
+            out['subtitle'] = parts['subtitle']
+            locate('title', 'subtitle')
+        move('title', 'title', parts.get('main', title[0].get('text')))
+    people = []
+    for key in ('creator', 'contributor'):
+        value = data.get(key)
+        for item in value if isinstance(value, list) else [value] if value is not None else []:
+            if isinstance(item, Mapping) and isinstance(item.get('text'), str):
+                role = item.get('role', 'author' if key == 'creator' else 'ctb')
+                person: dict[str, Any] = {'name': item['text'], 'role': str(role)}
+                if isinstance(item.get('file-as'), str):
+                    person['file-as'] = item['file-as']
+                people.append(person)
+            elif isinstance(item, str):
+                people.append({'name': item, 'role': 'author' if key == 'creator' else 'ctb'})
+        if key in data:
+            move(key, 'author', people)
+    identifier = data.get('identifier')
+    if isinstance(identifier, list) and all(isinstance(i, Mapping) for i in identifier):
+        isbn = next((i.get('text') for i in identifier if str(i.get('scheme', '')).upper() == 'ISBN'), None)
+        if isinstance(isbn, str):
+            move('identifier', 'isbn', isbn)
+        else:
+            move('identifier', 'identifier', identifier[0].get('text'))
+    for old, new in (('abstract', 'description'), ('language', 'lang'), ('license', 'rights')):
+        if old in data:
+            move(old, new, data[old])
+    date = data.get('date')
+    if isinstance(date, int) and not isinstance(date, bool):
+        out['date'] = str(date)  # 'date: 2026', a year
+    return out, out_lines, out_paths
+
+
 def build_metadata(
     data: Mapping[str, Any],
     lines: Mapping[str, int],
@@ -150,18 +217,33 @@ def build_metadata(
     modified: dt.datetime,
     key_paths: Mapping[str, Path] | None = None,
     overrides: PrintOverrides | None = None,
+    title_hint: str | None = None,
+    title_required: bool = True,
+    fallback_title: tuple[str, str] | None = None,
 ) -> tuple[Metadata | None, list[Diagnostic]]:
     """Validate a metadata mapping; returns the metadata (if usable) and every problem.
 
     ``key_paths`` names the file a key was read from when it is not ``path``
     (metadata.yaml beside a first file's YAML block), so messages point at it;
     ``overrides`` are the command line's print settings, which win over the keys.
+    ``title_hint`` says why the book has no title, when the reader knows;
+    ``title_required`` is False when a metadata file could not be read (saying
+    "no title" then would only mislead). A book with no title is called by
+    ``fallback_title`` (the title, and where it comes from), with a warning.
     """
+    data, lines, key_paths = from_pandoc(data, lines, key_paths or {})
     reader = _MetadataReader(data, lines, path, key_paths)
+    for key, message in unknown_book_keys(data):
+        reader.complain(key, message, codes.UNKNOWN_KEY)
     title = reader.text('title')
-    if title is None and 'title' not in reader.lines:
-        reader.problems.append(codes.NO_TITLE("metadata: no 'title' given (add 'title:' to the YAML "
-                                              'block of the first file or to metadata.yaml)', path))
+    if title is None and not title_required:
+        return None, reader.problems
+    if title is None and not any(p.message.startswith("metadata 'title'") for p in reader.problems):
+        name, origin = fallback_title or ('Untitled', 'for want of any other')
+        why = title_hint or "add 'title:' to metadata.yaml or to the YAML block of the first file"
+        reader.problems.append(codes.NO_TITLE(
+            f"metadata: no 'title' for the book ({why}); it is called '{name}', {origin}", path))
+        title = name
     language = reader.text('lang')
     if language is None:
         reader.complain('lang', "no language given; using 'en' (set 'lang:' so readers "
@@ -182,6 +264,12 @@ def build_metadata(
             trim = parsed
     fields = {key: reader.text(key) for key in
               ('subtitle', 'date', 'publisher', 'rights', 'description', 'identifier', 'cover-image')}
+    written_date = fields['date']
+    if written_date is not None:
+        fields['date'] = iso_date(written_date)
+        if fields['date'] is None:
+            reader.complain('date', f"'{data['date']}' is not a date; write it as 2026, 2026-11 or "
+                            '2026-11-28 (ISO 8601)', codes.BAD_DATE)
     subjects = reader.text_list('subject')
     print_settings = read_print_settings(data, reader.complain, overrides)
     labels = labels_for(language, read_labels(data.get('labels'), reader.complain))
@@ -191,6 +279,10 @@ def build_metadata(
     if not isinstance(allow_remote, bool):
         reader.complain('allow-remote', f'expected true or false, got {_describe(allow_remote)}')
     extra = _more_metadata(reader, fields, path)
+    template = reader.text('chapter-title-template')
+    if template is not None and '{n}' not in template:
+        reader.complain('chapter-title-template', f"'{template}' has no '{{n}}' for the chapter's number "
+                        "(write, say, 'Chapter {n}')", codes.NOT_A_CHOICE)
     if title is None or any(p.severity is Severity.ERROR for p in reader.problems):
         return None, reader.problems
     identifier = fields['identifier'] or (f"urn:isbn:{extra['isbn']}" if extra['isbn'] else None) \
@@ -219,6 +311,7 @@ def build_metadata(
         cover_path=extra['cover_path'],
         stylesheets=extra['stylesheets'],
         labels=labels,
+        chapter_title_template=template,
     )
     return metadata, reader.problems
 

@@ -67,7 +67,7 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
     for index, (href, path) in enumerate(font_files.items(), start=1):
         _add(package, f'font-{index}', href, 'font/ttf', path.read_bytes())
     for index, asset in enumerate(book.assets, start=1):
-        _add(package, f'image-{index}', asset.href, asset.media_type, asset.source.read_bytes())
+        _add(package, f'image-{index}', asset.href, asset.media_type, asset.content())
     image = epub.EpubCover(uid='cover-image', file_name=cover.file_name)
     image.media_type = cover.media_type
     image.content = cover.data

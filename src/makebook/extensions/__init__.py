@@ -36,4 +36,5 @@ EXTENSIONS = (
     'makebook.extensions.pandoc_inline',
     'makebook.extensions.crossrefs',
     'makebook.extensions.figures',
+    'makebook.extensions.table_captions',
 )

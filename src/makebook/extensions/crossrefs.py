@@ -1,4 +1,5 @@
-"""Quarto-style cross-references: ``@fig-x``, ``@sec-x``, ``@tbl-x``.
+"""Quarto-style cross-references: ``@fig-x``, ``@sec-x``, ``@tbl-x``, ``@eq-x`` (and
+pandoc-crossref's ``@fig:x``..., whose ids read ``fig-x`` in the book).
 
 Each becomes an empty ``<a class="xref" href="#fig-x">``; the renderer fills
 in the text ("figure 3", the section's title) once the whole book is known,
@@ -16,14 +17,14 @@ from markdown.inlinepatterns import InlineProcessor
 
 from makebook.extensions import InlineResult
 
-XREF_RE = r'(?<![\w@.\\])@(?P<id>(?:fig|sec|tbl|eq)-[\w-]*\w)'
+XREF_RE = r'(?<![\w@.\\])@(?P<id>(?:fig|sec|tbl|eq)[-:][\w:-]*\w)'
 
 
 class CrossRefProcessor(InlineProcessor):
     # InlineProcessor.handleMatch takes (m, data) where Pattern's takes (m); the stubs ignore it too.
     def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         link = ET.Element('a')
-        link.set('href', '#' + m.group('id'))
+        link.set('href', '#' + m.group('id').replace(':', '-'))
         link.set('class', 'xref')
         return link, m.start(0), m.end(0)
 

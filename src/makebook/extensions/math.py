@@ -17,7 +17,9 @@ from markdown.inlinepatterns import InlineProcessor
 
 from makebook.extensions import InlineResult
 
-DISPLAY_RE = r'(?<![\\$])\$\$(?P<tex>(?:\\.|[^$\\])+?)\$\$'
+# A display formula may carry an id, as Quarto ('{#eq-x}') and pandoc-crossref ('{#eq:x}') write it.
+DISPLAY_RE = (r'(?<![\\$])\$\$(?P<tex>(?:\\.|[^$\\])+?)\$\$'
+              r'(?:[ \t]*\{#(?P<id>eq[-:][^\s{}]+)\})?')
 INLINE_RE = r'(?<![\\$])\$(?![\s$])(?P<tex>(?:\\.|[^$\\])+?)(?<![\s\\])\$(?![\d$])'
 
 
@@ -31,6 +33,8 @@ class MathProcessor(InlineProcessor):
         span = ET.Element('span')
         span.set('class', 'math display' if self.display else 'math inline')
         span.text = util.AtomicString(m.group('tex').strip())
+        if self.display and m.group('id'):
+            span.set('id', m.group('id'))
         return span, m.start(0), m.end(0)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from makebook import codes
 from makebook.config.stylesheets import css_for
 from makebook.errors import MissingDependency, OutputError
-from makebook.model import RenderedBook
+from makebook.model import Asset, RenderedBook
 from makebook.pdf import colour, document, geometry
 from makebook.pdf import splits as print_split
 from makebook.pdf.fonts import face_css, font_face_rules
@@ -74,7 +74,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         fetcher_class = _cmyk_fetcher_class(fetcher_class, urls)
     fetcher = fetcher_class(allowed=[book.root, styles_dir(),
                                      *{f.path.parent for face in used for f in face.files}],
-                            assets={book.root / a.href: a.source for a in book.assets})
+                            assets={book.root / a.href: a for a in book.assets})
     # @font-face rules are ignored unless one FontConfiguration is shared by
     # the stylesheets and the render; @color-profile rules likewise need one dict.
     fonts = weasyprint.text.fonts.FontConfiguration()
@@ -242,11 +242,12 @@ def _fetcher_class(urls: ModuleType) -> type:
         The decisions are :mod:`makebook.safety.resources`'s, shared with every other stage.
         """
 
-        def __init__(self, allowed: list[Path], assets: dict[Path, Path] | None = None) -> None:
+        def __init__(self, allowed: list[Path], assets: dict[Path, Asset] | None = None) -> None:
             super().__init__(allowed_protocols={'file', 'data'}, allow_redirects=False,
                              fail_on_errors=True)
             self._confinement = resources.Confinement.of(allowed)
-            # Images downloaded with --allow-remote live outside the book: by href only.
+            # The book's images by where the document names them: those downloaded with
+            # --allow-remote live outside the book, and an SVG may have been rewritten.
             self._assets = dict(assets or {})
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -261,8 +262,10 @@ def _fetcher_class(urls: ModuleType) -> type:
                                                    headers={'Content-Type': media_type})
                 if scheme != 'file':
                     raise resources.Refused(f'{url[:200]}: {resources.REMOTE_HINT}')
-                path = self._assets.get(resources.file_url_target(url)) \
-                    or resources.file_url_path(url, self._confinement)
+                asset = self._assets.get(resources.file_url_target(url))
+                if asset is not None:
+                    return urls.URLFetcherResponse(asset.source.as_uri(), body=asset.content())
+                path = resources.file_url_path(url, self._confinement)
             except resources.Refused as exc:
                 raise urls.FatalURLFetchingError(f'{url[:200]}: {exc}') from None
             return urls.URLFetcherResponse(path.as_uri(), body=path.read_bytes())

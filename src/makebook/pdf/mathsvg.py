@@ -35,6 +35,8 @@ def math_to_svg(tree: etree._Element) -> None:
         tex = math.get('alttext') or ''
         display = math.get('display') == 'block'
         replacement = _image(math, tex, display)
+        if math.get('id'):  # '{#eq-x}': the target of '@eq-x', and of its page number
+            replacement.set('id', math.get('id', ''))
         replacement.tail = math.tail
         parent = math.getparent()
         assert parent is not None  # inside a chapter's <section>, never the tree's root

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from makebook import codes
 from makebook.cache import Cache
 from makebook.errors import Diagnostic
-from makebook.model import Asset, Locator, Manuscript, RenderedBook, SourceFile
+from makebook.model import Asset, Manuscript, RenderedBook, SourceFile
 from makebook.render import chapters, links, notes, xrefs
 from makebook.render.blocks import with_block_ids
 from makebook.render.convert import Converted, convert_cached, convert_file
@@ -63,6 +63,7 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
     for file in converted:
         problems.extend(file.problems)
         ids.claim_all(file.body, file.source.name, file.notes)
+        ids.alias_headings(file.body, file.source.name)
         new, continued = chapters.cut(file.body, file.source, drafts[-1] if drafts else None, ids,
                                       problems)
         if file.notes is not None:
@@ -72,21 +73,23 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
         problems.append(codes.NO_TEXT('the manuscript has no text', manuscript.root))
     first_ids = chapters.first_chapter_ids(manuscript.files, drafts)
     assets: dict[str, Asset] = {}
-    link_lines: dict[int, Locator] = {}  # by id() of the SourceFile: its chapters share one
-    image_lines: dict[int, Locator] = {}
+    link_lines = links.lines_of(None)  # a locator per file: a file's chapters share one
+    image_lines = links.lines_of(None)
+    sources = {source.name: source for source in manuscript.files}
     for draft in drafts:
-        key = id(draft.source)
-        links.resolve_links(draft.element, draft.source, ids, first_ids, problems,
-                            link_lines.setdefault(key, Locator(draft.source)))
+        links.resolve_links(draft.element, draft.source, ids, first_ids, problems, link_lines, sources)
         links.resolve_images(draft.element, draft.source, manuscript.root, assets, problems, download,
-                             image_lines.setdefault(key, Locator(draft.source)))
+                             image_lines, sources)
+        for block in draft.element.iterfind('*[@data-source]'):
+            del block.attrib['data-source']
     xrefs.fill_cross_references([d.element for d in drafts], manuscript.metadata.labels)
     drafts = chapters.assign_parts(drafts, ids, problems)
     notes.number_footnotes([d.element for d in drafts], manuscript.metadata.footnote_numbering)
+    numbered = chapters.number(drafts, chapters.title_template(manuscript.metadata), problems)
     book = RenderedBook(
         metadata=manuscript.metadata,
         root=manuscript.root,
-        chapters=chapters.number(drafts),
+        chapters=numbered,
         assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
         diagnostics=tuple(_to_origin(problems, manuscript.files)),
     )

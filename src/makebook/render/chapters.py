@@ -1,17 +1,29 @@
 """Chapters: converted files cut at their level-1 headings, placed in parts and numbered.
 
-A level-1 heading starts a chapter wherever it stands; a file with no heading
-of its own is a chapter titled by its front matter, or continues the chapter
-before it. ``# Title {.part}`` opens a part (a title page, not a chapter); a
-heading with a front- or back-matter class (``{.dedication}``,
-``{.appendix}``...) makes an unnumbered division of that kind.
+A level-1 heading starts a chapter wherever it stands, and every file is at
+least one chapter:
+
+* a file with no level-1 heading is a chapter titled by its front matter's
+  ``title:``; else, when it opens with a lower heading (an mdBook sub-chapter
+  starting ``## Installation``), its headings move up a level so that one
+  titles it; else it is a chapter of its own, numbered and titled by
+  ``chapter-title-template`` ("Chapter 3", "Chapitre 3"), never by its file name;
+* text before the first level-1 heading of a file that has one continues the
+  chapter before it, as pandoc, which joins its input files, reads it.
+
+``# Title {.part}`` opens a part (a title page, not a chapter); a heading with a
+front- or back-matter class (``{.dedication}``, ``{.appendix}``...), or a title
+that is only such a word ("Foreword", "Épilogue"), makes an unnumbered division
+of that kind. Titles that carry their own number ("CHAPTER 1. The Harbour.")
+get no second label, and in a book whose chapters number themselves, the
+chapters before the first numbered one (a list of sources) shift no count.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
@@ -26,6 +38,7 @@ from makebook.model import (
     XHTML_NS,
     XML_NS,
     Chapter,
+    Metadata,
     Part,
     Section,
     SourceFile,
@@ -33,7 +46,7 @@ from makebook.model import (
 )
 from makebook.render import mathml
 from makebook.render.ids import IdRegistry
-from makebook.xhtml import element, plain_text
+from makebook.xhtml import element, plain_text, text_content
 
 
 @dataclass
@@ -46,6 +59,7 @@ class Draft:
     unnumbered: bool
     part: Part | None = None
     opens_part: bool = False  # a '# Title {.part}' heading, not a chapter
+    generated: bool = False  # a file with no title of its own: titled by the template when numbered
 
 
 def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: IdRegistry,
@@ -53,13 +67,20 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
     """The file's blocks cut into chapters at each level-1 heading.
 
     Returns (the new chapters, the previous file's chapter if this file's first
-    blocks continue it); ``body``'s ids must already be book-unique.
+    blocks continue it); ``body``'s ids must already be book-unique. Blocks that
+    continue another file's chapter carry ``data-source`` (the file's name), so
+    their problems are reported at their own file.
     """
+    front_title = source.front_matter.get('title')
+    titled = isinstance(front_title, str) and bool(front_title.strip())
+    if not titled:
+        _promote_headings(body)
+    has_heading = any(child.tag == _H1 for child in body)
     drafts: list[Draft] = []
     continued: list[Draft] = []
     current: etree._Element | None = None
     for child in list(body):
-        if child.tag == f'{{{XHTML_NS}}}h1':
+        if child.tag == _H1:
             current = _new_section(child.get('id'))
             classes = (child.get('class') or '').split()
             drafts.append(Draft(source, current, plain_text(child),
@@ -68,33 +89,50 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
                 drafts[-1].part = Part(child.get('id') or '', plain_text(child))
                 drafts[-1].opens_part = True
         elif current is None:
-            title = source.front_matter.get('title')
-            if isinstance(title, str) and title.strip():
-                current = _titled_section(title.strip(), source, ids)
-                drafts.append(Draft(source, current, title.strip(),
+            if titled:
+                assert isinstance(front_title, str)
+                current = _titled_section(front_title.strip(), source, ids)
+                drafts.append(Draft(source, current, front_title.strip(),
                                     bool(source.front_matter.get('unnumbered'))))
-            elif previous is not None:
-                current = previous.element
-                continued = [previous]
             elif _is_blank(child):
                 continue
+            elif has_heading and previous is not None:
+                current = previous.element  # pandoc joins the files: the chapter goes on
+                continued = [previous]
             else:
-                title = Path(source.name).stem.replace('-', ' ').replace('_', ' ').strip()
-                problems.append(codes.NO_HEADING('text before the first level-1 heading; it becomes a '
-                                                 f"chapter titled '{title}' (add a '# Heading' or a "
-                                                 "'title:' to the front matter)", source.path,
-                                                 source.first_line))
-                current = _titled_section(title, source, ids)
-                drafts.append(Draft(source, current, title, True))
+                current = _titled_section('', source, ids)
+                drafts.append(Draft(source, current, '', bool(source.front_matter.get('unnumbered')),
+                                    generated=True))
+        if continued and current is previous.element:  # type: ignore[union-attr]
+            child.set('data-source', source.name)
         current.append(child)
-    front_title = source.front_matter.get('title')
-    if current is None and isinstance(front_title, str):
-        title = front_title.strip()
-        current = _titled_section(title, source, ids)
-        drafts.append(Draft(source, current, title, bool(source.front_matter.get('unnumbered'))))
+    if current is None and titled:
+        assert isinstance(front_title, str)
+        current = _titled_section(front_title.strip(), source, ids)
+        drafts.append(Draft(source, current, front_title.strip(),
+                            bool(source.front_matter.get('unnumbered'))))
     if not drafts and current is None and not source.markdown.strip():
         problems.append(codes.EMPTY_FILE('the file is empty', source.path))
     return drafts, continued
+
+
+_H1 = f'{{{XHTML_NS}}}h1'
+_HEADING_LEVEL = {f'{{{XHTML_NS}}}h{level}': level for level in range(1, 7)}
+
+
+def _promote_headings(body: etree._Element) -> None:
+    """A file with no level-1 heading that opens with a lower one (mdBook sub-chapters start
+    '## Installation'): its top-level headings move up so that the first is its title."""
+    blocks = [child for child in body if not _is_blank(child)]
+    if not blocks or any(child.tag == _H1 for child in body):
+        return
+    level = _HEADING_LEVEL.get(blocks[0].tag)
+    if level is None:
+        return
+    for child in body:
+        own = _HEADING_LEVEL.get(child.tag)
+        if own is not None:
+            child.tag = f'{{{XHTML_NS}}}h{max(1, own - level + 1)}'
 
 
 def first_chapter_ids(files: tuple[SourceFile, ...], drafts: list[Draft]) -> dict[str, str | None]:
@@ -140,11 +178,61 @@ def assign_parts(drafts: list[Draft], ids: IdRegistry, problems: list[Diagnostic
     return chapters
 
 
-def number(drafts: list[Draft]) -> tuple[Chapter, ...]:
-    """The chapters, numbered (unnumbered divisions skipped), each serialised once."""
+# A title that carries its own number: "CHAPTER 1. Loomings.", "Chapter One", "Chapitre 3",
+# "IV. The Storm", "12". A bare number counts only when punctuation or nothing follows it
+# ("1984 Revisited" carries none), and bare roman numerals only in capitals.
+_NUMBER_WORDS = ('one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|'
+                 'fifteen|sixteen|seventeen|eighteen|nineteen|twenty|first|second|third|fourth|fifth')
+_CHAPTER_WORDS = ('chapter|chap\\.|chapitre|kapitel|cap[ií]tulo|capitolo|hoofdstuk|rozdział|глава|'
+                  'book|livre|buch|libro|letter|lettre|part|partie|teil|parte|deel')
+_CARRIES_NUMBER = re.compile(
+    rf'^\s*(?:(?i:(?:{_CHAPTER_WORDS})\s+(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{_NUMBER_WORDS}))\b'
+    rf'|(?:\d{{1,4}}|X{{0,3}}(?:IX|IV|V?I{{1,3}}|V|X)?)(?=\s*(?:[.:)\u2013\u2014-]|$)))')
+# Titles that are only the name of a front- or back-matter division, in the languages
+# books are written in most here: the division they make (unnumbered, EPUB semantics).
+_DIVISION_TITLES = {
+    'foreword': ('foreword', 'avant-propos', 'vorwort', 'voorwoord', 'prefazione'),
+    'preface': ('preface', 'préface', 'prefacio', 'prefácio', 'prefazione', 'vorrede'),
+    'prologue': ('prologue', 'prolog', 'prólogo', 'prologo', 'proloog'),
+    'acknowledgments': ('acknowledgments', 'acknowledgements', 'remerciements', 'danksagung',
+                        'agradecimientos', 'agradecimentos', 'ringraziamenti', 'dankwoord'),
+    'epilogue': ('epilogue', 'épilogue', 'epilog', 'epílogo', 'epilogo', 'epiloog'),
+    'afterword': ('afterword', 'postface', 'nachwort', 'nawoord', 'postfazione'),
+    'colophon': ('colophon', 'colofon', 'impressum'),
+}
+_DIVISION_OF_TITLE = {word: kind for kind, words in _DIVISION_TITLES.items() for word in words}
+
+
+def title_template(metadata: Metadata) -> str:
+    """How a chapter with no title of its own is titled: the metadata's template, else the
+    language's word for a chapter (config/labels.py: 'Chapitre {n}')."""
+    return metadata.chapter_title_template or metadata.labels.words.get('chapter') or 'Chapter {n}'
+
+
+def carries_number(title: str) -> bool:
+    """True when the title says its own number ("CHAPTER 1. Loomings.", "IV. The Storm")."""
+    return bool(title) and bool(_CARRIES_NUMBER.match(title))
+
+
+def _title_division(title: str) -> str | None:
+    """'foreword', 'epilogue'...: when the title is only the name of such a division."""
+    return _DIVISION_OF_TITLE.get(re.sub(r'[\s.:!]+$', '', title.strip()).lower())
+
+
+def number(drafts: list[Draft], template: str = 'Chapter {n}',
+           problems: list[Diagnostic] | None = None) -> tuple[Chapter, ...]:
+    """The chapters, numbered (unnumbered divisions skipped), each serialised once.
+
+    A file with no title of its own is titled by ``template`` ('{n}': its number), and
+    said so in ``problems``. A chapter whose title carries its number gets none of its
+    own (no second label in print), and in a book whose chapters number themselves,
+    only those are counted.
+    """
+    problems = [] if problems is None else problems
     chapters = []
     count = 0
     seen_files: set[str] = set()
+    self_numbered = any(carries_number(d.title) for d in drafts if not d.generated and not d.unnumbered)
     for index, draft in enumerate(drafts, start=1):
         section = draft.element
         heading_id = section.attrib.pop('data-heading')
@@ -154,12 +242,17 @@ def number(drafts: list[Draft]) -> tuple[Chapter, ...]:
         front_type = draft.source.front_matter.get('epub:type')
         if division is None and front_type in FRONT_MATTER_TYPES + BACK_MATTER_TYPES:
             division = front_type  # a file's own 'epub:type: dedication'
+        if division is None and not draft.generated:
+            division = _title_division(draft.title)  # '# Foreword', 'title: EPILOGUE'
         kind = 'frontmatter' if division in FRONT_MATTER_TYPES else \
             'backmatter' if division in BACK_MATTER_TYPES else 'bodymatter'
         depth = draft.source.depth
         # A sub-chapter has no chapter number of its own (the chapter it belongs to has).
         draft.unnumbered = draft.unnumbered or division is not None or depth > 0 \
             or draft.source.unnumbered or bool(draft.source.front_matter.get('unnumbered'))
+        own_number = carries_number(draft.title) and not draft.generated
+        if self_numbered and not own_number and not draft.generated:
+            draft.unnumbered = True  # a book that numbers its chapters itself: only those count
         section.set('class', f'chapter {division}' if division else
                     'chapter' if not draft.unnumbered else 'chapter unnumbered')
         _chapter_metadata(draft, draft.source.name not in seen_files)
@@ -170,18 +263,23 @@ def number(drafts: list[Draft]) -> tuple[Chapter, ...]:
             section.set(EPUB_TYPE, division)
             section.set('role', role_for(division) or f'doc-{division}')  # matching epub:type
         if not draft.unnumbered:
-            count += 1
+            count = _own_number(draft.title) or count + 1 if own_number else count + 1
             section.set('data-number', str(count))
+        if draft.generated or not draft.title.strip():
+            _give_title(draft, None if draft.unnumbered else count, template, problems)
+            # A title made from the template says its number ('{n}'): no label above it.
+            own_number = own_number or (draft.generated and not draft.unnumbered)
         if depth > 0:
             section.set('class', section.get('class', '') + ' subchapter')
             section.set('data-depth', str(depth))
         sections = tuple(Section(h.get('id', ''), plain_text(h))
-                         for h in section.iter(f'{{{XHTML_NS}}}h2') if h.get('id'))
+                         for h in section.iter(f'{{{XHTML_NS}}}h2') if h.get('id') and plain_text(h))
         chapters.append(Chapter(
             id=heading_id,
             file_name=f'chapter-{index:03d}.xhtml',
             title=draft.title,
-            number=None if draft.unnumbered else count,
+            # A title that says its number needs no label: the number is left to it.
+            number=None if draft.unnumbered or own_number else count,
             source=draft.source.name,
             body=etree.tostring(section, encoding='unicode'),
             sections=sections,
@@ -193,6 +291,55 @@ def number(drafts: list[Draft]) -> tuple[Chapter, ...]:
             depth=depth,
         ))
     return tuple(chapters)
+
+
+def _own_number(title: str) -> int | None:
+    """The arabic number a title carries ('CHAPTER 12.' -> 12), to count on from it."""
+    match = re.search(r'\d{1,4}', title[:24])
+    return int(match.group()) if match else None
+
+
+def _give_title(draft: Draft, number: int | None, template: str, problems: list[Diagnostic]) -> None:
+    """Title a chapter that has none: a numbered one by the template, any other by its first
+    words (never by its file name), and say what was done, where."""
+    heading = draft.element.find(f'{{{XHTML_NS}}}h1')
+    assert heading is not None  # every draft's section opens with its heading
+    source = draft.source
+    if draft.generated and number is not None:
+        title = template.replace('{n}', str(number))
+        heading.text = title
+        problems.append(codes.NO_HEADING(
+            f"the file has no level-1 heading and no 'title:'; it is chapter {number}, titled "
+            f"'{title}' (add a '# Heading' or a 'title:' to name it; chapter-title-template sets the "
+            'pattern)', source.path, source.first_line))
+    else:
+        body_text = ' '.join(text_content(draft.element).split())
+        words = body_text.split()
+        title = ' '.join(words[:6]) + ('…' if len(words) > 6 else '') if words else template.replace(
+            '{n}', '').strip()
+        if draft.generated:
+            heading.text = title
+            problems.append(codes.NO_HEADING(
+                f"the file has no level-1 heading and no 'title:'; its chapter is titled by its first "
+                f"words, '{title}' (add a '# Heading' or a 'title:' to name it)", source.path,
+                source.first_line))
+        else:  # '# &nbsp;': the page keeps its blank heading; readers and contents get words
+            heading.set('aria-label', title)
+            problems.append(codes.EMPTY_HEADING(
+                f"a level-1 heading with no text; the contents and readers call the chapter '{title}' "
+                '(write a title, or use a dedication or epigraph division for a page without one)',
+                source.path, _empty_heading_line(source)))
+    draft.title = title
+
+
+def _empty_heading_line(source: SourceFile) -> int | None:
+    """The line of the first level-1 heading with no text ('# &nbsp; {.unnumbered}')."""
+    for number, line in enumerate(source.markdown.split('\n')):
+        text = re.sub(r'\{[^}]*\}\s*$', '', line.strip())
+        if text.startswith('#') and not text.startswith('##') and \
+                not re.sub(r'&nbsp;|&#160;|\\ |[#\s\u00a0]', '', text):
+            return source.first_line + number
+    return None
 
 
 def division_type(heading: etree._Element) -> str | None:

@@ -24,7 +24,7 @@ from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, SourceFile
 from makebook.render import mathml, repairs
-from makebook.render.notes import take_footnotes
+from makebook.render.notes import keep_unreferenced, take_footnotes
 from makebook.safety.sanitize import sanitize
 from makebook.safety.xmlchars import xml_text
 
@@ -69,6 +69,10 @@ def convert_file(source: SourceFile) -> Converted:
         code(message, source.path, where.line_of(tex))))
     repairs.check_body(body, where, problems)
     notes = take_footnotes(body)
+    keep_unreferenced(body, notes, lambda label: problems.append(codes.UNREFERENCED_NOTE(
+        f"the footnote '[^{label}]' is never referenced; its text is kept at the end of the chapter "
+        f"(add a '[^{label}]' where it belongs, or remove the note)", source.path,
+        source.line_of(f'[^{label}]:'))))
     return Converted(source, body, notes, tuple(problems))
 
 

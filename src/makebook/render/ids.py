@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from makebook.model import XHTML_NS
+from makebook.xhtml import text_content
 
 
 class IdRegistry:
@@ -56,12 +57,76 @@ class IdRegistry:
                     link.set('href', '#' + renamed[href[1:]])
                     link.set('data-resolved', '1')
 
+    def alias_headings(self, body: etree._Element, file_name: str) -> None:
+        """Let links written for other tools find the file's headings: each heading also
+        answers to the id mdBook, GitHub and pandoc (Quarto) would give it, as each tool
+        counts repeats ('x', 'x-1'...). An id the author wrote, or Python-Markdown gave,
+        keeps its meaning: an alias never takes a name the file already uses."""
+        names = self.by_file.setdefault(file_name, {})
+        seen: dict[str, set[str]] = {}
+        for heading in body.iter(*_HEADINGS):
+            target = heading.get('id')
+            if not target:
+                continue
+            for style, slug in heading_slugs(_heading_text(heading)):
+                taken = seen.setdefault(style, set())
+                alias, counter = slug, 0
+                while alias in taken:
+                    counter += 1
+                    alias = f'{slug}-{counter}'
+                taken.add(alias)
+                names.setdefault(alias, target)
+
     def lookup(self, file_name: str, wanted: str) -> str | None:
-        return self.by_file.get(file_name, {}).get(wanted)
+        """The id ``wanted`` (as written in a link: 'x', 'tbl:x') has in the book."""
+        names = self.by_file.get(file_name, {})
+        return names.get(wanted) or names.get(valid_id(wanted))
 
     def lookup_anywhere(self, wanted: str) -> str | None:
         """For '@fig-x', '@sec-x' and pandoc's '#x', which name an id in any file of the book."""
-        return next((names[wanted] for names in self.by_file.values() if wanted in names), None)
+        return next((found for file_name in self.by_file
+                     if (found := self.lookup(file_name, wanted)) is not None), None)
+
+
+_HEADINGS = tuple(f'{{{XHTML_NS}}}h{level}' for level in range(1, 7))
+# smarty's typography, undone: the other tools slug the characters the author typed.
+_TYPED = str.maketrans({'\u2013': '--', '\u2014': '---', '\u2026': '...', '\u2018': "'", '\u2019': "'",
+                        '\u201c': '"', '\u201d': '"', '\u00ab': '<<', '\u00bb': '>>'})
+
+
+def _heading_text(heading: etree._Element) -> str:
+    """A heading's text without its footnote calls (no tool counts them in the id)."""
+    parts = [heading.text or '']
+    for child in heading:
+        if 'footnote-ref' not in (child.get('class') or '') and child.find(
+                './/*[@class="footnote-ref"]') is None:
+            parts.append(text_content(child))
+        parts.append(child.tail or '')
+    return ''.join(parts).strip()
+
+
+def heading_slugs(text: str) -> list[tuple[str, str]]:
+    """(style, id) for the ids other tools give a heading with this text, typed or typeset.
+
+    * mdBook (its ``normalize_id``): letters, digits, ``_`` and ``-`` kept (ASCII
+      lower-cased), each space a hyphen, nothing collapsed;
+    * GitHub: the same, every letter lower-cased;
+    * pandoc and Quarto: letters, digits, ``_``, ``-`` and ``.`` kept, spaces to hyphens,
+      lower-cased, everything before the first letter dropped, ``section`` when nothing is left.
+    """
+    found = []
+    for variant in dict.fromkeys((text, text.translate(_TYPED))):
+        mdbook = ''.join(c.lower() if c.isascii() else c for c in variant
+                         if c.isalnum() or c in '_-' or c.isspace())
+        mdbook = re.sub(r'\s', '-', mdbook)
+        found.append(('mdbook', mdbook))
+        found.append(('github', mdbook.lower()))
+        pandoc = re.sub(r'\s+', '-', ''.join(c for c in variant if c.isalnum() or c in '_-.' or c.isspace())
+                        .strip()).lower()
+        start = next((i for i, c in enumerate(pandoc) if c.isalpha()), len(pandoc))
+        pandoc = pandoc[start:] or 'section'
+        found.append(('pandoc', pandoc))
+    return [(style, slug) for style, slug in dict.fromkeys(found) if slug]
 
 
 def valid_id(value: str) -> str:

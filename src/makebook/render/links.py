@@ -1,8 +1,10 @@
 """Links and images, once every file of the book has been converted.
 
-* Links to other files (``other.md``, ``other.md#x``) and to anchors become
-  ``#id`` links to book-unique ids; the EPUB writer turns them into
-  ``file.xhtml#id``. A link to nothing is an error with its file and line.
+* Links to other files (``other.md``, ``other.md#x``, or the page another tool
+  makes of one: ``other.html``) and to anchors become ``#id`` links to
+  book-unique ids; the EPUB writer turns them into ``file.xhtml#id``. A link to
+  nothing is a warning with its file and line (an error with ``--strict``), and
+  its text stays without the link.
 * Images are resolved inside the manuscript folder (or downloaded, when
   asked) through the one resolver, checked, and recorded as assets.
 """
@@ -19,7 +21,7 @@ from lxml import etree
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import XHTML_NS, Asset, Locator, SourceFile
+from makebook.model import MARKDOWN_SUFFIXES, XHTML_NS, Asset, Locator, SourceFile
 from makebook.render.ids import IdRegistry
 from makebook.safety import images, resources
 
@@ -33,20 +35,58 @@ MEDIA_TYPES = {
 }
 # Turns an http(s) image into (book-relative href, local file): safety/remote.py.
 Download = Callable[[str], tuple[str, Path]]
+# The locator of a file's lines (one per file and pass, so that each occurrence of a
+# repeated needle is found at its own line: model.Locator).
+Lines = Callable[[SourceFile], Locator]
 
 
-def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
+def lines_of(where: Lines | Locator | None) -> Lines:
+    """A :data:`Lines` from what a caller gives: nothing (a locator per file, made here),
+    one file's locator, or a shared function."""
+    if callable(where) and not isinstance(where, Locator):
+        return where
+    made: dict[int, Locator] = {}
+    if isinstance(where, Locator):
+        made[id(where.source)] = where
+    return lambda source: made.setdefault(id(source), Locator(source))
+
+
+# Where a link written for another tool's output lands in the book: mdBook, Jekyll and Hugo
+# authors link to a chapter by the name of its page ('two.html'), and mdBook names a
+# folder's README.md 'index.html'.
+PAGE_SUFFIXES = ('.html', '.htm', '.xhtml')
+
+
+def written_in(node: etree._Element, source: SourceFile,
+               sources: Mapping[str, SourceFile] | None) -> SourceFile:
+    """The file ``node`` was written in: ``source``, unless its block continues a chapter
+    from another file (render/chapters.py marks such blocks with ``data-source``)."""
+    if sources:
+        for ancestor in (node, *node.iterancestors()):
+            name = ancestor.get('data-source')
+            if name is not None:
+                return sources.get(name, source)
+    return source
+
+
+def resolve_links(section: etree._Element, chapter_source: SourceFile, ids: IdRegistry,
                   first_ids: Mapping[str, str | None], problems: list[Diagnostic],
-                  where: Locator | None = None) -> None:
-    """Point every in-book link of ``section`` (written in ``source``) at a book-unique id.
+                  where: Lines | Locator | None = None,
+                  sources: Mapping[str, SourceFile] | None = None) -> None:
+    """Point every in-book link of ``section`` (written in ``chapter_source``, or in the
+    file ``sources`` names for a block that continues it) at a book-unique id.
 
     ``first_ids`` says where a link to each manuscript file lands; ``where`` finds the
     line of each problem (shared by the chapters of one file, each occurrence its own).
+    A link to nothing (a file or anchor that is not in the book, a page outside it) is a
+    warning with its file and line, and becomes its text: readers get no link that leads
+    nowhere.
     """
-    where = where or Locator(source)
-    for link in section.iter(f'{{{XHTML_NS}}}a'):
+    lines = lines_of(where)
+    for link in list(section.iter(f'{{{XHTML_NS}}}a')):
         if link.attrib.pop('data-resolved', ''):
             continue
+        source = written_in(link, chapter_source, sources)
         href = link.get('href')
         if href is None or href == '':
             continue
@@ -55,14 +95,15 @@ def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
             continue  # external: http, https, mailto...
         target_file = source.name
         if parts.path:
-            target_file = posixpath.normpath(
-                posixpath.join(posixpath.dirname(source.name), unquote(parts.path)))
-            if target_file not in first_ids:
-                what = 'a file that is not part of the book' if not target_file.endswith('.md') \
-                    else 'a manuscript file that does not exist'
-                problems.append(codes.BROKEN_FILE_LINK(f"broken link '{href}': it points to {what}",
-                                                       source.path, _link_line(where, href)))
+            written = posixpath.normpath(posixpath.join(posixpath.dirname(source.name), unquote(parts.path)))
+            found = book_file(written, first_ids)
+            if found is None:
+                problems.append(codes.BROKEN_FILE_LINK(
+                    f"broken link '{href}': it points to {_what(written)}; the link is left out "
+                    'and its text kept', source.path, _link_line(lines(source), href)))
+                unlink(link)
                 continue
+            target_file = found
         if parts.fragment:
             target = ids.lookup(target_file, unquote(parts.fragment))
             if target is None and not parts.path:
@@ -71,12 +112,76 @@ def resolve_links(section: etree._Element, source: SourceFile, ids: IdRegistry,
                 target = ids.lookup_anywhere(unquote(parts.fragment))
             if target is None:
                 problems.append(codes.BROKEN_ANCHOR_LINK(
-                    f"broken link '{href}': {target_file} has no heading or anchor '#{parts.fragment}'",
-                    source.path, _link_line(where, href)))
+                    f"broken link '{href}': {target_file} has no heading or anchor '#{parts.fragment}'; "
+                    'the link is left out and its text kept', source.path, _link_line(lines(source), href)))
+                unlink(link)
                 continue
         else:
             target = first_ids[target_file]
         link.set('href', f'#{target}')
+
+
+def book_file(written: str, files: Mapping[str, object]) -> str | None:
+    """The manuscript file a link's path names (``files`` holds the book's file names):
+    the file itself, or the source of the page another tool would make of it
+    ('two.html' is two.md; mdBook's 'index.html' is README.md)."""
+    if written in files:
+        return written
+    stem, suffix = posixpath.splitext(written)
+    if suffix.lower() not in PAGE_SUFFIXES:
+        return None
+    stems = [stem]
+    if posixpath.basename(stem) == 'index':
+        stems.append(posixpath.join(posixpath.dirname(stem), 'README'))
+    for candidate in stems:
+        for name in files:
+            if posixpath.splitext(name)[0] == candidate:
+                return name
+    return None
+
+
+def _what(written: str) -> str:
+    if written == '..' or written.startswith('../'):
+        return 'a page outside the book'
+    if written.lower().endswith(MARKDOWN_SUFFIXES):
+        return 'a manuscript file that does not exist'
+    return 'a file that is not part of the book'
+
+
+def unlink(link: etree._Element) -> None:
+    """The link's text and children in its place; an id it carries stays on a <span>.
+
+    A link with no text of its own (``@sec-x``, ``[](#x)``) leaves what the author wrote.
+    """
+    if not (link.text or '').strip() and len(link) == 0:
+        href = link.get('href', '')
+        link.text = '@' + href[1:] if 'xref' in (link.get('class') or '').split() else href
+    if link.get('id'):
+        for name in [n for n in link.attrib if n != 'id']:
+            del link.attrib[name]
+        link.tag = f'{{{XHTML_NS}}}span'
+        return
+    parent = link.getparent()
+    assert parent is not None  # a link inside a chapter's <section>
+    index = parent.index(link)
+    previous = link.getprevious()
+    text = link.text or ''
+    if previous is not None:
+        previous.tail = (previous.tail or '') + text
+    else:
+        parent.text = (parent.text or '') + text
+    children = list(link)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else None
+    tail = link.tail or ''
+    if last is not None:
+        last.tail = (last.tail or '') + tail
+    elif previous is not None:
+        previous.tail = (previous.tail or '') + tail
+    else:
+        parent.text = (parent.text or '') + tail
+    parent.remove(link)
 
 
 def _link_line(where: Locator, href: str) -> int | None:
@@ -88,17 +193,19 @@ def _link_line(where: Locator, href: str) -> int | None:
     return where.line_of(href, '@' + href.lstrip('#'))
 
 
-def resolve_images(section: etree._Element, source: SourceFile, root: Path, assets: dict[str, Asset],
-                   problems: list[Diagnostic], download: Download | None = None,
-                   where: Locator | None = None) -> None:
+def resolve_images(section: etree._Element, chapter_source: SourceFile, root: Path,
+                   assets: dict[str, Asset], problems: list[Diagnostic], download: Download | None = None,
+                   where: Lines | Locator | None = None,
+                   sources: Mapping[str, SourceFile] | None = None) -> None:
     """Resolve and check every image of ``section``; record each file in ``assets``."""
-    where = where or Locator(source)
+    lines = lines_of(where)
     for image in list(section.iter(f'{{{XHTML_NS}}}img')):
+        source = written_in(image, chapter_source, sources)
         if image.get('src') is None:  # the sanitiser removed it (and said so): drop the image
             drop(image)
             continue
         src = image.get('src', '')
-        line = where.line_of(f'({src}', src) if src else None
+        line = lines(source).line_of(f'({src}', src) if src else None
         alt = image.get('alt')
         if alt is None:
             image.set('alt', '')
@@ -139,13 +246,16 @@ def _image_asset(src: str, source: SourceFile, root: Path, download: Download | 
     media_type = MEDIA_TYPES.get(suffix) or mimetypes.guess_type(relative)[0]
     if media_type is None or media_type not in MEDIA_TYPES.values():
         return f'{suffix or "this"} images are not supported (use JPEG, PNG, GIF, SVG or WebP)'
+    data = None
     if media_type == 'image/svg+xml':
         problems = resources.svg_problems(resolved)
         if problems:
             return '; '.join(problems)
+        content = resources.svg_content(resolved)
+        data = content if content != resolved.read_bytes() else None
     else:
         try:  # measured before any renderer decodes it (safety/images.py)
             images.check_raster(resolved)
         except images.ImageProblem as exc:
             return str(exc)
-    return Asset(source=resolved, href=relative, media_type=media_type)
+    return Asset(source=resolved, href=relative, media_type=media_type, data=data)

@@ -151,6 +151,8 @@ def convert_math(body: etree._Element, report: Report) -> None:
                        written)
             replacement = cleaned.element
             replacement.set('alttext', tex)
+        if span.get('id'):  # '{#eq-x}': the formula is the target of '@eq-x'
+            replacement.set('id', span.get('id', ''))
         replacement.tail = span.tail
         parent = span.getparent()
         assert parent is not None  # a <span> inside ``body``, never ``body`` itself

@@ -9,6 +9,7 @@ moves to the chapter that cites it and the numbers are set again.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -23,6 +24,49 @@ def take_footnotes(body: etree._Element) -> etree._Element | None:
             body.remove(div)
             return div.find(f'{{{XHTML_NS}}}ol')
     return None
+
+
+def keep_unreferenced(body: etree._Element, notes: etree._Element | None,
+                      report: Callable[[str], None]) -> None:
+    """A note no call refers to stays in the book as text at the end of the file's last
+    chapter (a pop-up nothing opens would be lost to readers), and ``report(label)`` is told.
+
+    Python-Markdown keeps every note it reads, cited or not; the book shows only cited
+    ones as pop-ups, so the others would otherwise vanish without a word.
+    """
+    if notes is None:
+        return
+    cited = {ref.get('href', '')[1:] for ref in body.iter(f'{{{XHTML_NS}}}a')
+             if ref.get('class') == 'footnote-ref'}
+    for li in list(notes):
+        note_id = li.get('id', '')
+        if note_id in cited:
+            continue
+        notes.remove(li)
+        report(note_id.removeprefix('fn-'))
+        for backref in list(li.iter(f'{{{XHTML_NS}}}a')):
+            if backref.get('class') == 'footnote-backref':
+                _remove_keeping_tail(backref)
+        kept = element('div')
+        kept.set('class', 'unreferenced-note')
+        kept.set('id', note_id)
+        kept.text = li.text
+        kept.extend(list(li))
+        body.append(kept)
+
+
+def _remove_keeping_tail(node: etree._Element) -> None:
+    """Remove ``node``; the text after it joins what comes before, without the no-break
+    space Python-Markdown puts before a backlink."""
+    parent = node.getparent()
+    assert parent is not None
+    previous = node.getprevious()
+    tail = node.tail or ''
+    if previous is not None:
+        previous.tail = ((previous.tail or '') + tail).rstrip('\u00a0 ')
+    else:
+        parent.text = ((parent.text or '') + tail).rstrip('\u00a0 ')
+    parent.remove(node)
 
 
 def distribute_footnotes(notes: etree._Element, sections: list[etree._Element]) -> None:
@@ -112,22 +156,15 @@ def _aside(li: etree._Element, number: int) -> etree._Element:
     aside.set('role', 'doc-footnote')
     back_href = resolved = None
     content = copy.deepcopy(li)
-    for backref in content.iter(f'{{{XHTML_NS}}}a'):
-        if backref.get('class') == 'footnote-backref':
+    # A note cited twice has a backlink to each call; the pop-up keeps the first (both
+    # calls open the same note), and the others would be links with no text.
+    for backref in [a for a in content.iter(f'{{{XHTML_NS}}}a') if a.get('class') == 'footnote-backref']:
+        if back_href is None:
             back_href = backref.get('href')
             # ids.claim_all marked it when it renamed the note's call ('#fnref-1-2' when
             # another file has a '[^1]' too): the link is right and must not be looked up again.
             resolved = backref.get('data-resolved')
-            parent = backref.getparent()
-            assert parent is not None  # inside the note's <li>
-            previous = backref.getprevious()
-            tail = (backref.tail or '')
-            if previous is not None:
-                previous.tail = ((previous.tail or '') + tail).rstrip('\u00a0 ')
-            else:
-                parent.text = ((parent.text or '') + tail).rstrip('\u00a0 ')
-            parent.remove(backref)
-            break
+        _remove_keeping_tail(backref)
     aside.text = content.text
     aside.extend(list(content))
     backlink = element('a')

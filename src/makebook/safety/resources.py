@@ -212,24 +212,32 @@ _SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import', re.IGNOREC
 _XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
 
 
+# What a drawing program declares: a few namespace names as entities (Illustrator's
+# '<!ENTITY ns_svg "http://www.w3.org/2000/svg">'). Far more, or longer, is not a drawing.
+_MAX_ENTITIES = 64
+_MAX_ENTITY_TEXT = 1024
+_PARAMETER_ENTITY = re.compile(rb'<!ENTITY\s+%')
+
+
 def svg_problems(path: Path) -> list[str]:
     """Why an SVG image cannot go into a book (empty if it can).
 
     An SVG is a document that can declare entities (XXE, billion laughs), run
     scripts and load other files; a book needs none of that, so an SVG that
-    tries is refused rather than quietly edited.
+    tries is refused rather than quietly edited. What drawing programs write is
+    accepted: a DOCTYPE naming the SVG DTD (never loaded) and an internal subset
+    of plain-text entities (namespace names), which :func:`svg_content` expands.
     """
     try:
-        tree = etree.parse(str(path), safe_xml_parser())
+        data = path.read_bytes()
+        tree = etree.fromstring(data, safe_xml_parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
-    problems = []
-    docinfo = tree.docinfo
-    if docinfo.internalDTD is not None or '<!ENTITY' in (docinfo.doctype or ''):
-        problems.append('the SVG declares a DTD or entities, which make-book does not expand')
+    problems = _declaration_problems(tree, data)
     for element in tree.iter():
         if isinstance(element, etree._Entity):
-            problems.append(f'the SVG uses the entity &{element.name}; (line {element.sourceline})')
+            if problems or element.name not in _declared(tree):
+                problems.append(f'the SVG uses the entity &{element.name}; (line {element.sourceline})')
             continue
         if not isinstance(element.tag, str):
             continue
@@ -253,6 +261,56 @@ def svg_problems(path: Path) -> list[str]:
         if local == 'style' and _SVG_LOADING_STYLE.search(element.text or ''):
             problems.append(f'the SVG has a stylesheet that loads a resource (line {line})')
     return problems
+
+
+def _entities(tree: etree._ElementTree) -> list[Any]:
+    """The entity declarations of the document's internal DTD subset (lxml's ``_DTDEntityDecl``,
+    which lxml-stubs do not describe)."""
+    dtd: Any = tree.docinfo.internalDTD
+    return list(dtd.iterentities()) if dtd is not None else []
+
+
+def _declared(tree: etree._ElementTree) -> set[str]:
+    return {str(entity.name) for entity in _entities(tree)}
+
+
+def _declaration_problems(tree: etree._ElementTree, raw: bytes) -> list[str]:
+    """Why the SVG's internal DTD subset is more than a drawing program's namespace names:
+    an external or parameter entity (a file or address to load), an entity holding
+    entities or markup (how a "billion laughs" multiplies), too many or too long."""
+    docinfo: Any = tree.docinfo  # lxml-stubs say internalDTD is never None
+    if docinfo.internalDTD is None:
+        return []
+    what = 'the SVG declares DTD or entities that make-book does not expand'
+    if _PARAMETER_ENTITY.search(raw):
+        return [f'{what}: a parameter entity']
+    entities = _entities(tree)
+    if len(entities) > _MAX_ENTITIES:
+        return [f'{what}: {len(entities)} entities']
+    for entity in entities:
+        content = entity.content
+        if entity.system_url is not None or content is None:
+            return [f"{what}: '{entity.name}' names a file or address to load"]
+        if any(mark in content for mark in '&%<') or len(content) > _MAX_ENTITY_TEXT:
+            return [f"{what}: '{entity.name}' holds other entities, markup or too much text"]
+    return []
+
+
+def svg_content(path: Path) -> bytes:
+    """The SVG as a book carries it: as written, or, when it has a DOCTYPE, without it and
+    with its (checked: :func:`svg_problems`) plain-text entities written out, since
+    e-readers and EPUBCheck want no DTD."""
+    raw = path.read_bytes()
+    tree = etree.fromstring(raw, safe_xml_parser()).getroottree()
+    docinfo: Any = tree.docinfo
+    if not docinfo.doctype and docinfo.internalDTD is None:
+        return raw
+    if _declaration_problems(tree, raw):
+        raise Refused('the SVG declares DTD or entities that make-book does not expand')
+    parser = etree.XMLParser(resolve_entities=True, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_pis=True)
+    root = etree.fromstring(raw, parser)
+    return etree.tostring(root, xml_declaration=True, encoding='utf-8')
 
 
 def _inline_reference(value: str) -> bool:

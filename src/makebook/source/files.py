@@ -49,9 +49,39 @@ def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnos
                       front_matter=front_matter), []
 
 
+class MetadataLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with dates left as text: make-book checks them itself
+    (config/dates.py), so 'date: 2026-02-30' is a message with its line, not a crash."""
+
+
+MetadataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != 'tag:yaml.org,2002:timestamp']
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+# A tab inside a value ('rights: Creative<TAB>Commons'), which pandoc reads and PyYAML refuses.
+_INNER_TAB = re.compile(r'(?<=\S)\t+')
+
+
+def load_yaml(text: str) -> Any:
+    """The YAML document in ``text``, read as pandoc reads metadata: a document opened and
+    closed by '---' lines (pandoc-book-template's metadata.yaml) is one document, and a tab
+    inside a value is a space. Raises yaml.YAMLError."""
+    try:
+        documents = [d for d in yaml.load_all(text, Loader=MetadataLoader) if d is not None]
+    except yaml.YAMLError:
+        if not _INNER_TAB.search(text):
+            raise
+        documents = [d for d in yaml.load_all(_INNER_TAB.sub(' ', text), Loader=MetadataLoader)
+                     if d is not None]
+    if len(documents) > 1:
+        raise yaml.YAMLError('the file holds several YAML documents; write one mapping of keys '
+                             "(a '---' line starts a new document)")
+    return documents[0] if documents else None
+
+
 def _parse_yaml(text: str, path: Path, line_offset: int) -> tuple[dict[str, Any], list[Diagnostic]]:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         line = mark.line + 1 + line_offset if mark is not None else None
@@ -79,13 +109,14 @@ def key_lines(path: Path) -> dict[str, int]:
     """Line number of each top-level key of the YAML at the top of ``path``."""
     text = path.read_text(encoding='utf-8').removeprefix('\ufeff')
     offset = 0
-    if path.suffix == '.md':
+    if path.suffix not in ('.yaml', '.yml'):  # a chapter's front matter, not a metadata file
         lines = text.replace('\r\n', '\n').split('\n')
         end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), 1)
         text = '\n'.join(lines[1:end])
         offset = 1
     try:
-        node = yaml.compose(text)
+        node = next((n for n in yaml.compose_all(_INNER_TAB.sub(' ', text), Loader=MetadataLoader)
+                     if n is not None), None)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):

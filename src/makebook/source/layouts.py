@@ -13,7 +13,8 @@ Recognised in this order (the first that applies wins, and is reported):
    ``{{#include}}`` and ``{{#rustdoc_include}}`` are expanded by
    :mod:`makebook.source.includes`, confined to the book folder.
 4. Leanpub: ``Book.txt`` (or ``manuscript/Book.txt``), one file per line.
-5. Every ``.md`` file in the folder, in natural file-name order.
+5. Every Markdown file in the folder (``.md``, ``.markdown``, ``.mdown``...), in natural
+   file-name order.
 
 Each is a detector in :data:`LAYOUTS`, a function from the folder to a
 :class:`Layout`, or None when the folder is not laid out that way.
@@ -32,6 +33,8 @@ import yaml
 
 from makebook import codes
 from makebook.errors import Diagnostic
+from makebook.model import MARKDOWN_SUFFIXES
+from makebook.source.files import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +108,13 @@ def _folder(root: Path) -> Layout:
 
 
 def _markdown_files(root: Path) -> list[Path]:
-    return sorted((p for p in root.iterdir() if p.suffix == '.md' and p.is_file()),
+    return sorted((p for p in root.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()),
                   key=lambda p: natural_key(p.name))
 
 
 def _yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding='utf-8'))
+        data = load_yaml(path.read_text(encoding='utf-8'))
     except (yaml.YAMLError, UnicodeDecodeError):
         return {}  # reported when the file is read as metadata
     return data if isinstance(data, dict) else {}
@@ -119,8 +122,9 @@ def _yaml(path: Path) -> dict[str, Any]:
 
 def _chapters_key(root: Path) -> tuple[list[Any], Path] | None:
     """The ``chapters:`` list from metadata.yaml, else from the first file's front matter."""
-    metadata = root / 'metadata.yaml'
-    if metadata.is_file() and isinstance(_yaml(metadata).get('chapters'), list):
+    metadata = next((root / name for name in ('metadata.yaml', 'metadata.yml') if (root / name).is_file()),
+                    None)
+    if metadata is not None and isinstance(_yaml(metadata).get('chapters'), list):
         return _yaml(metadata)['chapters'], metadata
     files = _markdown_files(root)
     if files:
@@ -128,7 +132,7 @@ def _chapters_key(root: Path) -> tuple[list[Any], Path] | None:
         match = re.match(r'---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n', text, re.DOTALL)
         if match:
             try:
-                data = yaml.safe_load(match.group(1))
+                data = load_yaml(match.group(1))
             except yaml.YAMLError:
                 return None
             if isinstance(data, dict) and isinstance(data.get('chapters'), list):
@@ -200,8 +204,9 @@ def _mdbook(root: Path) -> Layout:
     meta: dict[str, Any] = {}
     if book.get('title'):
         meta['title'] = book['title']
-    if book.get('authors'):
-        meta['author'] = list(book['authors'])
+    authors = book.get('authors')
+    if authors:  # a list of names, or one name as a string
+        meta['author'] = [authors] if isinstance(authors, str) else list(authors)
     if book.get('language'):
         meta['lang'] = book['language']
     if book.get('description'):

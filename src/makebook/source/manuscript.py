@@ -14,14 +14,16 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from makebook import codes
+from makebook.config.keys import BOOK_KEYS, CHAPTER_KEYS, near_miss_chapter_keys
 from makebook.config.metadata import build_metadata
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
-from makebook.model import Manuscript, Metadata, PrintOverrides, SourceFile
+from makebook.model import MARKDOWN_SUFFIXES, Manuscript, Metadata, PrintOverrides, SourceFile
 from makebook.safety.resources import Confinement, Refused
 from makebook.source.files import key_lines, load_yaml_file, modified_time, read_source
 from makebook.source.includes import expand_includes_mapped
@@ -59,7 +61,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
         if not paths:
             raise BookError(f'{path}: the manuscript folder has no .md files',
                             code=codes.NO_MARKDOWN_FILES.id)
-    elif path.suffix == '.md':
+    elif path.suffix.lower() in MARKDOWN_SUFFIXES:
         root = path.resolve().parent
         paths = [path.resolve()]
     else:
@@ -93,15 +95,17 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority
     lines_of_keys: dict[str, int] = {}
     key_paths: dict[str, Path] = {}  # the file each key was read from, for its messages
-    metadata_path = root / 'metadata.yaml'
-    if path.is_dir() and metadata_path.is_file():
+    metadata_path = metadata_file(root, layout.kind) if path.is_dir() else None
+    if metadata_path is not None:
         data, lines, yaml_problems = load_yaml_file(metadata_path)
         problems.extend(yaml_problems)
         book_data.update(data)
         lines_of_keys.update(lines)
         key_paths.update(dict.fromkeys(data, metadata_path))
     metadata_source = metadata_path if book_data.keys() - layout.metadata.keys() else None
-    if files and files[0].front_matter and not _is_chapter_front_matter(files[0], book_data):
+    titled_chapters = _every_file_titles_its_chapter(files, book_data)
+    if files and files[0].front_matter and not titled_chapters \
+            and not _is_chapter_front_matter(files[0], book_data):
         first = files[0]
         book_data.update(first.front_matter)
         lines_of_keys.update(key_lines(first.path))
@@ -114,9 +118,23 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
     if not unreadable and all(not f.markdown.strip() for f in files) \
             and not any('title' in f.front_matter for f in files[1:]):
         raise BookError(f'{path}: the manuscript has no text, only metadata', code=codes.ONLY_METADATA.id)
+    for source in files:  # a chapter's own keys: only a misspelt chapter key is worth a word
+        misses = near_miss_chapter_keys(source.front_matter)
+        lines = key_lines(source.path) if misses else {}
+        problems.extend(codes.UNKNOWN_KEY(f"front matter '{key}': {message}", source.path, lines.get(key))
+                        for key, message in misses)
     modified = modified_time(paths)
+    # After a metadata file that cannot be read, "no title" would only mislead.
+    metadata_unread = any(p.severity is Severity.ERROR and p.path in (metadata_path, paths[0])
+                          for p in problems)
+    title_hint = None if metadata_unread else (
+        f"every file's 'title:' names its own chapter, {files[0].name}'s "
+        f"'{files[0].front_matter.get('title')}' too; add a metadata.yaml with the book's 'title:'"
+        if titled_chapters else None)
     metadata, meta_problems = build_metadata(book_data, lines_of_keys, metadata_source or paths[0],
-                                             modified, key_paths, overrides)
+                                             modified, key_paths, overrides, title_hint=title_hint,
+                                             title_required=not metadata_unread,
+                                             fallback_title=_fallback_title(path, layout))
     problems.extend(meta_problems)
     if not files:
         fail_on_errors(problems, f'{path}: cannot read the manuscript')
@@ -126,8 +144,59 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
                       layout=_describe(layout) if path.is_dir() else '')
 
 
+# Folder names that say what the folder holds, not what the book is called.
+_GENERIC_FOLDERS = frozenset({'src', 'source', 'sources', 'chapters', 'chapter', 'manuscript', 'book',
+                              'content', 'contents', 'text', 'texts', 'docs', 'doc', 'markdown', 'md',
+                              'pages', 'chapitres', 'kapitel', 'capitulos', 'capitoli', 'build', 'epub'})
+
+
+def _fallback_title(path: Path, layout: Layout) -> tuple[str, str]:
+    """What to call a book whose metadata gives no title, and where that comes from: the
+    first heading of the folder's README (when it is not a chapter), else the folder's
+    name (its parent's, when the folder is only 'src' or 'chapters'), else the file's."""
+    if path.is_dir():
+        listed = {entry.path for entry in layout.entries}
+        for name in ('README.md', 'readme.md', 'README.markdown', 'README'):
+            readme = path / name
+            if readme.is_file() and readme.resolve() not in listed:
+                heading = _first_heading(readme)
+                if heading:
+                    return heading, f'after the first heading of {name}'
+        folder = path.resolve()
+        for candidate in (folder, folder.parent):
+            if candidate.name and candidate.name.lower() not in _GENERIC_FOLDERS:
+                return _readable(candidate.name), f"after its folder '{candidate.name}'"
+        return _readable(folder.name or 'Untitled'), f"after its folder '{folder.name}'"
+    return _readable(path.stem), f"after its file '{path.name}'"
+
+
+def _first_heading(path: Path) -> str | None:
+    """The text of a Markdown file's first level-1 heading ('# Title' or '<h1>Title</h1>')."""
+    try:
+        text = path.read_text(encoding='utf-8')[:200_000]
+    except (OSError, UnicodeError):
+        return None
+    match = re.search(r'^#[ \t]+(.+?)[ \t#]*$|<h1[^>]*>(.*?)</h1>', text,
+                      re.MULTILINE | re.IGNORECASE | re.DOTALL)
+    if match is None:
+        return None
+    title = re.sub(r'<[^>]+>|[*_`]|\{[^}]*\}\s*$', '', match.group(1) or match.group(2) or '')
+    title = ' '.join(title.split())
+    return title[:200] or None
+
+
+def _readable(name: str) -> str:
+    """'moby-dick' -> 'Moby Dick': a folder or file name as a title."""
+    words = re.sub(r'[-_.]+', ' ', name).strip()
+    return words.title() if words == words.lower() else words
+
+
 def _describe(layout: Layout) -> str:
-    return f'Layout: {layout.kind} ({len(layout.entries)} .md files)'
+    """'Layout: Leanpub (20 .txt files)': the kind, and how many files of each suffix."""
+    suffixes = Counter(entry.path.suffix.lower() or 'extensionless' for entry in layout.entries)
+    counts = ', '.join(f'{count} {suffix} file{"s" if count != 1 else ""}'
+                       for suffix, count in sorted(suffixes.items(), key=lambda item: -item[1]))
+    return f'Layout: {layout.kind} ({counts or "no files"})'
 
 
 def _with_includes(source: SourceFile, root: Path, problems: list[Diagnostic]) -> SourceFile:
@@ -146,9 +215,20 @@ def _stand_in_metadata(modified: dt.datetime) -> Metadata:
     return metadata
 
 
+# The book's metadata file: pandoc's names for it, in the folder or (Leanpub) beside Book.txt.
+METADATA_NAMES = ('metadata.yaml', 'metadata.yml')
+
+
+def metadata_file(root: Path, layout_kind: str) -> Path | None:
+    """The manuscript's metadata file, if it has one."""
+    folders = [root, root / 'manuscript'] if layout_kind == 'Leanpub' else [root]
+    return next((folder / name for folder in folders for name in METADATA_NAMES
+                 if (folder / name).is_file()), None)
+
+
 # Files that say how to read the folder; each is read before any chapter.
-_CONTROL_FILES = ('metadata.yaml', '_quarto.yml', 'book.toml', 'Book.txt', 'manuscript/Book.txt',
-                  'src/SUMMARY.md')
+_CONTROL_FILES = (*METADATA_NAMES, *(f'manuscript/{name}' for name in METADATA_NAMES), '_quarto.yml',
+                  'book.toml', 'Book.txt', 'manuscript/Book.txt', 'src/SUMMARY.md')
 
 
 def _refuse_control_links(root: Path) -> None:
@@ -173,7 +253,22 @@ _CHAPTER_ONLY_KEYS = frozenset({'unnumbered', 'epub:type'})
 def _is_chapter_front_matter(first: SourceFile, book_data: dict[str, Any]) -> bool:
     """Jekyll-style books: when metadata.yaml (or the layout) names the book and the first
     file has no '# Heading', that file's 'title:' names its chapter, not the book."""
-    return ('title' in book_data and 'title' in first.front_matter
-            and not re.search(r'^#[ \t]|^\S.*\n=+[ \t]*$', first.markdown, re.MULTILINE))
+    return 'title' in book_data and 'title' in first.front_matter and not _has_heading(first)
+
+
+def _has_heading(source: SourceFile) -> bool:
+    return bool(re.search(r'^#[ \t]|^\S.*\n=+[ \t]*$', source.markdown, re.MULTILINE))
+
+
+# Keys that only a book's metadata has: a first file carrying one holds the book's metadata.
+_BOOK_ONLY_KEYS = BOOK_KEYS - CHAPTER_KEYS - {'chapters'}
+
+
+def _every_file_titles_its_chapter(files: list[SourceFile], book_data: dict[str, Any]) -> bool:
+    """A Jekyll or Hugo folder with no metadata file: every file has its own 'title:' (and no
+    '# Heading'), so the first file's title is its chapter's, not the book's."""
+    return ('title' not in book_data and len(files) > 1
+            and all(isinstance(f.front_matter.get('title'), str) and not _has_heading(f) for f in files)
+            and not set(files[0].front_matter) & _BOOK_ONLY_KEYS)
 
 

@@ -37,7 +37,7 @@ def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
         name = 'LICENSE.txt' if face is used[0] else f"LICENSE-{face.family.replace(' ', '')}.txt"
         files[f'fonts/{name}'] = face.licence.read_bytes()
     for asset in book.assets:
-        files[asset.href] = asset.source.read_bytes()
+        files[asset.href] = asset.content()
     return files
 
 

@@ -61,10 +61,13 @@ def test_every_bad_value_is_reported_with_its_line() -> None:
     assert all(p.path == PATH for p in problems)
 
 
-def test_a_missing_title_is_an_error() -> None:
+def test_a_missing_title_is_a_warning_and_the_book_is_named_for_want_of_any_other() -> None:
     meta, problems = metadata({'author': 'A', 'lang': 'en'})
-    assert meta is None
-    assert any("'title'" in p.message for p in problems)
+    assert meta.title == 'Untitled'
+    assert [(p.code, p.severity) for p in problems] == [('MB100', Severity.WARNING)]
+    meta, _ = build_metadata({'author': 'A', 'lang': 'en'}, {}, PATH, WHEN,
+                             fallback_title=('Moby Dick', "after its folder 'moby-dick'"))
+    assert meta.title == 'Moby Dick'
 
 
 def test_dates_become_iso_text() -> None:

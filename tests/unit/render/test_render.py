@@ -76,12 +76,18 @@ def test_footnotes_become_epub3_popups_in_their_chapter(write_book) -> None:
 def test_broken_links_and_missing_images_name_file_and_line(write_book) -> None:
     text = '# A\n\n[x](nowhere.md)\n\n[y](#nothing)\n\n![pic](img/missing.png)'
     book = render(write_book, {'1.md': META + text})
-    errors = [(p.path.name, p.line, p.message) for p in book.diagnostics if p.severity is Severity.ERROR]
-    assert errors == [
-        ('1.md', 8, "broken link 'nowhere.md': it points to a manuscript file that does not exist"),
-        ('1.md', 10, "broken link '#nothing': 1.md has no heading or anchor '#nothing'"),
-        ('1.md', 12, "image 'img/missing.png': no such image file"),
+    found = [(p.path.name, p.line, p.severity, p.message) for p in book.diagnostics]
+    kept = '; the link is left out and its text kept'
+    assert found == [
+        ('1.md', 8, Severity.WARNING,
+         "broken link 'nowhere.md': it points to a manuscript file that does not exist" + kept),
+        ('1.md', 10, Severity.WARNING,
+         "broken link '#nothing': 1.md has no heading or anchor '#nothing'" + kept),
+        ('1.md', 12, Severity.ERROR, "image 'img/missing.png': no such image file"),
     ]
+    section = body(book.chapters[0])
+    assert [''.join(p.itertext()) for p in section.iterfind('x:p', NS)][:2] == ['x', 'y']
+    assert section.find('.//x:a', NS) is None
 
 
 def test_images_become_assets_inside_the_book(write_book) -> None:
@@ -117,9 +123,9 @@ def test_footnotes_are_numbered_per_chapter_and_follow_continued_text(write_book
     book = render(write_book, {
         '1.md': META + '# A\n\nOne[^a] two[^b] again[^a].\n\n# B\n\nThree[^c].\n\n'
                        '[^a]: Note a.\n[^b]: Note b.\n[^c]: Note c.',
-        '2.md': 'Continued[^d].\n\n[^d]: Note d.',
+        '2.md': 'Continued[^d].\n\n# C\n\nMore.\n\n[^d]: Note d.',
     })
-    first, second = (body(c) for c in book.chapters)
+    first, second, _ = (body(c) for c in book.chapters)
     assert [a.text for a in first.iterfind('.//x:a[@epub:type="noteref"]', NS)] == ['1', '2', '1']
     assert [a.text for a in second.iterfind('.//x:a[@epub:type="noteref"]', NS)] == ['1', '2']
     notes = [''.join(n.itertext()).strip() for n in second.iterfind('.//x:aside', NS)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from makebook.safety import resources
 from makebook.safety.resources import Confinement, Refused
@@ -101,6 +102,63 @@ def test_svg_that_scripts_loads_or_declares_entities_is_refused(tmp_path: Path, 
     path.write_text(svg)
     problems = resources.svg_problems(path)
     assert any(problem in p for p in problems), problems
+
+
+ILLUSTRATOR = (b'<?xml version="1.0" encoding="utf-8"?>\n'
+               b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+               b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [\n'
+               b'\t<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n'
+               b'\t<!ENTITY ns_xlink "http://www.w3.org/1999/xlink">\n]>\n'
+               b'<svg version="1.1" xmlns="&ns_svg;" xmlns:xlink="&ns_xlink;" width="10" height="10">'
+               b'<text>&ns_svg;</text></svg>\n')
+
+
+@pytest.mark.parametrize('svg', [
+    # Graphviz, Inkscape: the SVG 1.1 DOCTYPE, never loaded.
+    b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
+    b' "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>',
+    # Illustrator: namespace names declared as entities.
+    ILLUSTRATOR,
+])
+def test_svg_as_drawing_programs_export_it_is_accepted_and_carried_without_its_dtd(
+        tmp_path: Path, svg: bytes) -> None:
+    path = tmp_path / 'drawing.svg'
+    path.write_bytes(svg)
+    assert resources.svg_problems(path) == []
+    carried = resources.svg_content(path)
+    assert b'DOCTYPE' not in carried and b'ENTITY' not in carried and b'&' not in carried
+    root = etree.fromstring(carried)
+    assert root.tag == '{http://www.w3.org/2000/svg}svg'
+    if svg is ILLUSTRATOR:
+        assert root.findtext('{http://www.w3.org/2000/svg}text') == 'http://www.w3.org/2000/svg'
+
+
+@pytest.mark.parametrize(('declarations', 'why'), [
+    ('<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">', "'b' holds other entities"),
+    ('<!ENTITY x SYSTEM "file:///etc/passwd">', "'x' names a file or address"),
+    ('<!ENTITY x PUBLIC "-//X//EN" "http://127.0.0.1/x">', "'x' names a file or address"),
+    ('<!ENTITY % p SYSTEM "http://127.0.0.1/p.dtd"> %p;', 'a parameter entity'),
+    ('<!ENTITY m "<g/>">', "'m' holds other entities, markup"),
+    ('<!ENTITY long "' + 'x' * 5000 + '">', 'too much text'),
+    (''.join(f'<!ENTITY e{n} "x">' for n in range(100)), '100 entities'),
+])
+def test_svg_entities_beyond_a_drawing_programs_are_refused(tmp_path: Path, declarations: str,
+                                                            why: str) -> None:
+    path = tmp_path / 'x.svg'
+    path.write_text(f'<!DOCTYPE svg [{declarations}]><svg xmlns="http://www.w3.org/2000/svg"><text>x</text>'
+                    '</svg>')
+    problems = resources.svg_problems(path)
+    assert any('DTD or entities' in p and why in p for p in problems), problems
+    with pytest.raises(Refused):
+        resources.svg_content(path)
+
+
+def test_an_entity_used_but_not_declared_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / 'x.svg'
+    path.write_text('<!DOCTYPE svg [<!ENTITY a "x">]><svg xmlns="http://www.w3.org/2000/svg">'
+                    '<text>&b;</text></svg>')
+    assert resources.svg_problems(path)
 
 
 def test_a_plain_svg_with_internal_references_is_fine(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def test_the_layout_used_is_reported(write_book, caplog):
     root = write_book({'Book.txt': 'a.md\n', 'a.md': '---\ntitle: T\n---\n# A\n\nText.'})
     with caplog.at_level('INFO', logger='makebook'):
         read_manuscript(root)
-    assert 'Layout: Leanpub (1 .md files)' in caplog.messages
+    assert 'Layout: Leanpub (1 .md file)' in caplog.messages
 
 
 def _depths(root: Path) -> list[tuple[str, int, bool]]:
