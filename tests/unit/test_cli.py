@@ -67,9 +67,7 @@ def test_a_failed_build_keeps_the_previous_outputs(capsys, write_book, tmp_path)
     out = tmp_path / 'out'
     assert make_book(capsys, 'build', folder, '-o', out, '-f', 'epub,html').status == 0
     before = outputs(out)
-    (folder / '1.md').write_text(META + '# A
-
-![broken](nowhere.png)', encoding='utf-8')
+    (folder / '1.md').write_text(META + '# A\n\n![broken](nowhere.png)', encoding='utf-8')
     assert make_book(capsys, 'build', folder, '-o', out, '-f', 'epub,html').status == 1
     assert outputs(out) == before
 

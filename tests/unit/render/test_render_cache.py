@@ -78,7 +78,7 @@ def test_an_entry_that_is_not_a_conversion_is_made_again(write_book, tmp_path: P
 
 
 def test_a_first_build_keeps_its_cache_and_a_failed_one_makes_no_folder(write_book, tmp_path: Path) -> None:
-    folder = write_book({'01.md': META + '# One\n\n[broken](nowhere.md)\n'})
+    folder = write_book({'01.md': META + '# One\n\n![broken](nowhere.png)\n'})
     with pytest.raises(build_module.BookError):
         build_module.build(BuildOptions(folder, tmp_path / 'out', formats=('epub',)))
     assert not (tmp_path / 'out').exists()  # not even for the cache
