@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -110,6 +111,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         raise OutputError(f'PDF: {exc}', code=codes.PDF_RESOURCE_REFUSED.id) from None
     finally:
         logger.removeHandler(problems)
+        _remove_font_folder(fonts)
     if problems.errors:
         raise OutputError('PDF: ' + '; '.join(problems.errors), code=codes.PDF_RENDER_ERROR.id)
     if not pdf:
@@ -117,6 +119,17 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages),
                   tuple(_printed_folio(page) for page in laid_out.pages),
                   frozenset(misplaced_footnotes(laid_out)))
+
+
+def _remove_font_folder(fonts: Any) -> None:
+    """Remove the folder WeasyPrint copies the @font-face files into (``weasyprint-*`` in the
+    system's temporary folder). WeasyPrint removes it when its FontConfiguration is
+    garbage-collected, which never happens in the PDF child (it ends with os._exit): every
+    build would leave 800 KB of fonts behind. The PDF is written by then."""
+    folder = getattr(fonts, '_folder', None)  # WeasyPrint 68-70 keep it here
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None
 
 
 def _printed_folio(page: Any) -> str | None:

@@ -1,0 +1,137 @@
+"""A manuscript written for other tools, built unedited (tests/books/real-world).
+
+It holds what the real books of issue 14 held: a pandoc metadata.yml (between
+'---' lines, structured title and creator, a tab in a value, a date as people
+write it), a foreword, a chapter file with no heading, links to chapters' pages
+and mdBook-style heading ids, a link out of the book and a typo, an SVG exported
+by a drawing program, a Quarto table caption and numbered formula, notes that
+restart at 1 in each file and sit in a table, a list and a quotation, a note
+nobody cites, a `.markdown` file opening with '##', and a blank Quarto heading.
+The book is built once, in all three formats, with the system's temporary folder
+pointed at an empty one, which must be empty again afterwards.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from makebook.cli import main
+from tests.conftest import ESSAY_EPOCH
+from tests.tools import BOOKS, NS, Epub, epubcheck_messages, pdf_pages_text, run_epubcheck
+
+BOOK = BOOKS / 'real-world'
+
+
+@dataclass
+class Built:
+    out: Path
+    err: str
+    temporary_left: list[str]
+
+    @property
+    def epub(self) -> Epub:
+        return Epub(self.out / 'other-tools-books.epub')
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / 'other-tools-books.pdf'
+
+
+@pytest.fixture(scope='session')
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp('real-world') / 'build'
+    temporary = tmp_path_factory.mktemp('system-temp')
+    capture = tmp_path_factory.mktemp('stderr') / 'err.txt'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        patch.setenv('TMPDIR', str(temporary))
+        patch.setattr(tempfile, 'tempdir', str(temporary))  # read once, then cached by tempfile
+        import sys
+        with capture.open('w', encoding='utf-8') as stream:
+            patch.setattr(sys, 'stderr', stream)
+            assert main([str(BOOK), '-o', str(out)]) == 0
+    return Built(out, capture.read_text(encoding='utf-8'), sorted(p.name for p in temporary.iterdir()))
+
+
+def test_nothing_is_left_in_the_system_temporary_folder(built: Built) -> None:
+    """WeasyPrint copies the fonts into 'weasyprint-*' and removes them only when garbage
+    collected, which the PDF child never is; make-book removes them itself."""
+    assert built.temporary_left == []
+
+
+def test_the_epub_is_valid(built: Built, tmp_path: Path) -> None:
+    assert epubcheck_messages(run_epubcheck(built.out / 'other-tools-books.epub', tmp_path)) == []
+
+
+def test_what_was_done_is_said_once_each_with_file_and_line(built: Built) -> None:
+    warnings = [line.split(' warning: ')[0].removeprefix(str(BOOK) + '/')
+                for line in built.err.splitlines() if ' warning: ' in line]
+    assert sorted(warnings) == ['01-untitled.md:1: MB300', '01-untitled.md:5: MB301',
+                                '01-untitled.md:5: MB301', '01-untitled.md:8: MB330',
+                                '04-blank.md:1: MB331']
+    assert 'make-book: Layout: folder (4 .md files, 1 .markdown file)' in built.err
+
+
+def test_the_metadata_pandoc_wrote(built: Built) -> None:
+    opf = built.epub.opf
+    assert opf.findtext('.//dc:title', namespaces=NS) == "Other Tools' Books"
+    assert opf.findtext('.//dc:creator', namespaces=NS) == 'Ann Author'
+    assert opf.findtext('.//dc:date', namespaces=NS) == '1918-03-31'
+    assert opf.findtext('.//dc:rights', namespaces=NS) == 'Public domain'
+
+
+def test_every_file_is_a_chapter_titled_and_counted_as_a_reader_expects(built: Built) -> None:
+    nav = built.epub.item('nav.xhtml')
+    toc = nav.find('.//x:nav[@epub:type="toc"]', NS)
+    entries = [' '.join(''.join(a.itertext()).split()) for a in toc.iterfind('x:ol/x:li/x:a', NS)]
+    assert entries == ['Foreword', 'Chapter 1', 'The Harbour', 'The Lighthouse',
+                       'A page whose heading is blank,…']
+    pages = pdf_pages_text(built.pdf)
+    openers = [' '.join(page.split()) for page in pages if 'The Harbour' in page or 'Chapter 1' in page]
+    assert any(text.startswith('Chapter 1 The first chapter file') for text in openers)  # no label above
+    assert any('CHAPTER 2 The Harbour' in text for text in openers)  # the foreword is not counted
+    assert not any('CHAPTER 1' in page for page in pages)
+
+
+def test_links_written_for_other_tools_reach_their_targets(built: Built) -> None:
+    documents = built.epub.chapter_documents()
+    first = documents[1]  # after the foreword
+    links = {''.join(a.itertext()): a.get('href') for a in first.iterfind('.//x:p//x:a', NS)
+             if a.get('epub:type') != 'noteref' and not a.get('href', '').startswith('#fn')}
+    assert links['the harbour'].endswith('#the-harbour')
+    assert links['operator section'].endswith('#wheres-the-operator')
+    text = ' '.join(''.join(first.itertext()).split())
+    assert 'a page of another book and a typo' in text  # kept as text, without their links
+
+
+def test_notes_restart_sit_anywhere_and_none_is_lost(built: Built) -> None:
+    documents = built.epub.chapter_documents()
+    harbour = documents[2]
+    calls = [a.text for a in harbour.iterfind('.//x:a[@epub:type="noteref"]', NS)]
+    assert calls == ['1', '1', '2', '3', '4']
+    notes = [' '.join(''.join(aside.itertext()).split())
+             for aside in harbour.iterfind('.//x:aside[@epub:type="footnote"]', NS)]
+    assert notes == ['1. The second file’s first note.', '2. A note in a table.', '3. A note in a list.',
+                     '4. A note in a block quote.']
+    assert 'A note nobody cites, kept as text.' in ''.join(documents[1].itertext())
+
+
+def test_table_captions_formulas_and_their_references(built: Built) -> None:
+    harbour = built.epub.chapter_documents()[2]
+    caption = harbour.find('.//x:table/x:caption', NS)
+    assert ' '.join(''.join(caption.itertext()).split()) == 'Table 1. Ships in port'
+    assert harbour.find('.//x:dl', NS) is None
+    assert 'See table 1 and equation 1.' in ' '.join(''.join(harbour.itertext()).split())
+    assert any('See table 1 and equation 1.' in ' '.join(page.split()) for page in pdf_pages_text(built.pdf))
+
+
+def test_the_svg_a_drawing_program_exported_is_in_every_edition_without_its_dtd(built: Built) -> None:
+    svg = built.epub.read('EPUB/images/lighthouse.svg')
+    assert b'<!DOCTYPE' not in svg and b'&ns_svg;' not in svg
+    assert etree.fromstring(svg).tag == '{http://www.w3.org/2000/svg}svg'
+    assert (built.out / 'html' / 'images' / 'lighthouse.svg').read_bytes() == svg
