@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import warnings as python_warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from makebook import fresh
 from makebook.cache import Cache
 from makebook.checks import check_book
 from makebook.errors import BookError, Diagnostic, MakeBookError, Severity, errors_in, unique
@@ -61,12 +63,40 @@ class BuildResult:
     layout: str = ''  # the project layout the manuscript was read by, for the user to see
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, freshness: fresh.Freshness | None = None) -> BuildResult:
     """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`.
 
     A failure carries the book's warnings too (after its errors) and the layout the
     manuscript was read by: the author sees everything one run found, built or not.
+    When nothing changed since the last good build of the same command (fresh.py),
+    the outputs are left untouched and that build's report is returned. ``freshness``
+    is :func:`fresh.check`'s finding when the caller has looked already.
     """
+    freshness = freshness or fresh.check(options)
+    if freshness.replay is not None:
+        freshness.replay.warn()
+        return BuildResult(freshness.replay.outputs, freshness.replay.warnings, freshness.replay.layout)
+    # A library's warnings are kept for the record (the fast path repeats them) and passed on.
+    passed_on: list[python_warnings.WarningMessage] = []
+    try:
+        with python_warnings.catch_warnings(record=True) as caught:
+            try:
+                result, written, cache, remote_images = _build(options)
+            finally:
+                passed_on = list(caught)
+    finally:  # built or not, outside the recording
+        for warning in passed_on:
+            python_warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                          warning.lineno)
+    if not remote_images:  # a downloaded image may change behind the same address
+        freshness.remember(cache, result.outputs, written, result.warnings, result.layout,
+                           [str(w.message) for w in passed_on])
+    cache.sweep()  # only after a good build: one book's worth is kept
+    LOGGER.info('Cache: %d reused, %d made', cache.hits, cache.misses)
+    return result
+
+
+def _build(options: BuildOptions) -> tuple[BuildResult, list[Path], Cache, bool]:
     LOGGER.info('Step 1 - Reading %s', options.manuscript)
     with limits.stage('reading the manuscript'):
         # Errors are reported with the rest; the command line's print settings merged in.
@@ -78,17 +108,17 @@ def build(options: BuildOptions) -> BuildResult:
         raise
 
 
-def _build_with_downloads(options: BuildOptions, manuscript: Manuscript) -> BuildResult:
+def _build_with_downloads(options: BuildOptions,
+                          manuscript: Manuscript) -> tuple[BuildResult, list[Path], Cache, bool]:
     # Remote images (only when asked) are downloaded into a swept temporary folder
     # of the output folder, removed when the build ends.
     cache = _cache_for(options.out_dir, manuscript.root)
+    written: list[Path] = []
     with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
                           lambda: output.temp_folder(options.out_dir, manuscript.root,
                                                      'remote')) as download:
-        result = _build_from(options, manuscript, download, cache)
-    cache.sweep()  # only after a good build: one book's worth is kept
-    LOGGER.info('Cache: %d reused, %d made', cache.hits, cache.misses)
-    return result
+        result = _build_from(options, manuscript, download, cache, written)
+    return result, written, cache, options.allow_remote or manuscript.metadata.allow_remote
 
 
 def _cache_for(out_dir: Path, root: Path) -> Cache:
@@ -99,8 +129,8 @@ def _cache_for(out_dir: Path, root: Path) -> Cache:
     return Cache.deferred()
 
 
-def _build_from(options: BuildOptions, manuscript: Manuscript,
-                download: remote.Downloader | None, cache: Cache) -> BuildResult:
+def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.Downloader | None,
+                cache: Cache, files_written: list[Path]) -> BuildResult:
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
     with limits.stage('rendering'):
         book = render_book(manuscript, download, cache)
@@ -133,9 +163,11 @@ def _build_from(options: BuildOptions, manuscript: Manuscript,
         if isinstance(content, bytes):
             output.write_file(path, content)
             main_file = path
+            files_written.append(path)
         else:
             output.write_folder(path, content)
             main_file = path / 'index.html'
+            files_written.extend(path / name for name in content)
         written.append((FORMATS.index(fmt.name), options.out_dir / main_file.relative_to(out_dir)))
     return BuildResult(outputs=tuple(path for _, path in sorted(written)), warnings=warnings,
                        layout=manuscript.layout)

@@ -12,11 +12,16 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from makebook import __version__
 from makebook.config.print_settings import check_notes, check_variant
 from makebook.errors import MakeBookError, Severity
 from makebook.model import FORMATS, NOTE_MODES, PDF_VARIANTS, BuildOptions, PrintOverrides
+
+if TYPE_CHECKING:
+    from makebook import fresh
+    from makebook.build import BuildResult
 
 EPILOG = """\
 With no command, make-book builds ./manuscript into ./build in every format.
@@ -125,9 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(options: BuildOptions, args: argparse.Namespace) -> int:
     try:
-        from makebook.build import build  # the pipeline, loaded only to build
+        from makebook import fresh  # the standard library only: an unchanged book costs little
 
-        result = build(options)
+        freshness = fresh.check(options)
+        if freshness.replay is not None:
+            freshness.replay.warn()
+            result: fresh.Replay | BuildResult = freshness.replay
+        else:
+            from makebook.build import build  # the pipeline, loaded only to build
+
+            result = build(options, freshness)
     except MakeBookError as exc:
         if exc.layout and not args.quiet and not args.verbose:  # -v has logged it already
             print(f'make-book: {exc.layout}', file=sys.stderr)
