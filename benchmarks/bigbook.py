@@ -7,8 +7,8 @@ The book is deterministic for a seed: ``--files`` chapter files of about
 ``--words / --files`` words each, with what real books carry so every stage
 does its real work: a metadata.yaml, ``##`` sections, emphasis, curly quotes,
 footnotes, links to other chapters and to their sections, scene breaks, a
-block quote, a list, an image with alt text every tenth chapter and a table
-every fifteenth. Plain words from a fixed vocabulary keep it readable in any
+block quote, a list, an image with alt text every tenth chapter, a table
+every fifteenth and a code block every fourth. Plain words from a fixed vocabulary keep it readable in any
 font the book face covers.
 
 :func:`write_big_book` is importable for benchmarks that edit one chapter and
@@ -92,6 +92,9 @@ def chapter(rng: random.Random, number: int, files: int, words: int) -> str:
         lines += [f'![A small {rng.choice(VOCABULARY)} picture](images/plate.png)', '']
     if number % 15 == 0:
         lines += ['| tide | hour |', '|---|---|', '| high | six |', '| low | noon |', '']
+    if number % 4 == 0:  # a code block (highlighted by Pygments) every fourth chapter
+        lines += ['```python', f'def tide_{number}(hour):', f'    """{sentence(rng, 6)}"""',
+                  f'    return [hour * {number} for _ in range(3)]', '```', '']
     return '\n'.join(lines)
 
 

@@ -64,6 +64,25 @@ def _weasyprint() -> tuple[ModuleType, ModuleType]:
     return weasyprint, urls
 
 
+def print_stylesheets(book: RenderedBook, pages_for_gutter: int) -> list[tuple[str, str | None]]:
+    """The print edition's stylesheets, in cascade order: (CSS, base URL) each."""
+    used = faces_for(book)
+    settings = book.metadata.print_settings
+    font_faces = font_face_rules(used)
+    if settings.variant == 'pdf/x-1a':
+        # The CMYK profile WeasyPrint's PDF/X default intent ('device-cmyk') wants.
+        font_faces += colour.color_profile_css()
+    return [
+        (font_faces, None),
+        (edition_stylesheet('print.css'), styles_dir().as_uri() + '/'),
+        (geometry.page_css(book, pages_for_gutter) + (colour.CMYK_CSS if settings.variant == 'pdf/x-1a'
+                                                        else '') + document.label_css(book.metadata), None),
+        (face_css(book, used), None),
+        # The metadata's own stylesheets (config/stylesheets.py), last so they win.
+        (css_for(book.metadata.stylesheets, 'print') or '/**/', None),
+    ]
+
+
 def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = frozenset(),
             splits: tuple[print_split.NoteSplit, ...] = ()) -> Layout:
     """One layout of the book, its gutter set for ``pages_for_gutter`` pages."""
@@ -80,24 +99,9 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     # the stylesheets and the render; @color-profile rules likewise need one dict.
     fonts = weasyprint.text.fonts.FontConfiguration()
     profiles: dict[str, Any] = {}
-    font_faces = font_face_rules(used)
-    if settings.variant == 'pdf/x-1a':
-        # The CMYK profile WeasyPrint's PDF/X default intent ('device-cmyk') wants.
-        font_faces += colour.color_profile_css()
-    stylesheets = [
-        weasyprint.CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts,
-                       color_profiles=profiles),
-        weasyprint.CSS(string=edition_stylesheet('print.css'), url_fetcher=fetcher,
-                       base_url=styles_dir().as_uri() + '/', font_config=fonts),
-        weasyprint.CSS(string=geometry.page_css(book, pages_for_gutter)
-                       + (colour.CMYK_CSS if settings.variant == 'pdf/x-1a' else '')
-                       + document.label_css(book.metadata),
-                       url_fetcher=fetcher, font_config=fonts),
-        weasyprint.CSS(string=face_css(book, used), url_fetcher=fetcher, font_config=fonts),
-        # The metadata's own stylesheets (config/stylesheets.py), last so they win.
-        weasyprint.CSS(string=css_for(book.metadata.stylesheets, 'print') or '/**/',
-                       url_fetcher=fetcher, font_config=fonts),
-    ]
+    stylesheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=fonts,
+                                  color_profiles=profiles if index == 0 else None)
+                   for index, (css, base_url) in enumerate(print_stylesheets(book, pages_for_gutter))]
     html = weasyprint.HTML(string=document.print_html(book, loose, splits),
                            base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
     problems = _LogCollector()

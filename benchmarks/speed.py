@@ -1,0 +1,227 @@
+"""Book-scale speed (issue 13): make-book on a generated 200,000-word book, side by side with
+Pandoc and with a naive single WeasyPrint render; prints a table and writes JSON.
+
+    python benchmarks/speed.py [--runs 3] [--words 200000] [--files 120] [--json speed.json]
+                               [--book FOLDER] [--skip-sizes]
+
+Each figure is the median of ``--runs`` runs of a fresh ``make-book`` process (as a user
+runs it), with its peak resident memory (the largest sum over make-book and its child
+processes, sampled every 20 ms, or the kernel's own maximum of any one process if larger):
+
+1. make-book's EPUB + web edition vs Pandoc's EPUB of the same Markdown files;
+2. make-book's full build (EPUB, PDF, web) vs the naive baseline: one ``weasyprint``
+   command, in one process, on make-book's own print HTML and stylesheets;
+3. a rebuild with nothing changed; a rebuild after one chapter is edited (one word
+   replaced; one paragraph added);
+4. the peak memory of a full build of the first 1/4, 1/2 and all of the chapter files;
+5. ``make-book --help``.
+
+Every build runs with ``SOURCE_DATE_EPOCH`` pinned. Asserts nothing: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bigbook import write_big_book  # the shared generator, beside this script
+
+EPOCH = '1764288000'
+
+
+def make_book() -> list[str]:
+    script = shutil.which('make-book', path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, '-m', 'makebook']
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every process under it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf('SC_PAGE_SIZE')
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f'/proc/{entry}/stat', encoding='ascii', errors='replace') as stream:
+                fields = stream.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * page
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """(seconds, peak MB, exit status) of one command."""
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env={**os.environ, 'SOURCE_DATE_EPOCH': EPOCH, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.02):
+            peak = max(peak, _tree_rss(process.pid))
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors='replace') if process.stderr else ''
+    if process.returncode != 0:
+        print(f'  ! {" ".join(argv[-6:])}: exit {process.returncode}: {stderr.strip()[-300:]}')
+    return seconds, max(peak, usage.ru_maxrss * 1024) / 2**20, process.returncode
+
+
+def median(runs: list[tuple[float, float, int]]) -> dict[str, float]:
+    return {'seconds': statistics.median(r[0] for r in runs), 'peak_mb': max(r[1] for r in runs),
+            'runs': len(runs)}
+
+
+def subset(book: Path, fraction: float, into: Path) -> Path:
+    """The book with only the first ``fraction`` of its chapter files."""
+    shutil.copytree(book, into)
+    chapters = sorted(into.glob('ch*.md'))
+    for path in chapters[max(1, int(len(chapters) * fraction)):]:
+        path.unlink()
+    return into
+
+
+def naive_render(book: Path, work: Path) -> list[str]:
+    """The naive baseline's command: make-book's print HTML and stylesheets written out, then
+    one ``weasyprint`` run on them (one layout, one process, no make-book code)."""
+    from makebook.pdf import document, engine, geometry
+    from makebook.render import render_book
+    from makebook.source import read_manuscript
+
+    rendered = render_book(read_manuscript(book))
+    html = work / 'print.html'
+    html.write_text(document.print_html(rendered), encoding='utf-8')
+    argv = [sys.executable, '-m', 'weasyprint', '-u', book.as_uri() + '/']
+    # (The theme's sheets load nothing by relative URL, so they work from anywhere.)
+    sheets = engine.print_stylesheets(rendered, geometry.estimate_pages(rendered))
+    for index, (css, _) in enumerate(sheets):
+        sheet = work / f'{index}.css'
+        sheet.write_text(css, encoding='utf-8')
+        argv += ['-s', str(sheet)]
+    return [*argv, str(html), str(work / 'naive.pdf')]
+
+
+def edit_word(book: Path, number: int) -> None:
+    path = book / f'ch{number:03d}.md'
+    text = path.read_text(encoding='utf-8')
+    path.write_text(text.replace(' harbour ', ' harbor ', 1) if ' harbour ' in text
+                    else text.replace(' the ', ' a ', 1), encoding='utf-8')
+
+
+def add_paragraph(book: Path, number: int) -> None:
+    path = book / f'ch{number:03d}.md'
+    text = path.read_text(encoding='utf-8')
+    middle = text.index('\n\n', len(text) // 2)
+    added = ' '.join(['A paragraph added while revising, long enough to fill several lines.'] * 4)
+    path.write_text(text[:middle] + '\n\n' + added + text[middle:], encoding='utf-8')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--words', type=int, default=200_000)
+    parser.add_argument('--files', type=int, default=120)
+    parser.add_argument('--book', type=Path, help='a manuscript folder instead of the generated book')
+    parser.add_argument('--json', type=Path, default=Path('speed.json'))
+    parser.add_argument('--skip-sizes', action='store_true', help='no 1/4 and 1/2 books')
+    args = parser.parse_args()
+    base = make_book()
+    results: dict[str, object] = {
+        'machine': {'cores': os.cpu_count(), 'python': platform.python_version(),
+                    'system': platform.platform(), 'load_before': os.getloadavg()},
+        'runs': args.runs}
+    figures: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix='make-book-speed-') as temp:
+        work = Path(temp)
+        book = args.book.resolve() if args.book else write_big_book(work / 'book', args.words, args.files)
+        if args.book:
+            book = Path(shutil.copytree(book, work / 'book'))
+        words = sum(len(p.read_text(encoding='utf-8').split()) for p in book.rglob('*.md'))
+        print(f'{book.name}: {words} words in {len(list(book.rglob("*.md")))} files; '
+              f'{os.cpu_count()} cores; median of {args.runs} runs; load {os.getloadavg()[0]:.1f}')
+
+        def build(out: Path, *extra: str) -> tuple[float, float, int]:
+            return run([*base, 'build', str(book), '-o', str(out), '-q', *extra])
+
+        fresh = [build(work / f'epub-web-{i}', '-f', 'epub,html') for i in range(args.runs)]
+        figures['make-book EPUB + web'] = median(fresh)
+        pandoc = shutil.which('pandoc')
+        if pandoc:
+            files = sorted(str(p) for p in book.glob('*.md'))
+            yaml = book / 'metadata.yaml'
+            metadata = [f'--metadata-file={yaml}'] if yaml.exists() else []
+            figures['pandoc EPUB'] = median([run([pandoc, *metadata, f'--resource-path={book}', '-o',
+                                                  str(work / 'pandoc.epub'), *files])
+                                             for _ in range(args.runs)])
+        else:
+            print('  pandoc is not installed: no Pandoc figure')
+        naive = naive_render(book, work)
+        figures['naive WeasyPrint render'] = median([run(naive) for _ in range(args.runs)])
+        full = [build(work / f'full-{i}') for i in range(args.runs)]
+        figures['make-book full build'] = median(full)
+        out = work / 'full-0'
+        figures['rebuild, nothing changed'] = median([build(out) for _ in range(args.runs)])
+        edits, paragraphs = [], []
+        for i in range(args.runs):
+            edit_word(book, 60 + i)
+            edits.append(build(out))
+            add_paragraph(book, 70 + i)
+            paragraphs.append(build(out))
+        figures['rebuild, one word edited'] = median(edits)
+        figures['rebuild, one paragraph added'] = median(paragraphs)
+        if not args.skip_sizes and not args.book:
+            for fraction in (0.25, 0.5):
+                part = subset(book, fraction, work / f'book-{fraction}')
+                figures[f'full build, {fraction:g} of the book'] = median(
+                    [run([*base, 'build', str(part), '-o', str(work / f'out-{fraction}-{i}'), '-q'])
+                     for i in range(args.runs)])
+        figures['make-book --help'] = median([run([*base, '--help']) for _ in range(max(args.runs, 5))])
+    results['figures'] = figures
+    ratios = {}
+    if 'pandoc EPUB' in figures:
+        ratios['EPUB + web / Pandoc EPUB'] = (figures['make-book EPUB + web']['seconds']
+                                              / figures['pandoc EPUB']['seconds'])
+    ratios['full build / naive render'] = (figures['make-book full build']['seconds']
+                                           / figures['naive WeasyPrint render']['seconds'])
+    for name in ('rebuild, one word edited', 'rebuild, one paragraph added'):
+        ratios[f'{name} / full build'] = figures[name]['seconds'] / figures['make-book full build']['seconds']
+    results['ratios'] = ratios
+    print(f'\n{"":32} {"seconds":>8} {"peak MB":>8}')
+    for name, figure in figures.items():
+        print(f'{name:32} {figure["seconds"]:8.2f} {figure["peak_mb"]:8.0f}')
+    print()
+    for name, ratio in ratios.items():
+        print(f'{name:48} {ratio:5.2f}')
+    args.json.write_text(json.dumps(results, indent=2) + '\n', encoding='utf-8')
+    print(f'\n(written to {args.json})')
+
+
+if __name__ == '__main__':
+    main()
