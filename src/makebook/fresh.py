@@ -2,7 +2,7 @@
 
 After a good build, a record is kept in the cache under a key naming the
 command (manuscript, output folder, formats, print overrides, strictness,
-``SOURCE_DATE_EPOCH``) and, through :meth:`Cache.key`, make-book's own code,
+``SOURCE_DATE_EPOCH`` and every ``MAKEBOOK_*`` bound) and, through :meth:`Cache.key`, make-book's own code,
 theme and libraries. It holds a content hash of every file in the manuscript
 folder, the size and time of every output written, and what the build
 reported (warnings, layout, library warnings). The next run with the same
@@ -116,7 +116,9 @@ def _key(options: BuildOptions) -> str:
     return Cache.off().key(NAMESPACE, str(options.manuscript.resolve()), str(options.out_dir.resolve()),
                            ','.join(options.formats), repr((options.strict, options.allow_remote)),
                            repr((overrides.notes, overrides.pdf_variant, overrides.print_ready)),
-                           os.environ.get('SOURCE_DATE_EPOCH', ''))
+                           # The date, and every bound and limit (MAKEBOOK_PDF_SECONDS...).
+                           repr(sorted((name, value) for name, value in os.environ.items()
+                                       if name == 'SOURCE_DATE_EPOCH' or name.startswith('MAKEBOOK_'))))
 
 
 def _root(manuscript: Path) -> Path:
