@@ -9,6 +9,7 @@ made in memory, so a failure anywhere leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import warnings as python_warnings
@@ -41,6 +42,7 @@ class Format:
     writer: str  # 'module:function', imported only when the format is built
     uses: tuple[str, ...] = ()  # formats whose results it takes when they are built too
     bounded: bool = False  # run in a child process within MAKEBOOK_<NAME>_SECONDS / _MEMORY_MB
+    cached: bool = False  # the writer takes the build's cache (cache.py) as ``cache=``
 
     def target(self, slug: str) -> str:
         """The output's name in the output folder ('html' is a folder)."""
@@ -49,7 +51,7 @@ class Format:
 
 # In the order they are made: a format comes after those it uses.
 FORMATS_REGISTRY: tuple[Format, ...] = (
-    Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True),
+    Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True, cached=True),
     Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',)),
     Format('html', 'the web edition', 'makebook.web:web_edition'),
 )
@@ -149,7 +151,7 @@ def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.
     out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
     cache.settle(out_dir)
     try:
-        made = make_formats(book, options.formats)
+        made = make_formats(book, options.formats, cache)
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise
@@ -173,13 +175,15 @@ def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.
                        layout=manuscript.layout)
 
 
-def make_formats(book: RenderedBook, formats: tuple[str, ...]) -> dict[str, Made]:
+def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | None = None) -> dict[str, Made]:
     """Every format of ``formats`` made in memory, by name; nothing is written."""
     results: dict[str, Any] = {}
     made: dict[str, Made] = {}
     for step, fmt in enumerate((f for f in FORMATS_REGISTRY if f.name in formats), start=4):
         LOGGER.info('Step %d - Making %s', step, fmt.title)
         writer = _writer(fmt)
+        if fmt.cached and cache is not None:
+            writer = functools.partial(writer, cache=cache)
         inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
         if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
             result = limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),

@@ -7,7 +7,10 @@ load no library beyond the standard one.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -44,9 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         description='Build the book: read, render and check every file, then write each format.',
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     build_parser.add_argument(
-        'manuscript', nargs='?', default='manuscript', type=Path, metavar='MANUSCRIPT',
+        'manuscripts', nargs='*', default=[Path('manuscript')], type=Path, metavar='MANUSCRIPT',
         help='a folder of .md files read in file-name order, or one .md file '
-             '(default: manuscript)')
+             '(default: manuscript); several are built at once, each into OUTDIR/<its name>')
     build_parser.add_argument(
         '-o', '--output', dest='out_dir', default='build', type=Path, metavar='OUTDIR',
         help='folder for the outputs: <slug>.epub, <slug>.pdf, html/index.html (default: build)')
@@ -113,6 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format='make-book: %(message)s',
                         level=logging.INFO if args.verbose else logging.WARNING)
     logging.getLogger('makebook').setLevel(logging.INFO if args.verbose else logging.WARNING)
+    if len(args.manuscripts) > 1:
+        return _build_several(args)
+    args.manuscript = args.manuscripts[0]
+    return _build_one(args)
+
+
+def _build_one(args: argparse.Namespace) -> int:
+    """Build the book ``args.manuscript`` into ``args.out_dir``, printing as make-book does."""
     options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir,
                            formats=args.formats, strict=args.strict,
                            allow_remote=args.allow_remote,
@@ -126,6 +137,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.quiet:
             print(f'make-book: warning: {message}', file=sys.stderr)
     return status
+
+
+def _build_several(args: argparse.Namespace) -> int:
+    """Several books at once, one process each on every core, each into OUTDIR/<its name>.
+
+    A book that fails does not stop the others. Each book's report is printed
+    whole, in the order the books were given; the exit status is the first
+    book's that failed (0 when all were built).
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    names = [path.resolve().stem if path.is_file() else path.resolve().name for path in args.manuscripts]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        print(f'make-book: error: two manuscripts would both be built into {args.out_dir}/'
+              f'{twice[0]}; build them one at a time with -o', file=sys.stderr)
+        return 2
+    jobs = [argparse.Namespace(**{**vars(args), 'manuscript': path, 'out_dir': args.out_dir / name})
+            for path, name in zip(args.manuscripts, names, strict=True)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context('fork' if 'fork' in methods else None)
+    workers = min(len(jobs), os.cpu_count() or 1)
+    statuses = []
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for report in [pool.submit(_build_captured, job) for job in jobs]:
+                status, out, err = report.result()
+                sys.stdout.write(out)
+                sys.stderr.write(err)
+                statuses.append(status)
+    except KeyboardInterrupt:  # each worker stops its own build, outputs untouched
+        print('make-book: interrupted; the previous outputs are untouched', file=sys.stderr)
+        return 130
+    return next((status for status in statuses if status), 0)
+
+
+def _build_captured(args: argparse.Namespace) -> tuple[int, str, str]:
+    """:func:`_build_one` in a worker process, its report kept for the parent to print."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = _build_one(args)
+    return status, out.getvalue(), err.getvalue()
 
 
 def _run(options: BuildOptions, args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from tests.tools import outputs as snapshot
 META = '---\ntitle: T\nauthor: A\nlang: en\n---\n'
 
 
-def fake_print_edition(book: RenderedBook) -> PrintedBook:
+def fake_print_edition(book: RenderedBook, cache: object = None) -> PrintedBook:
     """A PrintedBook whose 'PDF' tells which book and print settings the writer was given."""
     settings = book.metadata.print_settings
     pdf = f'%PDF-fake {book.metadata.title} {settings.notes} {settings.pdf_variant} {settings.print_ready}'
@@ -128,7 +128,7 @@ def test_a_writer_that_fails_leaves_the_previous_outputs_untouched(
     assert set(before) >= {'t.epub', 't.pdf', 'html/index.html', 'html/style.css'}
     (small_book / '01.md').write_text(META + '# One\n\nChanged, so every output would change.\n')
 
-    def fail(*args: object) -> None:
+    def fail(*args: object, **keywords: object) -> None:
         raise error
     writers = {'pdf': 'makebook.pdf.print_edition', 'html': 'makebook.web.web_edition'}
     monkeypatch.setattr(writers[failing], fail)

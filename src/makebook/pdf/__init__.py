@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from makebook import codes
+from makebook.cache import Cache
 from makebook.errors import BookError, Diagnostic
 from makebook.model import PrintedBook, RenderedBook
 from makebook.pdf import boxes, geometry, splits
@@ -35,27 +36,43 @@ def write_pdf(book: RenderedBook) -> bytes:
     return print_edition(book).pdf
 
 
-def print_edition(book: RenderedBook) -> PrintedBook:
+# The cache's namespace for the page count of the book's last layout (cache.py).
+PAGES_NAMESPACE = 'pdf/pages'
+
+
+def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook:
     """The PDF, with where each of its pages begins (for the EPUB's page-list).
 
     The gutter depends on the page count, which is known only after layout:
-    the first pass uses an estimate, and another pass is made only when the
-    real count lands in another gutter step, or a note must be cut or relaxed.
+    the first pass uses the page count of the book's previous layout (from
+    ``cache``), else an estimate, and another pass is made only when the real
+    count lands in another gutter step, or a note must be cut or relaxed.
     Raises :class:`BookError` for a note that cannot be made to fit.
     """
-    estimate = geometry.estimate_pages(book)
+    cache = cache or Cache.off()
+    # Only a first guess, checked like the estimate: any book's count is safe here.
+    pages_key = cache.key(PAGES_NAMESPACE, str(book.root), book.metadata.identifier)
+    previous = cache.load(PAGES_NAMESPACE, pages_key)
+    estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
     layout = lay_out(book, estimate)
     stray = set(layout.misplaced)
     loose: set[str] = set()
     cuts: dict[str, splits.NoteSplit] = {}
     block_ids: set[str] = set().union(*(chapter.ids for chapter in book.chapters))
     for _ in range(_NOTE_PASSES):
+        if geometry.gutter_extra(layout.pages) != geometry.gutter_extra(estimate):
+            # The gutter first: notes are cut only on a layout with the gutter its page
+            # count calls for, so a build that starts from the previous build's count
+            # cuts the very notes a build from the estimate does (the same PDF).
+            estimate = layout.pages
+            layout = lay_out(book, estimate, frozenset(loose), tuple(cuts.values()))
+            stray = set(layout.misplaced)
+            continue
         # A continuation must be on the page after its call's; the text moved
         # when the note's first part took room there: anchor it again.
         moved = boxes.reanchored(layout.document, list(cuts.values()), block_ids)
         cuts.update((split.note_id, split) for split in moved)
-        if (geometry.gutter_extra(layout.pages) == geometry.gutter_extra(estimate) and not stray
-                and not moved):
+        if not stray and not moved:
             break
         # A note taller than the room under its call is cut, and the rest
         # continued on the next page (WeasyPrint 70 cannot: #1833).
@@ -78,6 +95,7 @@ def print_edition(book: RenderedBook) -> PrintedBook:
         # whole page's room, or in a place that cannot be cut).
         _notes_that_do_not_fit(book, stray)
     check_fonts(layout.pdf, [face.family for face in faces_for(book)])
+    cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
     return _printed(book, layout)
 
 

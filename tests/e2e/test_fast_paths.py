@@ -1,0 +1,65 @@
+"""The fast paths make the very book the slow path makes (issue 13).
+
+A book built with a warm cache (each file's conversion reused, the PDF started
+from the previous build's page count) or with a damaged cache is compared with
+the same book built cold: the EPUB byte for byte, the PDF page by page (page
+count, text of each page, outline). Each reuses a session build as the cold one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from makebook.cache import FOLDER as CACHE
+from tests.tools import BOOKS, REPO, make_book
+
+ESSAY = 'leon-the-professional'
+
+
+def pages_and_outline(pdf: Path) -> tuple[list[str], list[tuple[int, str, int]]]:
+    reader = PdfReader(str(pdf))
+    outline: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                outline.append((depth, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 0)
+    return [page.extract_text() for page in reader.pages], outline
+
+
+def rebuild_from_cache(cold: Path, into: Path) -> Path:
+    """A copy of ``cold``'s output folder with only its cache: the next build is a full one,
+    with every cache entry the cold build left."""
+    shutil.copytree(cold / CACHE, into / CACHE)
+    return into
+
+
+def test_a_warm_cache_makes_the_same_book(essay_build: Path, tmp_path: Path, capsys) -> None:
+    warm = rebuild_from_cache(essay_build, tmp_path / 'warm')
+    entries = sorted(p.relative_to(warm) for p in (warm / CACHE).rglob('*.json'))
+    assert any('render' in str(p) for p in entries) and any('pdf' in str(p) for p in entries)
+    assert make_book(capsys, REPO / 'manuscript', '-o', warm, '-q').status == 0
+    assert (warm / f'{ESSAY}.epub').read_bytes() == (essay_build / f'{ESSAY}.epub').read_bytes()
+    assert pages_and_outline(warm / f'{ESSAY}.pdf') == pages_and_outline(essay_build / f'{ESSAY}.pdf')
+    assert (warm / 'html' / 'index.html').read_bytes() == (essay_build / 'html' / 'index.html').read_bytes()
+
+
+def test_a_damaged_cache_is_ignored(print_features_pdf: Path, tmp_path: Path, capsys) -> None:
+    """Every entry of the cold build's cache damaged in turn: cut short, emptied, or from another
+    version of the cache's format; the build makes them again and the same PDF."""
+    damaged = rebuild_from_cache(print_features_pdf.parent, tmp_path / 'damaged')
+    entries = sorted((damaged / CACHE).rglob('*.json'))
+    assert len(entries) > 3
+    for number, entry in enumerate(entries):
+        text = entry.read_text(encoding='utf-8')
+        entry.write_text([text[: len(text) // 2], '', text.replace('"format":1', '"format":0')][number % 3],
+                         encoding='utf-8')
+    run = make_book(capsys, BOOKS / 'print-features', '-o', damaged, '-q', '--format', 'pdf')
+    assert run.status == 0, run.err
+    assert pages_and_outline(damaged / print_features_pdf.name) == pages_and_outline(print_features_pdf)
