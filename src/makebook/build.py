@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import os
 import warnings as python_warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -135,7 +136,7 @@ def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.
                 cache: Cache, files_written: list[Path]) -> BuildResult:
     LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
     with limits.stage('rendering'):
-        book = render_book(manuscript, download, cache)
+        book = render_book(manuscript, download, cache, options.jobs or os.cpu_count() or 1)
     LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
     with limits.stage('checking'):
         problems = unique([*manuscript.diagnostics, *check_book(book, options.formats)])

@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build_one(args: argparse.Namespace) -> int:
     """Build the book ``args.manuscript`` into ``args.out_dir``, printing as make-book does."""
-    options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir,
+    options = BuildOptions(manuscript=args.manuscript, out_dir=args.out_dir, jobs=getattr(args, 'jobs', 0),
                            formats=args.formats, strict=args.strict,
                            allow_remote=args.allow_remote,
                            print_overrides=PrintOverrides(notes=args.notes, pdf_variant=args.pdf_variant,
@@ -155,7 +155,9 @@ def _build_several(args: argparse.Namespace) -> int:
         print(f'make-book: error: two manuscripts would both be built into {args.out_dir}/'
               f'{twice[0]}; build them one at a time with -o', file=sys.stderr)
         return 2
-    jobs = [argparse.Namespace(**{**vars(args), 'manuscript': path, 'out_dir': args.out_dir / name})
+    # One process a book: a book's own stages then stay in that process (jobs=1).
+    jobs = [argparse.Namespace(**{**vars(args), 'manuscript': path, 'out_dir': args.out_dir / name,
+                                  'jobs': 1})
             for path, name in zip(args.manuscripts, names, strict=True)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context('fork' if 'fork' in methods else None)

@@ -65,6 +65,7 @@ class BuildOptions:
     strict: bool = False
     allow_remote: bool = False  # --allow-remote: download remote images, any host
     print_overrides: PrintOverrides = field(default_factory=PrintOverrides)
+    jobs: int = 0  # processes the build may use at once; 0: one per core
 
 
 # ---------------------------------------------------------------- metadata

@@ -32,7 +32,7 @@ from makebook.errors import Diagnostic
 from makebook.model import Asset, Manuscript, RenderedBook, SourceFile
 from makebook.render import chapters, links, notes, xrefs
 from makebook.render.blocks import with_block_ids
-from makebook.render.convert import Converted, convert_cached, convert_file
+from makebook.render.convert import Converted, convert_all, convert_file
 from makebook.render.front_pages import with_metadata_front_pages
 from makebook.render.ids import IdRegistry
 
@@ -40,15 +40,14 @@ __all__ = ['convert_file', 'render_book']
 
 
 def render_book(manuscript: Manuscript, download: links.Download | None = None,
-                cache: Cache | None = None) -> RenderedBook:
+                cache: Cache | None = None, workers: int = 1) -> RenderedBook:
     """Convert every file and assemble the chapters; problems go in ``diagnostics``.
 
     ``download`` (safety/remote.py), when given, turns an http(s) image into a local file;
-    ``cache``, when given, keeps each file's conversion while the file is unchanged.
+    ``cache``, when given, keeps each file's conversion while the file is unchanged;
+    ``workers`` processes convert the files when the book is large.
     """
-    store = cache or Cache.off()
-    return assemble(manuscript, [convert_cached(source, store) for source in manuscript.files],
-                    download)
+    return assemble(manuscript, convert_all(manuscript.files, cache or Cache.off(), workers), download)
 
 
 def assemble(manuscript: Manuscript, converted: list[Converted],

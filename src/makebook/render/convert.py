@@ -10,7 +10,10 @@ content model; the footnotes are taken out for the book to place.
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,27 +86,51 @@ _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=Tru
                           load_dtd=False, remove_blank_text=False)
 
 
-def convert_cached(source: SourceFile, cache: Cache) -> Converted:
-    """:func:`convert_file`, reused from ``cache`` while the file is unchanged.
+# Below this much Markdown, starting worker processes costs more than it saves.
+PARALLEL_CHARACTERS = 200_000
 
-    The result always goes through its serialised form, cached or not, so a
-    book built from the cache is the very book built without it; and the
-    trees are always fresh (:func:`~makebook.render.assemble` moves their elements).
+
+def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1) -> list[Converted]:
+    """:func:`convert_file` of each source, in order; each reused from ``cache`` while its file
+    is unchanged, the others converted in up to ``workers`` processes when there is enough
+    Markdown to be worth it (conversion is pure: a file's result depends on it alone).
+
+    A result always goes through its serialised form, cached or not, in a worker
+    or not, so every path gives the very same book; and the trees are always
+    fresh (:func:`~makebook.render.assemble` moves their elements).
     """
-    # Everything convert_file reads of the file: diagnostics carry its path, lines count
+    # Everything convert_file reads of a file: diagnostics carry its path, lines count
     # from first_line; the rest of the source (front matter, part...) is used afresh.
-    key = cache.key(CACHE_NAMESPACE, str(source.path), source.name, str(source.first_line),
-                    source.markdown)
-    stored = cache.load(CACHE_NAMESPACE, key)
-    if stored is not None:
-        converted = from_json(source, stored)
-        if converted is not None:
-            return converted
-    value = to_json(convert_file(source))
-    cache.store(CACHE_NAMESPACE, key, value)
-    converted = from_json(source, value)
-    assert converted is not None  # our own serialisation parses
-    return converted
+    keys = [cache.key(CACHE_NAMESPACE, str(source.path), source.name, str(source.first_line),
+                      source.markdown) for source in sources]
+    found: list[Converted | None] = []
+    for source, key in zip(sources, keys, strict=True):
+        stored = cache.load(CACHE_NAMESPACE, key)
+        found.append(None if stored is None else from_json(source, stored))
+    missing = [index for index, converted in enumerate(found) if converted is None]
+    for index, value in zip(missing, _convert_to_json([sources[i] for i in missing], workers),
+                            strict=True):
+        cache.store(CACHE_NAMESPACE, keys[index], value)
+        found[index] = from_json(sources[index], value)
+    assert all(converted is not None for converted in found)  # our own serialisation parses
+    return [converted for converted in found if converted is not None]
+
+
+def _convert_to_json(sources: list[SourceFile], workers: int) -> Iterable[dict[str, Any]]:
+    size = sum(len(source.markdown) for source in sources)
+    if workers < 2 or len(sources) < 2 or size < PARALLEL_CHARACTERS or 'fork' not in \
+            multiprocessing.get_all_start_methods():
+        return [_converted_json(source) for source in sources]
+    # fork: the workers start with everything loaded; the big files first, so none is left last.
+    order = sorted(range(len(sources)), key=lambda i: -len(sources[i].markdown))
+    with concurrent.futures.ProcessPoolExecutor(min(workers, len(sources)),
+                                                mp_context=multiprocessing.get_context('fork')) as pool:
+        done = dict(zip(order, pool.map(_converted_json, [sources[i] for i in order]), strict=True))
+    return [done[i] for i in range(len(sources))]
+
+
+def _converted_json(source: SourceFile) -> dict[str, Any]:
+    return to_json(convert_file(source))
 
 
 def to_json(converted: Converted) -> dict[str, Any]:

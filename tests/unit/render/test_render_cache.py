@@ -95,3 +95,20 @@ def test_the_cache_keeps_one_books_worth(write_book, tmp_path: Path) -> None:
         (folder / '03.md').write_text(f'# Three\n\nVersion {round_}.\n', encoding='utf-8')
         build_module.build(BuildOptions(folder, out, formats=('epub',)))
     assert len(entries(out / FOLDER)) == 3  # the old versions of 03.md are swept
+
+
+def test_files_converted_in_worker_processes_make_the_same_book(write_book, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from makebook.render import convert
+
+    manuscript = read_manuscript(write_book(FILES))
+    alone = render_book(manuscript)
+    monkeypatch.setattr(convert, 'PARALLEL_CHARACTERS', 0)  # a large book's path, on a small one
+    spawned = []
+    real_pool = convert.concurrent.futures.ProcessPoolExecutor
+    monkeypatch.setattr(convert.concurrent.futures, 'ProcessPoolExecutor',
+                        lambda *a, **k: spawned.append(a) or real_pool(*a, **k))
+    cache = Cache.in_output_folder(tmp_path)
+    assert same_book(render_book(manuscript, cache=cache, workers=2), alone)
+    assert spawned and cache.misses == 3
+    assert same_book(render_book(manuscript, cache=Cache.in_output_folder(tmp_path), workers=2), alone)
