@@ -121,7 +121,7 @@ def test_bad_print_options_are_usage_errors(capsys, flag: str, value: str, expec
 
 def test_several_books_are_built_at_once_and_a_failure_stops_none(capsys, write_book, tmp_path) -> None:
     one = write_book({'1.md': META + '# A\n\nGood.'}, name='one')
-    broken = write_book({'1.md': META + '# B\n\n[broken](nowhere.md)'}, name='broken')
+    broken = write_book({'1.md': META + '# B\n\n![A map](missing.png)'}, name='broken')
     three = write_book({'1.md': META.replace('A Small Book', 'Three') + '# C\n\nGood too.'}, name='three')
     out = tmp_path / 'out'
     run = make_book(capsys, 'build', one, broken, three, '-o', out, '-f', 'epub,html')
@@ -129,7 +129,7 @@ def test_several_books_are_built_at_once_and_a_failure_stops_none(capsys, write_
     assert run.out.split() == [str(out / 'one' / 'a-small-book.epub'),
                                str(out / 'one' / 'html' / 'index.html'),
                                str(out / 'three' / 'three.epub'), str(out / 'three' / 'html' / 'index.html')]
-    assert "broken link 'nowhere.md'" in run.err and not (out / 'broken').exists()
+    assert 'missing.png' in run.err and not (out / 'broken').exists()
     alone = make_book(capsys, 'build', one, '-o', tmp_path / 'alone', '-f', 'epub,html')
     assert alone.status == 0  # the same book as when built beside others
     epub = 'a-small-book.epub'
