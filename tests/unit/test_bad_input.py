@@ -79,7 +79,7 @@ def test_bom_crlf_and_tabs_build_correctly(capsys, write_book, tmp_path: Path) -
     run = build(capsys, write_book({'01.md': text}), tmp_path)
     assert run.status == 0, run.err
     chapter = written(tmp_path).read('EPUB/chapter-001.xhtml').decode()
-    assert 'code    line\n</code></pre>' in chapter  # Markdown expands tabs to 4
+    assert 'code\tline\n</code></pre>' in chapter  # code keeps its tabs, as CommonMark says
     assert '\r' not in chapter and '\ufeff' not in chapter
 
 

@@ -21,14 +21,20 @@ InlineResult = tuple[ET.Element | str | None, int | None, int | None]
 
 def warn(md: Markdown, code: Code, message: str, needle: str) -> None:
     """Record a problem for the renderer, which knows the file and finds the line."""
-    found: list[tuple[str, str, str]] = md.__dict__.setdefault('makebook_warnings', [])
+    found: list[tuple[str, str, str | int]] = md.__dict__.setdefault('makebook_warnings', [])
     found.append((code.id, message, needle))
+
+
+def warn_at(md: Markdown, code: Code, message: str, line: int) -> None:
+    """Record a problem at a known line (counted from 0 in the text Markdown was given)."""
+    found: list[tuple[str, str, str | int]] = md.__dict__.setdefault('makebook_warnings', [])
+    found.append((code.id, message, line))
 
 
 # The order matters only for readability; priorities decide the run order.
 EXTENSIONS = (
+    'makebook.extensions.commonmark',
     'makebook.extensions.raw_format',
-    'makebook.extensions.code_info',
     'makebook.extensions.fenced_divs',
     'makebook.extensions.line_blocks',
     'makebook.extensions.math',

@@ -11,6 +11,7 @@ pixels only (EPUBCheck rejects ``width="50%"``).
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 
@@ -52,6 +53,21 @@ def _dimensions(image: ET.Element) -> None:
         image.set('style', '; '.join(filter(None, [image.get('style', '').strip(' ;'), *styles])))
 
 
+def _caption(figcaption: ET.Element, image: ET.Element, caption: str) -> None:
+    """The caption: the image's description as Markdown made it (``![A *big* cat]`` keeps
+    its emphasis; the commonmark extension leaves it on the image), else its alt or title."""
+    if (image.text or len(image)) and image.get('alt'):
+        figcaption.text = (image.text or '').lstrip()
+        for child in image:
+            figcaption.append(copy.deepcopy(child))
+        if len(figcaption):
+            figcaption[-1].tail = (figcaption[-1].tail or '').rstrip() or None
+        else:
+            figcaption.text = figcaption.text.rstrip()
+    else:
+        figcaption.text = caption.strip()
+
+
 class FigureTreeprocessor(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         for img in root.iter('img'):
@@ -71,7 +87,7 @@ class FigureTreeprocessor(Treeprocessor):
                     figure.set('id', image.attrib.pop('id'))
                 image.tail = None
                 figure.append(image)
-                ET.SubElement(figure, 'figcaption').text = caption.strip()
+                _caption(ET.SubElement(figure, 'figcaption'), image, caption)
                 figure.tail = paragraph.tail
                 parent.remove(paragraph)
                 parent.insert(index, figure)

@@ -31,13 +31,13 @@ from makebook.render.notes import keep_unreferenced, take_footnotes
 from makebook.safety.sanitize import sanitize
 from makebook.safety.xmlchars import xml_text
 
+# The block structure is CommonMark's (extensions.commonmark, which also reads fences
+# and raw HTML blocks); these read what sits inside it.
 MARKDOWN_EXTENSIONS = (
-    'footnotes', 'tables', 'fenced_code', 'attr_list', 'def_list', 'abbr',
-    'smarty', 'toc', 'md_in_html', 'sane_lists', 'codehilite', *EXTENSIONS,
+    'footnotes', 'tables', 'attr_list', 'def_list', 'abbr', 'smarty', 'toc', 'sane_lists',
+    'pymdownx.betterem', *EXTENSIONS,
 )
 MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
-    # Pygments with CSS classes only (styles/*.css): no inline styles, no scripts.
-    'codehilite': {'css_class': 'highlight', 'guess_lang': False, 'use_pygments': True},
     # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
     'footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
     'toc': {'permalink': False},
@@ -67,7 +67,8 @@ def convert_file(source: SourceFile) -> Converted:
     where = Locator(source)  # each problem at its own line, a repeated one too
     body = to_xhtml(sanitize(md.convert(text), where, problems))
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
-        problems.append(codes.ALL[code](message, source.path, where.line_of(needle)))
+        line = source.first_line + needle if isinstance(needle, int) else where.line_of(needle)
+        problems.append(codes.ALL[code](message, source.path, line))
     mathml.convert_math(body, lambda code, message, tex: problems.append(
         code(message, source.path, where.line_of(tex))))
     repairs.check_body(body, where, problems)

@@ -67,6 +67,9 @@ URL_ATTRIBUTES = frozenset({'href', 'src', 'cite'})
 LINK_SCHEMES = frozenset({'http', 'https', 'mailto'})
 IMAGE_SCHEMES = frozenset({'data', 'file', 'http', 'https', 'ftp'})
 
+# Elements that never hold content: libxml2 does not know <embed> and <frame> are void and
+# nests what follows inside them, but html5ever (nh3) does not, so that is not dropped.
+_VOID = frozenset({'embed', 'frame'})
 # A style attribute that can load something (url(), image-set(), @import,
 # IE expression() and behavior, Mozilla bindings) or hide it in CSS escapes.
 _LOADING_STYLE = re.compile(r'url\s*\(|image-set|image\s*\(|@import|expression\s*\(|behavior|binding|\\',
@@ -154,7 +157,8 @@ def _removals(markup: str, source: Locator) -> list[Diagnostic]:
             continue
         tag = element.tag.lower()
         if tag not in ALLOWED_TAGS:
-            if any(a.tag in DROPPED_WITH_CONTENT for a in element.iterancestors() if isinstance(a.tag, str)):
+            if any(a.tag in DROPPED_WITH_CONTENT and a.tag not in _VOID for a in element.iterancestors()
+                   if isinstance(a.tag, str)):
                 continue
             what = 'and its content ' if tag in DROPPED_WITH_CONTENT else ''
             rel = (element.get('rel') or '').lower()

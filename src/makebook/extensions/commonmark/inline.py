@@ -1,0 +1,394 @@
+"""Python-Markdown's inline reading brought to CommonMark's where a book's text changes.
+
+* Links: CommonMark's destination and title grammar (``(title)`` in parentheses, no
+  space in a bare destination, ``<...>`` for one that has spaces); a link never holds
+  another link, and raw HTML or an autolink that starts inside the brackets wins over
+  them. Reference labels match as CommonMark matches them (case-folded, whitespace
+  collapsed, backslashes kept; the reader keeps the first definition of a label).
+* Images: the alt text is the description's plain text (``![A *big* cat]`` has the alt
+  "A big cat"); the description, read as Markdown, stays on the image until the
+  figures extension has made its caption of it, then goes.
+* Code spans: one space is stripped from each side only when both sides have one.
+* A backslash at the end of a line is a hard line break.
+* Autolinks (``<scheme:...>``, ``<address@example.com>``), raw inline HTML and entity
+  references follow CommonMark's grammars; an escaped ``\\&`` stays an ampersand.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+import xml.etree.ElementTree as ET
+
+from markdown import Markdown, util
+from markdown.inlinepatterns import (
+    BACKTICK_RE,
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    BacktickInlineProcessor,
+    HtmlInlineProcessor,
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    InlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    ShortReferenceInlineProcessor,
+    SubstituteTagInlineProcessor,
+)
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+from markdown_it.common import html_re
+from markdown_it.common.utils import normalizeReference
+
+from makebook.extensions import InlineResult
+
+_LABEL = re.compile(r'\[((?:[^\[\]\\]|\\.){0,999})\]', re.DOTALL)
+_ESCAPED = re.compile(f'{util.STX}(\\d+){util.ETX}')  # Python-Markdown's stand-in for '\X'
+_SPACE = ' \t\n'
+# CommonMark's raw HTML (open and closing tags, comments, processing instructions,
+# declarations, CDATA), from markdown-it-py.
+HTML_RE = ('(?<!\\\\)((?:' + '|'.join([html_re.open_tag, html_re.close_tag, html_re.comment,
+                                          html_re.processing, html_re.declaration, html_re.cdata]) + '))')
+URI_AUTOLINK_RE = r'(?<!\\)<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*)>'
+_DOMAIN_PART = r'[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?'
+EMAIL_AUTOLINK_RE = (r'(?<!\\)<([a-zA-Z0-9.!#$%&\'*+/=?^_`{|}~-]+@' + _DOMAIN_PART
+                     + r'(?:\.' + _DOMAIN_PART + r')*)>')
+ENTITY_RE = r'(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)'
+_VALID_ENTITY = re.compile(r'&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
+HARD_BREAK_RE = r'\\\n(?=[^\n])'
+
+
+def raw(text: str) -> str:
+    """Text with Python-Markdown's escape stand-ins written back as the backslashes they were."""
+    return _ESCAPED.sub(lambda m: '\\' + chr(int(m.group(1))), text)
+
+
+# ---------------------------------------------------------------- link destinations
+
+def _skip_space(data: str, index: int) -> int:
+    """Past spaces and tabs and at most one line ending."""
+    newline = False
+    while index < len(data) and data[index] in _SPACE:
+        if data[index] == '\n':
+            if newline:
+                break
+            newline = True
+        index += 1
+    return index
+
+
+def _destination(data: str, index: int) -> tuple[str, int] | None:
+    if data.startswith('<', index):
+        end = index + 1
+        while end < len(data) and data[end] not in '<>\n':
+            end += 1
+        return (data[index + 1:end], end + 1) if data.startswith('>', end) else None
+    end, depth = index, 0
+    while end < len(data):
+        char = data[end]
+        if char in ' \t\n' or (ord(char) < 0x20 and char not in (util.STX, util.ETX)) or char == '\x7f':
+            break
+        if char == '(':
+            depth += 1
+        elif char == ')':
+            if depth == 0:
+                break
+            depth -= 1
+        end += 1
+    if depth or end == index:
+        return None
+    return data[index:end], end
+
+
+def _title(data: str, index: int) -> tuple[str, int] | None:
+    closing = {'"': '"', "'": "'", '(': ')'}.get(data[index:index + 1])
+    if closing is None:
+        return None
+    end = index + 1
+    while end < len(data) and data[end] != closing:
+        if closing == ')' and data[end] == '(':
+            return None
+        if data.startswith('\n\n', end) or re.match(r'\n[ \t]*\n', data[end:end + 40]):
+            return None  # a title may not hold a blank line
+        end += 1
+    return (data[index + 1:end], end + 1) if end < len(data) else None
+
+
+def get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
+    """CommonMark's ``(destination "title")`` starting at ``index``: href, title, end, found."""
+    if not data.startswith('(', index):
+        return '', None, index, False
+    position = _skip_space(data, index + 1)
+    if data.startswith(')', position):
+        return '', None, position + 1, True
+    found = _destination(data, position)
+    if found is None:
+        return '', None, index, False
+    href, position = found
+    title = None
+    after = _skip_space(data, position)
+    if after > position:
+        titled = _title(data, after)
+        if titled is not None:
+            title, position = titled
+            position = _skip_space(data, position)
+        else:
+            position = after
+    if not data.startswith(')', position):
+        return '', None, index, False
+    return href, title, position + 1, True
+
+
+class _CommonMarkLink(LinkInlineProcessor):
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, found = get_link(data, index)
+        if found and self._holds_markup(href):
+            return '', None, index, False  # raw HTML or code was read there first
+        if title is not None:
+            title = self.unescape(title)
+        return self.unescape(href), title, end, found
+
+    def _holds_markup(self, href: str) -> bool:
+        stash = self.md.treeprocessors['inline'].stashed_nodes  # type: ignore[attr-defined]
+        for found in util.INLINE_PLACEHOLDER_RE.finditer(href):
+            value = stash.get(found.group(1))
+            if not isinstance(value, str) or util.HTML_PLACEHOLDER_RE.search(value):
+                return True
+        return False
+
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        text, index, handled = self.getText(data, m.end(0))
+        if handled and _overtaken(data, m.end(0), index - 1):
+            return None, None, None
+        if handled and not isinstance(self, ImageInlineProcessor) and contains_link(self, text):
+            return None, None, None
+        return super().handleMatch(m, data)
+
+
+class CommonMarkLink(_CommonMarkLink):
+    pass
+
+
+class CommonMarkImage(_CommonMarkLink, ImageInlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        image, start, end = super().handleMatch(m, data)
+        if isinstance(image, ET.Element):
+            image.text = self.getText(data, m.end(0))[0]  # read as Markdown, for the alt text
+        return image, start, end
+
+
+def _overtaken(data: str, start: int, close: int) -> bool:
+    """Whether raw HTML or an autolink starting inside ``[...]`` runs past its ``]``."""
+    for position in range(start, close):
+        if data[position] != '<':
+            continue
+        for pattern in (_HTML, _URI_AUTOLINK, _EMAIL_AUTOLINK):
+            found = pattern.match(data, position)
+            if found and found.end() > close:
+                return True
+    return False
+
+
+def _inside_tag(data: str, position: int) -> bool:
+    """Whether raw HTML or an autolink starting before ``position`` runs past it."""
+    start = data.rfind('<', 0, position)
+    while start >= 0 and position - start < 2000:
+        for pattern in (_HTML, _URI_AUTOLINK, _EMAIL_AUTOLINK):
+            found = pattern.match(data, start)
+            if found and found.end() > position:
+                return True
+        start = data.rfind('<', 0, start)
+    return False
+
+
+_HTML = re.compile(HTML_RE)
+_URI_AUTOLINK = re.compile(URI_AUTOLINK_RE)
+_EMAIL_AUTOLINK = re.compile(EMAIL_AUTOLINK_RE)
+
+
+def contains_link(processor: InlineProcessor, text: str) -> bool:
+    """Whether a link's text holds a link of its own (CommonMark: the inner one wins)."""
+    for start in range(len(text)):
+        if text[start] != '[' or (start and text[start - 1] == '!'):
+            continue
+        depth, end = 1, start + 1
+        while end < len(text) and depth:
+            depth += {'[': 1, ']': -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            continue
+        label = text[start + 1:end - 1]
+        if get_link(text, end)[3]:
+            return True
+        following = _LABEL.match(text, end)
+        key = normalizeReference(raw(processor.unescape(following.group(1) or label if following else label)))
+        if key in processor.md.references:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- references
+
+class _CommonMarkLabels(ReferenceInlineProcessor):
+    """``[text][label]`` and ``[text][]``, labels normalised as CommonMark does."""
+
+    RE_LINK = _LABEL
+
+    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
+        match = self.RE_LINK.match(data, pos=index)
+        if not match:
+            return None, index, False
+        return normalizeReference(raw(self.unescape(match.group(1) or text))), match.end(0), True
+
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        text, index, handled = self.getText(data, m.end(0))
+        if handled and (_overtaken(data, m.end(0), index - 1) or (
+                not isinstance(self, ImageReferenceInlineProcessor) and contains_link(self, text))):
+            return None, None, None
+        element, start, end = super().handleMatch(m, data)
+        if isinstance(element, ET.Element) and element.tag == 'img':
+            element.text = text
+        return element, start, end
+
+
+class CommonMarkReference(_CommonMarkLabels):
+    pass
+
+
+class CommonMarkImageReference(_CommonMarkLabels, ImageReferenceInlineProcessor):
+    pass
+
+
+class CommonMarkShortReference(_CommonMarkLabels, ShortReferenceInlineProcessor):
+    def evalId(self, data: str, index: int, text: str) -> tuple[str, int, bool]:
+        return normalizeReference(raw(self.unescape(text))), index, True
+
+
+class CommonMarkShortImageReference(_CommonMarkLabels, ShortImageReferenceInlineProcessor):
+    def evalId(self, data: str, index: int, text: str) -> tuple[str, int, bool]:
+        return normalizeReference(raw(self.unescape(text))), index, True
+
+
+# ---------------------------------------------------------------- the rest
+
+class CodeSpan(BacktickInlineProcessor):
+    """A run of n backticks closes only at the next run of exactly n; unclosed, it is text.
+    Raw HTML or an autolink that starts before the backticks and holds them wins."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        if m.group(1):
+            return super().handleMatch(m, data)
+        begin = opened = m.start(0)
+        if _inside_tag(data, begin):
+            return None, begin, begin + 1
+        while opened < len(data) and data[opened] == '`':
+            opened += 1
+        position = opened
+        while position < len(data):
+            if data[position] != '`':
+                position += 1
+                continue
+            run = position
+            while position < len(data) and data[position] == '`':
+                position += 1
+            if position - run == opened - begin:
+                code = ET.Element(self.tag)
+                code.text = util.AtomicString(util.code_escape(_code_text(data[opened:run])))
+                return code, begin, position
+        return None, begin, opened
+
+
+def _code_text(text: str) -> str:
+    text = text.replace('\n', ' ')
+    if text.startswith(' ') and text.endswith(' ') and text.strip(' '):
+        return text[1:-1]
+    return text
+
+
+class Autolink(InlineProcessor):
+    def __init__(self, pattern: str, md: Markdown, mail: bool) -> None:
+        super().__init__(pattern, md)
+        self.mail = mail
+
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        link = ET.Element('a')
+        address = m.group(1)
+        link.set('href', ('mailto:' if self.mail else '') + address)
+        link.text = util.AtomicString(address)
+        return link, m.start(0), m.end(0)
+
+
+class RawHtml(HtmlInlineProcessor):
+    """CommonMark's inline raw HTML, except the ``<destination>`` of a link."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        paren = data.rfind('(', 0, m.start(0))
+        if paren > 0 and data[paren - 1] == ']' and not data[paren + 1:m.start(0)].strip(' \t\n') \
+                and get_link(data, paren)[3]:
+            return None, m.start(0), m.start(0) + 1
+        return super().handleMatch(m, data)
+
+
+class Entity(HtmlInlineProcessor):
+    """A character reference HTML knows stays one; anything else is text (its '&' escaped)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
+        reference = m.group(1)
+        if (reference[1] == '#' and _VALID_ENTITY.fullmatch(reference)) or \
+                reference[1:] in html.entities.html5:
+            return super().handleMatch(m, data)
+        return util.AMP_SUBSTITUTE + 'amp;' + reference[1:], m.start(0), m.end(0)
+
+
+class Unescape(UnescapeTreeprocessor):
+    """An escaped '&' must not make an entity of what follows it (``\\&ouml;``)."""
+
+    def _unescape(self, m: re.Match[str]) -> str:
+        char = chr(int(m.group(1)))
+        return util.AMP_SUBSTITUTE + 'amp;' if char == '&' else char
+
+
+class ImageAlt(Treeprocessor):
+    """An image's alt text is its description's plain text; the description stays on the
+    image (for a figure's caption) until ImageContent removes it."""
+
+    def run(self, root: ET.Element) -> None:
+        for image in root.iter('img'):
+            if image.text or len(image):
+                text = ''.join(image.itertext())
+                text = util.HTML_PLACEHOLDER_RE.sub('', util.INLINE_PLACEHOLDER_RE.sub('', text))
+                image.set('alt', text)
+
+
+class ImageContent(Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        for image in root.iter('img'):
+            image.text = None
+            for child in list(image):
+                image.remove(child)
+
+
+def register(md: Markdown) -> None:
+    """Replace Python-Markdown's inline processors of the same names."""
+    patterns = md.inlinePatterns
+    patterns.register(CodeSpan(BACKTICK_RE), 'backtick', 190)
+    patterns.register(CommonMarkReference(REFERENCE_RE, md), 'reference', 170)
+    patterns.register(CommonMarkLink(LINK_RE, md), 'link', 160)
+    patterns.register(CommonMarkImage(IMAGE_LINK_RE, md), 'image_link', 150)
+    patterns.register(CommonMarkImageReference(IMAGE_REFERENCE_RE, md), 'image_reference', 140)
+    patterns.register(CommonMarkShortReference(REFERENCE_RE, md), 'short_reference', 130)
+    patterns.register(CommonMarkShortImageReference(IMAGE_REFERENCE_RE, md), 'short_image_ref', 125)
+    # Autolinks and raw HTML bind tighter than backslash escapes (none works inside them)
+    # and line breaks (which may fall inside a tag's attributes).
+    for name in ('autolink', 'automail'):
+        patterns.deregister(name, strict=False)
+    patterns.register(Autolink(URI_AUTOLINK_RE, md, mail=False), 'autolink', 189)
+    patterns.register(Autolink(EMAIL_AUTOLINK_RE, md, mail=True), 'automail', 188)
+    patterns.register(SubstituteTagInlineProcessor(HARD_BREAK_RE, 'br'), 'backslash_break', 182)
+    patterns.register(RawHtml(HTML_RE, md), 'html', 184)
+    patterns.register(Entity(ENTITY_RE, md), 'entity', 80)
+    md.treeprocessors.register(Unescape(md), 'unescape', 0)
+    md.treeprocessors.register(ImageAlt(md), 'cm_image_alt', 18)
+    md.treeprocessors.register(ImageContent(md), 'cm_image_content', 6)
