@@ -194,6 +194,24 @@ PART_TEXT_DROPPED = _code('MB314', WARNING, 'text after a part heading left out'
 MATH_MARKUP_REMOVED = _code('MB315', WARNING, 'markup left out of a formula',
                             'Formulas cannot link, style or name things: remove \\href, \\style, '
                             '\\class and \\cssId.')
+# Markdown read as CommonMark reads it where habits from other readers differ (MB320-MB329).
+UNCLOSED_FENCE = _code('MB320', WARNING, 'a code fence that is never closed',
+                       'Close the code with a fence as long as the opening one, indented like it.')
+NOT_A_HEADING = _code('MB321', WARNING, 'a line that looks like a heading and is text',
+                      "Put a space after the #s to make a heading ('# Title'), or write \\# to keep the #.")
+LONG_SETEXT_HEADING = _code('MB322', WARNING, 'a paragraph of several lines made one heading',
+                            'A line of --- or === under a paragraph makes all of it a heading: '
+                            'put a blank line before --- for a rule.')
+MARKER_AS_TEXT = _code('MB323', WARNING, 'a list item read as text',
+                       'Put a blank line before the list: right after a paragraph line, a numbered '
+                       'list must start at 1.')
+LIST_NOT_NESTED = _code('MB324', WARNING, 'a list indented too little to nest',
+                        "Indent the list to the text of the item above (2 spaces under '- ', "
+                        "3 under '1. ') to nest it.")
+DUPLICATE_LINK_LABEL = _code('MB325', WARNING, 'a link reference defined twice',
+                             'The first definition of a label is used: give each a different label.')
+LINK_WITH_SPACE = _code('MB326', WARNING, 'a link whose address holds a space',
+                        'Write the address in <...>, as [text](<my file.md>), or write %20 for the space.')
 # Issue 14 (real manuscripts) numbers its MB3xx codes from 330, leaving room for others.
 UNREFERENCED_NOTE = _code('MB330', WARNING, 'a footnote that is never referenced',
                           "Add the call '[^label]' where the note belongs, or remove the note; "

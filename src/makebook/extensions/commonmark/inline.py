@@ -42,7 +42,8 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown_it.common import html_re
 from markdown_it.common.utils import normalizeReference
 
-from makebook.extensions import InlineResult
+from makebook import codes
+from makebook.extensions import InlineResult, warn
 
 _LABEL = re.compile(r'\[((?:[^\[\]\\]|\\.){0,999})\]', re.DOTALL)
 _ESCAPED = re.compile(f'{util.STX}(\\d+){util.ETX}')  # Python-Markdown's stand-in for '\X'
@@ -58,6 +59,13 @@ EMAIL_AUTOLINK_RE = (r'(?<!\\)<([a-zA-Z0-9.!#$%&\'*+/=?^_`{|}~-]+@' + _DOMAIN_PA
 ENTITY_RE = r'(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)'
 _VALID_ENTITY = re.compile(r'&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});')
 HARD_BREAK_RE = r'\\\n(?=[^\n])'
+# '(my file.png)', '(a b "title")': a destination with a space, which CommonMark refuses.
+_SPACED_DESTINATION = re.compile(r'\([ \t]*(?P<href>[^\s()<>"\']+(?:[ \t]+[^\s()<>"\']+)+)[ \t]*'
+                                 r'(?P<title>"[^"\n]*"|\'[^\'\n]*\')?[ \t]*\)')
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + '…'
 
 
 def raw(text: str) -> str:
@@ -141,14 +149,37 @@ def get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
     return href, title, position + 1, True
 
 
+def lenient_link(data: str, index: int) -> tuple[str, str | None, int] | None:
+    """``(my map.png)`` or ``(my map.png "title")``: an address with spaces, which pandoc and
+    Python-Markdown read as one and CommonMark does not (make-book reads it, and warns)."""
+    found = _SPACED_DESTINATION.match(data, index)
+    if found is None:
+        return None
+    title = found.group('title')
+    return found.group('href'), title[1:-1] if title else None, found.end(0)
+
+
 class _CommonMarkLink(LinkInlineProcessor):
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         href, title, end, found = get_link(data, index)
+        if not found and not self._is_reference() and (lenient := lenient_link(data, index)) is not None:
+            href, title, end = lenient
+            found = True
+            what = 'an image' if isinstance(self, ImageInlineProcessor) else 'a link'
+            warn(self.md, codes.LINK_WITH_SPACE, f"'({_short(raw(self.unescape(href)))})' is read as {what} "
+                 'to an address with a space, as pandoc reads it; CommonMark readers (GitHub, mdBook) '
+                 'show it as text: write the address in <...>', '](' + raw(self.unescape(href)).split()[0])
         if found and self._holds_markup(href):
             return '', None, index, False  # raw HTML or code was read there first
         if title is not None:
             title = self.unescape(title)
         return self.unescape(href), title, end, found
+
+    # The [text] being read: a defined reference label wins over a spaced address (CommonMark).
+    link_text = ''
+
+    def _is_reference(self) -> bool:
+        return normalizeReference(raw(self.unescape(self.link_text))) in self.md.references
 
     def _holds_markup(self, href: str) -> bool:
         stash = self.md.treeprocessors['inline'].stashed_nodes  # type: ignore[attr-defined]
@@ -164,6 +195,7 @@ class _CommonMarkLink(LinkInlineProcessor):
             return None, None, None
         if handled and not isinstance(self, ImageInlineProcessor) and contains_link(self, text):
             return None, None, None
+        self.link_text = text
         return super().handleMatch(m, data)
 
 

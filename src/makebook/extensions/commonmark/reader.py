@@ -34,6 +34,7 @@ Rule = Callable[[StateBlock, int, int, bool], bool]
 MAX_LEVEL = 110
 CONTAINER_RULES = ('blockquote', 'list', 'footnote_def', 'deflist', 'fenced_div')
 _FENCE = re.compile(r'(?P<fence>`{3,}|~{3,})(?P<info>.*)')
+_DISPLAY_MATH = re.compile(r'(?<!\\)\$\$')
 
 
 @dataclass
@@ -76,6 +77,8 @@ def _parser() -> MarkdownIt:
         _wrap(md, name, _bounded)
     _wrap(md, 'table', _keep_lines)
     _wrap(md, 'list', _item_columns)
+    _wrap(md, 'lheading', _no_heading_in_math)
+    md.block.ruler.at('paragraph', _paragraph)
     return md
 
 
@@ -112,6 +115,54 @@ def _keep_lines(rule: Rule) -> Rule:
                           'lines': state.getLines(start, state.line, state.blkIndent, False).split('\n')}
         return True
     return keeping
+
+
+def display_math(text: str) -> int:
+    """How many ``$$`` a line holds (an odd count opens or closes pandoc display math)."""
+    return len(_DISPLAY_MATH.findall(text))
+
+
+def _paragraph(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's paragraph, but display math (``$$`` ... ``$$``, pandoc's, which may
+    span lines) is never cut by a line inside it that looks like a list item or a heading
+    (``+ x``, ``= y``, ``# z``): pandoc reads TeX there, and so does make-book."""
+    terminators = state.md.block.ruler.getRules('paragraph')
+    end, parent = state.lineMax, state.parentType
+    state.parentType = 'paragraph'
+    in_math = display_math(line_text(state, start)) % 2 == 1
+    line = start + 1
+    while line < end and not state.isEmpty(line):
+        # (markdown-it's own checks: a line indented 4 past the content, or a blockquote's
+        # lazy line, continues the paragraph whatever it holds)
+        if not in_math and state.sCount[line] - state.blkIndent <= 3 and state.sCount[line] >= 0 \
+                and any(rule(state, line, end, True) for rule in terminators):
+            break
+        in_math ^= display_math(line_text(state, line)) % 2 == 1
+        line += 1
+    state.line = line
+    token = state.push('paragraph_open', 'p', 1)
+    token.map = [start, line]
+    token = state.push('inline', '', 0)
+    token.content = state.getLines(start, line, state.blkIndent, False).strip()
+    token.map = [start, line]
+    token.children = []
+    state.push('paragraph_close', 'p', -1)
+    state.parentType = parent
+    return True
+
+
+def _no_heading_in_math(rule: Rule) -> Rule:
+    """A setext heading rule that lets a paragraph be when its '=' or '-' line is TeX."""
+    def declining(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        count = len(state.tokens)
+        if not rule(state, start, end, silent):
+            return False
+        if len(state.tokens) > count + 1 and display_math(state.tokens[count + 1].content) % 2:
+            del state.tokens[count:]
+            state.line = start
+            return False
+        return True
+    return declining
 
 
 def _item_columns(rule: Rule) -> Rule:

@@ -50,6 +50,8 @@ _UNDERLINE = re.compile(r'^(=+|-+)[ \t]*$')
 _RULE = re.compile(r'^(?:(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,})[ ]*$')
 _ITEM = re.compile(r'^(?:[-+*](?:[ \t]|$)|\d+[.)](?:[ \t]|$))')
 _DIGITS_DOT = re.compile(r'^(\d+)([.)])')
+_HEADING_LIKE = re.compile(r'^#{1,6}[^\W\d_]')
+_ORDERED_ITEM = re.compile(r'^\d{1,9}[.)][ \t]+\S')
 # An HTML block opening with an element that asks for Markdown inside (md_in_html).
 _VALUE = r'(?:"[^"]*"|\'[^\']*\'|[^\s"\'=<>`]+)'
 _MARKDOWN_TAG = re.compile(
@@ -115,7 +117,14 @@ class Writer:
         self.elements: list[tuple[str, dict[str, str], bool]] = []
 
     def write(self) -> list[str]:
-        return self.blocks(tree(self.parsed.tokens))
+        lines = self.blocks(tree(self.parsed.tokens))
+        for duplicate in self.parsed.duplicates:
+            line = duplicate['map'][0]
+            first = self.parsed.references.get(duplicate['label'], {}).get('map', [line])[0]
+            self.warn(codes.DUPLICATE_LINK_LABEL, f"the link label [{duplicate['label'].lower()}] is "
+                      f'defined again here: the first definition, {line - first} lines above, is the one '
+                      'used', line)
+        return lines
 
     def warn(self, code: Code, message: str, line: int) -> None:
         self.problems.append((code, message, self.offset + line))
@@ -124,7 +133,9 @@ class Writer:
 
     def blocks(self, nodes: list[Node]) -> list[str]:
         out: list[str] = []
-        for node in nodes:
+        for index, node in enumerate(nodes):
+            if index:
+                self.check_nesting(nodes[index - 1], node)
             lines = self.block(node)
             if not lines:
                 continue
@@ -136,8 +147,10 @@ class Writer:
     def block(self, node: Node) -> list[str]:
         kind = node.type
         if kind == 'paragraph_open':
+            self.check_paragraph(node)
             return paragraph_lines(node.content())
         if kind == 'heading_open':
+            self.check_heading(node)
             return [heading_line(int(node.token.tag[1]), node.content())]
         if kind == 'hr':
             return ['***']
@@ -238,9 +251,52 @@ class Writer:
         """Pandoc's ``:::`` div, its content at column 0; fenced_divs builds the element
         (and warns when the div is never closed: then no closing line is written)."""
         meta = node.token.meta or {}
-        inner = self.blocks(node.children)
-        closing = ['', ':::'] if meta.get('closed') else []
-        return [meta.get('opener', ':::'), *([''] if inner else []), *inner, *closing]
+        # No blank line inside the fences: fenced_divs joins the lines between them and
+        # parses them again, and a table would take a trailing newline for an empty row.
+        closing = [':::'] if meta.get('closed') else []
+        return [meta.get('opener', ':::'), *self.blocks(node.children), *closing]
+
+    # ------------------------------------------------------------ what habit reads otherwise
+
+    def check_paragraph(self, node: Node) -> None:
+        """A line starting '#Title' (a heading for Python-Markdown) or '3. ' (an item when a
+        list cannot interrupt the paragraph) that CommonMark keeps as the paragraph's text."""
+        start = (node.token.map or [0])[0]
+        in_math = marked = False
+        for index, line in enumerate(node.content().split('\n')):
+            text = line.strip()
+            if not in_math and _HEADING_LIKE.match(text):
+                self.warn(codes.NOT_A_HEADING, f"'{_short(text)}' is text, not a heading: a heading needs "
+                          'a space after its #s', start + index)
+            elif not in_math and index and _ORDERED_ITEM.match(text) and not marked:
+                marked = True  # once a paragraph is enough
+                self.warn(codes.MARKER_AS_TEXT, f"'{_short(text)}' continues the paragraph above, not a "
+                          'list: right after a paragraph line a numbered list must start at 1 (or put '
+                          'a blank line before it)', start + index)
+            in_math ^= reader.display_math(line) % 2 == 1
+
+    def check_heading(self, node: Node) -> None:
+        content = node.content()
+        if node.token.markup in ('=', '-') and '\n' in content:
+            count = content.count('\n') + 1
+            self.warn(codes.LONG_SETEXT_HEADING, f'the line of {node.token.markup * 3} under these {count} '
+                      f'lines makes all of them one heading ({_short(content)!r}); put a blank line '
+                      f'before it for a rule', (node.token.map or [0])[0])
+
+    def check_nesting(self, before: Node, node: Node) -> None:
+        """A list right after a list item, indented more than its marker but less than its
+        text: CommonMark (and pandoc) start a new list there, where the author meant a nested one."""
+        if node.type not in ('bullet_list_open', 'ordered_list_open') or not node.children \
+                or before.type not in ('bullet_list_open', 'ordered_list_open') or not before.children:
+            return
+        item, above = node.children[0].token.meta or {}, before.children[-1].token.meta or {}
+        if 'column' not in item or 'column' not in above:
+            return
+        content = above['column'] + above.get('width', 2)
+        if above['column'] < item['column'] < content:
+            self.warn(codes.LIST_NOT_NESTED, f"this list is indented {item['column']} spaces, not enough to "
+                      f"nest under the item above (its text starts {content} spaces in): it is read as a "
+                      f'new list; indent it {content} spaces to nest it', item.get('line', 0))
 
     # ------------------------------------------------------------ raw HTML
 
@@ -278,6 +334,11 @@ class Writer:
     # ------------------------------------------------------------ code
 
     def fence(self, token: Token) -> list[str]:
+        start, end = token.map or [0, 0]
+        if end - start == token.content.count('\n') + 1:  # no line left for a closing fence
+            self.warn(codes.UNCLOSED_FENCE, f'a code fence ({token.markup}) that is never closed: '
+                      'everything after it, to the end of the file (or of the list item or quote it '
+                      f'is in), is code; close it with {token.markup} on a line of its own', start)
         info = code_blocks.read_info(token.info)
         if info.raw_format is not None:
             if code_blocks.is_html(info):
@@ -305,23 +366,37 @@ def indent(lines: list[str]) -> list[str]:
 
 
 def paragraph_lines(content: str) -> list[str]:
-    """A paragraph's lines, each starting where Python-Markdown reads it as text."""
+    """A paragraph's lines, each starting where Python-Markdown reads it as text; a line
+    inside display math (``$$``) is indented instead, which TeX ignores."""
     out = []
+    in_math = False
     for index, raw in enumerate(content.split('\n')):
         line = raw.lstrip(' \t')
-        if raw != line and index:
-            line = ' ' + line  # a line block's continuation starts with a space
-        stripped = line.lstrip(' ')
-        lead = line[:len(line) - len(stripped)]
-        if _HASH.match(stripped) or _QUOTE.match(stripped) or _RULE.match(stripped) or (
-                index and _UNDERLINE.match(stripped)):
-            stripped = '\\' + stripped
-        elif _ITEM.match(stripped):
-            digits = _DIGITS_DOT.match(stripped)
-            stripped = (f'{digits.group(1)}\\{stripped[len(digits.group(1)):]}' if digits
-                        else '\\' + stripped)
-        out.append(lead + stripped)
+        if in_math:
+            out.append('    ' + line)
+        else:
+            if raw != line and index:
+                line = ' ' + line  # a line block's continuation starts with a space
+            out.append(_escape_start(line, index))
+        in_math ^= reader.display_math(raw) % 2 == 1
     return out
+
+
+def _escape_start(line: str, index: int) -> str:
+    stripped = line.lstrip(' ')
+    lead = line[:len(line) - len(stripped)]
+    if _HASH.match(stripped) or _QUOTE.match(stripped) or _RULE.match(stripped) or (
+            index and _UNDERLINE.match(stripped)):
+        return lead + '\\' + stripped
+    if _ITEM.match(stripped):
+        digits = _DIGITS_DOT.match(stripped)
+        return lead + (f'{digits.group(1)}\\{stripped[len(digits.group(1)):]}' if digits else '\\' + stripped)
+    return line
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = ' '.join(text.split())
+    return text if len(text) <= limit else text[:limit] + '…'
 
 
 def heading_line(level: int, content: str) -> str:

@@ -1,0 +1,174 @@
+"""Markdown read as authors mean it: CommonMark's block structure, Python-Markdown's extras.
+
+Each case goes through make-book's per-file conversion (render.convert) and is compared,
+structure only, with tests/commonmark.py's normaliser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from makebook.model import SourceFile
+from makebook.render.convert import Converted, convert_file
+from tests.commonmark import canonical
+
+COMMONMARK = MarkdownIt('commonmark')
+
+
+def convert(text: str) -> Converted:
+    return convert_file(SourceFile(path=Path('/book/ch.md'), name='ch.md', markdown=text, first_line=1,
+                                   front_matter={}))
+
+
+def structure(text: str) -> str:
+    return canonical(convert(text).body).replace('\n', '')
+
+
+# The ten misreadings of issue 12, written the way CommonMark (GitHub, mdBook) authors write.
+AUTHOR_CASES = {
+    '1 a list nested by 2 spaces': '- a\n  - b\n    - c\n- d\n',
+    '1 an ordered list nested by 3 spaces': '1. one\n   1. sub\n   2. sub two\n2. two\n',
+    "2 an item's second paragraph at 2 spaces": '- one\n\n  two\n- three\n',
+    '3 a fence in a list item': '- build:\n\n  ```sh\n  make\n  ```\n- done\n',
+    '3 a fence in a block quote': '> ```\n> # not a heading\n> ```\n',
+    '4 a list right after a paragraph line': 'You need:\n- flour\n- eggs\n',
+    '5 #1 at the start of a line': '#1 priority is safety.\n\n#hashtag\n',
+    '6 --- under a one-line list item': '- item\n---\n',
+    '6 --- under a one-line quote': '> quote\n---\n',
+    '7 a fence indented 2 spaces': '  ```\n  code\n    more\n  ```\n',
+    '7 a fence closed by a longer fence': '```\ncode\n`````\n',
+    '8 two quotes separated by a blank line': '> a\n\n> b\n',
+    '9 a backslash at the end of a line': 'line one\\\nline two\n',
+    '9 a 1) list': '1) first\n2) second\n',
+    '9 an empty item': '- a\n-\n- c\n',
+    '9 a change of bullet': '- a\n- b\n* c\n',
+    '10 a link title in parentheses': '[site](https://example.com (Example))\n',
+}
+
+
+@pytest.mark.parametrize('name', AUTHOR_CASES)
+def test_the_author_cases_read_as_commonmark_reads_them(name: str) -> None:
+    text = AUTHOR_CASES[name]
+    assert structure(text) == canonical(COMMONMARK.render(text)).replace('\n', '')
+
+
+def test_a_figure_caption_keeps_the_markdown_of_its_description() -> None:
+    body = convert('![A *very* nice map](map.png)\n').body
+    ns = {'x': 'http://www.w3.org/1999/xhtml'}
+    assert body.xpath('string(//x:img/@alt)', namespaces=ns) == 'A very nice map'
+    assert body.xpath('string(//x:figcaption/x:em)', namespaces=ns) == 'very'
+    assert ''.join(body.xpath('//x:figcaption//text()', namespaces=ns)) == 'A very nice map'
+
+
+# A manuscript written for Python-Markdown (4-space nesting) and the same written the
+# CommonMark way: the same book.
+SAME_BOOK = [
+    ('- a\n    - b\n        - c\n- d\n', '- a\n  - b\n    - c\n- d\n'),
+    ('1. one\n\n    para\n\n        code\n\n2. two\n', '1. one\n\n   para\n\n       code\n\n2. two\n'),
+    ('- item\n\n        code\n', '- item\n\n      code\n'),
+    ('* item\n\n    > quote\n\n* item2\n', '* item\n\n  > quote\n\n* item2\n'),
+    ('- item\n\n    ```python\n    x = 1\n    ```\n', '- item\n\n  ```python\n  x = 1\n  ```\n'),
+    ('1. one\n    - sub\n2. two\n', '1. one\n   - sub\n2. two\n'),
+    ('- a\n    - b\n\n            code\n', '- a\n  - b\n\n        code\n'),
+    ('-\tone\n\t-\ttwo\n', '- one\n  - two\n'),
+]
+
+
+@pytest.mark.parametrize(('python_markdown', 'commonmark'), SAME_BOOK)
+def test_a_python_markdown_manuscript_and_a_commonmark_one_make_the_same_book(
+        python_markdown: str, commonmark: str) -> None:
+    assert structure(python_markdown) == structure(commonmark)
+
+
+@pytest.mark.parametrize(('text', 'expected'), [
+    ('Term\n:   Definition\n\n    more of the definition\n',
+     '<dl><dt>Term</dt><dd><p>Definition</p><p>more of the definition</p></dd></dl>'),
+    ('Term\n:   Definition\n', '<dl><dt>Term</dt><dd>Definition</dd></dl>'),
+    ('Term\n\n:   Definition\n', '<dl><dt>Term</dt><dd><p>Definition</p></dd></dl>'),
+    ('Term 1\nTerm 2\n:   Def\n', '<dl><dt>Term 1</dt><dt>Term 2</dt><dd>Def</dd></dl>'),
+    ('::: note\n- a\n- b\n:::\n', '<aside><ul><li>a</li><li>b</li></ul></aside>'),
+    (':::: outer\n::: inner\ntext\n:::\n::::\n', '<div><div><p>text</p></div></div>'),
+    ('::: {.wrap}\n| a | b |\n|---|---|\n| 1 | 2 |\n:::\n',
+     '<div><table><thead><tr><th>a</th><th>b</th></tr></thead><tr><td>1</td><td>2</td></tr></table></div>'),
+    ('<div markdown="1">\n*x*\n</div>\n', '<div><p><em>x</em></p></div>'),
+    ('<div class="note">\n\n*x*\n\n</div>\n', '<div><p><em>x</em></p></div>'),
+    ('# Title {#intro .unnumbered}\n', '<h1>Title</h1>'),
+    ('A paragraph.\n{: .lead }\n', '<p>A paragraph.</p>'),
+    ('| The Lamb\n|    little lamb\n', '<div>The Lamb<br></br>\u00a0\u00a0\u00a0little lamb</div>'),
+    ('```{=html}\n<b>x</b>\n```\n', '<b>x</b>'),
+    ('The HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n',
+     '<p>The <abbr title="Hyper Text Markup Language">HTML</abbr> spec.</p>'),
+])
+def test_python_markdown_and_pandoc_syntax_reads_as_before(text: str, expected: str) -> None:
+    assert structure(text) == expected
+
+
+def test_footnotes_keep_their_indented_paragraphs_and_lists() -> None:
+    converted = convert('Text[^n].\n\n[^n]: Note:\n\n    - a\n    - b\n\n    More.\n')
+    assert converted.notes is not None
+    notes = canonical(converted.notes).replace('\n', '')
+    assert '<p>Note:</p><ul><li>a</li><li>b</li></ul><p>More.' in notes
+
+
+@pytest.mark.parametrize('tex', [
+    '$$\nJ(\\theta)\n=\n\\mathbb{E}_t\n$$',
+    '$$\n\\begin{aligned}\na &= b \\\\\n&= -c\n+ d\n\\end{aligned}\n$$',
+    '$$\nx\n# y\n> z\n---\n$$',
+])
+def test_display_math_is_never_cut_by_a_line_that_looks_like_markdown(tex: str) -> None:
+    body = convert(f'Before.\n\n{tex}\n\nAfter.\n').body
+    ns = {'x': 'http://www.w3.org/1999/xhtml', 'm': 'http://www.w3.org/1998/Math/MathML'}
+    assert len(body.xpath('//m:math', namespaces=ns)) == 1
+    assert not body.xpath('//x:h1 | //x:h2 | //x:ul | //x:blockquote | //x:hr', namespaces=ns)
+
+
+def test_code_is_kept_exactly_with_its_language() -> None:
+    body = convert('```go\nfunc main() {\n\tx := 1\n\n\n}\n```\n').body
+    ns = {'x': 'http://www.w3.org/1999/xhtml'}
+    code = body.xpath('//x:pre/x:code', namespaces=ns)[0]
+    assert code.get('class') == 'language-go'
+    assert ''.join(code.itertext()) == 'func main() {\n\tx := 1\n\n\n}\n'
+
+
+def test_container_markers_in_the_manuscript_are_only_text() -> None:
+    assert structure('a \x02cm:ul:tight\x03 b\n\n\x02cm:end\x03\n') == '<p>a cm:ul:tight b</p><p>cm:end</p>'
+
+
+def test_deep_nesting_is_text_past_the_limit_never_lost() -> None:
+    converted = convert('> ' * 300 + 'deep\n')
+    assert 'deep' in ''.join(converted.body.itertext())
+    assert any(p.code == 'MB308' for p in converted.problems)
+
+
+@pytest.mark.parametrize(('text', 'code', 'line'), [
+    ('# T\n\n```sh\nmake\n\nThe rest of the chapter.\n', 'MB320', 3),
+    # The closing fence stands outside the item: the item's code ends with the item, and
+    # the would-be closing fence opens code that runs to the end of the file.
+    ('- item\n\n  ```\n  code\n```\n\nmore\n', 'MB320', [3, 5]),
+    ('# T\n\n#Chapter Two\n\ntext\n', 'MB321', 3),
+    ('# T\n\nfirst line\nsecond line\n---\n', 'MB322', 3),
+    ('# T\n\nSteps:\n2. two\n3. three\n', 'MB323', 4),
+    ('# T\n\n1. one\n  - sub\n2. two\n', 'MB324', 4),
+    ('# T\n\n[a]: /x\n[A]: /y\n\n[a]\n', 'MB325', 4),
+    ('# T\n\nSee ![A map](maps/big map.png).\n', 'MB326', 3),
+])
+def test_what_commonmark_reads_otherwise_is_a_warning_at_its_line(text: str, code: str,
+                                                                  line: int | list[int]) -> None:
+    problems = [(p.code, p.line) for p in convert(text).problems]
+    assert problems == [(code, n) for n in (line if isinstance(line, list) else [line])], problems
+
+
+@pytest.mark.parametrize('text', [
+    '#1 priority is safety.\n',  # a number after '#': text the author means
+    'Steps:\n1. one\n2. two\n',  # a list: it starts at 1
+    '- a\n  - b\n',  # nested
+    '1. one\n   - sub\n',  # nested under '1. '
+    '```\ncode\n```\n',
+    'See [site](https://example.com (Example)).\n',
+    '$$\nx\n#1 = 2\n$$\n',
+])
+def test_what_reads_as_meant_is_no_warning(text: str) -> None:
+    assert convert(text).problems == ()
