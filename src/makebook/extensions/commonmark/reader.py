@@ -90,7 +90,7 @@ def _wrap(md: MarkdownIt, name: str, wrapper: Callable[[Rule], Rule]) -> None:
 def _bounded(rule: Rule) -> Rule:
     """A container rule that declines past MAX_LEVEL, or near the recursion limit."""
     def bounded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if state.level >= MAX_LEVEL or _nearing_recursion_limit():
+        if state.level >= MAX_LEVEL or (state.level > 30 and _nearing_recursion_limit()):
             return False
         return rule(state, start, end, silent)
     return bounded

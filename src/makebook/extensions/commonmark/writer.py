@@ -50,6 +50,8 @@ _UNDERLINE = re.compile(r'^(=+|-+)[ \t]*$')
 _RULE = re.compile(r'^(?:(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,})[ ]*$')
 _ITEM = re.compile(r'^(?:[-+*](?:[ \t]|$)|\d+[.)](?:[ \t]|$))')
 _DIGITS_DOT = re.compile(r'^(\d+)([.)])')
+# Pandoc's '-' for '.unnumbered' in a heading's attributes ('{-}', '{#id -}').
+_HEADING_MINUS = re.compile(r'(\{[^}\n]*?(?<=[{\s]))-(?=[\s}][^{}]*$)')
 _HEADING_LIKE = re.compile(r'^#{1,6}[^\W\d_]')
 _ORDERED_ITEM = re.compile(r'^\d{1,9}[.)][ \t]+\S')
 # An HTML block opening with an element that asks for Markdown inside (md_in_html).
@@ -151,7 +153,10 @@ class Writer:
             return paragraph_lines(node.content())
         if kind == 'heading_open':
             self.check_heading(node)
-            return [heading_line(int(node.token.tag[1]), node.content())]
+            content = node.content()
+            if node.token.markup in ('=', '-'):  # render reads pandoc's {-} on '# ' lines only
+                content = _HEADING_MINUS.sub(r'\1.unnumbered', content)
+            return [heading_line(int(node.token.tag[1]), content)]
         if kind == 'hr':
             return ['***']
         if kind == 'code_block':
