@@ -99,6 +99,8 @@ def test_a_python_markdown_manuscript_and_a_commonmark_one_make_the_same_book(
     ('A paragraph.\n{: .lead }\n', '<p>A paragraph.</p>'),
     ('| The Lamb\n|    little lamb\n', '<div>The Lamb<br></br>\u00a0\u00a0\u00a0little lamb</div>'),
     ('```{=html}\n<b>x</b>\n```\n', '<b>x</b>'),
+    ('| a |\n|---|\n| 1 |\nTable: The caption\n',
+     '<table><caption>The caption</caption><thead><tr><th>a</th></tr></thead><tr><td>1</td></tr></table>'),
     ('The HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n',
      '<p>The <abbr title="Hyper Text Markup Language">HTML</abbr> spec.</p>'),
 ])

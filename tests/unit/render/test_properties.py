@@ -102,8 +102,21 @@ def manuscript(texts: list[str], root: Path) -> Manuscript:
     return Manuscript(root=root, files=files, metadata=metadata)
 
 
-FORBIDDEN = re.compile(r'<(script|iframe|object|embed|form|style|link|base|meta|svg)\b|\son\w+=|javascript:',
-                       re.IGNORECASE)
+FORBIDDEN = frozenset({'script', 'iframe', 'object', 'embed', 'form', 'style', 'link', 'base', 'meta', 'svg'})
+
+
+def dangerous(body: str) -> list[str]:
+    """Elements, event handlers and javascript: URLs in a chapter, read as XML (text that only
+    spells them, as an invalid tag CommonMark leaves as text does, is harmless)."""
+    found = []
+    for element in etree.fromstring(body).iter():
+        tag = etree.QName(element).localname.lower() if isinstance(element.tag, str) else ''
+        if tag in FORBIDDEN:
+            found.append(f'<{tag}>')
+        for name, value in element.attrib.items():
+            if etree.QName(name).localname.lower().startswith('on') or 'javascript:' in value.lower():
+                found.append(f'{tag} {name}={value!r}')
+    return found
 
 
 # Modest counts keep the suite fast; MAKEBOOK_HYPOTHESIS_EXAMPLES=2000 for a long run.
@@ -119,7 +132,7 @@ def test_every_chapter_is_well_formed_xhtml(tmp_path_factory, text: str) -> None
         etree.fromstring(chapter.body)  # strict XML
         markup = document(book.metadata, chapter.title, [etree.fromstring(chapter.body)])
         assert check_well_formed(markup) is None
-        assert not FORBIDDEN.search(chapter.body), chapter.body
+        assert not dangerous(chapter.body), chapter.body
         assert not re.search('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]', chapter.body)
 
 

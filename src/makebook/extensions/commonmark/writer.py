@@ -52,6 +52,7 @@ _ITEM = re.compile(r'^(?:[-+*](?:[ \t]|$)|\d+[.)](?:[ \t]|$))')
 _DIGITS_DOT = re.compile(r'^(\d+)([.)])')
 # Pandoc's '-' for '.unnumbered' in a heading's attributes ('{-}', '{#id -}').
 _HEADING_MINUS = re.compile(r'(\{[^}\n]*?(?<=[{\s]))-(?=[\s}][^{}]*$)')
+_TABLE_CAPTION = re.compile(r'^(?:Table:|:)[ \t]+\S')
 _HEADING_LIKE = re.compile(r'^#{1,6}[^\W\d_]')
 _ORDERED_ITEM = re.compile(r'^\d{1,9}[.)][ \t]+\S')
 # An HTML block opening with an element that asks for Markdown inside (md_in_html).
@@ -166,7 +167,7 @@ class Writer:
         if kind == 'html_block':
             return self.html_block(node.token)
         if kind == 'table_open':
-            return [line.lstrip(' ') for line in (node.token.meta or {}).get('lines', [])]
+            return table_lines((node.token.meta or {}).get('lines', []))
         if kind in ('bullet_list_open', 'ordered_list_open'):
             return self.bullets(node)
         if kind == 'blockquote_open':
@@ -353,6 +354,15 @@ class Writer:
                       (token.map or [0])[0])
             return []
         return [self.stash(code_blocks.render_code(token.content, info))]
+
+
+def table_lines(lines: list[str]) -> list[str]:
+    """A pipe table's lines; a pandoc caption on the line right after the rows (``Table: ...``,
+    ``: ...``), which GitHub's table syntax takes for a row, is its own block for table_captions."""
+    lines = [line.lstrip(' ') for line in lines]
+    if len(lines) > 2 and _TABLE_CAPTION.match(lines[-1]):
+        return [*lines[:-1], '', lines[-1]]
+    return lines
 
 
 def tightness(node: Node, item_type: str) -> str:
