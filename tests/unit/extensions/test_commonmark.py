@@ -174,3 +174,26 @@ def test_what_commonmark_reads_otherwise_is_a_warning_at_its_line(text: str, cod
 ])
 def test_what_reads_as_meant_is_no_warning(text: str) -> None:
     assert convert(text).problems == ()
+
+
+def test_indented_code_keeps_a_first_line_that_looks_like_a_shebang() -> None:
+    body = convert('Run:\n\n    #!/bin/sh\n    echo hi\n').body
+    ns = {'x': 'http://www.w3.org/1999/xhtml'}
+    assert body.xpath('string(//x:pre)', namespaces=ns) == '#!/bin/sh\necho hi\n'
+    assert not body.xpath('//x:table', namespaces=ns)  # no line-number table either
+
+
+@pytest.mark.parametrize(('info', 'language', 'classes'), [
+    ('rust,ignore', 'rust', 'ignore highlight'),
+    ('python {.numberLines startFrom="3"}', 'python', 'numberLines highlight'),
+    ('{.python .numberLines}', 'python', 'numberLines highlight'),
+    ('{python}', 'python', 'highlight'),
+    ('ruby startline=3 $%@#$', 'ruby', 'highlight'),
+    ('f&ouml;&ouml; bar', 'föö', 'bar highlight'),
+])
+def test_info_strings_as_pandoc_mdbook_and_commonmark_write_them(info: str, language: str,
+                                                                  classes: str) -> None:
+    body = convert(f'```{info}\nx\n```\n').body
+    ns = {'x': 'http://www.w3.org/1999/xhtml'}
+    assert body.xpath('string(//x:code/@class)', namespaces=ns) == f'language-{language}'
+    assert body.xpath('string(//x:div/@class)', namespaces=ns) == classes
