@@ -165,6 +165,7 @@ def test_what_commonmark_reads_otherwise_is_a_warning_at_its_line(text: str, cod
 
 @pytest.mark.parametrize('text', [
     '#1 priority is safety.\n',  # a number after '#': text the author means
+    'She was born in\n1950. Her brother in\n1952.\n',  # prose wrapped before a number
     'Steps:\n1. one\n2. two\n',  # a list: it starts at 1
     '- a\n  - b\n',  # nested
     '1. one\n   - sub\n',  # nested under '1. '

@@ -269,17 +269,21 @@ class Writer:
         list cannot interrupt the paragraph) that CommonMark keeps as the paragraph's text."""
         start = (node.token.map or [0])[0]
         in_math = marked = False
-        for index, line in enumerate(node.content().split('\n')):
-            text = line.strip()
+        lines = [line.strip() for line in node.content().split('\n')]
+        for index, text in enumerate(lines):
+            # A list, not prose wrapped before a number ('born in' / '1950. She'): the line
+            # above ends with ':' or the line below is numbered too.
+            listed = index and (lines[index - 1].endswith(':') or (
+                index + 1 < len(lines) and _ORDERED_ITEM.match(lines[index + 1])))
             if not in_math and _HEADING_LIKE.match(text):
                 self.warn(codes.NOT_A_HEADING, f"'{_short(text)}' is text, not a heading: a heading needs "
                           'a space after its #s', start + index)
-            elif not in_math and index and _ORDERED_ITEM.match(text) and not marked:
+            elif not in_math and listed and _ORDERED_ITEM.match(text) and not marked:
                 marked = True  # once a paragraph is enough
                 self.warn(codes.MARKER_AS_TEXT, f"'{_short(text)}' continues the paragraph above, not a "
                           'list: right after a paragraph line a numbered list must start at 1 (or put '
                           'a blank line before it)', start + index)
-            in_math ^= reader.display_math(line) % 2 == 1
+            in_math ^= reader.display_math(text) % 2 == 1
 
     def check_heading(self, node: Node) -> None:
         content = node.content()
