@@ -279,10 +279,17 @@ class _CommonMarkLabels(ReferenceInlineProcessor):
         if handled and (_overtaken(data, m.end(0), index - 1) or (
                 not isinstance(self, ImageReferenceInlineProcessor) and contains_link(self, text))):
             return None, None, None
+        if handled and self.shortcut and _LABEL.match(data, index):
+            return None, None, None  # '[foo][bar]': a shortcut is never followed by a label
         element, start, end = super().handleMatch(m, data)
+        if element is None:
+            # No link here: the next '[' may start one ('[foo][bar][baz]' links '[bar][baz]').
+            return None, None, None
         if isinstance(element, ET.Element) and element.tag == 'img':
             element.text = text
         return element, start, end
+
+    shortcut = False  # '[label]' alone, not '[text][label]' or '[text][]'
 
 
 class CommonMarkReference(_CommonMarkLabels):
@@ -294,11 +301,15 @@ class CommonMarkImageReference(_CommonMarkLabels, ImageReferenceInlineProcessor)
 
 
 class CommonMarkShortReference(_CommonMarkLabels, ShortReferenceInlineProcessor):
+    shortcut = True
+
     def evalId(self, data: str, index: int, text: str) -> tuple[str, int, bool]:
         return normalizeReference(raw(self.unescape(text))), index, True
 
 
 class CommonMarkShortImageReference(_CommonMarkLabels, ShortImageReferenceInlineProcessor):
+    shortcut = True
+
     def evalId(self, data: str, index: int, text: str) -> tuple[str, int, bool]:
         return normalizeReference(raw(self.unescape(text))), index, True
 
