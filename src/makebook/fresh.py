@@ -42,7 +42,9 @@ from makebook.model import BuildOptions
 LOGGER = logging.getLogger('makebook')
 NAMESPACE = 'build/fresh'
 _SKIPPED = {'.git', '.hg', '.svn', '__pycache__', CACHE_FOLDER}  # never part of a book
-_MAX_FILES = 50_000  # a manuscript folder this large (a home folder?) is not fingerprinted
+# A manuscript folder larger than this (a single .md file in a home folder?) is not fingerprinted.
+_MAX_FILES = 50_000
+_MAX_BYTES = 512 * 2**20
 _RACY_SECONDS = 2.0
 
 # An input file: (size, mtime_ns, sha256); an output file: (size, mtime_ns).
@@ -136,6 +138,7 @@ def _inputs_state(options: BuildOptions, previous: dict[str, Any], settled: floa
     root = _root(options.manuscript)
     skipped = options.out_dir.resolve()
     state: InputState = {}
+    total = 0
     for path in _files(root, skipped):
         if len(state) >= _MAX_FILES:
             return None
@@ -145,6 +148,9 @@ def _inputs_state(options: BuildOptions, previous: dict[str, Any], settled: floa
         except OSError:
             state[name] = [None, None, 'unreadable']
             continue
+        total += stat.st_size
+        if total > _MAX_BYTES:
+            return None
         known = previous.get(name)
         if (isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]
                 and stat.st_mtime_ns / 1e9 < settled):

@@ -135,3 +135,13 @@ def test_the_fast_path_repeats_a_librarys_warning(book: Path, built: Path, capsy
     store.store(fresh.NAMESPACE, key, record)
     run = make_book(capsys, 'build', book, '-o', built, '-f', 'epub,html')
     assert run.status == 0 and 'make-book: warning: Pillow: an image is very large' in run.err
+
+
+def test_a_huge_folder_is_not_fingerprinted(book: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A single .md file in a large folder (a home folder): no fast path rather than hashing it all."""
+    monkeypatch.setattr(fresh, '_MAX_BYTES', 10)
+    out = tmp_path / 'out'
+    build(book, out)
+    assert fresh.check(BuildOptions(book, out, formats=FORMATS)).inputs is None
+    assert rebuilt(book, out)
