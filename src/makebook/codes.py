@@ -212,6 +212,9 @@ DUPLICATE_LINK_LABEL = _code('MB325', WARNING, 'a link reference defined twice',
                              'The first definition of a label is used: give each a different label.')
 LINK_WITH_SPACE = _code('MB326', WARNING, 'a link whose address holds a space',
                         'Write the address in <...>, as [text](<my file.md>), or write %20 for the space.')
+HTML_AS_CODE = _code('MB327', WARNING, 'indented HTML inside an HTML block shown as code',
+                     'Take the 4 spaces of indentation off the HTML inside the element (or the blank lines '
+                     'around it) to keep it HTML.')
 # Issue 14 (real manuscripts) numbers its MB3xx codes from 330, leaving room for others.
 UNREFERENCED_NOTE = _code('MB330', WARNING, 'a footnote that is never referenced',
                           "Add the call '[^label]' where the note belongs, or remove the note; "

@@ -156,6 +156,7 @@ def test_deep_nesting_is_text_past_the_limit_never_lost() -> None:
     ('# T\n\n1. one\n  - sub\n2. two\n', 'MB324', 4),
     ('# T\n\n[a]: /x\n[A]: /y\n\n[a]\n', 'MB325', 4),
     ('# T\n\nSee ![A map](maps/big map.png).\n', 'MB326', 3),
+    ('# T\n\n<div class="box">\n\n    <p>Some text</p>\n\n</div>\n', 'MB327', 5),
 ])
 def test_what_commonmark_reads_otherwise_is_a_warning_at_its_line(text: str, code: str,
                                                                   line: int | list[int]) -> None:
@@ -172,6 +173,8 @@ def test_what_commonmark_reads_otherwise_is_a_warning_at_its_line(text: str, cod
     '```\ncode\n```\n',
     'See [site](https://example.com (Example)).\n',
     '$$\nx\n#1 = 2\n$$\n',
+    'An HTML example:\n\n    <p>shown as code</p>\n',  # code, meant as code
+    '<div class="box">\n\n<p>Some text</p>\n\n</div>\n',
 ])
 def test_what_reads_as_meant_is_no_warning(text: str) -> None:
     assert convert(text).problems == ()

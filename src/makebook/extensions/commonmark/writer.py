@@ -52,6 +52,8 @@ _ITEM = re.compile(r'^(?:[-+*](?:[ \t]|$)|\d+[.)](?:[ \t]|$))')
 _DIGITS_DOT = re.compile(r'^(\d+)([.)])')
 # Pandoc's '-' for '.unnumbered' in a heading's attributes ('{-}', '{#id -}').
 _HEADING_MINUS = re.compile(r'(\{[^}\n]*?(?<=[{\s]))-(?=[\s}][^{}]*$)')
+_OPENING_TAG = re.compile(r'^ {0,3}<([A-Za-z][A-Za-z0-9-]*)[\s>]')
+_HTML_START = re.compile(r'^</?[A-Za-z][A-Za-z0-9-]*[\s/>]')
 _TABLE_CAPTION = re.compile(r'^(?:Table:|:)[ \t]+\S')
 _HEADING_LIKE = re.compile(r'^#{1,6}[^\W\d_]')
 _ORDERED_ITEM = re.compile(r'^\d{1,9}[.)][ \t]+\S')
@@ -139,6 +141,7 @@ class Writer:
         for index, node in enumerate(nodes):
             if index:
                 self.check_nesting(nodes[index - 1], node)
+                self.check_html_as_code(nodes[index - 1], node)
             lines = self.block(node)
             if not lines:
                 continue
@@ -307,6 +310,19 @@ class Writer:
             self.warn(codes.LIST_NOT_NESTED, f"this list is indented {item['column']} spaces, not enough to "
                       f"nest under the item above (its text starts {content} spaces in): it is read as a "
                       f'new list; indent it {content} spaces to nest it', item.get('line', 0))
+
+    def check_html_as_code(self, before: Node, node: Node) -> None:
+        """'<div>', a blank line, then HTML indented 4 spaces: Python-Markdown kept the element's
+        HTML; CommonMark ends the HTML block at the blank line and shows the rest as code."""
+        if node.type != 'code_block' or before.type != 'html_block':
+            return
+        opened = _OPENING_TAG.match(before.token.content)
+        if opened is None or re.search(rf'</{opened.group(1)}\s*>', before.token.content, re.IGNORECASE):
+            return
+        if _HTML_START.match(node.token.content.lstrip()):
+            self.warn(codes.HTML_AS_CODE, f'this HTML, indented 4 spaces inside <{opened.group(1)}>, is '
+                      'shown as code (a blank line ends an HTML block; 4 spaces make code): take the '
+                      'indentation off to keep it HTML', (node.token.map or [0])[0])
 
     # ------------------------------------------------------------ raw HTML
 
