@@ -45,6 +45,13 @@ def rtl_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build_once(tmp_path_factory, 'rtl-sample')
 
 
+@pytest.fixture(scope='session')
+def languages_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ for tests/books/languages (a French book with a German and a Spanish chapter),
+    all three formats (built once)."""
+    return _build_once(tmp_path_factory, 'languages')
+
+
 def _build_once(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> Path:
     out = tmp_path_factory.mktemp(name) / 'build'
     with pytest.MonkeyPatch.context() as patch:

@@ -208,10 +208,14 @@ class Metadata:
     # How a chapter with no title of its own is titled ('{n}': its number); None: the
     # language's word for a chapter ('Chapter {n}', 'Chapitre {n}').
     chapter_title_template: str | None = None
+    quotes: str | None = None  # 'quotes:': four marks replacing the language's (config/typography.py)
+    # The title as the metadata wrote it, before its quotes and spaces were set: the output
+    # files are named after it, so setting typography never renames a book's files.
+    written_title: str | None = None
 
     @property
     def slug(self) -> str:
-        return slugify(self.title) or 'book'
+        return slugify(self.written_title or self.title) or 'book'
 
     @property
     def author_line(self) -> str:

@@ -7,6 +7,7 @@ with ``#id`` links and :func:`relink` rewrites them per output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from lxml import etree
@@ -37,7 +38,16 @@ def child(parent: etree._Element, tag: str, text: str | None = None, /,
 
 def plain_text(node: etree._Element) -> str:
     """The element's text with whitespace folded: for titles and labels."""
-    return ' '.join(text_content(node).split())
+    return fold_spaces(text_content(node))
+
+
+def fold_spaces(text: str) -> str:
+    """``text`` with runs of spaces, tabs and line breaks made one space, as HTML shows them;
+    no-break spaces are kept (a French title's ' ?' must not break in a table of contents)."""
+    return ' '.join(_BREAKABLE_SPACES.split(text)).strip(' ')
+
+
+_BREAKABLE_SPACES = re.compile(r'[ \t\n\r\f]+')
 
 
 def text_content(node: etree._Element) -> str:

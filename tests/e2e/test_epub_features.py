@@ -43,21 +43,23 @@ EPUB_TYPE = '{http://www.idpf.org/2007/ops}type'
 XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang'
 
 
-@pytest.fixture(params=['essay', 'features', 'rtl'])
+@pytest.fixture(params=['essay', 'features', 'rtl', 'languages'])
 def any_epub(request: pytest.FixtureRequest) -> Path:
     return _epub_for(request)
 
 
-@pytest.fixture(params=['features', 'rtl'])
+@pytest.fixture(params=['features', 'rtl', 'languages'])
 def new_epub(request: pytest.FixtureRequest) -> Path:
     """The books test_essay.py does not already run EPUBCheck on."""
     return _epub_for(request)
 
 
 def _epub_for(request: pytest.FixtureRequest) -> Path:
-    """Each EPUB the suite builds: the essay, the feature book, the right-to-left book."""
+    """Each EPUB the suite builds: the essay, the feature book, the right-to-left book, the
+    French book with German and Spanish chapters."""
     build, slug = {'essay': ('essay_build', ESSAY), 'features': ('features_build', FEATURES),
-                   'rtl': ('rtl_build', 'book')}[request.param]
+                   'rtl': ('rtl_build', 'book'),
+                   'languages': ('languages_build', 'le-phare-carnet-d-un-gardien')}[request.param]
     return request.getfixturevalue(build) / f'{slug}.epub'
 
 

@@ -62,6 +62,7 @@ from makebook import codes
 from makebook.model import Labels
 
 _NBSP = '\u00a0'
+_NNBSP = '\u202f'  # French: the narrow no-break space inside « »
 
 _EN: dict[str, str] = {
     # The table of contents, the EPUB's landmarks and page-list (nav.xhtml, toc.ncx, the guide).
@@ -129,7 +130,7 @@ _FR: dict[str, str] = {
     'section-page-ref': '{title}, page {n}',
     'dedication': 'Dédicace',
     'epigraph': 'Épigraphe',
-    'cover-alt': f'Couverture{_NBSP}: {{title}}, par {{authors}}',
+    'cover-alt': f'Couverture de «{_NNBSP}{{title}}{_NNBSP}», par {{authors}}',
     'title-subtitle': f'{{title}}{_NBSP}: {{subtitle}}',
     'edited-by': 'Textes réunis par {name}',
     'translated-by': 'Traduit par {name}',

@@ -29,6 +29,7 @@ from makebook.config.language import direction_of, is_language_tag
 from makebook.config.print_settings import read_print_settings
 from makebook.config.stylesheets import read_stylesheets
 from makebook.config.trim import TRIM_PRESETS, parse_trim
+from makebook.config.typography import conventions_for, read_quotes, typeset_text
 from makebook.errors import Diagnostic, Severity
 from makebook.model import DEFAULT_TRIM, Author, Metadata, PrintOverrides
 from makebook.safety.xmlchars import illegal_character
@@ -273,6 +274,10 @@ def build_metadata(
     subjects = reader.text_list('subject')
     print_settings = read_print_settings(data, reader.complain, overrides)
     labels = labels_for(language, read_labels(data.get('labels'), reader.complain))
+    quotes = read_quotes(data.get('quotes'))
+    if quotes is None and data.get('quotes') is not None:
+        reader.complain('quotes', f"expected two or four quotation marks such as '»«›‹', got "
+                        f"{data['quotes']!r}")
     if 'chapter-label' not in data:  # the language's "Chapter {n}" ('Chapitre {n}'...)
         print_settings = dataclasses.replace(print_settings, chapter_label=labels.words['chapter'])
     allow_remote = data.get('allow-remote', False)
@@ -287,6 +292,15 @@ def build_metadata(
         return None, reader.problems
     identifier = fields['identifier'] or (f"urn:isbn:{extra['isbn']}" if extra['isbn'] else None) \
         or _derived_identifier(title, authors)
+    # The display strings follow the language's spacing (a French title's ' ?' cannot break).
+    conventions = conventions_for(language, quotes)
+    written_title, title = title, typeset_text(title, conventions)
+    fields = {key: typeset_text(value, conventions) if value and key in ('subtitle', 'rights') else value
+              for key, value in fields.items()}
+    texts: dict[str, Any] = {name: typeset_text(getattr(print_settings, name), conventions)
+                             for name in ('dedication', 'epigraph', 'epigraph_source')
+                             if getattr(print_settings, name)}
+    print_settings = dataclasses.replace(print_settings, **texts)
     metadata = Metadata(
         title=title,
         language=language,
@@ -312,6 +326,8 @@ def build_metadata(
         stylesheets=extra['stylesheets'],
         labels=labels,
         chapter_title_template=template,
+        quotes=quotes,
+        written_title=written_title,
     )
     return metadata, reader.problems
 

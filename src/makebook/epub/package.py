@@ -61,6 +61,7 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
         package.set_direction('rtl')  # spine page-progression-direction
 
     used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
+    fit = faces.fit_spaces(used)
     _add(package, 'css', STYLESHEET, 'text/css',
          (_stylesheet(used) + css_for(meta.stylesheets, 'epub')).encode())
     font_files = {f'fonts/{face.file_name(font)}': font.path for face in used for font in face.files}
@@ -75,15 +76,16 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
     # Nook reads name before content (standardebooks/tools #577): keep this order.
     package.add_metadata(None, 'meta', '', OrderedDict([('name', 'cover'), ('content', 'cover-image')]))
 
-    cover_page = _add(package, 'cover', COVER, XHTML, cover_document(meta, cover))
-    titlepage = _add(package, 'titlepage', TITLEPAGE, XHTML, titlepage_document(book))
-    copyright_ = _add(package, 'copyright', COPYRIGHT, XHTML, copyright_document(book))
+    cover_page = _add(package, 'cover', COVER, XHTML, _fitted(fit, cover_document(meta, cover)))
+    titlepage = _add(package, 'titlepage', TITLEPAGE, XHTML, _fitted(fit, titlepage_document(book)))
+    copyright_ = _add(package, 'copyright', COPYRIGHT, XHTML, _fitted(fit, copyright_document(book)))
     # The OFL asks that the licence travel with the font: a page linked from the copyright page.
     licence = _add(package, 'font-licence', FONT_LICENCE, XHTML, licence_document(book))
-    nav = _add(package, 'nav', NAV, XHTML, nav_document(book, pages), properties=['nav'])
+    nav = _add(package, 'nav', NAV, XHTML, _fitted(fit, nav_document(book, pages)), properties=['nav'])
     chapters = [
         _add(package, f'chapter-{index:03d}', chapter.file_name, XHTML,
-             chapter_document(book, chapter, pages), properties=['mathml'] if chapter.has_math else None)
+             _fitted(fit, chapter_document(book, chapter, pages)),
+             properties=['mathml'] if chapter.has_math else None)
         for index, chapter in enumerate(book.chapters, start=1)
     ]
     package.add_item(epub.EpubNcx())  # else ebooklib's <spine toc="ncx"> points at nothing
@@ -101,6 +103,11 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
         {'type': 'text', 'href': start.file_name, 'title': start.title},
     ]
     return package
+
+
+def _fitted(fit: Callable[[str], str], document: bytes) -> bytes:
+    """An XHTML document with its spaces fitted to the book face (faces.fit_spaces)."""
+    return fit(document.decode('utf-8')).encode('utf-8')
 
 
 def _unique_name(cover: CoverImage, taken: set[str]) -> CoverImage:

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from makebook.model import XHTML_NS
+from makebook.xhtml import fold_spaces
 
 _X = f'{{{XHTML_NS}}}'
 # Elements an inline note may hold as they are; anything else becomes a span.
@@ -201,4 +202,4 @@ def text_without_notes(element: etree._Element) -> str:
         if node is not element:
             parts.append(node.tail or '')
     walk(element)
-    return ' '.join(''.join(parts).split())
+    return fold_spaces(''.join(parts))

@@ -35,6 +35,7 @@ from makebook.render.blocks import with_block_ids
 from makebook.render.convert import Converted, convert_all, convert_file
 from makebook.render.front_pages import with_metadata_front_pages
 from makebook.render.ids import IdRegistry
+from makebook.render.typography import Typography, file_language, retitle, typeset_tree
 
 __all__ = ['convert_file', 'render_book']
 
@@ -59,12 +60,21 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
     problems: list[Diagnostic] = []
     drafts: list[chapters.Draft] = []
     ids = IdRegistry()
+    meta = manuscript.metadata
+    typography = Typography(meta.language, meta.quotes)
     for file in converted:
         problems.extend(file.problems)
+        # Quotes and spaces in the file's language, before anything reads its text.
+        language = file_language(file.source)
+        typeset_tree(file.body, typography, language)
+        if file.notes is not None:
+            typeset_tree(file.notes, typography, language)
         ids.claim_all(file.body, file.source.name, file.notes)
         ids.alias_headings(file.body, file.source.name)
         new, continued = chapters.cut(file.body, file.source, drafts[-1] if drafts else None, ids,
                                       problems)
+        for draft in new:  # a title from the front matter ('title: Qui a peur ?') is text too
+            retitle(draft, typography, language)
         if file.notes is not None:
             notes.distribute_footnotes(file.notes, [d.element for d in continued + new])
         drafts.extend(new)

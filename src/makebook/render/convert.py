@@ -23,6 +23,7 @@ from lxml import etree, html
 
 from makebook import codes, xhtml
 from makebook.cache import Cache
+from makebook.config.typography import LEFT_DOUBLE, LEFT_SINGLE, RIGHT_DOUBLE, RIGHT_SINGLE
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, SourceFile
@@ -41,7 +42,11 @@ MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
     # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
     'footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
     'toc': {'permalink': False},
-    'smarty': {'smart_angled_quotes': False},
+    # Smarty decides where a straight quote opens and closes; which marks it becomes is the
+    # language's (render/typography.py), so it writes markers (config/typography.py).
+    'smarty': {'smart_angled_quotes': False, 'substitutions': {
+        'left-double-quote': LEFT_DOUBLE, 'right-double-quote': RIGHT_DOUBLE,
+        'left-single-quote': LEFT_SINGLE, 'right-single-quote': RIGHT_SINGLE}},
 }
 # Pandoc's '-' for '.unnumbered', alone ('{-}') or among other attributes ('{#id -}').
 _HEADING_MINUS = re.compile(r'^(#{1,6}\s.*?\{[^}\n]*?(?<=[{\s]))-(?=[\s}])', re.MULTILINE)
@@ -50,7 +55,11 @@ _NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_.-]*')
 
 @dataclass(frozen=True)
 class Converted:
-    """A file's text as an XHTML ``<body>``, its footnotes apart, and what was found."""
+    """A file's text as an XHTML ``<body>``, its footnotes apart, and what was found.
+
+    Its straight quotes are still smarty's markers: :func:`makebook.render.assemble` sets
+    them in the book's language first thing (render/typography.py).
+    """
 
     source: SourceFile
     body: etree._Element  # the file's blocks, ids as the author wrote them

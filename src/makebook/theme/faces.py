@@ -100,6 +100,19 @@ def faces_for(book: RenderedBook) -> tuple[Face, ...]:
                            if face.wanted_by(book.characters, book.languages)))
 
 
+def fit_spaces(used: tuple[Face, ...]) -> Callable[[str], str]:
+    """What the EPUB and the web edition do to their text so the book face draws every space.
+
+    French sets a narrow no-break space (U+202F) before ``? ! ;`` (config/typography.py).
+    The PDF draws one whatever the face (HarfBuzz makes it from the space); a
+    reading system whose fonts lack it may draw a box, so where the book face has
+    none the reader gets a no-break space (U+00A0) instead.
+    """
+    if all(0x202F in cmap(font.path) for font in used[0].files):
+        return lambda text: text
+    return lambda text: text.replace('\u202f', '\u00a0')
+
+
 def font_face_css(faces: Iterable[Face], url_for: Callable[[Face, FontFile], str]) -> str:
     """@font-face rules for ``faces``, each ``src`` from ``url_for``."""
     return ''.join(

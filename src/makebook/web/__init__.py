@@ -23,10 +23,11 @@ STYLESHEET = 'style.css'
 
 def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
     """Every file of the web edition, by its path relative to the output folder."""
-    files: dict[str, bytes] = {
-        'index.html': _index(book),
-    }
     used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
+    fit = faces.fit_spaces(used)  # a space the book face cannot draw
+    files: dict[str, bytes] = {
+        'index.html': fit(_index(book).decode('utf-8')).encode('utf-8'),
+    }
     files[STYLESHEET] = (faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
                          + edition_stylesheet('web.css')
                          + css_for(book.metadata.stylesheets, 'web')).encode()

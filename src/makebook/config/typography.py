@@ -1,0 +1,232 @@
+"""Each language's typographic conventions: its quotation marks and, in French, its spaces.
+
+Applied to the book's text (render/typography.py walks the chapters, never
+into code) and to the metadata's display strings. The rules:
+
+* **Quotation marks.** Straight quotes typed by the author (``"`` and ``'``)
+  become the language's marks: “…” ‘…’ in English, « … » “…” in French,
+  „…“ ‚…‘ in German (« » ‹ › in Switzerland), «…» “…” in Spanish (the RAE's
+  *Ortografía* 2010, §3.4.8: angular quotes first) and Italian, “…” ‘…’ in
+  Brazilian and «…» “…” in European Portuguese, ”…” ’…’ in Hebrew, «…» ”…“ in
+  Arabic (CLDR's ``delimiters``, except Spanish and Arabic, where printed books
+  use guillemets first). Dutch keeps the English shapes. Curly quotes the
+  author typed are theirs and stay as written. A ``quotes:`` metadata key
+  chooses others (``quotes: »«›‹``, as many German novels print).
+  Python-Markdown's smarty extension decides where a quote opens and closes;
+  it writes the private markers below, which :func:`typeset` resolves per
+  language (and where smarty could not tell, as after ``¿``, by pairing).
+* **French spaces** (the Imprimerie nationale's *Lexique des règles
+  typographiques*): a narrow no-break space (U+202F) before ``; ! ?`` and
+  inside « », a no-break space (U+00A0) before ``:``. A space the author typed
+  there becomes the no-break one; where none was typed one is added, except in
+  Canada and Switzerland (``fr-CA``, ``fr-CH``), where the OQLF and Swiss usage
+  allow none before ``; ! ?``. Never inside a word (``12:30``, ``http://``), never
+  twice (``?!``). An EPUB reader whose font lacks U+202F would draw a box, so the
+  EPUB and the web edition get U+00A0 where the book face has no U+202F
+  (theme/faces.py); the PDF keeps the narrow one (HarfBuzz draws it narrow).
+* **Spanish** ¿ and ¡ are text like any other: kept, and an opening quote
+  after them is an opening quote.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+NBSP = '\u00a0'
+NNBSP = '\u202f'  # the narrow no-break space: French "espace fine insécable"
+
+# What smarty (render/convert.py) writes for a straight quote, by its decision: open or
+# close, double or single. Private-use characters no manuscript has (the conversion
+# refuses none: one typed by an author is resolved as the quote it stands for).
+LEFT_DOUBLE, RIGHT_DOUBLE, LEFT_SINGLE, RIGHT_SINGLE = '\ue0d1', '\ue0d2', '\ue0d3', '\ue0d4'
+MARKERS = LEFT_DOUBLE + RIGHT_DOUBLE + LEFT_SINGLE + RIGHT_SINGLE
+APOSTROPHE = '\u2019'
+# An opaque piece of text (code, a note call) in a run: a word, never changed.
+OPAQUE = '\ufffc'
+
+ENGLISH_QUOTES = '“”‘’'
+# Primary open, close, secondary open, close; the most specific tag wins ('de-ch' before 'de').
+QUOTES = {
+    'en': ENGLISH_QUOTES, 'nl': ENGLISH_QUOTES,
+    'fr': '«»“”', 'fr-ch': '«»‹›',
+    'de': '„“‚‘', 'de-ch': '«»‹›', 'de-li': '«»‹›',
+    'es': '«»“”', 'it': '«»“”',
+    'pt': '“”‘’', 'pt-pt': '«»“”', 'pt-ao': '«»“”', 'pt-mz': '«»“”',
+    'he': '””’’', 'iw': '””’’',
+    'ar': '«»”“',
+}
+# French space rules, and whether a space is added where none was typed (ibid.).
+_FRENCH_ADDS_SPACES = {'fr': True, 'fr-ca': False, 'fr-ch': False}
+# Quotes are taken as open after these (and after a space or the start of a block).
+_OPENERS = set('([{¿¡—–-/«‹“‘„‚') | {NBSP, NNBSP}
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """How text in one language is set."""
+
+    quotes: str = ENGLISH_QUOTES  # primary open, close, secondary open, close
+    french: bool = False  # French spaces before ; : ! ? and inside « »
+    add_spaces: bool = False  # add the French space where none was typed
+
+    @property
+    def english_quotes(self) -> bool:
+        return self.quotes == ENGLISH_QUOTES
+
+
+ENGLISH = Conventions()
+
+
+def _lookup(table: dict[str, object], language: str) -> object | None:
+    parts = language.lower().split('-')
+    for size in range(len(parts), 0, -1):
+        tag = '-'.join(parts[:size])
+        if tag in table:
+            return table[tag]
+    return None
+
+
+def conventions_for(language: str, quotes: str | None = None) -> Conventions:
+    """The conventions of a language tag; ``quotes`` (from the metadata) replaces its marks."""
+    marks = quotes or _lookup(dict(QUOTES), language)
+    adds = _lookup(dict(_FRENCH_ADDS_SPACES), language)
+    return Conventions(quotes=str(marks) if marks else ENGLISH_QUOTES, french=adds is not None,
+                       add_spaces=bool(adds))
+
+
+def read_quotes(value: object) -> str | None:
+    """The ``quotes:`` metadata value as four marks ('»«›‹'; two give the secondary pair too),
+    or None when it is not two or four quotation marks."""
+    if not isinstance(value, str):
+        return None
+    marks = ''.join(value.split())
+    if len(marks) not in (2, 4) or not all(unicodedata.category(c) in ('Pi', 'Pf', 'Ps', 'Pe', 'Po')
+                                           for c in marks):
+        return None
+    return marks if len(marks) == 4 else marks * 2
+
+
+def typeset_text(text: str, conventions: Conventions) -> str:
+    """A plain string (a metadata title, a front matter's) set by ``conventions``: its straight
+    quotes educated as smarty would (an apostrophe between letters, a quote opening after a
+    space), then each language's marks and spaces."""
+    chars = list(text)
+    for i, char in enumerate(chars):
+        if char in '"\'':
+            before = chars[i - 1] if i else ' '
+            after = chars[i + 1] if i + 1 < len(chars) else ' '
+            opens = (before.isspace() or before in _OPENERS) and not after.isspace()
+            if char == '"':
+                chars[i] = LEFT_DOUBLE if opens else RIGHT_DOUBLE
+            else:
+                chars[i] = LEFT_SINGLE if opens and after.isalnum() else RIGHT_SINGLE
+    return typeset([(''.join(chars), conventions)])[0]
+
+
+def typeset(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
+    """The runs of one block of text, set by their conventions, in one piece.
+
+    A block (a paragraph, a heading, a table cell) is given as its runs of
+    text in reading order, each with the conventions of its language; a run
+    with None is opaque (code, a note call): it stays as it is but counts as
+    a word for its neighbours. Quotes pair and spaces are added across runs,
+    so ``*Quoi*?`` and ``"[a link]"`` come out right.
+    """
+    chars: list[str] = []
+    owner: list[int] = []  # the run each character comes from
+    rules: list[Conventions | None] = []
+    for index, (text, conventions) in enumerate(runs):
+        pieces = OPAQUE if conventions is None else text
+        chars.extend(pieces)
+        owner.extend([index] * len(pieces))
+        rules.extend([conventions] * len(pieces))
+    _resolve_quotes(chars, rules)
+    out = list(chars)
+    _french_spaces(chars, rules, out)
+    result = ['' for _ in runs]
+    for index, (text, conventions) in enumerate(runs):
+        if conventions is None:
+            result[index] = text
+    for position, piece in enumerate(out):
+        if rules[position] is not None:
+            result[owner[position]] += piece
+    return result
+
+
+def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
+    """Smarty's markers as each language's quotation marks (in place)."""
+    double_open = single_open = False
+    for i, char in enumerate(chars):
+        if char not in MARKERS or rules[i] is None:
+            continue
+        conventions = rules[i] or ENGLISH
+        if conventions.english_quotes:  # smarty's own decisions, as it always made them
+            chars[i] = {LEFT_DOUBLE: '“', RIGHT_DOUBLE: '”', LEFT_SINGLE: '‘', RIGHT_SINGLE: '’'}[char]
+            continue
+        before = chars[i - 1] if i else ' '
+        after = chars[i + 1] if i + 1 < len(chars) else ' '
+        opens_here = before.isspace() or before in _OPENERS or before in MARKERS
+        quotes = conventions.quotes
+        if char in (LEFT_DOUBLE, RIGHT_DOUBLE):
+            # Smarty closes a quote after '¿' or '¡' ('¿"Qué"?'): nothing is open, so it opens.
+            opening = (char == LEFT_DOUBLE and not (double_open and before.isalnum())) \
+                or (char == RIGHT_DOUBLE and not double_open and opens_here)
+            chars[i] = quotes[0] if opening else quotes[1]
+            double_open = opening
+        elif char == LEFT_SINGLE or (not single_open and opens_here and after.isalnum()):
+            chars[i] = quotes[2]
+            single_open = True
+        elif single_open and not after.isalnum():
+            chars[i] = quotes[3]  # closes the open single quote
+            single_open = False
+        else:
+            chars[i] = APOSTROPHE  # "geht's", "l'été": an apostrophe, whatever the language
+    return
+
+
+def _french_spaces(chars: list[str], rules: list[Conventions | None], out: list[str]) -> None:
+    """French no-break spaces, written into ``out`` (one string per character of ``chars``)."""
+    size = len(chars)
+    for i, char in enumerate(chars):
+        conventions = rules[i]
+        if conventions is None or not conventions.french:
+            continue
+        if char in ';!?:»›':
+            space = NBSP if char == ':' else NNBSP
+            j = i - 1
+            if j >= 0 and _is_space(chars[j]) and rules[j] is not None:
+                while j - 1 >= 0 and _is_space(chars[j - 1]) and rules[j - 1] is not None:
+                    out[j] = ''  # a run of spaces becomes one
+                    j -= 1
+                out[j] = space
+            elif j >= 0 and _wants_space_before(chars, i, conventions):
+                out[i] = space + char
+        elif char in '«‹':
+            j = i + 1
+            if j < size and _is_space(chars[j]) and rules[j] is not None:
+                out[j] = NNBSP
+                while j + 1 < size and _is_space(chars[j + 1]) and rules[j + 1] is not None:
+                    out[j + 1] = ''
+                    j += 1
+            elif j < size and not _is_space(chars[j]) and chars[j] not in '»›':
+                out[i] = char + NNBSP
+
+
+def _wants_space_before(chars: list[str], i: int, conventions: Conventions) -> bool:
+    """True where French adds a space before ``chars[i]`` the author did not type."""
+    char, before = chars[i], chars[i - 1]
+    after = chars[i + 1] if i + 1 < len(chars) else ' '
+    if char in '»›':
+        return not before.isspace()  # "«\u202fmot\u202f»": always inside guillemets
+    if not (before.isalnum() or before in '»›)]”’…' + OPAQUE):
+        return False  # '?!', '(?)', '« ? »': nothing to add
+    ends = after.isspace() or after in ';:!?.,»›)]”’…' or after == OPAQUE
+    if char == ':':
+        return ends  # '12:30', 'http://', 'a:b' stay as they are
+    return conventions.add_spaces and ends
+
+
+def _is_space(char: str) -> bool:
+    return char.isspace()
