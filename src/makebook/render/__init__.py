@@ -64,13 +64,13 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
     typography = Typography(meta.language, meta.quotes)
     for file in converted:
         problems.extend(file.problems)
-        # Quotes and spaces in the file's language, before anything reads its text.
+        ids.claim_all(file.body, file.source.name, file.notes)
+        ids.alias_headings(file.body, file.source.name)  # from the headings as the author typed them
+        # Quotes and spaces in the file's language, before anything else reads its text.
         language = file_language(file.source)
         typeset_tree(file.body, typography, language)
         if file.notes is not None:
             typeset_tree(file.notes, typography, language)
-        ids.claim_all(file.body, file.source.name, file.notes)
-        ids.alias_headings(file.body, file.source.name)
         new, continued = chapters.cut(file.body, file.source, drafts[-1] if drafts else None, ids,
                                       problems)
         for draft in new:  # a title from the front matter ('title: Qui a peur ?') is text too

@@ -11,6 +11,7 @@ import re
 
 from lxml import etree
 
+from makebook.config.typography import LEFT_DOUBLE, LEFT_SINGLE, RIGHT_DOUBLE, RIGHT_SINGLE
 from makebook.model import XHTML_NS
 from makebook.xhtml import text_content
 
@@ -89,9 +90,11 @@ class IdRegistry:
 
 
 _HEADINGS = tuple(f'{{{XHTML_NS}}}h{level}' for level in range(1, 7))
-# smarty's typography, undone: the other tools slug the characters the author typed.
+# smarty's typography, undone: the other tools slug the characters the author typed. Its quotes
+# are still markers here (config/typography.py): the language's marks come after the aliases.
 _TYPED = str.maketrans({'\u2013': '--', '\u2014': '---', '\u2026': '...', '\u2018': "'", '\u2019': "'",
-                        '\u201c': '"', '\u201d': '"', '\u00ab': '<<', '\u00bb': '>>'})
+                        '\u201c': '"', '\u201d': '"', '\u00ab': '<<', '\u00bb': '>>',
+                        LEFT_DOUBLE: '"', RIGHT_DOUBLE: '"', LEFT_SINGLE: "'", RIGHT_SINGLE: "'"})
 
 
 def _heading_text(heading: etree._Element) -> str:

@@ -69,3 +69,16 @@ def test_an_english_book_is_set_as_before(write_book) -> None:
     _, (chapter,) = render(write_book, {'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\n'
                                                  'He said "it\'s fine" -- and \'80s music... Really?\n'})
     assert texts(chapter, 'x:p') == ['He said “it’s fine” – and ’80s music… Really?']
+
+
+def test_links_written_for_other_tools_find_headings_as_the_author_typed_them(write_book) -> None:
+    """mdBook slugs "1. Début?" as '1-début' (Python-Markdown and pandoc drop the number); the
+    French space make-book adds before '?' must not move it (render/ids.py reads the heading as
+    typed)."""
+    book, (first, _) = render(write_book, {
+        '01.md': '---\ntitle: T\nauthor: A\nlang: fr\n---\n# Un\n\nVoir [la suite](02.md#1-début) '
+                 'et [la citation](02.md#le-mot-été).\n',
+        '02.md': '# Deux\n\n## 1. Début?\n\nTexte.\n\n## Le "mot" été\n\nTexte.\n'})
+    assert [d for d in book.diagnostics if d.code.startswith('MB30')] == []
+    hrefs = [a.get('href') for a in first.iterfind('.//x:a', NS)]
+    assert len(hrefs) == 2 and all(href.startswith('#') and len(href) > 1 for href in hrefs), hrefs
