@@ -5,11 +5,13 @@ into code) and to the metadata's display strings. The rules:
 
 * **Quotation marks.** Straight quotes typed by the author (``"`` and ``'``)
   become the language's marks: “…” ‘…’ in English, « … » “…” in French,
-  „…“ ‚…‘ in German (« » ‹ › in Switzerland), «…» “…” in Spanish (the RAE's
-  *Ortografía* 2010, §3.4.8: angular quotes first) and Italian, “…” ‘…’ in
-  Brazilian and «…» “…” in European Portuguese, ”…” ’…’ in Hebrew, «…» ”…“ in
-  Arabic (CLDR's ``delimiters``, except Spanish and Arabic, where printed books
-  use guillemets first). Dutch keeps the English shapes. Curly quotes the
+  „…“ ‚…‘ in German (« » ‹ › in Switzerland), “…” ‘…’ in Spanish, «…» “…” in
+  Italian, “…” ‘…’ in Brazilian and «…» “…” in European Portuguese, ”…” ’…’ in
+  Hebrew, «…» ”…“ in Arabic (CLDR's ``delimiters``; Arabic printed books use
+  guillemets first). Dutch keeps the English shapes. Spanish follows CLDR, not
+  the RAE's *Ortografía* (2010, §3.4.8: «» first in print): Spanish manuscripts
+  type “…” (the Spanish Rust book has 203), and straight quotes must not come
+  out different from the curly ones beside them; ``quotes: «»“”`` gives the RAE's. Curly quotes the
   author typed are theirs and stay as written. A ``quotes:`` metadata key
   chooses others (``quotes: »«›‹``, as many German novels print).
   Python-Markdown's smarty extension decides where a quote opens and closes;
@@ -52,7 +54,7 @@ QUOTES = {
     'en': ENGLISH_QUOTES, 'nl': ENGLISH_QUOTES,
     'fr': '«»“”', 'fr-ch': '«»‹›',
     'de': '„“‚‘', 'de-ch': '«»‹›', 'de-li': '«»‹›',
-    'es': '«»“”', 'it': '«»“”',
+    'es': '“”‘’', 'it': '«»“”',
     'pt': '“”‘’', 'pt-pt': '«»“”', 'pt-ao': '«»“”', 'pt-mz': '«»“”',
     'he': '””’’', 'iw': '””’’',
     'ar': '«»”“',
@@ -70,10 +72,6 @@ class Conventions:
     quotes: str = ENGLISH_QUOTES  # primary open, close, secondary open, close
     french: bool = False  # French spaces before ; : ! ? and inside « »
     add_spaces: bool = False  # add the French space where none was typed
-
-    @property
-    def english_quotes(self) -> bool:
-        return self.quotes == ENGLISH_QUOTES
 
 
 ENGLISH = Conventions()
@@ -156,34 +154,34 @@ def typeset(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
 
 
 def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
-    """Smarty's markers as each language's quotation marks (in place)."""
+    """Smarty's markers as each language's quotation marks (in place).
+
+    Smarty's decisions stand, but for two it cannot make: a quote after ``¿``, ``¡``,
+    a bracket or a dash opens when none is open (``¿"Qué"?``), and a single quote
+    closing inside a word is an apostrophe (``geht's``), whatever the language's
+    closing single quote looks like (``‘`` in German).
+    """
     double_open = single_open = False
     for i, char in enumerate(chars):
         if char not in MARKERS or rules[i] is None:
             continue
-        conventions = rules[i] or ENGLISH
-        if conventions.english_quotes:  # smarty's own decisions, as it always made them
-            chars[i] = {LEFT_DOUBLE: '“', RIGHT_DOUBLE: '”', LEFT_SINGLE: '‘', RIGHT_SINGLE: '’'}[char]
-            continue
+        quotes = (rules[i] or ENGLISH).quotes
         before = chars[i - 1] if i else ' '
         after = chars[i + 1] if i + 1 < len(chars) else ' '
-        opens_here = before.isspace() or before in _OPENERS or before in MARKERS
-        quotes = conventions.quotes
+        after_opener = before in _OPENERS or before in MARKERS
         if char in (LEFT_DOUBLE, RIGHT_DOUBLE):
-            # Smarty closes a quote after '¿' or '¡' ('¿"Qué"?'): nothing is open, so it opens.
             opening = (char == LEFT_DOUBLE and not (double_open and before.isalnum())) \
-                or (char == RIGHT_DOUBLE and not double_open and opens_here)
+                or (char == RIGHT_DOUBLE and not double_open and after_opener)
             chars[i] = quotes[0] if opening else quotes[1]
             double_open = opening
-        elif char == LEFT_SINGLE or (not single_open and opens_here and after.isalnum()):
+        elif char == LEFT_SINGLE or (not single_open and after_opener and after.isalnum()):
             chars[i] = quotes[2]
             single_open = True
         elif single_open and not after.isalnum():
             chars[i] = quotes[3]  # closes the open single quote
             single_open = False
         else:
-            chars[i] = APOSTROPHE  # "geht's", "l'été": an apostrophe, whatever the language
-    return
+            chars[i] = APOSTROPHE  # "geht's", "l'été", "the '80s": an apostrophe in every language
 
 
 def _french_spaces(chars: list[str], rules: list[Conventions | None], out: list[str]) -> None:

@@ -61,14 +61,37 @@ def _nested_line(where: Locator) -> int | None:
 
 
 def duplicate_ids(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
-    """Report an id written twice in one file: links to it could land on either."""
-    counts = Counter(element.get('id') for element in body.iter()
-                     if isinstance(element.tag, str) and element.get('id'))
+    """Report an id written twice in one file: links to it could land on either.
+
+    A heading's id the author did not write (Python-Markdown's, from its text) gives way
+    to an id the author did: ``<a id="instalacion"></a>`` above ``## Instalación``, as
+    translated mdBooks keep their old links working, is the author's anchor, and the
+    heading becomes 'instalacion-1' (mdBook itself would have called it 'instalación').
+    """
+    elements = [element for element in body.iter() if isinstance(element.tag, str) and element.get('id')]
+    counts = Counter(element.get('id') for element in elements)
+    taken = set(counts)
+    for element in elements:
+        name = element.get('id', '')
+        if counts[name] > 1 and _generated_heading_id(element, where.source.markdown):
+            counts[name] -= 1
+            number = 1
+            while f'{name}-{number}' in taken:
+                number += 1
+            element.set('id', f'{name}-{number}')
+            taken.add(f'{name}-{number}')
     for element_id, count in counts.items():
         if count > 1:
             problems.append(codes.DUPLICATE_FILE_ID(
                 f"the id '{element_id}' is given {count} times in this file; links to it would be "
                 'ambiguous', where.path, where.line_of(f'#{element_id}', f'"{element_id}"')))
+
+
+def _generated_heading_id(element: etree._Element, markdown: str) -> bool:
+    """True for a heading whose id no ``{#id}`` in the file gave: Python-Markdown's own."""
+    if etree.QName(element).localname not in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6'):
+        return False
+    return re.search(r'\{[^}\n]*#' + re.escape(element.get('id', '')) + r'(?=[\s}])', markdown) is None
 
 
 def missing_footnotes(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:

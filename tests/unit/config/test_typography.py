@@ -50,7 +50,8 @@ def test_canada_and_switzerland_make_typed_spaces_no_break_but_add_none_before_q
     (EN, 'He said "yes" and \'no\', it\'s fine', 'He said “yes” and ‘no’, it’s fine'),
     (DE, 'Er sagte: "Wie geht\'s?" und \'gut\'.', 'Er sagte: „Wie geht’s?“ und ‚gut‘.'),
     (FR, 'Il dit "oui" et \'non\', l\'été.', 'Il dit «⍽oui⍽» et “non”, l’été.'),
-    (ES, '¿"Quién"? ¡"Yo"!', '¿«Quién»? ¡«Yo»!'),  # ¿ and ¡ kept; the quote after them opens
+    (ES, '¿"Quién"? ¡"Yo"!', '¿“Quién”? ¡“Yo”!'),  # ¿ and ¡ kept; the quote after them opens
+    (conventions_for('es', read_quotes('«»“”')), 'Dijo "sí".', 'Dijo «sí».'),  # the RAE's, if asked
     (conventions_for('pt-BR'), 'Ele disse "sim".', 'Ele disse “sim”.'),
     (conventions_for('pt-PT'), 'Ele disse "sim".', 'Ele disse «sim».'),
     (conventions_for('it'), 'Disse "sì".', 'Disse «sì».'),
@@ -76,9 +77,10 @@ def test_smarty_s_markers_are_resolved_across_runs_and_opaque_runs_stay_as_they_
     assert [shown(t) for t in typeset(runs)] == ['Il dit «⍽', 'un lien', '⍽»⍽? Voir ', 'x: "y"?', '⍽?']
 
 
-def test_english_keeps_smarty_s_decisions_exactly() -> None:
-    text = f"{LEFT_SINGLE}80s{RIGHT_SINGLE} {LEFT_DOUBLE}a{RIGHT_DOUBLE}"
-    assert typeset([(text, EN)]) == ['‘80s’ “a”']
+def test_smarty_s_decisions_stand_where_it_could_make_them() -> None:
+    text = (f'the {RIGHT_SINGLE}80s, {LEFT_SINGLE}tis {LEFT_DOUBLE}a{RIGHT_DOUBLE} '
+            f'({LEFT_DOUBLE}b{RIGHT_DOUBLE})')
+    assert typeset([(text, EN)]) == ['the ’80s, ‘tis “a” (“b”)']
 
 
 def test_an_apostrophe_is_never_taken_for_a_closing_quote_inside_a_word() -> None:

@@ -61,7 +61,7 @@ def test_a_chapter_s_language_comes_from_its_front_matter_or_its_heading(write_b
         '04.md': '# Hiver\n\nIl dit: "oui".\n'})
     assert texts(german, 'x:p') == ['Er sagte: „Wie geht’s?“']
     assert spanish.get('lang') == 'es'  # the whole chapter, in every edition, not only its heading
-    assert texts(spanish, 'x:p') == ['¿«Quién»? ¡«Yo»!']
+    assert texts(spanish, 'x:p') == ['¿“Quién”? ¡“Yo”!']
     assert texts(french, 'x:p') == ['Il dit␣: «⍽oui⍽».']
 
 
