@@ -73,6 +73,7 @@ from lxml import etree, html
 
 from makebook.model import SourceFile
 from makebook.render.convert import convert_file
+from makebook.render.typography import Typography, typeset_tree
 from makebook.safety.sanitize import sanitize
 
 SPEC = Path(__file__).resolve().parent / 'data' / 'commonmark' / 'spec-0.31.2.txt'
@@ -137,10 +138,13 @@ def expected_failures() -> dict[int, str]:
 # ---------------------------------------------------------------- conversions
 
 def makebook(text: str) -> etree._Element:
-    """make-book's per-file conversion, exactly as a build runs it: the XHTML <body>."""
+    """make-book's per-file conversion, exactly as a build runs it: the XHTML <body>, its
+    quotes set as an English book's (assemble does that first thing: render/typography.py)."""
     source = SourceFile(path=Path('/commonmark/example.md'), name='example.md', markdown=text,
                         first_line=1, front_matter={})
-    return convert_file(source).body
+    body = convert_file(source).body
+    typeset_tree(body, Typography())
+    return body
 
 
 def python_markdown(text: str) -> str:
