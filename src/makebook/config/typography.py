@@ -156,10 +156,12 @@ def typeset(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
 def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
     """Smarty's markers as each language's quotation marks (in place).
 
-    Smarty's decisions stand, but for two it cannot make: a quote after ``¿``, ``¡``,
-    a bracket or a dash opens when none is open (``¿"Qué"?``), and a single quote
-    closing inside a word is an apostrophe (``geht's``), whatever the language's
-    closing single quote looks like (``‘`` in German).
+    Smarty's decisions stand, but where it reads one quote alone and the pair says
+    otherwise: a double quote after ``¿``, ``¡``, a bracket, a dash or ``=`` opens when
+    none is open (``¿"Qué"?``, ``file="a.png"``), one before a space or punctuation
+    closes the open one (``"# Titre "،``, as Arabic manuals write a Markdown example),
+    and a single quote closing inside a word is an apostrophe (``geht's``), whatever the
+    language's closing single quote looks like (``‘`` in German).
     """
     double_open = single_open = False
     for i, char in enumerate(chars):
@@ -170,8 +172,9 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
         after = chars[i + 1] if i + 1 < len(chars) else ' '
         after_opener = before in _OPENERS or before in MARKERS
         if char in (LEFT_DOUBLE, RIGHT_DOUBLE):
-            opening = (char == LEFT_DOUBLE and not (double_open and before.isalnum())) \
-                or (char == RIGHT_DOUBLE and not double_open and after_opener)
+            opening = (char == LEFT_DOUBLE and not (double_open and (before.isalnum() or _ends(after)))) \
+                or (char == RIGHT_DOUBLE and not double_open and (after_opener or before == '=')
+                    and not _ends(after))
             chars[i] = quotes[0] if opening else quotes[1]
             double_open = opening
         elif char == LEFT_SINGLE or (not single_open and after_opener and after.isalnum()):
@@ -182,6 +185,11 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
             single_open = False
         else:
             chars[i] = APOSTROPHE  # "geht's", "l'été", "the '80s": an apostrophe in every language
+
+
+def _ends(char: str) -> bool:
+    """True for what may follow a closing quote: a space, the end, punctuation that opens nothing."""
+    return char.isspace() or (unicodedata.category(char)[0] == 'P' and char not in _OPENERS)
 
 
 def _french_spaces(chars: list[str], rules: list[Conventions | None], out: list[str]) -> None:

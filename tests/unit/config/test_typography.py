@@ -83,6 +83,21 @@ def test_smarty_s_decisions_stand_where_it_could_make_them() -> None:
     assert typeset([(text, EN)]) == ['the ’80s, ‘tis “a” (“b”)']
 
 
+@pytest.mark.parametrize(('conventions', 'text', 'expected'), [
+    # A space typed before the closing quote: smarty opens again, the pair closes (an Arabic
+    # Markdown guide, dawin-editor/markdown-guide-arabic: '"# عنوان أول "،').
+    (conventions_for('ar'), f'كالتالي: {LEFT_DOUBLE}# عنوان أول {LEFT_DOUBLE}، أو',
+     'كالتالي: «# عنوان أول »، أو'),
+    (EN, f'He said {LEFT_DOUBLE}yes {LEFT_DOUBLE}. And {LEFT_DOUBLE}no{RIGHT_DOUBLE}.',
+     'He said “yes ”. And “no”.'),
+    (FR, f'Il dit {LEFT_DOUBLE}oui {LEFT_DOUBLE}? Non.', 'Il dit «⍽oui⍽»⍽? Non.'),
+    # After '=' a quote opens (an attribute written as text); inches stay closing quotes.
+    (EN, f'file={RIGHT_DOUBLE}a.png{RIGHT_DOUBLE} is 5{RIGHT_DOUBLE} wide', 'file=“a.png” is 5” wide'),
+])
+def test_the_pair_decides_where_smarty_read_one_quote_alone(conventions, text: str, expected: str) -> None:
+    assert shown(typeset([(text, conventions)])[0]) == expected
+
+
 def test_an_apostrophe_is_never_taken_for_a_closing_quote_inside_a_word() -> None:
     text = f"Er sagte: {LEFT_SINGLE}Wie geht{RIGHT_SINGLE}s dir?{RIGHT_SINGLE}"
     assert typeset([(text, DE)]) == ['Er sagte: ‚Wie geht’s dir?‘']
