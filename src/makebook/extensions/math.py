@@ -9,6 +9,7 @@ MathML (EPUB, web) and the PDF writer into SVG, where the formats diverge.
 from __future__ import annotations
 
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 
 from markdown import Markdown, util
@@ -32,10 +33,18 @@ class MathProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         span = ET.Element('span')
         span.set('class', 'math display' if self.display else 'math inline')
-        span.text = util.AtomicString(m.group('tex').strip())
+        span.text = util.AtomicString(_dedent(m.group('tex')).strip())
         if self.display and m.group('id'):
             span.set('id', m.group('id'))
         return span, m.start(0), m.end(0)
+
+
+def _dedent(tex: str) -> str:
+    """The TeX with the indentation common to its second and later lines taken off: the
+    CommonMark writer indents the lines of display math so that Python-Markdown reads none of
+    them as Markdown (extensions.commonmark.writer.paragraph_lines); the alt text is the author's."""
+    first, _, rest = tex.partition('\n')
+    return f'{first}\n{textwrap.dedent(rest)}' if rest else first
 
 
 class MathExtension(Extension):

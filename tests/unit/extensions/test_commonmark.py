@@ -125,6 +125,8 @@ def test_display_math_is_never_cut_by_a_line_that_looks_like_markdown(tex: str) 
     ns = {'x': 'http://www.w3.org/1999/xhtml', 'm': 'http://www.w3.org/1998/Math/MathML'}
     assert len(body.xpath('//m:math', namespaces=ns)) == 1
     assert not body.xpath('//x:h1 | //x:h2 | //x:ul | //x:blockquote | //x:hr', namespaces=ns)
+    # The TeX, the alt text of the formula (and its code if malformed), is the author's, line by line.
+    assert body.xpath('string(//m:math/@alttext)', namespaces=ns) == tex.strip('$\n')
 
 
 def test_code_is_kept_exactly_with_its_language() -> None:

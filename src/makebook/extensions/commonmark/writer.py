@@ -402,13 +402,14 @@ def indent(lines: list[str]) -> list[str]:
 
 def paragraph_lines(content: str) -> list[str]:
     """A paragraph's lines, each starting where Python-Markdown reads it as text; a line
-    inside display math (``$$``) is indented instead, which TeX ignores."""
+    inside display math (``$$``) is indented 4 more instead (the math extension takes the
+    common indentation off again, so the TeX keeps the author's own)."""
     out = []
     in_math = False
     for index, raw in enumerate(content.split('\n')):
         line = raw.lstrip(' \t')
         if in_math:
-            out.append('    ' + line)
+            out.append('    ' + raw)
         else:
             if raw != line and index:
                 line = ' ' + line  # a line block's continuation starts with a space
