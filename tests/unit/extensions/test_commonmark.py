@@ -55,6 +55,16 @@ def test_the_author_cases_read_as_commonmark_reads_them(name: str) -> None:
     assert structure(text) == canonical(COMMONMARK.render(text)).replace('\n', '')
 
 
+@pytest.mark.parametrize('text', [
+    '[foo][bar](/u)\n\n[foo]: /x\n',  # '[foo]' is followed by a label: no shortcut, even once linked
+    '[foo][bar][baz]\n\n[baz]: /u\n[foo]: /x\n',
+    '[foo] [bar](/u)\n\n[foo]: /x\n',
+    '[foo]![bar](/u)\n\n[foo]: /x\n',
+])
+def test_a_shortcut_reference_is_never_followed_by_a_label(text: str) -> None:
+    assert structure(text) == canonical(COMMONMARK.render(text)).replace('\n', '')
+
+
 def test_a_figure_caption_keeps_the_markdown_of_its_description() -> None:
     body = convert('![A *very* nice map](map.png)\n').body
     ns = {'x': 'http://www.w3.org/1999/xhtml'}

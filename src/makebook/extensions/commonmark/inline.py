@@ -196,7 +196,10 @@ class _CommonMarkLink(LinkInlineProcessor):
         if handled and not isinstance(self, ImageInlineProcessor) and contains_link(self, text):
             return None, None, None
         self.link_text = text
-        return super().handleMatch(m, data)
+        element, start, end = super().handleMatch(m, data)
+        if isinstance(element, ET.Element) and not isinstance(self, ImageInlineProcessor):
+            _bracket_links(self.md).add(id(element))
+        return element, start, end
 
 
 class CommonMarkLink(_CommonMarkLink):
@@ -279,7 +282,7 @@ class _CommonMarkLabels(ReferenceInlineProcessor):
         if handled and (_overtaken(data, m.end(0), index - 1) or (
                 not isinstance(self, ImageReferenceInlineProcessor) and contains_link(self, text))):
             return None, None, None
-        if handled and self.shortcut and _LABEL.match(data, index):
+        if handled and self.shortcut and (_LABEL.match(data, index) or self._bracket_link_at(data, index)):
             return None, None, None  # '[foo][bar]': a shortcut is never followed by a label
         element, start, end = super().handleMatch(m, data)
         if element is None:
@@ -287,7 +290,18 @@ class _CommonMarkLabels(ReferenceInlineProcessor):
             return None, None, None
         if isinstance(element, ET.Element) and element.tag == 'img':
             element.text = text
+        elif isinstance(element, ET.Element):
+            _bracket_links(self.md).add(id(element))
         return element, start, end
+
+    def _bracket_link_at(self, data: str, index: int) -> bool:
+        """Whether a link read earlier from '[...]' stands at ``index``: its label followed
+        this shortcut ('[foo][bar][baz]': '[bar][baz]' is read first, and '[foo]' stays text)."""
+        found = util.INLINE_PLACEHOLDER_RE.match(data, index)
+        if found is None:
+            return False
+        stash = self.md.treeprocessors['inline'].stashed_nodes  # type: ignore[attr-defined]
+        return id(stash.get(found.group(1))) in _bracket_links(self.md)
 
     shortcut = False  # '[label]' alone, not '[text][label]' or '[text][]'
 
@@ -312,6 +326,16 @@ class CommonMarkShortImageReference(_CommonMarkLabels, ShortImageReferenceInline
 
     def evalId(self, data: str, index: int, text: str) -> tuple[str, int, bool]:
         return normalizeReference(raw(self.unescape(text))), index, True
+
+
+def _bracket_links(md: Markdown) -> set[int]:
+    """The links of this conversion read from '[text]' (not images), by id: the stash keeps
+    them alive until the inline pass ends, so an id names one element."""
+    links: set[int] | None = getattr(md, 'makebook_bracket_links', None)
+    if links is None:
+        links = set()
+        md.makebook_bracket_links = links  # type: ignore[attr-defined]
+    return links
 
 
 # ---------------------------------------------------------------- the rest
