@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from makebook import fresh
+from makebook import codes, fresh
 from makebook.cache import Cache
 from makebook.checks import check_book
 from makebook.errors import BookError, Diagnostic, MakeBookError, Severity, errors_in, unique
@@ -142,17 +142,37 @@ def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.
         problems = unique([*manuscript.diagnostics, *check_book(book, options.formats)])
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     errors = errors_in(problems)
-    if errors:
+    formats = options.formats
+    # A problem only the print edition has (a character no face has) does not stop the others.
+    pdf_only = [e for e in errors if e.code in PDF_ONLY_CODES]
+    if errors and len(pdf_only) == len(errors) and set(formats) - {'pdf'}:
+        formats = tuple(f for f in formats if f != 'pdf')
+    elif errors:
         noun = 'problem' if len(errors) == 1 else 'problems'
         raise BookError(f'{options.manuscript}: the book has errors: {len(errors)} {noun} found',
                         [*errors, *warnings])
     if options.strict and warnings:
-        raise BookError(f'{len(warnings)} warnings in --strict mode', warnings)
+        raise BookError(f'{len(warnings)} warnings in --strict mode', [*pdf_only, *warnings])
+    result = _make_and_write(options, manuscript, book, formats, warnings, cache, files_written)
+    if pdf_only:
+        noun = 'problem' if len(pdf_only) == 1 else 'problems'
+        written = ', '.join(str(path) for path in result.outputs)
+        raise BookError(f'{options.manuscript}: the PDF was not made ({len(pdf_only)} {noun}); '
+                        f'written: {written}', [*pdf_only, *warnings])
+    return result
 
+
+# Codes of problems that only the print edition has: the EPUB and web edition are made anyway.
+PDF_ONLY_CODES = frozenset({codes.MISSING_GLYPH.id})
+
+
+def _make_and_write(options: BuildOptions, manuscript: Manuscript, book: RenderedBook,
+                    formats: tuple[str, ...], warnings: tuple[Diagnostic, ...], cache: Cache,
+                    files_written: list[Path]) -> BuildResult:
     out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
     cache.settle(out_dir)
     try:
-        made = make_formats(book, options.formats, cache)
+        made = make_formats(book, formats, cache)
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise

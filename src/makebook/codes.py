@@ -123,6 +123,9 @@ BAD_DATE = _code('MB130', ERROR, 'not a date',
                  'Write the date in ISO 8601: a year (2026), a month (2026-11) or a day (2026-11-28).')
 UNKNOWN_KEY = _code('MB131', WARNING, 'an unknown metadata key',
                     'Check the spelling against README, Metadata; make-book ignores keys it does not read.')
+BAD_FONT = _code('MB132', ERROR, 'an unusable font file',
+                 "Name a .ttf or .otf file under the SIL Open Font License inside the manuscript folder "
+                 "('fonts:').")
 
 # ---- MB2xx: reading the manuscript
 NOT_READ = _code('MB200', ERROR, 'a file left unread',
@@ -230,7 +233,11 @@ NOT_WELL_FORMED = _code('MB402', ERROR, 'a chapter that is not well-formed XHTML
 EMPTY_CHAPTER = _code('MB403', WARNING, 'a chapter with a heading and no text',
                       'Write the chapter, or remove its heading.')
 MISSING_GLYPH = _code('MB404', ERROR, "a character none of the book's fonts has",
-                      'Replace the character, or build without the PDF (--format epub,html).')
+                      "Replace the character, or add a font that has it ('fonts:'); the EPUB and web "
+                      'edition are still made.')
+# Issue 14 (real manuscripts) numbers its MB4xx codes from 430, leaving room for others.
+FALLBACK_GLYPH = _code('MB430', WARNING, "a character set in a fallback face",
+                       "The book's faces lack it: keep it, replace it, or add a font ('fonts:') that has it.")
 
 # ---- MB5xx: the EPUB
 EPUB_UNWRITABLE = _code('MB501', ERROR, 'the EPUB could not be packed',

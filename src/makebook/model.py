@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -179,6 +180,17 @@ class Labels:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorFont:
+    """A font file the author adds for what the book's faces lack ('fonts:' in the metadata)."""
+
+    path: Path  # absolute, inside the manuscript folder
+    family: str  # the family name the font gives itself
+    weight: int
+    style: str  # 'normal' | 'italic'
+    licence: str  # the licence's text, or what the font says of its licence
+
+
+@dataclass(frozen=True, slots=True)
 class Metadata:
     """What the book says about itself; shared by every output."""
 
@@ -212,6 +224,7 @@ class Metadata:
     # The title as the metadata wrote it, before its quotes and spaces were set: the output
     # files are named after it, so setting typography never renames a book's files.
     written_title: str | None = None
+    fonts: tuple[AuthorFont, ...] = ()  # the author's own font files, after the book's faces
 
     @property
     def slug(self) -> str:
@@ -505,10 +518,25 @@ class RenderedBook:
         return frozenset(self.text)
 
     @functools.cached_property
+    def text_characters(self) -> frozenset[str]:
+        """The characters the book prints as text: the metadata's strings and the chapters'
+        text, without markup or math (the PDF draws math, and readers set it in their own
+        math fonts)."""
+        from dataclasses import replace
+
+        text = ''.join(_MARKUP.sub(' ', _MATH.sub(' ', chapter.body)) for chapter in self.chapters)
+        printed = replace(self.metadata, stylesheets=(), fonts=())  # not CSS, not font licences
+        return frozenset(''.join([*strings_of(printed), html.unescape(text)]))
+
+    @functools.cached_property
     def languages(self) -> frozenset[str]:
         """The primary language subtags the book is written in ('en', 'he'...)."""
         tags = [self.metadata.language, *re.findall(r'\blang="([^"]+)"', self.text)]
         return frozenset(tag.split('-')[0].lower() for tag in tags)
+
+
+_MATH = re.compile(r'<math\b.*?</math>', re.DOTALL)
+_MARKUP = re.compile(r'<[^>]*>')
 
 
 def strings_of(value: object) -> list[str]:

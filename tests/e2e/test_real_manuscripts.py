@@ -6,7 +6,8 @@ write it), a foreword, a chapter file with no heading, links to chapters' pages
 and mdBook-style heading ids, a link out of the book and a typo, an SVG exported
 by a drawing program, a Quarto table caption and numbered formula, notes that
 restart at 1 in each file and sit in a table, a list and a quotation, a note
-nobody cites, a `.markdown` file opening with '##', and a blank Quarto heading.
+nobody cites, a `.markdown` file opening with '##', a blank Quarto heading, a
+character the book face lacks, and a Graphviz SVG whose text names Times.
 The book is built once, in all three formats, with the system's temporary folder
 pointed at an empty one, which must be empty again afterwards.
 """
@@ -73,7 +74,9 @@ def test_what_was_done_is_said_once_each_with_file_and_line(built: Built) -> Non
                 for line in built.err.splitlines() if ' warning: ' in line]
     assert sorted(warnings) == ['01-untitled.md:1: MB300', '01-untitled.md:5: MB301',
                                 '01-untitled.md:5: MB301', '01-untitled.md:8: MB330',
-                                '04-blank.md:1: MB331']
+                                '02-harbour.md:4: MB430', '04-blank.md:1: MB331']
+    assert "'ϰ' (U+03F0 GREEK KAPPA SYMBOL) in chapter 'The Harbour' is not in the book's faces, and set " \
+        'in the fallback face Noto Serif' in built.err
     assert 'make-book: Layout: folder (4 .md files, 1 .markdown file)' in built.err
 
 
@@ -129,6 +132,28 @@ def test_table_captions_formulas_and_their_references(built: Built) -> None:
     assert harbour.find('.//x:dl', NS) is None
     assert 'See table 1 and equation 1.' in ' '.join(''.join(harbour.itertext()).split())
     assert any('See table 1 and equation 1.' in ' '.join(page.split()) for page in pdf_pages_text(built.pdf))
+
+
+def test_a_character_the_faces_lack_is_set_in_a_fallback_face_in_every_edition(built: Built) -> None:
+    """The PDF embeds Noto Serif for the kappa symbol (and for the SVG's text, which names Times:
+    the PDF sets it in the book's faces, never a system font); the EPUB and web edition carry a
+    subset of it, and its licence."""
+    import io
+    import subprocess
+
+    from fontTools.ttLib import TTFont
+    listed = subprocess.run(['pdffonts', str(built.pdf)], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[0].split('+')[-1] for line in listed.splitlines()[2:]}
+    assert names == {'Source-Serif-Pro', 'Source-Serif-Pro-Semi-Bold', 'Source-Serif-Pro-Italic',
+                     'Noto-Serif'}
+    epub = built.epub
+    manifest = [item.get('href') for item in epub.manifest().values()]
+    assert 'fonts/NotoSerif-wdth-wght-400.ttf' in manifest
+    subset = TTFont(io.BytesIO(epub.read('EPUB/fonts/NotoSerif-wdth-wght-400.ttf')))
+    assert 'fvar' not in subset and 0x3F0 in subset.getBestCmap() and len(subset.getGlyphOrder()) < 10
+    licence = ''.join(epub.item('font-licence.xhtml').itertext())
+    assert 'Noto Serif' in licence and 'Noto Project Authors' in licence
+    assert "font-family: 'Noto Serif'" in (built.out / 'html' / 'style.css').read_text(encoding='utf-8')
 
 
 def test_the_svg_a_drawing_program_exported_is_in_every_edition_without_its_dtd(built: Built) -> None:

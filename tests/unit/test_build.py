@@ -185,3 +185,17 @@ def test_the_command_line_print_options_become_the_overrides(
     assert run.status == 0, run.err
     settings = epub_recorder.calls[0][0].metadata.print_settings
     assert (settings.notes, settings.pdf_variant, settings.print_ready) == ('book-endnotes', 'pdf/a-3b', True)
+
+
+def test_a_character_no_face_has_stops_only_the_pdf(write_book, tmp_path: Path, capsys) -> None:
+    """A missing glyph never blocks the EPUB or the web edition: they are written, the PDF is
+    not, and the build says so and fails (exit 1)."""
+    folder = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA 書 here.\n'})
+    run = make_book(capsys, folder, '-o', tmp_path / 'out')
+    assert run.status == 1
+    assert f'{folder / "01.md"}:8: MB404 error: the character' in run.err
+    assert 'the PDF was not made (1 problem); written: ' in run.err
+    assert sorted(p.name for p in (tmp_path / 'out').iterdir() if not p.name.startswith('.')) == [
+        'html', 't.epub']
+    run = make_book(capsys, folder, '-o', tmp_path / 'pdf-only', '--format', 'pdf')
+    assert run.status == 1 and not (tmp_path / 'pdf-only').exists()

@@ -30,6 +30,7 @@ CHECKS: tuple[Check, ...] = (
     Check(book.unique_ids, (codes.DUPLICATE_BOOK_ID,)),
     Check(book.well_formed, (codes.NOT_WELL_FORMED,)),
     Check(book.no_empty_chapters, (codes.EMPTY_CHAPTER,)),
+    Check(glyphs.characters_in_fallback_faces, (codes.FALLBACK_GLYPH,)),
     Check(glyphs.every_character_has_a_face, (codes.MISSING_GLYPH,), formats=('pdf',)),
 )
 

@@ -1,61 +1,150 @@
-"""Every character the print edition sets must be in one of the book's faces.
+"""Every character the book sets has a face: found before layout, with its file and line.
 
 WeasyPrint would set a character no declared face has in whatever system font
 has it (the PDF's font check catches that too, but only after a whole layout
-and naming only the font), so it is found here, before anything is laid out,
-with its file and line.
+and naming only the font), so it is found here, before anything is laid out:
+
+* a character only a bundled fallback face has (theme/faces.py: a Greek kappa
+  symbol in Noto Serif, an emoji in Noto Emoji) is set in that face in every
+  edition, with a warning naming the character, its file and line (an error
+  with --strict): the author may prefer another character or font;
+* a character no face has, fallbacks and the author's fonts included, is an
+  error for the PDF only: the EPUB and web edition are still made (readers set
+  it in their own fonts).
+
+Math is left out (the PDF draws formulas, readers set MathML in their own math
+fonts); the text of SVG images is checked too, reported at the image's file and
+line, since the PDF sets it in the book's faces (pdf/svgfonts.py).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-
-from lxml import etree
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import RenderedBook, strings_of
-from makebook.theme.faces import INVISIBLE, Face, cmap, faces_for
+from makebook.model import RenderedBook
+from makebook.theme.faces import INVISIBLE, Face, book_characters, face_of, faces_for, svg_texts
 from makebook.xhtml import text_content
+
+_MATH = re.compile(r'<math\b.*?</math>', re.DOTALL)
+
+
+def characters_in_fallback_faces(book: RenderedBook) -> list[Diagnostic]:
+    """A warning for each character set in a bundled fallback face, with its file and line."""
+    return [d for d in _survey(book) if d.code == codes.FALLBACK_GLYPH.id]
 
 
 def every_character_has_a_face(book: RenderedBook) -> list[Diagnostic]:
-    """An error for each character of the book that no face it uses has, with its file and line."""
+    """An error for each character of the book that no face has, with its file and line."""
+    return [d for d in _survey(book) if d.code == codes.MISSING_GLYPH.id]
+
+
+@functools.lru_cache(maxsize=4)
+def _survey(book: RenderedBook) -> tuple[Diagnostic, ...]:
+    """What the book's characters need: for each place (the metadata, a chapter, an image), one
+    diagnostic per fallback face its characters are set in, and one for those no face has."""
     faces = faces_for(book)
-    covered = frozenset().union(*(cmap(font.path) for face in faces for font in face.files))
-    if not _missing(''.join(book.characters), covered):
-        return []  # the usual case, from the book's distinct characters alone
-    found: dict[str, Diagnostic] = {}
-    for value in strings_of(book.metadata):
-        for char in _missing(value, covered):
-            found.setdefault(char, codes.MISSING_GLYPH(_message(char, faces, 'the metadata')))
+    if not _needs_a_look(book, faces):
+        return ()
+    seen: set[str] = set()
+    # (face family or '', where) -> the characters, in order, and the place they are first found
+    groups: dict[tuple[str, str], tuple[list[str], Face | None, Path | None, int | None]] = {}
+
+    def note(chars: list[str], where: str, path: Path | None, line_of: LineOf) -> None:
+        for char in chars:
+            if char in seen:
+                continue
+            seen.add(char)
+            face = face_of(char, faces)
+            if face is not None and face.script != 'fallback':
+                continue  # a face of the book's own has it
+            key = (face.family if face is not None else '', where)
+            if key not in groups:
+                groups[key] = ([], face, path, line_of(char))
+            groups[key][0].append(char)
+
+    from dataclasses import replace
+    for value in _strings(replace(book.metadata, stylesheets=(), fonts=())):
+        note(_drawn(value), 'the metadata', None, lambda char: None)
     for chapter in book.chapters:
-        try:
-            text = text_content(etree.fromstring(chapter.body.encode()))
-        except etree.XMLSyntaxError:
-            continue  # reported by book.well_formed
-        for char in _missing(text, covered):
-            if char not in found:
-                path = book.root / chapter.source
-                found[char] = codes.MISSING_GLYPH(_message(char, faces, f"chapter '{chapter.title}'"),
-                                                  path, _line_of(path, char, chapter.title))
-    return list(found.values())
+        chars = [c for c in _drawn(text_content_of(chapter.body)) if c not in seen]
+        if chars:
+            source = book.root / chapter.source
+            note(chars, f"chapter '{chapter.title}'", source,
+                 functools.partial(_line_of, source, title=chapter.title))
+    for asset in book.assets:
+        for text, line in svg_texts(asset):
+            note(_drawn(text), f"the image '{asset.href}'", asset.source, _always(line))
+    found = []
+    for (_, where), (chars, face, path, line) in groups.items():
+        if face is None:
+            found.append(codes.MISSING_GLYPH(_missing(chars, faces, where), path, line))
+        else:
+            found.append(codes.FALLBACK_GLYPH(_fallback(chars, face, where), path, line))
+    return tuple(found)
 
 
-def _missing(text: str, covered: frozenset[int]) -> list[str]:
-    return sorted({c for c in INVISIBLE.sub('', text) if ord(c) not in covered}, key=text.index)
+LineOf = Callable[[str], int | None]
 
 
-def _message(char: str, faces: tuple[Face, ...], where: str) -> str:
-    name = unicodedata.name(char, 'unnamed character')
-    return (f"the character '{char}' (U+{ord(char):04X} {name}) in {where} is in none of the "
-            f"book's fonts ({', '.join(f.family for f in faces)}); the PDF would set it in a "
-            'system font')
+def _always(line: int | None) -> LineOf:
+    return lambda _: line
 
 
-def _line_of(path: Path, char: str, title: str) -> int | None:
+def _needs_a_look(book: RenderedBook, faces: tuple[Face, ...]) -> bool:
+    """False in the usual case: every character of the book is in a face of its own."""
+    own = [face for face in faces if face.script != 'fallback']
+    return any(face_of(c, own) is None for c in book_characters(book) if not INVISIBLE.fullmatch(c))
+
+
+def text_content_of(body: str) -> str:
+    """A chapter's text as printed: markup and math left out."""
+    from lxml import etree
+    try:
+        section = etree.fromstring(_MATH.sub(' ', body).encode())
+    except etree.XMLSyntaxError:
+        return ''  # reported by book.well_formed
+    return text_content(section)
+
+
+def _strings(value: object) -> list[str]:
+    from makebook.model import strings_of
+    return strings_of(value)
+
+
+def _drawn(text: str) -> list[str]:
+    """The characters of ``text`` a font must draw, in order of first appearance."""
+    return list(dict.fromkeys(INVISIBLE.sub('', text)))
+
+
+def _names(chars: list[str]) -> str:
+    """"the character 'ϰ' (U+03F0 GREEK KAPPA SYMBOL)", or the first few of several."""
+    named = [f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})" for c in chars[:4]]
+    more = f' and {len(chars) - 4} more' if len(chars) > 4 else ''
+    return f"the character{'s' if len(chars) > 1 else ''} {', '.join(named)}{more}"
+
+
+def _missing(chars: list[str], faces: tuple[Face, ...], where: str) -> str:
+    verb = 'are' if len(chars) > 1 else 'is'
+    return (f"{_names(chars)} in {where} {verb} in none of the book's fonts "
+            f"({', '.join(f.family for f in faces)}) nor in make-book's fallback faces; the PDF "
+            "cannot set them (the EPUB and web edition are made): replace them, or add a font that "
+            "has them with 'fonts:' in the metadata")
+
+
+def _fallback(chars: list[str], face: Face, where: str) -> str:
+    verb = 'are' if len(chars) > 1 else 'is'
+    return (f"{_names(chars)} in {where} {verb} not in the book's faces, and set in the fallback face "
+            f'{face.family}')
+
+
+def _line_of(path: Path, char: str, title: str = '') -> int | None:
     """The first line holding ``char`` at or after the chapter's heading (files may hold several)."""
     try:
         lines = path.read_text(encoding='utf-8').splitlines()

@@ -22,6 +22,7 @@ from makebook import codes
 from makebook.codes import Code
 from makebook.config.cover import find_cover
 from makebook.config.dates import iso_date
+from makebook.config.fonts import read_fonts
 from makebook.config.isbn import parse_isbn
 from makebook.config.keys import unknown_book_keys
 from makebook.config.labels import labels_for, read_labels
@@ -284,6 +285,9 @@ def build_metadata(
     if not isinstance(allow_remote, bool):
         reader.complain('allow-remote', f'expected true or false, got {_describe(allow_remote)}')
     extra = _more_metadata(reader, fields, path)
+    fonts_file = reader.key_paths.get('fonts', path)  # font paths are relative to their file
+    fonts = read_fonts(data.get('fonts'), fonts_file.parent if fonts_file is not None else None,
+                       reader.complain)
     template = reader.text('chapter-title-template')
     if template is not None and '{n}' not in template:
         reader.complain('chapter-title-template', f"'{template}' has no '{{n}}' for the chapter's number "
@@ -328,6 +332,7 @@ def build_metadata(
         chapter_title_template=template,
         quotes=quotes,
         written_title=written_title,
+        fonts=fonts,
     )
     return metadata, reader.problems
 

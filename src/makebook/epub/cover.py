@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from makebook.config.cover import sniff
 from makebook.model import Metadata
@@ -64,7 +64,8 @@ def typographic_cover(meta: Metadata) -> bytes:
     draw.rectangle((margin + 24, margin + 24, WIDTH - margin - 24, HEIGHT - margin - 24),
                    outline=_ACCENT, width=2)
     text = meta.title + (meta.subtitle or '') + meta.author_line
-    regular, italic, bold = (_font_path(weight, style, text, meta.language)
+    own = faces.author_faces(meta)
+    regular, italic, bold = (_font_path(weight, style, text, meta.language, own)
                              for weight, style in ((400, 'normal'), (400, 'italic'), (600, 'normal')))
     direction = 'rtl' if meta.direction == 'rtl' else None
     y = _block(draw, meta.title, bold, size=150, top=560, direction=direction)
@@ -88,7 +89,8 @@ def _block(draw: ImageDraw.ImageDraw, text: str, font_path: tuple[Path, int], *,
     while True:
         font = ImageFont.truetype(str(font_path[0]), size)
         if 'fvar' in _tables(font_path[0]):  # a variable face (Frank Ruhl Libre): set its weight
-            font.set_variation_by_axes([font_path[1]])
+            axes = font.get_variation_axes()
+            font.set_variation_by_axes([_axis_value(axis, font_path[1]) for axis in axes])
         def measure(line: str, font: ImageFont.FreeTypeFont = font) -> float:
             return draw.textlength(line, font=font, direction=direction)
         lines = [line for part in text.split('\n') for line in _wrap(part, measure, room)]
@@ -115,17 +117,27 @@ def _wrap(text: str, measure: Callable[[str], float], room: float) -> list[str]:
     return lines or ['']
 
 
-def _font_path(weight: int, style: str, text: str, language: str) -> tuple[Path, int]:
-    """(file, weight) of the first book face (Latin, then Hebrew, Arabic: faces.py) with all the
-    text's letters, in this weight and style; else a system face for the language."""
+def _font_path(weight: int, style: str, text: str, language: str,
+               own: tuple[faces.Face, ...] = ()) -> tuple[Path, int]:
+    """(file, weight) of the first face (the book face, Hebrew, Arabic, the author's ``own``,
+    then the fallbacks: faces.py) with all the text's letters, in this weight and style; else a
+    system face for the language."""
     letters = [ord(c) for c in text if not c.isspace()]
-    for face in (faces.book_face(), *faces.script_faces()):
+    for face in (faces.book_face(), *faces.script_faces(), *own, *faces.fallback_faces()):
         files = face.files
         chosen = next((f.path for f in files if f.weight == weight and f.style == style),
                       next((f.path for f in files if f.weight == weight), files[0].path))
         if all(c in faces.cmap(chosen) for c in letters):
             return chosen, weight
     return _system_font(language) or fonts.font_files()[0].path, weight
+
+
+def _axis_value(axis: Any, weight: int) -> float:
+    """A variable face's axis set for ``weight``: its weight axis to it, any other (Noto Serif's
+    width) to its default."""
+    if axis.get('name') in (b'Weight', 'Weight'):
+        return float(min(max(weight, axis.get('minimum') or weight), axis.get('maximum') or weight))
+    return float(axis.get('default') or 0)
 
 
 @functools.cache

@@ -116,7 +116,7 @@ def licence_document(book: RenderedBook) -> bytes:
     for face in used:  # each embedded face with its own licence (OFL 1.1 §2)
         if len(used) > 1:
             child(section, 'h2', face.family)
-        licence = child(section, 'pre', face.licence.read_text(encoding='utf-8'))
+        licence = child(section, 'pre', face.licence_text())
         licence.set('lang', 'en')  # the licence is English whatever the book's language
         licence.set(f'{{{XML_NS}}}lang', 'en')
         if meta.direction == 'rtl':

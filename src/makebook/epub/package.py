@@ -64,9 +64,10 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
     fit = faces.fit_spaces(used)
     _add(package, 'css', STYLESHEET, 'text/css',
          (_stylesheet(used) + css_for(meta.stylesheets, 'epub')).encode())
-    font_files = {f'fonts/{face.file_name(font)}': font.path for face in used for font in face.files}
-    for index, (href, path) in enumerate(font_files.items(), start=1):
-        _add(package, f'font-{index}', href, 'font/ttf', path.read_bytes())
+    font_files = {f'fonts/{face.file_name(font)}': (face, font) for face in used for font in face.files}
+    for index, (href, (face, font)) in enumerate(font_files.items(), start=1):
+        _add(package, f'font-{index}', href, f'font/{"otf" if href.endswith(".otf") else "ttf"}',
+             faces.font_data(face, font, faces.book_characters(book), used))
     for index, asset in enumerate(book.assets, start=1):
         _add(package, f'image-{index}', asset.href, asset.media_type, asset.content())
     image = epub.EpubCover(uid='cover-image', file_name=cover.file_name)
@@ -173,7 +174,7 @@ def _add(package: epub.EpubBook, uid: str, href: str, media_type: str, content: 
 
 def _stylesheet(used: tuple[faces.Face, ...]) -> str:
     fonts = faces.font_face_css(used, lambda face, font: f'../fonts/{face.file_name(font)}')
-    return fonts + edition_stylesheet('epub.css')
+    return fonts + faces.with_families(edition_stylesheet('epub.css'), used)
 
 
 def finish_opf(data: bytes, meta: Metadata) -> bytes:

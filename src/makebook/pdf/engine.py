@@ -28,9 +28,10 @@ from makebook.model import Asset, RenderedBook
 from makebook.pdf import colour, document, geometry
 from makebook.pdf import splits as print_split
 from makebook.pdf.fonts import face_css, font_face_rules
+from makebook.pdf.svgfonts import svg_for_print
 from makebook.safety import resources
 from makebook.theme import edition_stylesheet, styles_dir
-from makebook.theme.faces import faces_for
+from makebook.theme.faces import STYLESHEET_FAMILIES, faces_for, with_families
 
 PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
               "'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' "
@@ -74,7 +75,7 @@ def print_stylesheets(book: RenderedBook, pages_for_gutter: int) -> list[tuple[s
         font_faces += colour.color_profile_css()
     return [
         (font_faces, None),
-        (edition_stylesheet('print.css'), styles_dir().as_uri() + '/'),
+        (with_families(edition_stylesheet('print.css'), used), styles_dir().as_uri() + '/'),
         (geometry.page_css(book, pages_for_gutter) + (colour.CMYK_CSS if settings.variant == 'pdf/x-1a'
                                                         else '') + document.label_css(book.metadata), None),
         (face_css(book, used), None),
@@ -94,7 +95,8 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         fetcher_class = _cmyk_fetcher_class(fetcher_class, urls)
     fetcher = fetcher_class(allowed=[book.root, styles_dir(),
                                      *{f.path.parent for face in used for f in face.files}],
-                            assets={book.root / a.href: a for a in book.assets})
+                            assets={book.root / a.href: a for a in book.assets},
+                            svg_families=with_families(STYLESHEET_FAMILIES, used))
     # @font-face rules are ignored unless one FontConfiguration is shared by
     # the stylesheets and the render; @color-profile rules likewise need one dict.
     fonts = weasyprint.text.fonts.FontConfiguration()
@@ -259,13 +261,15 @@ def _fetcher_class(urls: ModuleType) -> type:
         The decisions are :mod:`makebook.safety.resources`'s, shared with every other stage.
         """
 
-        def __init__(self, allowed: list[Path], assets: dict[Path, Asset] | None = None) -> None:
+        def __init__(self, allowed: list[Path], assets: dict[Path, Asset] | None = None,
+                     svg_families: str | None = None) -> None:
             super().__init__(allowed_protocols={'file', 'data'}, allow_redirects=False,
                              fail_on_errors=True)
             self._confinement = resources.Confinement.of(allowed)
             # The book's images by where the document names them: those downloaded with
             # --allow-remote live outside the book, and an SVG may have been rewritten.
             self._assets = dict(assets or {})
+            self._svg_families = svg_families  # an SVG's text is set in the book's faces
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = resources.scheme(url)
@@ -281,7 +285,10 @@ def _fetcher_class(urls: ModuleType) -> type:
                     raise resources.Refused(f'{url[:200]}: {resources.REMOTE_HINT}')
                 asset = self._assets.get(resources.file_url_target(url))
                 if asset is not None:
-                    return urls.URLFetcherResponse(asset.source.as_uri(), body=asset.content())
+                    body = asset.content()
+                    if asset.media_type == 'image/svg+xml' and self._svg_families:
+                        body = svg_for_print(body, self._svg_families)
+                    return urls.URLFetcherResponse(asset.source.as_uri(), body=body)
                 path = resources.file_url_path(url, self._confinement)
             except resources.Refused as exc:
                 raise urls.FatalURLFetchingError(f'{url[:200]}: {exc}') from None

@@ -1,4 +1,4 @@
-"""A book face per script: Source Serif Pro for Latin, Greek and Cyrillic; OFL faces for the others.
+"""The book's faces: Source Serif Pro, a face per script it lacks, the author's own, and fallbacks.
 
 Source Serif Pro has no Hebrew and no Arabic, and WeasyPrint silently sets
 such letters in whatever system font has them (the PDF font check then
@@ -9,23 +9,43 @@ that script's face too, from a font package that ships its licence:
   WeasyPrint 70 instantiates it at the weight it sets; readers handle it).
 * Arabic: Amiri (``fontpkg-amiri``, static regular, italic, bold, bold italic).
 
-The faces are declared as ``@font-face`` fallbacks behind Source Serif Pro
-(the stylesheets name them in their ``font-family`` lists), so Latin stays in
-the book face and each other letter goes to the first face that has it. Only
-the faces a book uses are declared and embedded, each with its licence.
+After them come the author's own font files (``fonts:``, config/fonts.py), then
+the bundled fallback faces, for the rare character none of those has (a Greek
+kappa symbol in an epigraph, an arrow, an emoji, a word of Hindi), all under
+the SIL Open Font License:
+
+* Noto Serif (``fontpkg-noto-serif``): Latin, Greek and Cyrillic in full, IPA;
+* STIX Two Math (shipped with ziamath, which draws the PDF's math): symbols,
+  arrows, box drawing, mathematical letters;
+* Noto Sans Symbols, Noto Emoji (monochrome, as print wants it) and Noto Sans
+  for Armenian, Bengali, Devanagari, Ethiopic, Georgian, Gujarati, Gurmukhi,
+  Kannada, Khmer, Lao, Malayalam, Myanmar, Oriya, Sinhala, Tamil, Telugu and
+  Thai (``manimgx-fonts``, Noto unmodified).
+
+Each character goes to the first face that has it: Latin stays in the book
+face. Only the faces a book uses are declared and embedded, each with its
+licence; a fallback face is only used for the characters the faces before it
+lack, and the EPUB and web edition carry only those characters of it (a
+subset, made static). Using a fallback is a warning naming the character
+(checks/glyphs.py): the author may prefer another character or font.
+
+The stylesheets name the book face and the script faces in their
+``font-family`` lists (:data:`STYLESHEET_FAMILIES`); :func:`with_families`
+puts the author's and fallback faces a book uses into those lists.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from makebook.model import RenderedBook
+from makebook.model import Asset, Metadata, RenderedBook
 from makebook.theme import fonts
 from makebook.theme.fonts import FontFile
 
@@ -43,15 +63,38 @@ INVISIBLE = re.compile('[\\s\u00ad\u034f\u061c\u200b-\u200f\u202a-\u202e\u2060-\
 @dataclass(frozen=True, slots=True)
 class Face:
     family: str
-    script: str  # 'latin' (also Greek and Cyrillic) | 'hebrew' | 'arabic'
+    script: str  # 'latin' (also Greek and Cyrillic) | 'hebrew' | 'arabic' | 'author' | 'fallback'
     files: tuple[FontFile, ...]
-    licence: Path
+    licence: Path | None  # the licence file; None: ``licence_note`` is the licence
     blocks: tuple[tuple[int, int], ...] = ()  # the script's code points (empty: the book face)
     languages: frozenset[str] = frozenset()
+    licence_note: str = ''  # the licence as the font states it, for a face with no licence file
+
+    @property
+    def added(self) -> bool:
+        """An author's face or a fallback: used only for the characters the faces before it
+        lack, and carried by the EPUB and web edition as a subset."""
+        return self.script in ('author', 'fallback')
+
+    def licence_text(self) -> str:
+        return self.licence.read_text(encoding='utf-8') if self.licence is not None else self.licence_note
+
+    def licence_bytes(self) -> bytes:
+        """The licence as its file has it (a copy travels beside the font)."""
+        return self.licence.read_bytes() if self.licence is not None else self.licence_note.encode()
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in coverage(self)
 
     def file_name(self, font: FontFile) -> str:
-        """The font's name in the EPUB and web edition ('[wght]' is no name for a file in a zip)."""
-        return re.sub(r'[^A-Za-z0-9._-]+', '-', font.path.name).replace('-.', '.')
+        """The font's name in the EPUB and web edition ('[wght]' is no name for a file in a zip;
+        an added face's file is cut down per weight and style, so they name it)."""
+        name = re.sub(r'[^A-Za-z0-9._-]+', '-', font.path.name).replace('-.', '.')
+        if self.added:
+            stem, dot, suffix = name.rpartition('.')
+            style = '-italic' if font.style == 'italic' else ''
+            name = f"{stem.rstrip('-')}-{font.weight}{style}{dot}{suffix}"
+        return name
 
     def wanted_by(self, characters: Iterable[str], languages: Set[str]) -> bool:
         """True when the book is written in one of the face's languages or uses its script."""
@@ -90,14 +133,199 @@ def _packaged(package: ModuleType, script: str, blocks: tuple[tuple[int, int], .
     return Face(package.FAMILY, script, tuple(files), root / 'LICENSE', blocks, languages)
 
 
+@functools.cache
+def fallback_faces() -> tuple[Face, ...]:
+    """The bundled fallback faces, in the order characters are looked for in them."""
+    import fontpkg_noto_serif
+    import manimgx_fonts
+    import ziamath
+
+    noto = _packaged(fontpkg_noto_serif, 'fallback', (), frozenset())
+    # A fallback sets a word here and there: regular and italic are enough (readers and
+    # WeasyPrint embolden them), and every file more costs a subset in each EPUB.
+    noto = replace(noto, files=tuple(f for f in noto.files if f.weight == 400))
+    faces = [noto]
+    stix = Path(ziamath.__file__).parent / 'fonts' / 'STIXTwoMath-Regular.ttf'
+    if stix.is_file():
+        faces.append(_single(stix, _ofl_note(stix)))
+    folder = Path(manimgx_fonts.__file__).parent
+    licence = _distribution_licence('manimgx-fonts')
+    names = ['NotoSansSymbols', 'NotoEmoji', *sorted(
+        p.name.split('[')[0] for p in folder.glob('NotoSans*.ttf')
+        if not p.name.startswith(('NotoSans[', 'NotoSans-', 'NotoSansSymbols', 'NotoSansHebrew',
+                                  'NotoSansArabic')))]
+    for name in names:
+        path = next(folder.glob(f'{name}[[]*.ttf'), None)
+        if path is not None:
+            faces.append(_single(path, '', licence))
+    return tuple(faces)
+
+
+def _single(path: Path, note: str, licence: Path | None = None) -> Face:
+    """A fallback face of one file, set at its regular weight."""
+    return Face(_family_name(path), 'fallback', (FontFile(path, 400, 'normal'),), licence, licence_note=note)
+
+
+def _distribution_licence(name: str) -> Path | None:
+    from importlib import metadata
+
+    try:
+        files = metadata.files(name) or []
+    except metadata.PackageNotFoundError:
+        return None
+    found = next((f for f in files if 'LICENSE' in f.name.upper()), None)
+    return Path(str(found.locate())) if found is not None else None
+
+
+def _ofl_note(path: Path) -> str:
+    """A face's licence from its own tables (copyright, licence, its URL) and the OFL's text,
+    which is the same for every OFL font (the book face's copy of it is used)."""
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency
+
+    with TTFont(str(path), lazy=True) as font:
+        names = font['name']
+        own = '\n\n'.join(filter(None, (names.getDebugName(0), names.getDebugName(13),
+                                          names.getDebugName(14))))
+    ofl = fonts.font_licence().read_text(encoding='utf-8')
+    body = ofl[ofl.index('-----'):] if '-----' in ofl else ofl
+    return f'{own}\n\n{body}'
+
+
+@functools.cache
+def _family_name(path: Path) -> str:
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency
+
+    with TTFont(str(path), lazy=True) as font:
+        return str(font['name'].getDebugName(16) or font['name'].getDebugName(1) or path.stem)
+
+
+def author_faces(metadata: Metadata) -> tuple[Face, ...]:
+    """The author's own font files ('fonts:'), a face per family, in the order given."""
+    families: dict[str, list[FontFile]] = {}
+    licences: dict[str, str] = {}
+    for font in metadata.fonts:
+        families.setdefault(font.family, []).append(FontFile(font.path, font.weight, font.style))
+        licences.setdefault(font.family, font.licence)
+    return tuple(Face(family, 'author', tuple(files), None, licence_note=licences[family])
+                 for family, files in families.items())
+
+
 def faces_for(book: RenderedBook) -> tuple[Face, ...]:
-    """The book face, then each script face the book's text or languages call for.
+    """The book face, each script face the book's text or languages call for, the author's
+    faces, then each fallback face that has a character of the book none before it has.
 
     Read from the book's distinct characters and languages, which the book
     computes once: every writer asks, and a 200,000-word book is read only once.
     """
-    return (book_face(), *(face for face in script_faces()
-                           if face.wanted_by(book.characters, book.languages)))
+    return _faces_for(book)
+
+
+@functools.lru_cache(maxsize=4)
+def _faces_for(book: RenderedBook) -> tuple[Face, ...]:
+    chosen = [book_face(), *(face for face in script_faces()
+                             if face.wanted_by(book.characters, book.languages)),
+              *author_faces(book.metadata)]
+    wanted = needed_characters(book_characters(book), chosen)
+    for face in fallback_faces() if wanted else ():
+        mine = {c for c in wanted if face.covers(c)}
+        if mine:
+            chosen.append(face)
+            wanted -= mine
+    return tuple(chosen)
+
+
+def book_characters(book: RenderedBook) -> frozenset[str]:
+    """Every character the book sets in its faces: its text's and its SVG images' text's."""
+    return book.text_characters | frozenset(c for asset in book.assets for text, _ in svg_texts(asset)
+                                            for c in text)
+
+
+def svg_texts(asset: Asset) -> tuple[tuple[str, int | None], ...]:
+    """The text of an SVG image's <text> elements, each with its line: the PDF sets it in the
+    book's faces (pdf/svgfonts.py)."""
+    if asset.media_type != 'image/svg+xml':
+        return ()
+    return _svg_texts(asset.source, asset.data)
+
+
+@functools.lru_cache(maxsize=256)
+def _svg_texts(source: Path, data: bytes | None) -> tuple[tuple[str, int | None], ...]:
+    from lxml import etree
+
+    from makebook.safety.xmlchars import safe_xml_parser
+
+    try:
+        root = etree.fromstring(data if data is not None else source.read_bytes(), safe_xml_parser())
+    except (OSError, etree.XMLSyntaxError):
+        return ()
+    found: list[tuple[str, int | None]] = []
+    for element in root.iter('{http://www.w3.org/2000/svg}text'):
+        text = ' '.join(''.join(t if isinstance(t, str) else t.decode() for t in element.itertext()).split())
+        if text:
+            line = element.sourceline
+            found.append((text, line if isinstance(line, int) else None))
+    return tuple(found)
+
+
+def needed_characters(characters: Iterable[str], faces: Iterable[Face]) -> set[str]:
+    """The characters (that a font must draw) none of ``faces`` has."""
+    faces = list(faces)
+    return {c for c in characters if not INVISIBLE.fullmatch(c) and not any(f.covers(c) for f in faces)}
+
+
+def face_of(char: str, faces: Iterable[Face]) -> Face | None:
+    """The first of ``faces`` that has ``char``: the face it is set in."""
+    return next((face for face in faces if face.covers(char)), None)
+
+
+# The font-family list every theme stylesheet names, in this exact form: with_families puts
+# the author's and the fallback faces a book uses at its end.
+STYLESHEET_FAMILIES = "'Source Serif Pro', 'Frank Ruhl Libre', 'Amiri'"
+
+
+def with_families(css: str, faces: Iterable[Face]) -> str:
+    """``css`` (a theme stylesheet) with the author's and fallback faces of ``faces`` named in
+    its font-family lists, after the book's own."""
+    added = ''.join(f", '{face.family}'" for face in faces if face.added)
+    return css.replace(STYLESHEET_FAMILIES, STYLESHEET_FAMILIES + added) if added else css
+
+
+def font_data(face: Face, font: FontFile, characters: Set[str], faces: Iterable[Face]) -> bytes:
+    """A font file's bytes for the EPUB and web edition: the book and script faces whole, an
+    author's or fallback face cut down to the book's ``characters`` that are set in it (those
+    the ``faces`` before it lack), and made static (e-readers do not all read variable fonts)."""
+    if not face.added:
+        return font.path.read_bytes()
+    faces = tuple(faces)
+    return _subset(font.path, font.weight, frozenset(c for c in characters if face_of(c, faces) is face))
+
+
+@functools.lru_cache(maxsize=64)
+def _subset(path: Path, weight: int, characters: frozenset[str]) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = TTFont(str(path), fontNumber=0)
+    options = subset.Options()
+    options.name_IDs = ['*']  # keep the copyright and licence the font carries
+    options.notdef_outline = True
+    options.layout_features = ['*']
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in characters))
+    subsetter.subset(font)  # first: instancing a whole variable font takes minutes, a subset not
+    if 'fvar' in font:
+        axes = {axis.axisTag: axis for axis in font['fvar'].axes}
+        location = {tag: (float(min(max(weight, axis.minValue), axis.maxValue)) if tag == 'wght'
+                          else axis.defaultValue) for tag, axis in axes.items()}
+        font = instancer.instantiateVariableFont(font, location)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def font_format(font: FontFile) -> str:
+    return 'opentype' if font.path.suffix.lower() == '.otf' else 'truetype'
 
 
 def fit_spaces(used: tuple[Face, ...]) -> Callable[[str], str]:
@@ -120,7 +348,7 @@ def font_face_css(faces: Iterable[Face], url_for: Callable[[Face, FontFile], str
         f"  font-family: '{face.family}';\n"
         f'  font-weight: {font.weight};\n'
         f'  font-style: {font.style};\n'
-        f"  src: url('{url_for(face, font)}') format('truetype');\n"
+        f"  src: url('{url_for(face, font)}') format('{font_format(font)}');\n"
         '}\n'
         for face in faces for font in face.files)
 
@@ -129,5 +357,11 @@ def font_face_css(faces: Iterable[Face], url_for: Callable[[Face, FontFile], str
 def cmap(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # a WeasyPrint dependency
 
-    with TTFont(str(path), lazy=True) as font:
+    with TTFont(str(path), lazy=True, fontNumber=0) as font:
         return frozenset(font.getBestCmap())
+
+
+@functools.cache
+def coverage(face: Face) -> frozenset[int]:
+    """Every code point one of the face's files has."""
+    return frozenset().union(*(cmap(font.path) for font in face.files))

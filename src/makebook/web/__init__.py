@@ -23,20 +23,21 @@ STYLESHEET = 'style.css'
 
 def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
     """Every file of the web edition, by its path relative to the output folder."""
-    used = faces.faces_for(book)  # the book face and the faces of the scripts the book uses
+    used = faces.faces_for(book)  # the book face, the scripts', the author's and fallbacks it uses
     fit = faces.fit_spaces(used)  # a space the book face cannot draw
     files: dict[str, bytes] = {
         'index.html': fit(_index(book).decode('utf-8')).encode('utf-8'),
     }
     files[STYLESHEET] = (faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
-                         + edition_stylesheet('web.css')
+                         + faces.with_families(edition_stylesheet('web.css'), used)
                          + css_for(book.metadata.stylesheets, 'web')).encode()
+    characters = faces.book_characters(book)
     for face in used:
         for font in face.files:
-            files[f'fonts/{face.file_name(font)}'] = font.path.read_bytes()
+            files[f'fonts/{face.file_name(font)}'] = faces.font_data(face, font, characters, used)
         # The book face's licence keeps its old name; the others are named for their face.
         name = 'LICENSE.txt' if face is used[0] else f"LICENSE-{face.family.replace(' ', '')}.txt"
-        files[f'fonts/{name}'] = face.licence.read_bytes()
+        files[f'fonts/{name}'] = face.licence_bytes()
     for asset in book.assets:
         files[asset.href] = asset.content()
     return files

@@ -74,8 +74,9 @@ def test_a_check_names_only_the_codes_it_is_registered_with() -> None:
 
 
 def provoking_book(write_book) -> RenderedBook:
-    """A book with an id written in two chapters, a chapter with no text and a character of no face."""
-    book = render(write_book, '# One\n\nA 書 here.\n\n# Empty\n\n# Three\n\nText.\n')
+    """A book with an id written in two chapters, a chapter with no text, a character of no face
+    and one only a fallback face has."""
+    book = render(write_book, '# One\n\nA 書 here, a ϰ there.\n\n# Empty\n\n# Three\n\nText.\n')
     one, empty, three = book.chapters
     # Render never gives an id twice; two chapters claiming one is what unique_ids is there for.
     three = dataclasses.replace(three, ids=three.ids | {'one'})
@@ -92,7 +93,7 @@ def test_each_check_reports_only_its_registered_codes(write_book, nested_book: R
         reported[check.run.__name__] = sorted(d.code for d in found)
         assert check.run(nested_book) == []  # and nothing for a sound book
     assert reported == {'unique_ids': ['MB401'], 'well_formed': [], 'no_empty_chapters': ['MB403'],
-                        'every_character_has_a_face': ['MB404']}
+                        'characters_in_fallback_faces': ['MB430'], 'every_character_has_a_face': ['MB404']}
 
 
 def test_a_chapter_that_is_not_well_formed_is_reported_with_its_code(write_book) -> None:
