@@ -224,6 +224,9 @@ UNREFERENCED_NOTE = _code('MB330', WARNING, 'a footnote that is never referenced
                           'its text is kept at the end of the chapter.')
 EMPTY_HEADING = _code('MB331', WARNING, 'a level-1 heading with no text',
                       'Write the title; a page without one is a dedication or epigraph division.')
+CITATION_LEFT = _code('MB332', WARNING, 'pandoc citations left as text',
+                      'make-book has no citeproc: write the references out, or build the bibliography '
+                      'with pandoc.')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

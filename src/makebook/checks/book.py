@@ -8,7 +8,7 @@ from lxml import etree
 
 from makebook import codes
 from makebook.errors import Diagnostic
-from makebook.model import RenderedBook
+from makebook.model import XHTML_NS, RenderedBook
 from makebook.xhtml import chapter_element, check_well_formed, document, text_content
 
 
@@ -43,7 +43,8 @@ def no_empty_chapters(book: RenderedBook) -> list[Diagnostic]:
             section = chapter_element(chapter)
         except etree.XMLSyntaxError:
             continue  # reported by well_formed
-        text = text_content(section).replace(chapter.title, '', 1)
+        heading = section.find(f'{{{XHTML_NS}}}h1')
+        text = text_content(section).replace(text_content(heading) if heading is not None else '', '', 1)
         if not text.strip():
             problems.append(codes.EMPTY_CHAPTER(f"chapter '{chapter.title}' has a heading but no text",
                                                 book.root / chapter.source))

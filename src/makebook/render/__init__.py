@@ -30,7 +30,7 @@ from makebook import codes
 from makebook.cache import Cache
 from makebook.errors import Diagnostic
 from makebook.model import Asset, Manuscript, RenderedBook, SourceFile
-from makebook.render import chapters, links, notes, xrefs
+from makebook.render import chapters, links, media, notes, xrefs
 from makebook.render.blocks import with_block_ids
 from makebook.render.convert import Converted, convert_all, convert_file
 from makebook.render.front_pages import with_metadata_front_pages
@@ -92,6 +92,8 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
         for block in draft.element.iterfind('*[@data-source]'):
             del block.attrib['data-source']
     xrefs.fill_cross_references([d.element for d in drafts], manuscript.metadata.labels)
+    for draft in drafts:
+        media.label_media_notes(draft.element, manuscript.metadata.labels)
     drafts = chapters.assign_parts(drafts, ids, problems)
     notes.number_footnotes([d.element for d in drafts], manuscript.metadata.footnote_numbering)
     numbered = chapters.number(drafts, chapters.title_template(manuscript.metadata), problems)

@@ -79,7 +79,11 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
     drafts: list[Draft] = []
     continued: list[Draft] = []
     current: etree._Element | None = None
+    waiting: list[etree._Element] = []  # anchors a file opens with ('<a id="old-heading"></a>')
     for child in list(body):
+        if current is None and has_heading and child.tag != _H1 and _has_no_text(child):
+            waiting.append(child)  # kept for the file's first chapter, not the chapter before
+            continue
         if child.tag == _H1:
             current = _new_section(child.get('id'))
             classes = (child.get('class') or '').split()
@@ -88,6 +92,10 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
             if 'part' in classes:
                 drafts[-1].part = Part(child.get('id') or '', plain_text(child))
                 drafts[-1].opens_part = True
+            current.append(child)
+            current.extend(waiting)  # right after the heading: a link to them opens the chapter
+            waiting = []
+            continue
         elif current is None:
             if titled:
                 assert isinstance(front_title, str)
@@ -122,8 +130,9 @@ _HEADING_LEVEL = {f'{{{XHTML_NS}}}h{level}': level for level in range(1, 7)}
 
 def _promote_headings(body: etree._Element) -> None:
     """A file with no level-1 heading that opens with a lower one (mdBook sub-chapters start
-    '## Installation'): its top-level headings move up so that the first is its title."""
-    blocks = [child for child in body if not _is_blank(child)]
+    '## Installation', after anchors for their old headings): its top-level headings move up
+    so that the first is its title."""
+    blocks = [child for child in body if not _has_no_text(child)]
     if not blocks or any(child.tag == _H1 for child in body):
         return
     level = _HEADING_LEVEL.get(blocks[0].tag)
@@ -390,6 +399,13 @@ def _titled_section(title: str, source: SourceFile, ids: IdRegistry) -> etree._E
     section = _new_section(heading.get('id'))
     section.append(heading)
     return section
+
+
+def _has_no_text(node: etree._Element) -> bool:
+    """A block that prints nothing: empty, or only anchors ('<a id="x"></a>')."""
+    drawn = ('img', 'svg', 'math', 'hr', 'br')
+    return not text_content(node).strip() and not any(
+        isinstance(e.tag, str) and etree.QName(e).localname in drawn for e in node.iter())
 
 
 def _is_blank(node: etree._Element) -> bool:

@@ -27,7 +27,7 @@ from makebook.config.typography import LEFT_DOUBLE, LEFT_SINGLE, RIGHT_DOUBLE, R
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, SourceFile
-from makebook.render import mathml, repairs
+from makebook.render import mathml, media, repairs
 from makebook.render.notes import keep_unreferenced, take_footnotes
 from makebook.safety.sanitize import sanitize
 from makebook.safety.xmlchars import xml_text
@@ -74,7 +74,9 @@ def convert_file(source: SourceFile) -> Converted:
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
     where = Locator(source)  # each problem at its own line, a repeated one too
-    body = to_xhtml(sanitize(md.convert(text), where, problems))
+    markup = media.media_notes(media.listings(md.convert(text)), lambda message, needle: problems.append(
+        codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))
+    body = to_xhtml(sanitize(markup, where, problems))
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
         line = source.first_line + needle if isinstance(needle, int) else where.line_of(needle)
         problems.append(codes.ALL[code](message, source.path, line))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -94,18 +95,25 @@ def _generated_heading_id(element: etree._Element, markdown: str) -> bool:
     return re.search(r'\{[^}\n]*#' + re.escape(element.get('id', '')) + r'(?=[\s}])', markdown) is None
 
 
-def missing_footnotes(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
-    """Report ``[^label]`` left as text: Python-Markdown found no note called ``label``."""
+def _prose(body: etree._Element) -> Iterator[str]:
+    """Every piece of the file's text outside code, in order."""
     for element in body.iter():
         if not isinstance(element.tag, str) or etree.QName(element).localname in _CODE_TAGS:
             continue
         if any(etree.QName(a).localname in _CODE_TAGS for a in element.iterancestors()):
             continue
         for text in (element.text, element.tail if element is not body else None):
-            for match in _FOOTNOTE_REFERENCE.finditer(text or ''):
-                problems.append(codes.MISSING_NOTE(f"footnote reference '{match.group()}' has no note "
-                                                   f"(add a line '[^{match.group(1)}]: ...')",
-                                                   where.path, where.line_of(match.group())))
+            if text:
+                yield text
+
+
+def missing_footnotes(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
+    """Report ``[^label]`` left as text: Python-Markdown found no note called ``label``."""
+    for text in _prose(body):
+        for match in _FOOTNOTE_REFERENCE.finditer(text):
+            problems.append(codes.MISSING_NOTE(f"footnote reference '{match.group()}' has no note "
+                                               f"(add a line '[^{match.group(1)}]: ...')",
+                                               where.path, where.line_of(match.group())))
 
 
 # Elements that are valid only inside certain parents (the XHTML content model that
@@ -155,6 +163,21 @@ def misplaced(body: etree._Element, where: Locator, problems: list[Diagnostic]) 
             del element.attrib[name]
 
 
+# Pandoc citations: '[@doe99]', '[see @doe99, p. 3; @roe02]', '[-@doe99]'.
+_CITATION = re.compile(r'\[[^\[\]]*?-?@[\w][\w:.#$%&+?<>~/-]*[^\[\]]*\]')
+
+
+def citations(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
+    """One warning for the pandoc citations a file leaves as text (make-book has no citeproc),
+    at the first one's line: they would otherwise print as '[@doe99]' without a word."""
+    found = [match.group() for text in _prose(body) for match in _CITATION.finditer(text)]
+    if found:
+        more = f' and {len(found) - 1} more' if len(found) > 1 else ''
+        problems.append(codes.CITATION_LEFT(
+            f"pandoc citations are not supported: '{found[0]}'{more} left as text (write the "
+            'reference out, or build the bibliography with pandoc)', where.path, where.line_of(found[0])))
+
+
 def check_body(body: etree._Element, source: SourceFile | Locator, problems: list[Diagnostic]) -> None:
     """Every check of one converted file, run before its ids and notes are rearranged."""
     where = Locator.of(source)
@@ -162,3 +185,4 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
     misplaced(body, where, problems)
     duplicate_ids(body, where, problems)
     missing_footnotes(body, where, problems)
+    citations(body, where, problems)

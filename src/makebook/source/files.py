@@ -35,6 +35,14 @@ def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnos
     front_matter: Mapping[str, Any] = {}
     first_line = 1
     lines = text.split('\n')
+    after_comments = _after_leading_comments(lines)
+    if after_comments:
+        # Pandoc reads a YAML block anywhere; books put a licence comment above theirs.
+        block = _closed_block(lines, after_comments)
+        if block is not None:
+            close, keys = block
+            return SourceFile(path=path, name=name, markdown='\n'.join(lines[close + 1:]),
+                              first_line=close + 2, front_matter=keys), []
     if lines and lines[0].rstrip() == '---':
         end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
         if end is None:
@@ -47,6 +55,38 @@ def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnos
         first_line = end + 2
     return SourceFile(path=path, name=name, markdown=text, first_line=first_line,
                       front_matter=front_matter), []
+
+
+def _after_leading_comments(lines: list[str]) -> int:
+    """The index of the first line after the HTML comments (and blank lines) a file opens
+    with, if it opens with one; else 0."""
+    index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index >= len(lines) or not lines[index].lstrip().startswith('<!--'):
+        return 0
+    while index < len(lines) and lines[index].lstrip().startswith('<!--'):
+        while index < len(lines) and '-->' not in lines[index]:
+            index += 1
+        index += 1
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+    return index
+
+
+def _closed_block(lines: list[str], start: int) -> tuple[int, dict[str, Any]] | None:
+    """(index of its closing line, its keys) for a YAML block opened at ``start`` that closes
+    and reads as a mapping; None otherwise (then it is the text's: a rule, a setext heading)."""
+    if start >= len(lines) or lines[start].rstrip() != '---':
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
+    if end is None:
+        return None
+    try:
+        data = load_yaml('\n'.join(lines[start + 1:end]))
+    except yaml.YAMLError:
+        return None
+    return (end, {str(k): v for k, v in data.items()}) if isinstance(data, dict) and data else None
 
 
 class MetadataLoader(yaml.SafeLoader):
@@ -111,9 +151,10 @@ def key_lines(path: Path) -> dict[str, int]:
     offset = 0
     if path.suffix not in ('.yaml', '.yml'):  # a chapter's front matter, not a metadata file
         lines = text.replace('\r\n', '\n').split('\n')
-        end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), 1)
-        text = '\n'.join(lines[1:end])
-        offset = 1
+        start = _after_leading_comments(lines)  # the block may follow a licence comment
+        end = next((i for i in range(start + 1, len(lines)) if FRONT_MATTER_END.match(lines[i])), start + 1)
+        text = '\n'.join(lines[start + 1:end])
+        offset = start + 1
     try:
         node = next((n for n in yaml.compose_all(_INNER_TAB.sub(' ', text), Loader=MetadataLoader)
                      if n is not None), None)

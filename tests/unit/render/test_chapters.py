@@ -100,12 +100,14 @@ def test_an_mdbook_sub_chapter_opening_with_a_lower_heading_is_its_own_chapter(w
         'book.toml': '[book]\ntitle = "T"\nauthors = ["A"]\nlanguage = "en"\n',
         'src/SUMMARY.md': '- [Getting Started](ch01.md)\n    - [Installation](ch01-01.md)\n',
         'src/ch01.md': '# Getting Started\n\nIntro.\n',
-        'src/ch01-01.md': '## Installation\n\nSee [nowhere](gone.md).\n\n### On Linux\n\nText.\n'})
+        'src/ch01-01.md': '<!-- Old headings. -->\n\n<a id="old-install"></a>\n\n## Installation\n\n'
+                          'See [nowhere](gone.md).\n\n### On Linux\n\nText.\n'})
     assert [(c.title, c.depth, c.number) for c in book.chapters] == [('Getting Started', 0, 1),
                                                                      ('Installation', 1, None)]
     assert [s.title for s in book.chapters[1].sections] == ['On Linux']
     (problem,) = book.diagnostics  # reported at the sub-chapter's file and line, not its parent's
-    assert (problem.path.name, problem.line) == ('ch01-01.md', 3)
+    assert (problem.path.name, problem.line) == ('ch01-01.md', 7)
+    assert 'old-install' in book.chapters[1].ids  # the anchors it opens with are its own
 
 
 def test_text_before_a_files_first_heading_continues_the_chapter_and_is_reported_at_its_file(

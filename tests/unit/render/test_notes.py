@@ -77,3 +77,11 @@ def test_a_note_never_cited_is_a_warning_and_its_text_is_kept(write_book) -> Non
     assert ' '.join(''.join(kept.itertext()).split()) == 'Forgotten note.'
     assert kept.find('.//x:em', NS).text == 'note' and kept.find('.//x:a', NS) is None
     assert 'Forgotten' not in book.chapters[0].body
+
+
+def test_pandoc_citations_are_one_warning_per_file_at_the_first(write_book) -> None:
+    text = ('# A\n\nAs shown [@sutton2018; see @christiano2017, p. 3].\n\nAgain [-@doe99].\n\n'
+            'Mail me@example.com, `[@code]` and [a link](#a) stay.\n')
+    book = render(write_book, {'1.md': META + text})
+    assert [(d.code, d.line, d.severity) for d in book.diagnostics] == [('MB332', 8, Severity.WARNING)]
+    assert "'[@sutton2018; see @christiano2017, p. 3]' and 1 more left as text" in book.diagnostics[0].message

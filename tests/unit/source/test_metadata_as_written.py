@@ -123,3 +123,18 @@ def test_a_book_with_no_title_is_named_after_its_readme_or_folder(write_book, tm
 def test_severity_of_the_new_codes() -> None:
     from makebook import codes
     assert (codes.BAD_DATE.severity, codes.UNKNOWN_KEY.severity) == (Severity.ERROR, Severity.WARNING)
+
+
+def test_a_yaml_block_after_a_licence_comment_is_front_matter_not_text(write_book) -> None:
+    """The RLHF book opens every chapter with a licence comment, then its YAML: it was glued to
+    the end of the chapter before, as a heading made of keys."""
+    from makebook.render import render_book
+    folder = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nText.\n',
+                         '02.md': '<!--\n  Licensed CC BY 4.0\n-->\n---\nprev-chapter: "One"\ntitel: x\n'
+                                  '---\n\n# Two\n\nMore.\n'})
+    manuscript = gather_manuscript(folder)
+    assert manuscript.files[1].front_matter == {'prev-chapter': 'One', 'titel': 'x'}
+    assert manuscript.files[1].first_line == 8
+    assert [(d.code, d.line) for d in manuscript.diagnostics] == [('MB131', 6)]  # titel: at its line
+    book = render_book(manuscript)
+    assert 'prev-chapter' not in book.chapters[0].body and 'prev-chapter' not in book.chapters[1].body
