@@ -52,6 +52,13 @@ def languages_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build_once(tmp_path_factory, 'languages')
 
 
+@pytest.fixture(scope='session')
+def languages_ar_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ for tests/books/languages-ar (an Arabic book), EPUB and web edition (built once;
+    the right-to-left PDF is the Hebrew sample's)."""
+    return _build_once(tmp_path_factory, 'languages-ar', '--format', 'epub,html')
+
+
 def _build_once(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> Path:
     out = tmp_path_factory.mktemp(name) / 'build'
     with pytest.MonkeyPatch.context() as patch:

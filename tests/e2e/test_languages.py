@@ -1,6 +1,8 @@
 """A French book, with a German and a Spanish chapter, read in all three editions as its
 readers would: make-book's own words in French, each language's quotes and spaces, code as
-written (tests/books/languages; EPUBCheck and Ace run on it in test_epub_features.py)."""
+written (tests/books/languages); an Arabic book's EPUB and web edition, right to left, one
+label replaced by its metadata (tests/books/languages-ar). EPUBCheck and Ace run on both in
+test_epub_features.py."""
 
 from __future__ import annotations
 
@@ -96,3 +98,37 @@ def test_the_pdf_speaks_french_and_keeps_question_marks_with_their_word(language
     assert mark['text'] == '?'
     word_space = viendra['x0'] - qui_end['x1']
     assert 0 < mark['x0'] - a_end['x1'] < 0.6 * word_space
+
+
+def test_an_arabic_book_speaks_arabic_right_to_left(languages_ar_build: Path) -> None:
+    epub = Epub(languages_ar_build / 'book.epub')  # an Arabic title has no letter to name files after
+    assert epub.opf.find('.//opf:spine', NS).get('page-progression-direction') == 'rtl'
+    assert {href: doc.get('dir') for href, doc in epub_documents(epub).items()
+            if doc.get('dir') != 'rtl'} == {}
+    nav = epub.item('nav.xhtml')
+    assert nav.findtext('.//x:nav[@epub:type="toc"]/x:h1', namespaces=NS) == 'الفهرس'  # 'labels:'
+    assert nav.findtext('.//x:nav[@epub:type="landmarks"]/x:h2', namespaces=NS) == 'المعالم'
+    assert [a.text for a in nav.iterfind('.//x:nav[@epub:type="landmarks"]//x:a', NS)] == [
+        'الغلاف', 'صفحة العنوان', 'الفهرس', 'بداية النص']
+    assert epub.item('cover.xhtml').find('.//x:img', NS).get('alt') == \
+        'غلاف كتاب دفتر المنارة، تأليف سلمى الحداد وعمر يوسف'
+    assert epub.item('titlepage.xhtml').findtext('.//x:p[@class="author"]', namespaces=NS) == \
+        'سلمى الحداد وعمر يوسف'
+    summary = epub.opf.find('.//opf:meta[@property="schema:accessibilitySummary"]', NS)
+    assert summary.text.startswith('جدول محتويات يوفر الوصول إلى جميع فصول النص')
+
+
+def test_an_arabic_book_s_text_takes_arabic_quotes_and_code_stays_as_written(
+        languages_ar_build: Path) -> None:
+    first, second = Epub(languages_ar_build / 'book.epub').chapter_documents()
+    paragraphs = [folded(p) for p in first.iterfind('.//x:p', NS)]
+    # A space typed before the closing quote, as an Arabic Markdown guide writes '"# عنوان "،'.
+    assert paragraphs[0] == ('قالت سلمى: «البحر هادئ الليلة». وكتبت في الدفتر كما يكتب الدليل '
+                             'مثاله: «# ريح خفيفة »، ثم نامت.')
+    assert first.findtext('.//x:p/x:code', namespaces=NS) == 'echo "مرحبا"'
+    assert folded(first.find('.//x:a[@href="#fig-manara"]', NS)) == 'الشكل 1'
+    assert folded(first.find('.//x:figcaption', NS)) == 'شكل 1. المنارة من البحر'
+    assert folded(second.find('.//x:p', NS)) == 'قال عمر: «غدًا تهب الريح ”من الشمال“».'
+    index = etree.parse(str(languages_ar_build / 'html' / 'index.html')).getroot()
+    assert (index.get('lang'), index.get('dir')) == ('ar', 'rtl')
+    assert index.findtext('.//x:nav[@id="contents"]/x:h2', namespaces=NS) == 'الفهرس'
