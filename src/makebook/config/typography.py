@@ -6,7 +6,8 @@ into code) and to the metadata's display strings. The rules:
 * **Quotation marks.** Straight quotes typed by the author (``"`` and ``'``)
   become the language's marks: “…” ‘…’ in English, « … » “…” in French,
   „…“ ‚…‘ in German (« » ‹ › in Switzerland), “…” ‘…’ in Spanish, «…» “…” in
-  Italian, “…” ‘…’ in Brazilian and «…» “…” in European Portuguese, ”…” ’…’ in
+  Italian, «…» “…” in Portuguese (``pt``, as the labels read it) and “…” ‘…’ in
+  Brazilian Portuguese (``pt-BR``), ”…” ’…’ in
   Hebrew, «…» ”…“ in Arabic (CLDR's ``delimiters``; Arabic printed books use
   guillemets first). Dutch keeps the English shapes. Spanish follows CLDR, not
   the RAE's *Ortografía* (2010, §3.4.8: «» first in print): Spanish manuscripts
@@ -55,7 +56,8 @@ QUOTES = {
     'fr': '«»“”', 'fr-ch': '«»‹›',
     'de': '„“‚‘', 'de-ch': '«»‹›', 'de-li': '«»‹›',
     'es': '“”‘’', 'it': '«»“”',
-    'pt': '“”‘’', 'pt-pt': '«»“”', 'pt-ao': '«»“”', 'pt-mz': '«»“”',
+    # 'pt' is European Portuguese, as for the labels (config/labels.py: 'Índice'); Brazil says so.
+    'pt': '«»“”', 'pt-br': '“”‘’',
     'he': '””’’', 'iw': '””’’',
     'ar': '«»”“',
 }

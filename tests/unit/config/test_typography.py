@@ -54,6 +54,7 @@ def test_canada_and_switzerland_make_typed_spaces_no_break_but_add_none_before_q
     (conventions_for('es', read_quotes('«»“”')), 'Dijo "sí".', 'Dijo «sí».'),  # the RAE's, if asked
     (conventions_for('pt-BR'), 'Ele disse "sim".', 'Ele disse “sim”.'),
     (conventions_for('pt-PT'), 'Ele disse "sim".', 'Ele disse «sim».'),
+    (conventions_for('pt'), 'Ele disse "sim".', 'Ele disse «sim».'),  # Portugal, as its labels
     (conventions_for('it'), 'Disse "sì".', 'Disse «sì».'),
     (conventions_for('de-CH'), 'Er sagte "ja".', 'Er sagte «ja».'),
     (conventions_for('nl'), "Hij zei \"ja\" en 'nee'.", 'Hij zei “ja” en ‘nee’.'),
