@@ -19,7 +19,8 @@ import time
 
 # Libraries a build needs and a --help must not pay for.
 HEAVY = ('lxml', 'markdown', 'yaml', 'nh3', 'PIL', 'pygments', 'latex2mathml', 'ziamath', 'pypdf',
-         'ebooklib', 'weasyprint', 'tinycss2', 'fontTools', 'cffi')
+         'ebooklib', 'weasyprint', 'tinycss2', 'fontTools', 'cffi', 'aiohttp', 'watchfiles', 'rich',
+         'asyncio', 'argcomplete')
 
 
 def command() -> list[str]:

@@ -13,17 +13,27 @@ import functools
 import importlib
 import logging
 import os
+import time
 import warnings as python_warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from makebook import codes, fresh
 from makebook.cache import Cache
-from makebook.checks import check_book
+from makebook.checks import check_book, without_ignored
 from makebook.errors import BookError, Diagnostic, MakeBookError, Severity, errors_in, unique
-from makebook.model import FORMATS, BuildOptions, Manuscript, PrintedBook, RenderedBook
+from makebook.model import (
+    DEFAULT_OUT_DIR,
+    FORMATS,
+    BuildOptions,
+    Manuscript,
+    NoProgress,
+    PrintedBook,
+    Progress,
+    RenderedBook,
+)
 from makebook.render import render_book
 from makebook.safety import limits, output, remote
 from makebook.source import gather_manuscript
@@ -60,22 +70,69 @@ assert {f.name for f in FORMATS_REGISTRY} == set(FORMATS)
 
 
 @dataclass(frozen=True, slots=True)
+class Output:
+    """One output written, for the summary the command line prints."""
+
+    format: str  # 'epub', 'pdf', 'html'
+    path: Path  # the main file (html/index.html for the web edition), as the user named the folder
+    size: int  # bytes (all files of the web edition)
+    seconds: float  # making it, in memory
+    files: int = 1  # the web edition is a folder
+    pages: int | None = None  # the PDF's
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     outputs: tuple[Path, ...]
     warnings: tuple[Diagnostic, ...]
     layout: str = ''  # the project layout the manuscript was read by, for the user to see
+    # The same outputs with their sizes and times, for the summary (not part of what a build
+    # reports: an unchanged book's replayed report has none).
+    written: tuple[Output, ...] = field(default=(), compare=False)
 
 
-def build(options: BuildOptions, freshness: fresh.Freshness | None = None) -> BuildResult:
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The options with every choice made: command line, then ``make-book:`` settings, then defaults."""
+
+    out_dir: Path
+    formats: tuple[str, ...]
+    strict: bool
+
+    def options(self, given: BuildOptions) -> BuildOptions:
+        """``given`` with these choices made."""
+        return BuildOptions(given.manuscript, self.out_dir, self.formats, self.strict, given.allow_remote,
+                            given.print_overrides, given.jobs)
+
+
+def plan(options: BuildOptions, manuscript: Manuscript) -> Plan:
+    settings = manuscript.settings
+    return Plan(out_dir=options.out_dir or settings.output or DEFAULT_OUT_DIR,
+                formats=options.formats or settings.formats or FORMATS,
+                strict=options.strict if options.strict is not None else settings.strict is True)
+
+
+def read(options: BuildOptions, progress: Progress | None = None) -> Manuscript:
+    """The manuscript, every readable file of it (its problems in ``diagnostics``)."""
+    (progress or NoProgress()).stage('reading the manuscript')
+    with limits.stage('reading the manuscript'):
+        # Errors are reported with the rest; the command line's print settings merged in.
+        return gather_manuscript(options.manuscript, options.print_overrides)
+
+
+def build(options: BuildOptions, freshness: fresh.Freshness | None = None,
+          progress: Progress | None = None) -> BuildResult:
     """Build the requested formats; raises :class:`~makebook.errors.MakeBookError`.
 
     A failure carries the book's warnings too (after its errors) and the layout the
     manuscript was read by: the author sees everything one run found, built or not.
     When nothing changed since the last good build of the same command (fresh.py),
     the outputs are left untouched and that build's report is returned. ``freshness``
-    is :func:`fresh.check`'s finding when the caller has looked already.
+    is :func:`fresh.check`'s finding when the caller has looked already (for the
+    options as given, with make-book's defaults for what they leave to the book's
+    settings: see :meth:`BuildOptions.assumed`).
     """
-    freshness = freshness or fresh.check(options)
+    freshness = freshness or fresh.check(options.assumed())
     if freshness.replay is not None:
         freshness.replay.warn()
         return BuildResult(freshness.replay.outputs, freshness.replay.warnings, freshness.replay.layout)
@@ -84,14 +141,17 @@ def build(options: BuildOptions, freshness: fresh.Freshness | None = None) -> Bu
     try:
         with python_warnings.catch_warnings(record=True) as caught:
             try:
-                result, written, cache, remote_images = _build(options)
+                result, chosen, written, cache, remote_images = _build(options, progress or NoProgress())
             finally:
                 passed_on = list(caught)
     finally:  # built or not, outside the recording
         for warning in passed_on:
             python_warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                           warning.lineno)
-    if not remote_images:  # a downloaded image may change behind the same address
+    # The record is looked up with the options as given; it is kept only when the book's own
+    # settings chose what those would have (a book whose settings choose another output
+    # folder or formats is built each time).
+    if not remote_images and freshness.options == chosen.options(options):
         freshness.remember(cache, result.outputs, written, result.warnings, result.layout,
                            [str(w.message) for w in passed_on])
     cache.sweep()  # only after a good build: one book's worth is kept
@@ -99,29 +159,31 @@ def build(options: BuildOptions, freshness: fresh.Freshness | None = None) -> Bu
     return result
 
 
-def _build(options: BuildOptions) -> tuple[BuildResult, list[Path], Cache, bool]:
-    LOGGER.info('Step 1 - Reading %s', options.manuscript)
-    with limits.stage('reading the manuscript'):
-        # Errors are reported with the rest; the command line's print settings merged in.
-        manuscript = gather_manuscript(options.manuscript, options.print_overrides)
+def _build(options: BuildOptions,
+           progress: Progress) -> tuple[BuildResult, Plan, list[Path], Cache, bool]:
+    manuscript = read(options, progress)
+    chosen = plan(options, manuscript)
     try:
-        return _build_with_downloads(options, manuscript)
+        # Remote images (only when asked) are downloaded into a swept temporary folder
+        # of the output folder, removed when the build ends.
+        cache = _cache_for(chosen.out_dir, manuscript.root)
+        written: list[Path] = []
+        with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
+                              lambda: output.temp_folder(chosen.out_dir, manuscript.root,
+                                                         'remote')) as download:
+            result = _build_from(options, chosen, manuscript, download, progress, cache, written)
     except MakeBookError as exc:
         exc.layout = exc.layout or manuscript.layout
         raise
+    return result, chosen, written, cache, options.allow_remote or manuscript.metadata.allow_remote
 
 
-def _build_with_downloads(options: BuildOptions,
-                          manuscript: Manuscript) -> tuple[BuildResult, list[Path], Cache, bool]:
-    # Remote images (only when asked) are downloaded into a swept temporary folder
-    # of the output folder, removed when the build ends.
-    cache = _cache_for(options.out_dir, manuscript.root)
-    written: list[Path] = []
-    with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
-                          lambda: output.temp_folder(options.out_dir, manuscript.root,
-                                                     'remote')) as download:
-        result = _build_from(options, manuscript, download, cache, written)
-    return result, written, cache, options.allow_remote or manuscript.metadata.allow_remote
+def reading_cache(out_dir: Path, root: Path) -> Cache:
+    """The cache of the last build, for commands that write no output (check, stats): used
+    when the output folder exists, never creating it (off otherwise)."""
+    if out_dir.is_dir() and not output.holds_manuscript(out_dir, root):
+        return Cache.in_output_folder(out_dir.resolve())
+    return Cache.off()
 
 
 def _cache_for(out_dir: Path, root: Path) -> Cache:
@@ -132,17 +194,138 @@ def _cache_for(out_dir: Path, root: Path) -> Cache:
     return Cache.deferred()
 
 
-def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.Downloader | None,
-                cache: Cache, files_written: list[Path]) -> BuildResult:
-    LOGGER.info('Step 2 - Rendering %d files', len(manuscript.files))
+@dataclass(frozen=True)
+class Inspection:
+    """What ``make-book check`` found, and the book it read."""
+
+    manuscript: Manuscript
+    book: RenderedBook
+    plan: Plan
+    problems: tuple[Diagnostic, ...]  # the ignore list applied
+
+
+def inspect(options: BuildOptions, progress: Progress | None = None) -> Inspection:
+    """Read, render and check the book as a build would, plus the copy-editor's checks; nothing is
+    written and nothing downloaded (a remote image is reported as the build would without
+    --allow-remote)."""
+    progress = progress or NoProgress()
+    manuscript = read(options, progress)
+    chosen = plan(options, manuscript)
+    progress.stage('rendering', len(manuscript.files))
     with limits.stage('rendering'):
-        book = render_book(manuscript, download, cache, options.jobs or os.cpu_count() or 1)
-    LOGGER.info('Step 3 - Checking %d chapters', len(book.chapters))
+        book = render_book(manuscript, None, reading_cache(chosen.out_dir, manuscript.root),
+                           options.jobs or os.cpu_count() or 1, progress)
+    progress.stage('checking the book')
     with limits.stage('checking'):
-        problems = unique([*manuscript.diagnostics, *check_book(book, options.formats)])
+        found = [*manuscript.diagnostics, *check_book(book, chosen.formats, author=True)]
+    problems = without_ignored(found, manuscript.settings.ignore, manuscript.root)
+    return Inspection(manuscript, book, chosen, tuple(problems))
+
+
+def clean(options: BuildOptions) -> tuple[Path, list[Path]]:
+    """Remove the outputs and the cache a build of this book made (nothing else); returns the
+    output folder and what was removed. The book's file names come from its metadata, which must
+    be readable; a folder that holds the manuscript is never touched."""
+    from makebook.cache import FOLDER
+
+    manuscript = read(options)
+    out_dir = plan(options, manuscript).out_dir
+    if out_dir.resolve() == manuscript.root or manuscript.root.is_relative_to(out_dir.resolve()):
+        output.prepare_out_dir(out_dir, manuscript.root)  # raises: the manuscript is there
+    slug = manuscript.metadata.slug
+    files = [fmt.target(slug) for fmt in FORMATS_REGISTRY if fmt.name != 'html']
+    removed = output.remove_outputs(out_dir, files, ['html'], [FOLDER])
+    return shown(out_dir), [shown(path) for path in removed]
+
+
+def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
+                download: remote.Downloader | None, progress: Progress, cache: Cache,
+                files_written: list[Path]) -> BuildResult:
+    checked = _render_and_check(options, chosen, manuscript, download, progress, cache)
+    book, warnings = checked.book, checked.warnings
+    out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
+    cache.settle(out_dir)
+    try:
+        made, seconds = _make_timed(book, checked.formats, progress, cache)
+    except MakeBookError as exc:  # the PDF's own problems, then what the book had already
+        exc.diagnostics = unique([*exc.diagnostics, *warnings])
+        raise
+    progress.stage('writing the outputs')
+    written = [_write(fmt, made[fmt.name], seconds[fmt.name], book, chosen.out_dir, out_dir, files_written)
+               for fmt in FORMATS_REGISTRY if fmt.name in made]
+    written.sort(key=lambda made_: FORMATS.index(made_.format))
+    return checked.finish(options, BuildResult(outputs=tuple(o.path for o in written), warnings=warnings,
+                                               layout=manuscript.layout, written=tuple(written)))
+
+
+def build_in_turn(options: BuildOptions, order: tuple[str, ...], on_output: Callable[[Output], None],
+                  progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> BuildResult:
+    """Build as :func:`build` does, but write each format as soon as it is made, in ``order``
+    (the watch loop: the web edition first, so the browser sees a save at once), and stop with
+    :class:`~makebook.safety.limits.Cancelled` between formats, or during the PDF's layout,
+    once ``cancelled()`` says a newer save made this build pointless. A format made before the
+    PDF does not get its page breaks (the EPUB's page-list is made by a full build)."""
+    progress = progress or NoProgress()
+    cancelled = cancelled or (lambda: False)
+    manuscript = read(options, progress)
+    chosen = plan(options, manuscript)
+    try:
+        result = _build_in_turn(options, chosen, manuscript, order, on_output, progress, cancelled)
+    except MakeBookError as exc:
+        exc.layout = exc.layout or manuscript.layout
+        raise
+    return result
+
+
+def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, order: tuple[str, ...],
+                   on_output: Callable[[Output], None], progress: Progress,
+                   cancelled: Callable[[], bool]) -> BuildResult:
+    cache = _cache_for(chosen.out_dir, manuscript.root)
+    with remote.for_build(options.allow_remote, manuscript.metadata.allow_remote,
+                          lambda: output.temp_folder(chosen.out_dir, manuscript.root,
+                                                     'remote')) as download:
+        if cancelled():
+            raise limits.Cancelled
+        checked = _render_and_check(options, chosen, manuscript, download, progress, cache)
+        book = checked.book
+        out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
+        cache.settle(out_dir)
+        results: dict[str, Any] = {}
+        written = []
+        for name in (name for name in order if name in checked.formats):
+            if cancelled():
+                raise limits.Cancelled
+            fmt = next(f for f in FORMATS_REGISTRY if f.name == name)
+            progress.stage(f'making {fmt.title}')
+            start = time.perf_counter()
+            results[name] = _make_one(fmt, book, results, cancelled, cache)
+            content = results[name].pdf if isinstance(results[name], PrintedBook) else results[name]
+            made = _write(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
+            written.append(made)
+            on_output(made)
+    cache.sweep()
+    return checked.finish(options, BuildResult(outputs=tuple(o.path for o in written),
+                                               warnings=checked.warnings, layout=manuscript.layout,
+                                               written=tuple(written)))
+
+
+def _render_and_check(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
+                      download: remote.Downloader | None, progress: Progress,
+                      cache: Cache) -> Checked:
+    """The rendered book and its warnings; raises BookError on any error (with the warnings
+    after the errors; but for an error only the PDF has, see :class:`Checked`) or, strict, on
+    any warning."""
+    progress.stage('rendering', len(manuscript.files))
+    with limits.stage('rendering'):
+        book = render_book(manuscript, download, cache, options.jobs or os.cpu_count() or 1, progress)
+    progress.stage('checking the book')
+    with limits.stage('checking'):
+        problems = unique(without_ignored([*manuscript.diagnostics, *check_book(book, chosen.formats)],
+                                          manuscript.settings.ignore, manuscript.root))
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     errors = errors_in(problems)
-    formats = options.formats
+    formats = chosen.formats
     # A problem only the print edition has (a character no face has) does not stop the others.
     pdf_only = [e for e in errors if e.code in PDF_ONLY_CODES]
     if errors and len(pdf_only) == len(errors) and set(formats) - {'pdf'}:
@@ -151,70 +334,110 @@ def _build_from(options: BuildOptions, manuscript: Manuscript, download: remote.
         noun = 'problem' if len(errors) == 1 else 'problems'
         raise BookError(f'{options.manuscript}: the book has errors: {len(errors)} {noun} found',
                         [*errors, *warnings])
-    if options.strict and warnings:
-        raise BookError(f'{len(warnings)} warnings in --strict mode', [*pdf_only, *warnings])
-    result = _make_and_write(options, manuscript, book, formats, warnings, cache, files_written)
-    if pdf_only:
-        noun = 'problem' if len(pdf_only) == 1 else 'problems'
-        written = ', '.join(str(path) for path in result.outputs)
-        raise BookError(f'{options.manuscript}: the PDF was not made ({len(pdf_only)} {noun}); '
-                        f'written: {written}', [*pdf_only, *warnings])
-    return result
+    if chosen.strict and warnings:
+        noun = 'warning' if len(warnings) == 1 else 'warnings'
+        raise BookError(f'{len(warnings)} {noun} in --strict mode', [*pdf_only, *warnings])
+    return Checked(book, warnings, formats, tuple(pdf_only))
 
 
 # Codes of problems that only the print edition has: the EPUB and web edition are made anyway.
 PDF_ONLY_CODES = frozenset({codes.MISSING_GLYPH.id})
 
 
-def _make_and_write(options: BuildOptions, manuscript: Manuscript, book: RenderedBook,
-                    formats: tuple[str, ...], warnings: tuple[Diagnostic, ...], cache: Cache,
-                    files_written: list[Path]) -> BuildResult:
-    out_dir = output.prepare_out_dir(options.out_dir, manuscript.root)
-    cache.settle(out_dir)
+@dataclass(frozen=True)
+class Checked:
+    """A rendered book that may be made: its warnings, and the formats to make (the PDF left
+    out when it alone cannot be made, for ``pdf_only``'s problems)."""
+
+    book: RenderedBook
+    warnings: tuple[Diagnostic, ...]
+    formats: tuple[str, ...]
+    pdf_only: tuple[Diagnostic, ...]
+
+    def finish(self, options: BuildOptions, result: BuildResult) -> BuildResult:
+        """``result``, or the error saying the PDF was not made while the rest were written."""
+        if not self.pdf_only:
+            return result
+        noun = 'problem' if len(self.pdf_only) == 1 else 'problems'
+        written = ', '.join(str(path) for path in result.outputs)
+        raise BookError(f'{options.manuscript}: the PDF was not made ({len(self.pdf_only)} {noun}); '
+                        f'written: {written}', [*self.pdf_only, *self.warnings])
+
+
+def _write(fmt: Format, content: Made, seconds: float, book: RenderedBook, shown_dir: Path,
+           out_dir: Path, files_written: list[Path] | None = None) -> Output:
+    """Write one format's output (atomically) and say what was written (every file of it is added
+    to ``files_written``, for the nothing-changed record)."""
+    path = out_dir / fmt.target(book.metadata.slug)
+    if isinstance(content, bytes):
+        output.write_file(path, content)
+        main_file, size, files = path, len(content), 1
+        new_files = [path]
+    else:
+        output.write_folder(path, content)
+        main_file, size, files = path / 'index.html', sum(map(len, content.values())), len(content)
+        new_files = [path / name for name in content]
+    if files_written is not None:
+        files_written.extend(new_files)
+    return Output(fmt.name, shown(shown_dir / main_file.relative_to(out_dir)), size, seconds, files,
+                  _pages(content) if fmt.name == 'pdf' else None)
+
+
+def shown(path: Path) -> Path:
+    """``path`` as the user would write it: relative to the current folder when inside it."""
+    if not path.is_absolute():
+        return path
     try:
-        made = make_formats(book, formats, cache)
-    except MakeBookError as exc:  # the PDF's own problems, then what the book had already
-        exc.diagnostics = unique([*exc.diagnostics, *warnings])
-        raise
-    LOGGER.info('Step %d - Writing %d outputs to %s', 4 + len(made), len(made), out_dir)
-    written = []
-    for fmt in FORMATS_REGISTRY:  # the EPUB first, as the user lists them
-        if fmt.name not in made:
-            continue
-        path = out_dir / fmt.target(book.metadata.slug)
-        content = made[fmt.name]
-        if isinstance(content, bytes):
-            output.write_file(path, content)
-            main_file = path
-            files_written.append(path)
-        else:
-            output.write_folder(path, content)
-            main_file = path / 'index.html'
-            files_written.extend(path / name for name in content)
-        written.append((FORMATS.index(fmt.name), options.out_dir / main_file.relative_to(out_dir)))
-    return BuildResult(outputs=tuple(path for _, path in sorted(written)), warnings=warnings,
-                       layout=manuscript.layout)
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
-def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | None = None) -> dict[str, Made]:
+def _pages(pdf: Made) -> int | None:
+    """The page count of a PDF (for the summary line); None if it cannot be read."""
+    try:
+        import io
+
+        from pypdf import PdfReader
+
+        return len(PdfReader(io.BytesIO(pdf)).pages) if isinstance(pdf, bytes) else None
+    except Exception:  # a summary is not worth failing a build for
+        return None
+
+
+def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | None = None,
+                 progress: Progress | None = None) -> dict[str, Made]:
     """Every format of ``formats`` made in memory, by name; nothing is written."""
+    return _make_timed(book, formats, progress or NoProgress(), cache)[0]
+
+
+def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress,
+                cache: Cache | None = None) -> tuple[dict[str, Made], dict[str, float]]:
     results: dict[str, Any] = {}
     made: dict[str, Made] = {}
-    for step, fmt in enumerate((f for f in FORMATS_REGISTRY if f.name in formats), start=4):
-        LOGGER.info('Step %d - Making %s', step, fmt.title)
-        writer = _writer(fmt)
-        if fmt.cached and cache is not None:
-            writer = functools.partial(writer, cache=cache)
-        inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
-        if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
-            result = limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),
-                                        bounds=limits.bounds_from_environment(fmt.name.upper()))
-        else:
-            with limits.stage(fmt.title):
-                result = writer(book, *inputs)
-        results[fmt.name] = result
+    seconds: dict[str, float] = {}
+    for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
+        progress.stage(f'making {fmt.title}')
+        start = time.perf_counter()
+        result = results[fmt.name] = _make_one(fmt, book, results, None, cache)
         made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
-    return made
+        seconds[fmt.name] = time.perf_counter() - start
+    return made, seconds
+
+
+def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],
+              cancelled: Callable[[], bool] | None = None, cache: Cache | None = None) -> Any:
+    """One format made in memory, given the results of the formats made before it."""
+    writer = _writer(fmt)
+    if fmt.cached and cache is not None:
+        writer = functools.partial(writer, cache=cache)
+    inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
+    if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
+        return limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),
+                                  bounds=limits.bounds_from_environment(fmt.name.upper()),
+                                  cancelled=cancelled)
+    with limits.stage(fmt.title):
+        return writer(book, *inputs)
 
 
 def _writer(fmt: Format) -> Callable[..., Any]:

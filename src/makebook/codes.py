@@ -82,6 +82,10 @@ STAGE_CRASHED = _code('MB025', ERROR, 'a renderer failed',
                       'This is a bug in make-book or a library: please report it with the manuscript.')
 THEME_LOADS_OUTSIDE = _code('MB030', ERROR, "a theme stylesheet loads files outside the theme",
                             "Keep url() and @import in make-book's styles/ inside that folder.")
+NOT_EMPTY = _code('MB040', ERROR, 'a folder that is not empty',
+                  'make-book new writes only into a new or empty folder: name another one.')
+PORT_TAKEN = _code('MB041', ERROR, 'the preview cannot listen on its port',
+                   'Another program uses the port: choose another with --port (or stop the other).')
 
 # ---- MB1xx: the book's metadata
 NO_TITLE = _code('MB100', WARNING, 'no title',
@@ -126,6 +130,9 @@ UNKNOWN_KEY = _code('MB131', WARNING, 'an unknown metadata key',
 BAD_FONT = _code('MB132', ERROR, 'an unusable font file',
                  "Name a .ttf or .otf file under the SIL Open Font License inside the manuscript folder "
                  "('fonts:').")
+UNKNOWN_SETTING = _code('MB140', WARNING, 'an unknown or unusable make-book setting',
+                        'See README, Build settings: output, formats, strict, ignore and the print '
+                        'settings.')
 
 # ---- MB2xx: reading the manuscript
 NOT_READ = _code('MB200', ERROR, 'a file left unread',
@@ -238,6 +245,21 @@ EMPTY_CHAPTER = _code('MB403', WARNING, 'a chapter with a heading and no text',
 MISSING_GLYPH = _code('MB404', ERROR, "a character none of the book's fonts has",
                       "Replace the character, or add a font that has it ('fonts:'); the EPUB and web "
                       'edition are still made.')
+# Checks for the author (make-book check): checks/author.py
+SKIPPED_HEADING_LEVEL = _code('MB420', WARNING, 'a heading that skips a level',
+                              'Use one more # than the heading above (## under #), not two.')
+DUPLICATE_CHAPTER_TITLE = _code('MB421', WARNING, 'two chapters with the same title',
+                                'Give each chapter its own title: the contents list them all.')
+UNBALANCED_QUOTES = _code('MB422', WARNING, 'quotation marks that do not pair up',
+                          'Close the quotation, or check which way the marks turn next to *emphasis*.')
+STRAIGHT_QUOTES = _code('MB423', WARNING, 'straight quotes left uncurled',
+                        'Type the quote in Markdown rather than raw HTML, or write the curly mark.')
+DOTS_FOR_ELLIPSIS = _code('MB424', WARNING, 'dots that do not make an ellipsis',
+                          'Write three dots with no spaces (...) or the ellipsis character.')
+SPACED_HYPHEN = _code('MB425', WARNING, 'a spaced hyphen used as a dash',
+                      'Write -- for an en dash or --- for an em dash.')
+LONG_PARAGRAPH = _code('MB426', WARNING, 'a very long paragraph',
+                       'Split it: a paragraph longer than a page is hard to follow, on a phone most of all.')
 # Issue 14 (real manuscripts) numbers its MB4xx codes from 430, leaving room for others.
 FALLBACK_GLYPH = _code('MB430', WARNING, "a character set in a fallback face",
                        "The book's faces lack it: keep it, replace it, or add a font ('fonts:') that has it.")
@@ -245,6 +267,10 @@ FALLBACK_GLYPH = _code('MB430', WARNING, "a character set in a fallback face",
 # ---- MB5xx: the EPUB
 EPUB_UNWRITABLE = _code('MB501', ERROR, 'the EPUB could not be packed',
                         'This is a bug in make-book or ebooklib: please report it with the manuscript.')
+EPUBCHECK_ERROR = _code('MB510', ERROR, 'EPUBCheck finds an error in the EPUB',
+                        'Readers and stores may refuse the EPUB: fix what the message names, or report it.')
+EPUBCHECK_WARNING = _code('MB511', WARNING, 'EPUBCheck warns about the EPUB',
+                          'Stores may flag the EPUB: fix what the message names, or report it.')
 
 # ---- MB6xx: the PDF
 NOTE_DOES_NOT_FIT = _code('MB601', ERROR, 'a footnote that does not fit on its page',

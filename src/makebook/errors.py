@@ -66,6 +66,12 @@ class BookError(MakeBookError):
     exit_code = 1
 
 
+class UsageError(MakeBookError):
+    """The command was asked for something it cannot do (a folder that is not empty...)."""
+
+    exit_code = 2
+
+
 class MissingDependency(MakeBookError):
     """A system library or tool the requested output needs is not installed."""
 

@@ -37,7 +37,7 @@ from makebook import codes
 from makebook.cache import FOLDER as CACHE_FOLDER
 from makebook.cache import Cache
 from makebook.errors import Diagnostic
-from makebook.model import BuildOptions
+from makebook.model import DEFAULT_OUT_DIR, FORMATS, BuildOptions
 
 LOGGER = logging.getLogger('makebook')
 NAMESPACE = 'build/fresh'
@@ -98,7 +98,8 @@ class Freshness:
 def check(options: BuildOptions) -> Freshness:
     """The state of the build ``options`` asks for; ``replay`` is set when nothing changed."""
     started = time.time()
-    out_dir = options.out_dir
+    options = options.assumed()  # what the command line leaves to the book's settings: the defaults
+    out_dir = options.out_dir or DEFAULT_OUT_DIR
     cache = Cache.in_output_folder(out_dir.resolve()) if (out_dir / CACHE_FOLDER).is_dir() else None
     record = cache.load(NAMESPACE, _key(options)) if cache is not None else None
     previous = record.get('inputs') if isinstance(record, dict) else None
@@ -114,9 +115,11 @@ def check(options: BuildOptions) -> Freshness:
 
 
 def _key(options: BuildOptions) -> str:
+    options = options.assumed()
     overrides = options.print_overrides
-    return Cache.off().key(NAMESPACE, str(options.manuscript.resolve()), str(options.out_dir.resolve()),
-                           ','.join(options.formats), repr((options.strict, options.allow_remote)),
+    return Cache.off().key(NAMESPACE, str(options.manuscript.resolve()),
+                           str((options.out_dir or DEFAULT_OUT_DIR).resolve()),
+                           ','.join(options.formats or FORMATS), repr((options.strict, options.allow_remote)),
                            repr((overrides.notes, overrides.pdf_variant, overrides.print_ready)),
                            # The date, and every bound and limit (MAKEBOOK_PDF_SECONDS...).
                            repr(sorted((name, value) for name, value in os.environ.items()
@@ -136,7 +139,7 @@ def _inputs_state(options: BuildOptions, previous: dict[str, Any], settled: floa
     if not options.manuscript.exists():
         return None
     root = _root(options.manuscript)
-    skipped = options.out_dir.resolve()
+    skipped = (options.out_dir or DEFAULT_OUT_DIR).resolve()
     state: InputState = {}
     total = 0
     for path in _files(root, skipped):

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 # ---------------------------------------------------------------- XML namespaces
 
@@ -58,15 +58,67 @@ class PrintOverrides:
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """What the user asked the build to do."""
+    """What the user asked the build to do. None leaves the choice to the metadata's
+    ``make-book:`` settings (:class:`BuildSettings`), then to make-book's default."""
 
     manuscript: Path
-    out_dir: Path
-    formats: tuple[str, ...] = FORMATS
-    strict: bool = False
+    out_dir: Path | None = None  # default: the settings' output, else build/
+    formats: tuple[str, ...] | None = None  # default: the settings' formats, else all
+    strict: bool | None = None
     allow_remote: bool = False  # --allow-remote: download remote images, any host
     print_overrides: PrintOverrides = field(default_factory=PrintOverrides)
     jobs: int = 0  # processes the build may use at once; 0: one per core
+
+    def assumed(self) -> BuildOptions:
+        """These options with make-book's defaults where they leave the choice to the book's
+        settings: what the nothing-changed check (fresh.py) looks up before reading anything."""
+        return BuildOptions(self.manuscript, self.out_dir or DEFAULT_OUT_DIR, self.formats or FORMATS,
+                            bool(self.strict), self.allow_remote, self.print_overrides, self.jobs)
+
+
+DEFAULT_OUT_DIR = Path('build')
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """One entry of the ``make-book: ignore:`` list: a warning code, everywhere or in some files."""
+
+    code: str  # 'MB424'
+    files: str | None = None  # a glob of manuscript paths ('notes/*.md'), None for every file
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """The metadata's ``make-book:`` key: how to build this book (the command line wins).
+
+    Relative paths are relative to the folder that holds the manuscript (the
+    project folder), whatever the current directory.
+    """
+
+    output: Path | None = None
+    formats: tuple[str, ...] | None = None
+    strict: bool | None = None
+    ignore: tuple[Ignore, ...] = ()
+
+
+class Progress(Protocol):
+    """Where a build says what it is doing; the command line shows it (or not)."""
+
+    def stage(self, name: str, total: int = 0) -> None:
+        """A stage begins ('rendering'); ``total``: how many items it will :meth:`advance` by."""
+
+    def advance(self, count: int = 1) -> None:
+        """``count`` more items of the current stage are done."""
+
+
+class NoProgress:
+    """A build nobody watches."""
+
+    def stage(self, name: str, total: int = 0) -> None:
+        pass
+
+    def advance(self, count: int = 1) -> None:
+        pass
 
 
 # ---------------------------------------------------------------- metadata
@@ -380,6 +432,7 @@ class Manuscript:
     metadata: Metadata
     diagnostics: tuple[Any, ...] = ()  # Diagnostic values (errors.py) found while reading
     layout: str = ''  # which project layout gave the files ('Layout: Quarto (4 .md files)')
+    settings: BuildSettings = field(default_factory=BuildSettings)  # the make-book: key
 
 
 # ---------------------------------------------------------------- the rendered book
@@ -498,6 +551,7 @@ class RenderedBook:
     chapters: tuple[Chapter, ...]
     assets: tuple[Asset, ...]
     diagnostics: tuple[Any, ...] = ()  # Diagnostic values found while rendering
+    sources: tuple[SourceFile, ...] = ()  # the files it was rendered from, for checks and stats
 
     @functools.cached_property
     def _owners(self) -> dict[str, Chapter]:

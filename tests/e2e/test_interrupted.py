@@ -65,11 +65,11 @@ def first_temporary(out: Path) -> bool:
     return any(p.name.startswith(TEMP_PREFIX) for p in out.iterdir())
 
 
-# When to kill: as make-book -v announces a step (reading, rendering, the PDF
+# When to kill: as make-book announces a stage (reading, rendering, the PDF
 # layout in its child process), or the moment the first temporary file appears
 # in the output folder (mid-write).
-POINTS = {'reading': 'Step 1 - Reading', 'rendering': 'Step 2 - Rendering',
-          'laying out the PDF': 'Creating layout', 'writing': None}
+POINTS = {'reading': 'make-book: reading the manuscript', 'rendering': 'make-book: rendering',
+          'laying out the PDF': 'make-book: making the PDF', 'writing': None}
 
 
 @pytest.mark.parametrize('point', POINTS)

@@ -94,7 +94,7 @@ def test_a_library_warning_in_the_bounded_stage_is_passed_to_the_parent() -> Non
 
 def test_the_cli_reports_a_library_warning_as_its_own(capsys, monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
-    def build(options, freshness=None):
+    def build(options, freshness=None, progress=None):
         warnings.warn('PDF: DecompressionBombWarning: Image size exceeds limit', limits.LibraryWarning,
                       stacklevel=1)
         return BuildResult(outputs=(), warnings=())

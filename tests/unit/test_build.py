@@ -147,7 +147,7 @@ def test_strict_mode_fails_on_warnings_before_writing_anything(write_book, tmp_p
     relaxed = build_module.build(BuildOptions(book, tmp_path / 'relaxed', formats=('epub',)))
     assert [(w.code, w.severity) for w in relaxed.warnings] == [('MB105', Severity.WARNING)]
     assert relaxed.outputs == (tmp_path / 'relaxed' / 't.epub',)
-    with pytest.raises(BookError, match='1 warnings in --strict mode') as raised:
+    with pytest.raises(BookError, match='1 warning in --strict mode') as raised:
         build_module.build(BuildOptions(book, tmp_path / 'strict', formats=('epub',), strict=True))
     assert [d.code for d in raised.value.diagnostics] == ['MB105']
     assert not (tmp_path / 'strict').exists()

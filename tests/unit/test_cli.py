@@ -40,7 +40,11 @@ def test_every_problem_is_listed_without_a_traceback(capsys, write_book, tmp_pat
     run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out')
     assert run.status == 1
     assert 'Traceback' not in run.err
+    stages = ['make-book: reading the manuscript', 'make-book: rendering 1 file',
+              'make-book: checking the book']
     lines = run.err.splitlines()
+    assert lines[:3] == stages  # what it was doing, a line a stage (not a terminal: no live display)
+    lines = lines[3:]
     assert lines[0] == 'make-book: Layout: folder (2 .md files)'  # printed when a build fails too
     assert lines[1].startswith(f'{folder / "2.md"}:3: MB201 error: not valid UTF-8')
     assert lines[-1].startswith('make-book: error:')
@@ -89,7 +93,7 @@ def test_missing_pango_is_one_clear_line(capsys, write_book, tmp_path, monkeypat
 
     monkeypatch.setattr(builtins, '__import__', no_pango)
     folder = write_book({'1.md': META + '# A\n\nx'})
-    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out', '-f', 'pdf')
+    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out', '-f', 'pdf', '-q')
     assert run.status == 3
     assert 'libpango-1.0-0 libpangoft2-1.0-0' in run.err and 'Traceback' not in run.err
     lines = run.err.strip().splitlines()

@@ -29,6 +29,8 @@ BOOK_KEYS = frozenset({
     'first-line-small-caps', 'keywords', 'pdf-variant', 'print-ready',
     # chapters and faces (issue 14)
     'chapter-title-template', 'fonts', 'labels',
+    # how to build the book (config/settings.py, issue 11)
+    'make-book',
     # pandoc's names for the same things, read as those (config/metadata.py)
     'creator', 'contributor', 'abstract', 'language',
 })

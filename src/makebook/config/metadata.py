@@ -28,11 +28,12 @@ from makebook.config.keys import unknown_book_keys
 from makebook.config.labels import labels_for, read_labels
 from makebook.config.language import direction_of, is_language_tag
 from makebook.config.print_settings import read_print_settings
+from makebook.config.settings import print_keys, read_settings
 from makebook.config.stylesheets import read_stylesheets
 from makebook.config.trim import TRIM_PRESETS, parse_trim
 from makebook.config.typography import conventions_for, read_quotes, typeset_text
 from makebook.errors import Diagnostic, Severity
-from makebook.model import DEFAULT_TRIM, Author, Metadata, PrintOverrides
+from makebook.model import DEFAULT_TRIM, Author, BuildSettings, Metadata, PrintOverrides
 from makebook.safety.xmlchars import illegal_character
 
 # Fixed namespace so the derived identifier is the same on every build.
@@ -234,6 +235,10 @@ def build_metadata(
     ``fallback_title`` (the title, and where it comes from), with a warning.
     """
     data, lines, key_paths = from_pandoc(data, lines, key_paths or {})
+    moved = print_keys(data)  # print settings under make-book: win over the top-level keys
+    if moved:
+        data = {**data, **moved}
+        lines = {**lines, **{key: lines['make-book'] for key in moved if 'make-book' in lines}}
     reader = _MetadataReader(data, lines, path, key_paths)
     for key, message in unknown_book_keys(data):
         reader.complain(key, message, codes.UNKNOWN_KEY)
@@ -335,6 +340,15 @@ def build_metadata(
         fonts=fonts,
     )
     return metadata, reader.problems
+
+
+def build_settings(data: Mapping[str, Any], lines: Mapping[str, int], path: Path | None,
+                   project: Path, key_paths: Mapping[str, Path] | None = None,
+                   ) -> tuple[BuildSettings, list[Diagnostic]]:
+    """The metadata's ``make-book:`` settings (config/settings.py) and their problems, reported
+    at the key's file and line like the rest of the metadata."""
+    reader = _MetadataReader(data, lines, path, key_paths)
+    return read_settings(data, project, reader.complain), reader.problems
 
 
 def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from makebook import codes
 from makebook.cache import Cache
 from makebook.errors import Diagnostic
-from makebook.model import Asset, Manuscript, RenderedBook, SourceFile
+from makebook.model import Asset, Manuscript, NoProgress, Progress, RenderedBook, SourceFile
 from makebook.render import chapters, links, media, notes, xrefs
 from makebook.render.blocks import with_block_ids
 from makebook.render.convert import Converted, convert_all, convert_file
@@ -41,14 +41,17 @@ __all__ = ['convert_file', 'render_book']
 
 
 def render_book(manuscript: Manuscript, download: links.Download | None = None,
-                cache: Cache | None = None, workers: int = 1) -> RenderedBook:
+                cache: Cache | None = None, workers: int = 1,
+                progress: Progress | None = None) -> RenderedBook:
     """Convert every file and assemble the chapters; problems go in ``diagnostics``.
 
     ``download`` (safety/remote.py), when given, turns an http(s) image into a local file;
     ``cache``, when given, keeps each file's conversion while the file is unchanged;
-    ``workers`` processes convert the files when the book is large.
+    ``workers`` processes convert the files when the book is large; ``progress`` hears of
+    each file converted.
     """
-    return assemble(manuscript, convert_all(manuscript.files, cache or Cache.off(), workers), download)
+    converted = convert_all(manuscript.files, cache or Cache.off(), workers, progress or NoProgress())
+    return assemble(manuscript, converted, download)
 
 
 def assemble(manuscript: Manuscript, converted: list[Converted],
@@ -103,6 +106,7 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
         chapters=numbered,
         assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
         diagnostics=tuple(_to_origin(problems, manuscript.files)),
+        sources=manuscript.files,
     )
     # A dedication or epigraph given as metadata becomes the division a heading makes.
     book = with_metadata_front_pages(book)

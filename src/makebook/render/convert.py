@@ -26,7 +26,7 @@ from makebook.cache import Cache
 from makebook.config.typography import LEFT_DOUBLE, LEFT_SINGLE, RIGHT_DOUBLE, RIGHT_SINGLE
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
-from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, SourceFile
+from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, NoProgress, Progress, SourceFile
 from makebook.render import mathml, media, repairs
 from makebook.render.notes import keep_unreferenced, take_footnotes
 from makebook.safety.sanitize import sanitize
@@ -102,7 +102,8 @@ _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=Tru
 PARALLEL_CHARACTERS = 200_000
 
 
-def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1) -> list[Converted]:
+def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1,
+                progress: Progress | None = None) -> list[Converted]:
     """:func:`convert_file` of each source, in order; each reused from ``cache`` while its file
     is unchanged, the others converted in up to ``workers`` processes when there is enough
     Markdown to be worth it (conversion is pure: a file's result depends on it alone).
@@ -115,15 +116,18 @@ def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1) -
     # from first_line; the rest of the source (front matter, part...) is used afresh.
     keys = [cache.key(CACHE_NAMESPACE, str(source.path), source.name, str(source.first_line),
                       source.markdown) for source in sources]
+    progress = progress or NoProgress()
     found: list[Converted | None] = []
     for source, key in zip(sources, keys, strict=True):
         stored = cache.load(CACHE_NAMESPACE, key)
         found.append(None if stored is None else from_json(source, stored))
+    progress.advance(sum(converted is not None for converted in found))
     missing = [index for index, converted in enumerate(found) if converted is None]
     for index, value in zip(missing, _convert_to_json([sources[i] for i in missing], workers),
                             strict=True):
         cache.store(CACHE_NAMESPACE, keys[index], value)
         found[index] = from_json(sources[index], value)
+        progress.advance()
     assert all(converted is not None for converted in found)  # our own serialisation parses
     return [converted for converted in found if converted is not None]
 

@@ -31,6 +31,10 @@ from makebook.errors import BookError, MakeBookError, OutputError
 T = TypeVar('T')  # what the bounded function returns
 
 
+class Cancelled(Exception):
+    """The build was called off (a newer save made it pointless); nothing was written."""
+
+
 class LibraryWarning(UserWarning):
     """A warning a library gave inside a bounded stage, passed on to the parent."""
 
@@ -56,8 +60,13 @@ def bounds_from_environment(stage: str, seconds: float = 600, memory_mb: int = 4
     return Bounds(values['SECONDS'], int(values['MEMORY_MB']))
 
 
-def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Bounds) -> T:
-    """``function(*args)`` in a child process within ``bounds``; raises MakeBookError."""
+def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Bounds,
+                cancelled: Callable[[], bool] | None = None) -> T:
+    """``function(*args)`` in a child process within ``bounds``; raises MakeBookError.
+
+    ``cancelled`` is asked a few times a second: when it says so, the child is killed and
+    :class:`Cancelled` raised (watch mode: a save arrived while the PDF was laid out).
+    """
     if not hasattr(os, 'fork') or sys.platform == 'win32':
         return function(*args)  # no fork: run unbounded rather than not at all
     read_end, write_end = os.pipe()
@@ -67,8 +76,8 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
         _child(function, args, bounds, write_end)
     os.close(write_end)
     try:
-        data, timed_out = _collect(read_end, bounds.seconds)
-    except BaseException:  # Ctrl-C, SIGTERM: take the child down too
+        data, timed_out = _collect(read_end, bounds.seconds, cancelled)
+    except BaseException:  # Ctrl-C, SIGTERM, Cancelled: take the child down too
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -152,8 +161,10 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
-def _collect(read_end: int, seconds: float) -> tuple[bytes, bool]:
-    """Everything the child writes, or (partial, True) if the deadline passes first."""
+def _collect(read_end: int, seconds: float,
+             cancelled: Callable[[], bool] | None = None) -> tuple[bytes, bool]:
+    """Everything the child writes, or (partial, True) if the deadline passes first; raises
+    :class:`Cancelled` when ``cancelled()`` turns true."""
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     with selectors.DefaultSelector() as selector:
@@ -162,7 +173,9 @@ def _collect(read_end: int, seconds: float) -> tuple[bytes, bool]:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return b'', True
-            if not selector.select(timeout=remaining):
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            if not selector.select(timeout=remaining if cancelled is None else min(remaining, 0.1)):
                 continue
             chunk = os.read(read_end, 1 << 20)
             if not chunk:

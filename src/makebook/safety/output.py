@@ -167,3 +167,45 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def remove_outputs(out_dir: Path, files: list[str], folders: list[str], caches: list[str]) -> list[Path]:
+    """Remove from ``out_dir`` the ``files`` and the ``folders`` make-book wrote (a folder: only the
+    files of its manifest; files of yours there stay), its ``caches`` (whole folders) and any
+    temporary a killed run left; then ``out_dir`` itself if that leaves it empty. Returns what
+    was removed."""
+    removed: list[Path] = []
+    for name in files:
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    for name in folders:
+        folder = out_dir / name
+        manifest = folder / MANIFEST
+        if folder.is_symlink() or not manifest.is_file():
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # left empty by an earlier clean; anything else is not ours
+            continue
+        for relative in [*manifest.read_text(encoding='utf-8').split('\n'), MANIFEST]:
+            path = folder / relative
+            if relative and path.is_file() and not path.is_symlink() and \
+                    path.resolve().is_relative_to(folder.resolve()):
+                path.unlink()
+        for directory in sorted((p for p in folder.rglob('*') if p.is_dir()), reverse=True):
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only the folders left empty
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+        removed.append(folder)
+    for stale in [*(out_dir / name for name in caches), *out_dir.glob(f'{TEMP_PREFIX}*')]:
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+            removed.append(stale)
+        elif stale.exists() or stale.is_symlink():
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                removed.append(stale)
+    with contextlib.suppress(OSError):
+        out_dir.rmdir()  # only when empty
+    return removed

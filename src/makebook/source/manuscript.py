@@ -21,7 +21,7 @@ from typing import Any
 
 from makebook import codes
 from makebook.config.keys import BOOK_KEYS, CHAPTER_KEYS, near_miss_chapter_keys
-from makebook.config.metadata import build_metadata
+from makebook.config.metadata import build_metadata, build_settings
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
 from makebook.model import MARKDOWN_SUFFIXES, Manuscript, Metadata, PrintOverrides, SourceFile
 from makebook.safety.resources import Confinement, Refused
@@ -136,12 +136,15 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
                                              title_required=not metadata_unread,
                                              fallback_title=_fallback_title(path, layout))
     problems.extend(meta_problems)
+    settings, settings_problems = build_settings(book_data, lines_of_keys, metadata_source or paths[0],
+                                                 path.resolve().parent, key_paths)
+    problems.extend(settings_problems)
     if not files:
         fail_on_errors(problems, f'{path}: cannot read the manuscript')
     if metadata is None:  # bad metadata: still render and check the text, then fail on it all
         metadata = _stand_in_metadata(modified)
     return Manuscript(root=root, files=tuple(files), metadata=metadata, diagnostics=tuple(problems),
-                      layout=_describe(layout) if path.is_dir() else '')
+                      layout=_describe(layout) if path.is_dir() else '', settings=settings)
 
 
 # Folder names that say what the folder holds, not what the book is called.
