@@ -123,12 +123,12 @@ def test_serve_reloads_after_a_save_and_shows_a_failed_build(new_book: Path) -> 
         assert '/_make-book/live.js' not in (new_book / 'build' / 'html' / 'index.html').read_text(
             encoding='utf-8')  # the script is added as the page is served, never written
 
-        chapter.write_text(chapter.read_text(encoding='utf-8') + '\n[a link](nowhere.md)\n', encoding='utf-8')
+        chapter.write_text(chapter.read_text(encoding='utf-8') + '\n![A map](nowhere.png)\n', encoding='utf-8')
         failed = next_event(events, 'failed')
-        assert any('02-the-second-chapter.md' in p and 'MB301 error' in p for p in failed['problems'])
+        assert any('02-the-second-chapter.md' in p and 'MB305 error' in p for p in failed['problems'])
         assert 'A sentence written while serving.' in served.get('/html/')[1]  # the last good page stays
         status_page = served.get('/_make-book/')[1]
-        assert 'The last build failed' in status_page and 'MB301' in status_page
+        assert 'The last build failed' in status_page and 'MB305' in status_page
         assert 'served-book.epub' in status_page
 
         for hidden in ('/.make-book-cache/', '/html/.make-book-files', '/../manuscript/metadata.yaml',
