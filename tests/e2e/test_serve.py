@@ -123,7 +123,8 @@ def test_serve_reloads_after_a_save_and_shows_a_failed_build(new_book: Path) -> 
         assert '/_make-book/live.js' not in (new_book / 'build' / 'html' / 'index.html').read_text(
             encoding='utf-8')  # the script is added as the page is served, never written
 
-        chapter.write_text(chapter.read_text(encoding='utf-8') + '\n![A map](nowhere.png)\n', encoding='utf-8')
+        chapter.write_text(chapter.read_text(encoding='utf-8') + '\n![A map](nowhere.png)\n',
+                           encoding='utf-8')
         failed = next_event(events, 'failed')
         assert any('02-the-second-chapter.md' in p and 'MB305 error' in p for p in failed['problems'])
         assert 'A sentence written while serving.' in served.get('/html/')[1]  # the last good page stays

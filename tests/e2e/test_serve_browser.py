@@ -111,7 +111,8 @@ async def drive(port: str, url: str, book: Path) -> None:
         assert abs(after - before) < 5, (before, after)  # still reading the same place
 
         chapter = book / CHAPTER
-        chapter.write_text(chapter.read_text(encoding='utf-8') + '\n![A map](nowhere.png)\n', encoding='utf-8')
+        chapter.write_text(chapter.read_text(encoding='utf-8') + '\n![A map](nowhere.png)\n',
+                           encoding='utf-8')
         shown = await page.until("(document.getElementById('make-book-preview') || {}).textContent")
         await page.until("document.getElementById('make-book-preview').textContent.includes('MB305')")
         assert 'the book did not build' in shown or 'building' in shown
