@@ -551,7 +551,9 @@ class RenderedBook:
     chapters: tuple[Chapter, ...]
     assets: tuple[Asset, ...]
     diagnostics: tuple[Any, ...] = ()  # Diagnostic values found while rendering
-    sources: tuple[SourceFile, ...] = ()  # the files it was rendered from, for checks and stats
+    # The files it was rendered from, for checks and stats; not part of what the book is (its
+    # chapters are), and not hashable (front matter is a dict).
+    sources: tuple[SourceFile, ...] = field(default=(), compare=False)
 
     @functools.cached_property
     def _owners(self) -> dict[str, Chapter]:
