@@ -29,6 +29,7 @@ from pathlib import Path
 from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import RenderedBook
+from makebook.source.includes import expand_includes_mapped
 from makebook.theme.faces import INVISIBLE, Face, book_characters, face_of, faces_for, svg_texts
 from makebook.xhtml import text_content
 
@@ -56,7 +57,7 @@ def _survey(book: RenderedBook) -> tuple[Diagnostic, ...]:
     # (face family or '', where) -> the characters, in order, and the place they are first found
     groups: dict[tuple[str, str], tuple[list[str], Face | None, Path | None, int | None]] = {}
 
-    def note(chars: list[str], where: str, path: Path | None, line_of: LineOf) -> None:
+    def note(chars: list[str], where: str, line_of: LineOf) -> None:
         for char in chars:
             if char in seen:
                 continue
@@ -66,21 +67,21 @@ def _survey(book: RenderedBook) -> tuple[Diagnostic, ...]:
                 continue  # a face of the book's own has it
             key = (face.family if face is not None else '', where)
             if key not in groups:
-                groups[key] = ([], face, path, line_of(char))
+                groups[key] = ([], face, *line_of(char))
             groups[key][0].append(char)
 
     from dataclasses import replace
     for value in _strings(replace(book.metadata, stylesheets=(), fonts=())):
-        note(_drawn(value), 'the metadata', None, lambda char: None)
+        note(_drawn(value), 'the metadata', lambda char: (None, None))
     for chapter in book.chapters:
         chars = [c for c in _drawn(text_content_of(chapter.body)) if c not in seen]
         if chars:
             source = book.root / chapter.source
-            note(chars, f"chapter '{chapter.title}'", source,
-                 functools.partial(_line_of, source, title=chapter.title))
+            note(chars, f"chapter '{chapter.title}'", functools.partial(_place_of, source, book.root,
+                                                                         title=chapter.title))
     for asset in book.assets:
         for text, line in svg_texts(asset):
-            note(_drawn(text), f"the image '{asset.href}'", asset.source, _always(line))
+            note(_drawn(text), f"the image '{asset.href}'", _always(asset.source, line))
     found = []
     for (_, where), (chars, face, path, line) in groups.items():
         if face is None:
@@ -90,11 +91,11 @@ def _survey(book: RenderedBook) -> tuple[Diagnostic, ...]:
     return tuple(found)
 
 
-LineOf = Callable[[str], int | None]
+LineOf = Callable[[str], tuple[Path | None, int | None]]  # a character -> the file and line it is on
 
 
-def _always(line: int | None) -> LineOf:
-    return lambda _: line
+def _always(path: Path | None, line: int | None) -> LineOf:
+    return lambda _: (path, line)
 
 
 def _needs_a_look(book: RenderedBook, faces: tuple[Face, ...]) -> bool:
@@ -142,6 +143,21 @@ def _fallback(chars: list[str], face: Face, where: str) -> str:
     verb = 'are' if len(chars) > 1 else 'is'
     return (f"{_names(chars)} in {where} {verb} not in the book's faces, and set in the fallback face "
             f'{face.family}')
+
+
+def _place_of(path: Path, root: Path, char: str, title: str = '') -> tuple[Path | None, int | None]:
+    """The file and line of ``char`` in a chapter from ``path``: the file's own line, or that of
+    the mdBook include that brought it in (a listing's emoji in the Rust book)."""
+    line = _line_of(path, char, title)
+    if line is not None or not path.is_file():
+        return path, line
+    text = path.read_text(encoding='utf-8', errors='replace')
+    if '{{#' not in text:
+        return path, None
+    expanded, origins = expand_includes_mapped(
+        text, [(path, n) for n in range(1, text.count('\n') + 2)], root, [])
+    offset = expanded.find(char)
+    return (path, None) if offset < 0 else origins[expanded.count('\n', 0, offset)]
 
 
 def _line_of(path: Path, char: str, title: str = '') -> int | None:

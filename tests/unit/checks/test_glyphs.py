@@ -58,6 +58,19 @@ def test_a_character_only_a_fallback_face_has_is_a_warning_naming_the_face(write
                                                         'Noto Sans Devanagari']
 
 
+def test_a_character_an_mdbook_include_brings_in_is_reported_at_the_included_file(write_book) -> None:
+    """The Rust book's cat emoji is in a listing its chapter includes: the warning names the
+    listing's file and line, not the chapter with no line."""
+    from makebook.checks.glyphs import characters_in_fallback_faces
+    rendered = render_book(read_manuscript(write_book({
+        'book.toml': '[book]\ntitle = "T"\nauthors = ["A"]\nlanguage = "en"\n',
+        'src/SUMMARY.md': '- [Types](types.md)\n',
+        'src/types.md': '# Types\n\nA char:\n\n```rust\n{{#rustdoc_include ../listings/char.rs}}\n```\n',
+        'listings/char.rs': 'fn main() {\n    let c = \'z\';\n    let heart_eyed_cat = \'😻\';\n}\n'})))
+    found = [(p.code, p.path.name, p.line) for p in characters_in_fallback_faces(rendered)]
+    assert found == [('MB430', 'char.rs', 3)]
+
+
 def test_math_is_drawn_and_never_trips_the_check(write_book) -> None:
     rendered = book(write_book, '# One\n\nLet $x \\in A$, $\\nabla f$ and $\\mathbb{E}[X]$.')
     from makebook.checks.glyphs import characters_in_fallback_faces

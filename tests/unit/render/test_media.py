@@ -38,3 +38,17 @@ def test_an_mdbook_listing_keeps_its_number_caption_and_file(write_book) -> None
     assert ' '.join(''.join(figure.find('x:figcaption', NS).itertext()).split()) == \
         'Listing 2-1: Code that reads a guess src/main.rs'
     assert figure.find('.//x:pre', NS) is not None and chapter.find('x:p/x:figure', NS) is None
+
+
+def test_a_listing_caption_keeps_its_code_and_emphasis(write_book) -> None:
+    # The Rust book's captions are Markdown: 265 hold code such as `Mutex<T>`, which used to
+    # cut the caption at its '>' and leave '<T>' to be removed as raw HTML.
+    text = ('<Listing number="16-12" file-name="src/main.rs" caption="Exploring the API of `Mutex<T>` '
+            'in *Cargo.toml* &amp; more">\n\n```rust\nfn main() {}\n```\n\n</Listing>\n')
+    book, chapter = section(write_book, text)
+    assert book.diagnostics == ()
+    caption = chapter.find('x:figure/x:figcaption', NS)
+    assert ' '.join(''.join(caption.itertext()).split()) == \
+        'Listing 16-12: Exploring the API of Mutex<T> in Cargo.toml & more src/main.rs'
+    assert [c.text for c in caption.iterfind('x:code', NS)] == ['Mutex<T>', 'src/main.rs']
+    assert caption.find('x:em', NS).text == 'Cargo.toml'
