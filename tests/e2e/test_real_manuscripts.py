@@ -6,7 +6,8 @@ write it), a foreword, a chapter file with no heading, links to chapters' pages
 and mdBook-style heading ids, a link out of the book and a typo, an SVG exported
 by a drawing program, a Quarto table caption and numbered formula, notes that
 restart at 1 in each file and sit in a table, a list and a quotation, a note
-nobody cites, a `.markdown` file opening with '##', a blank Quarto heading, a
+nobody cites, a `.markdown` file opening with '##', a blank Quarto heading (and a
+decorative image with empty alt text), a
 character the book face lacks, and a Graphviz SVG whose text names Times.
 The book is built once, in all three formats, with the system's temporary folder
 pointed at an empty one, which must be empty again afterwards.
@@ -74,7 +75,7 @@ def test_what_was_done_is_said_once_each_with_file_and_line(built: Built) -> Non
                 for line in built.err.splitlines() if ' warning: ' in line]
     assert sorted(warnings) == ['01-untitled.md:1: MB300', '01-untitled.md:5: MB301',
                                 '01-untitled.md:5: MB301', '01-untitled.md:8: MB330',
-                                '02-harbour.md:4: MB430', '04-blank.md:1: MB331']
+                                '02-harbour.md:4: MB430', '04-blank.md:1: MB331', '04-blank.md:5: MB304']
     assert "'ϰ' (U+03F0 GREEK KAPPA SYMBOL) in chapter 'The Harbour' is not in the book's faces, and set " \
         'in the fallback face Noto Serif' in built.err
     assert 'make-book: Layout: folder (4 .md files, 1 .markdown file)' in built.err
@@ -161,3 +162,20 @@ def test_the_svg_a_drawing_program_exported_is_in_every_edition_without_its_dtd(
     assert b'<!DOCTYPE' not in svg and b'&ns_svg;' not in svg
     assert etree.fromstring(svg).tag == '{http://www.w3.org/2000/svg}svg'
     assert (built.out / 'html' / 'images' / 'lighthouse.svg').read_bytes() == svg
+
+
+def test_weasyprint_does_not_repeat_what_make_book_said(write_book, tmp_path: Path) -> None:
+    """A decorative image (empty alt text) was MB304 once, then WeasyPrint's own line, with no
+    place, once per layout (five times in the Quarto history book). Run as a user runs it: the
+    command's own logging prints WeasyPrint's records, which pytest would capture in-process."""
+    import shutil
+    import subprocess
+    import sys
+    book = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\n![](images/l.svg)\n'})
+    (book / 'images').mkdir()
+    shutil.copy(BOOK / 'images' / 'lighthouse.svg', book / 'images' / 'l.svg')
+    done = subprocess.run([sys.executable, '-m', 'makebook', 'build', str(book), '-o', str(tmp_path / 'o'),
+                           '--format', 'pdf'], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count('MB304') == 1
+    assert 'has no required alt description' not in done.stderr

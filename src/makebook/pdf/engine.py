@@ -109,6 +109,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')
     logger.addHandler(problems)
+    logger.addFilter(_already_reported)
     try:
         laid_out = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
                                pdf_variant=settings.variant, pdf_tags=settings.tagged)
@@ -117,6 +118,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         raise OutputError(f'PDF: {exc}', code=codes.PDF_RESOURCE_REFUSED.id) from None
     finally:
         logger.removeHandler(problems)
+        logger.removeFilter(_already_reported)
         _remove_font_folder(fonts)
     if problems.errors:
         raise OutputError('PDF: ' + '; '.join(problems.errors), code=codes.PDF_RENDER_ERROR.id)
@@ -200,6 +202,12 @@ def _right_to_left(document: Any, pdf: Any) -> None:
     pdf.catalog['ViewerPreferences'] = preferences
 
 
+def _already_reported(record: logging.LogRecord) -> bool:
+    """False for what WeasyPrint logs that the render stage already reported with its file and
+    line: an image with empty alt text (MB304). Printed, it came once per layout with no place."""
+    return not record.getMessage().endswith('has no required alt description')
+
+
 class _LogCollector(logging.Handler):
     """WeasyPrint logs unreadable resources as errors and renders on; we stop."""
 
@@ -209,10 +217,6 @@ class _LogCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0]
-        if message.endswith('has no required alt description'):
-            # The render stage already warned with the file and line (an error
-            # under --strict); the tagged PDF keeps the figure without /Alt.
-            return
         # WeasyPrint catches a MemoryError from the memory bound (safety/limits.py) and logs it blank.
         causes = [*(record.args if isinstance(record.args, tuple) else ()),
                   record.exc_info[1] if record.exc_info else None]
