@@ -75,8 +75,9 @@ def convert_file(source: SourceFile) -> Converted:
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
     where = Locator(source)  # each problem at its own line, a repeated one too
     text, listings = media.hide_listings(text)
-    markup = media.media_notes(media.listings(md.convert(text), listings), lambda message, needle: problems.append(
-        codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))
+    markup = media.media_notes(
+        media.listings(md.convert(text), listings), lambda message, needle: problems.append(
+            codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))
     body = to_xhtml(sanitize(markup, where, problems))
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
         line = source.first_line + needle if isinstance(needle, int) else where.line_of(needle)
