@@ -167,6 +167,9 @@ EMPTY_FILE = _code('MB214', WARNING, 'an empty file',
                    'Write the chapter, or remove the file from the book.')
 NO_TEXT = _code('MB215', ERROR, 'a manuscript with no text',
                 'Write at least one chapter.')
+CHAPTERS_BELOW = _code('MB216', WARNING, 'the chapters are in a folder below',
+                       'Build the folder that holds the chapters (make-book build DIR/chapters), or '
+                       'list them in a chapters: key.')
 
 # ---- MB3xx: the text
 NO_HEADING = _code('MB300', WARNING, 'a file with no title of its own',

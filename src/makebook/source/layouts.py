@@ -22,9 +22,10 @@ Each is a detector in :data:`LAYOUTS`, a function from the folder to a
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,39 @@ def _leanpub(root: Path) -> Layout | None:
 
 
 def _folder(root: Path) -> Layout:
-    return Layout('folder', tuple(Entry(p) for p in _markdown_files(root)))
+    files = _markdown_files(root)
+    below = chapter_folders_below(root) if len(files) <= 1 else []
+    if not files or not below:
+        return Layout('folder', tuple(Entry(p) for p in files))
+    # A repository whose README sits above the chapters (Moby-Dick's chapters/, a novel's
+    # src/): building the root makes a one-chapter book of the README; say where they are.
+    where = ', '.join(f"'{name}' ({count} Markdown files)" for name, count in below)
+    return Layout('folder', (Entry(files[0]),), diagnostics=(codes.CHAPTERS_BELOW(
+        f'only {files[0].name} is read as the book; the chapters seem to be below: {where} '
+        f'(build that folder: make-book build {root / below[0][0]})', files[0]),))
+
+
+def chapter_folders_below(root: Path, least: int = 3) -> list[tuple[str, int]]:
+    """Folders one or two levels below ``root`` holding ``least`` or more Markdown files, the
+    fullest first, as (path relative to ``root``, count): where a book's chapters may be."""
+    found = []
+    for folder in itertools.islice(_folders(root, 2), 500):  # a bound for a huge repository
+        count = sum(1 for p in folder.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
+        if count >= least:
+            found.append((folder.relative_to(root).as_posix(), count))
+    return sorted(found, key=lambda item: (-item[1], item[0]))[:3]
+
+
+def _folders(root: Path, depth: int) -> Iterator[Path]:
+    try:
+        children = sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                          and not p.name.startswith(('.', '_')) and p.name != 'node_modules')
+    except OSError:
+        return
+    for child in children:
+        yield child
+        if depth > 1:
+            yield from _folders(child, depth - 1)
 
 
 def _markdown_files(root: Path) -> list[Path]:

@@ -27,7 +27,7 @@ from makebook.model import MARKDOWN_SUFFIXES, Manuscript, Metadata, PrintOverrid
 from makebook.safety.resources import Confinement, Refused
 from makebook.source.files import key_lines, load_yaml_file, modified_time, read_source
 from makebook.source.includes import expand_includes_mapped
-from makebook.source.layouts import Layout, detect_layout
+from makebook.source.layouts import Layout, chapter_folders_below, detect_layout
 
 
 def read_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Manuscript:
@@ -59,8 +59,10 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
         logging.getLogger('makebook').info(_describe(layout))
         paths = [entry.path for entry in layout.entries]
         if not paths:
-            raise BookError(f'{path}: the manuscript folder has no .md files',
-                            code=codes.NO_MARKDOWN_FILES.id)
+            below = chapter_folders_below(root)
+            raise BookError(f'{path}: the manuscript folder has no .md files' + (
+                f"; '{below[0][0]}' has {below[0][1]}: build that folder" if below else ''),
+                code=codes.NO_MARKDOWN_FILES.id)
     elif path.suffix.lower() in MARKDOWN_SUFFIXES:
         root = path.resolve().parent
         paths = [path.resolve()]

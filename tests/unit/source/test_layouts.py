@@ -19,6 +19,21 @@ def test_plain_folder_in_natural_order(write_book):
     assert _names(root) == [('2-a.md', None), ('10-b.md', None)]
 
 
+def test_a_readme_above_the_chapters_names_their_folder(write_book):
+    """Moby-Dick's repository: README.md at the root, 138 chapters in chapters/. Built from the
+    root, the book is the README alone; the warning says where the chapters are."""
+    root = write_book({'README.md': '# Moby-Dick\n\nScraped from Gutenberg.\n',
+                       **{f'chapters/{n:03}.md': f'---\ntitle: C{n}\n---\nText.\n' for n in range(1, 5)},
+                       'scripts/a.md': '# A', 'scripts/b.md': '# B'})
+    layout = detect_layout(root.resolve())
+    assert [e.path.name for e in layout.entries] == ['README.md']
+    assert [(d.code, d.path.name) for d in layout.diagnostics] == [('MB216', 'README.md')]
+    assert "'chapters' (4 Markdown files)" in layout.diagnostics[0].message
+    assert 'scripts' not in layout.diagnostics[0].message  # two files are no book
+    with pytest.raises(BookError, match="no .md files; 'chapters' has 4: build that folder"):
+        read_manuscript((root / 'README.md').unlink() or root)
+
+
 def test_chapters_list_with_parts(write_book):
     root = write_book({
         'metadata.yaml': 'title: T\nchapters:\n  - intro.md\n'
