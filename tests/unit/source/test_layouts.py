@@ -30,7 +30,7 @@ def test_a_readme_above_the_chapters_names_their_folder(write_book):
     assert [(d.code, d.path.name) for d in layout.diagnostics] == [('MB216', 'README.md')]
     assert "'chapters' (4 Markdown files)" in layout.diagnostics[0].message
     assert 'scripts' not in layout.diagnostics[0].message  # two files are no book
-    with pytest.raises(BookError, match="no .md files; 'chapters' has 4: build that folder"):
+    with pytest.raises(BookError, match=r"no \.md files; 'chapters' has 4: build that folder"):
         read_manuscript((root / 'README.md').unlink() or root)
 
 
