@@ -10,7 +10,7 @@
       notes: chapter-endnotes    # pdf-variant, print-ready (they win over the top-level keys)
       ignore:                    # warnings this book does not want to hear about
         - MB424                  #   everywhere
-        - {code: MB427, files: "notes/*.md"}   # or in some files only (a glob)
+        - {code: MB426, files: "notes/*.md"}   # or in some files only (a glob)
 
 The command line overrides every one of these. Problems are reported like any
 other metadata problem, at the key's line.
