@@ -447,6 +447,9 @@ def register(md: Markdown) -> None:
     patterns.register(CommonMarkImageReference(IMAGE_REFERENCE_RE, md), 'image_reference', 140)
     patterns.register(CommonMarkShortReference(REFERENCE_RE, md), 'short_reference', 130)
     patterns.register(CommonMarkShortImageReference(IMAGE_REFERENCE_RE, md), 'short_image_ref', 125)
+    # An image's description is read by the processors after 'image_link' only: an image
+    # inside it ('![a ![b](b.png)](a.png)') needs this second reading, for its alt text ("a b").
+    patterns.register(CommonMarkImage(IMAGE_LINK_RE, md), 'image_link_nested', 124)
     # Autolinks and raw HTML bind tighter than backslash escapes (none works inside them)
     # and line breaks (which may fall inside a tag's attributes).
     for name in ('autolink', 'automail'):
