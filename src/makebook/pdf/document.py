@@ -10,31 +10,34 @@ notes when they are gathered at the end.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from lxml import etree
 
 from makebook.model import XHTML_NS, Metadata, Part, RenderedBook, TocNode, by_part, leading, nest
+from makebook.pdf import code, hyphenate
 from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
-from makebook.pdf.geometry import running_title
+from makebook.pdf.geometry import running_title, text_width_inches
 from makebook.pdf.mathsvg import math_to_svg
 from makebook.xhtml import chapter_element, child, copyright_page, element, labelled, title_page
 
 
 def print_html(book: RenderedBook, loose: Collection[str] = (),
-               splits: Sequence[print_split.NoteSplit] = ()) -> str:
+               splits: Sequence[print_split.NoteSplit] = (), pages: int = 0) -> str:
     """The single HTML document WeasyPrint lays out.
 
     ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
     (class ``loose``), ``splits`` the footnotes continued on the next page:
-    see :func:`makebook.pdf.print_edition`.
+    see :func:`makebook.pdf.print_edition`. ``pages`` is the page count the
+    gutter is set for, which gives the measure code is wrapped to.
     """
     meta = book.metadata
     settings = meta.print_settings
     root = element('html', lang=meta.language)
     _head(child(root, 'head'), meta)
-    body = child(root, 'body')
+    body = child(root, 'body', lang=hyphenate.print_language(meta.language))
     if settings.half_title:
         half = child(body, 'section', class_='halftitle', id='halftitle')
         child(half, 'p', meta.title, class_='halftitle-title')
@@ -66,6 +69,10 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         part = chapter.part
         body.append(section)
     print_split.apply_splits(body, list(splits))
+    code.wrap_code_blocks(body, text_width_inches(meta.trim, pages) * 72)
+    code.break_inline_code(body)
+    hyphenate.american_english(body)
+    hyphenate.protect_words(body)
     for note_id in loose:
         for note in body.iterfind(f'.//*[@id="{note_id}"]'):
             block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',
@@ -155,10 +162,55 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
         print_notes.footnotes_at_page_foot(section)
     elif settings.notes == 'chapter-endnotes':
         print_notes.head_chapter_notes(section, book.metadata.labels('notes'))
-    if not settings.small_caps:
+    if settings.small_caps:
+        _lead_in(section)
+    else:
         classes.append('no-small-caps')
     section.set('class', ' '.join(classes))
     return section
+
+
+# Words a lead-in does not end on: it runs on to the next word.
+_RUNS_ON = frozenset({'a', 'an', 'the', 'of', 'to', 'in', 'on', 'at', 'by', 'for', 'and', 'or', 'but',
+                      'with', 'from', 'as', 'its', 'his', 'her', 'their', 'my', 'our', 'your', 'that'})
+
+
+def _lead_in(section: etree._Element) -> None:
+    """Set a chapter's first words in small capitals, to a natural break.
+
+    From three to seven words, ending at the first punctuation in that span;
+    without one, four words (more if the fourth is 'the', 'of'...). Only the
+    paragraph that opens the chapter's text gets one, and only its plain words.
+    """
+    first = next((node for node in section if isinstance(node.tag, str)
+                  and etree.QName(node).localname not in ('h1', 'span')
+                  and 'chapter-number' not in (node.get('class') or '')
+                  and 'chapter-subtitle' not in (node.get('class') or '')
+                  and 'epigraph' not in (node.get('class') or '')), None)
+    if first is None or etree.QName(first).localname != 'p':
+        return
+    words = re.findall(r'\S+\s*', first.text or '')
+    count = _lead_in_length([word.strip() for word in words])
+    if count == 0:
+        return
+    lead = element('span', ''.join(words[:count]).rstrip(), class_='lead-in')
+    lead.tail = ' ' * bool(words[count - 1][-1:].isspace()) + ''.join(words[count:])
+    first.text = None
+    first.insert(0, lead)
+
+
+def _lead_in_length(words: list[str]) -> int:
+    """How many of a paragraph's first ``words`` (its plain text, before any markup) the
+    lead-in takes; 0 when there are too few."""
+    if len(words) < 3:
+        return len(words) if len(words) == 2 else 0
+    for count in range(3, min(7, len(words)) + 1):
+        if re.search(r'[,;:.!?—)]$', words[count - 1]):
+            return count
+    count = 4
+    while count < min(6, len(words)) and words[count - 1].lower() in _RUNS_ON:
+        count += 1
+    return min(count, len(words))
 
 
 def _title_of(section: etree._Element, fallback: str) -> str:

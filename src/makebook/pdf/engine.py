@@ -104,7 +104,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     stylesheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=fonts,
                                   color_profiles=profiles if index == 0 else None)
                    for index, (css, base_url) in enumerate(print_stylesheets(book, pages_for_gutter))]
-    html = weasyprint.HTML(string=document.print_html(book, loose, splits),
+    html = weasyprint.HTML(string=document.print_html(book, loose, splits, pages_for_gutter),
                            base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')

@@ -53,6 +53,20 @@ def margins(trim: TrimSize, pages: int) -> Margins:
                    outer=round(_BASE['outer'] * across, 3))
 
 
+# An opener's title: its top this far below the label's top (print.css: the label's 12pt and 14pt).
+_TITLE_BELOW_LABEL = 26 / 72
+# ... and its first baseline about this far below its top (17pt, line-height 1.2).
+_TITLE_BASELINE = 17 * 1.2 * 0.8 / 72
+
+
+def opener_sink(trim: TrimSize) -> float:
+    """How far (inches) below the top of the text block an opener's label begins, so that its
+    title's first baseline falls a third of the way down the page, on every opener."""
+    height = inches(trim.height)
+    top = _BASE['top'] * height / _BASE['height']
+    return round(height / 3 - top - _TITLE_BELOW_LABEL - _TITLE_BASELINE, 3)
+
+
 def text_width_inches(trim: TrimSize, pages: int = 0) -> float:
     m = margins(trim, pages)
     return inches(trim.width) - m.inner - m.outer
@@ -73,7 +87,8 @@ def page_css(book: RenderedBook, pages: int) -> str:
     trim = meta.trim
     running_title_ = running_title(meta.title, trim).replace('\\', '\\\\').replace('"', '\\"')
     css = [f'@page {{ size: {trim.css}; }}', margins(trim, pages).css(),
-           f'html {{ string-set: book-title "{running_title_}"; }}']
+           f'html {{ string-set: book-title "{running_title_}"; }}',
+           f'section.chapter {{ padding-top: {opener_sink(trim):.3f}in; }}']
     if meta.print_settings.print_ready:
         # The print shop trims 0.125in off every edge; crop marks show where.
         css.append('@page { bleed: 0.125in; marks: crop; }')

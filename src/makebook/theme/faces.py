@@ -32,6 +32,12 @@ subset, made static). Using a fallback is a warning naming the character
 The stylesheets name the book face and the script faces in their
 ``font-family`` lists (:data:`STYLESHEET_FAMILIES`); :func:`with_families`
 puts the author's and fallback faces a book uses into those lists.
+
+Code (``<code>``, ``<pre>``, ``<kbd>``, ``<samp>``) is set in a monospace,
+Source Code Pro (``fontpkg-source-code-pro``, a variable font, OFL), the book
+face's sibling: columns and indentation line up, ``' '`` reads as two quotes
+round a space, and identifiers get no ligatures. Only books with code embed it;
+it comes last, after the fallbacks (text outside code never asks it for a glyph).
 """
 
 from __future__ import annotations
@@ -63,7 +69,7 @@ INVISIBLE = re.compile('[\\s\u00ad\u034f\u061c\u200b-\u200f\u202a-\u202e\u2060-\
 @dataclass(frozen=True, slots=True)
 class Face:
     family: str
-    script: str  # 'latin' (also Greek and Cyrillic) | 'hebrew' | 'arabic' | 'author' | 'fallback'
+    script: str  # 'latin' (also Greek and Cyrillic) | 'hebrew' | 'arabic' | 'author' | 'fallback' | 'code'
     files: tuple[FontFile, ...]
     licence: Path | None  # the licence file; None: ``licence_note`` is the licence
     blocks: tuple[tuple[int, int], ...] = ()  # the script's code points (empty: the book face)
@@ -212,7 +218,8 @@ def author_faces(metadata: Metadata) -> tuple[Face, ...]:
 
 def faces_for(book: RenderedBook) -> tuple[Face, ...]:
     """The book face, each script face the book's text or languages call for, the author's
-    faces, then each fallback face that has a character of the book none before it has.
+    faces, then each fallback face that has a character of the book none before it has, then
+    the code face if the book has code.
 
     Read from the book's distinct characters and languages, which the book
     computes once: every writer asks, and a 200,000-word book is read only once.
@@ -231,7 +238,24 @@ def _faces_for(book: RenderedBook) -> tuple[Face, ...]:
         if mine:
             chosen.append(face)
             wanted -= mine
-    return tuple(chosen)
+    code = (code_face(),) if has_code(book) else ()
+    return (*chosen, *code)
+
+
+@functools.cache
+def code_face() -> Face:
+    """The monospace for code: Source Code Pro (regular and italic, every weight)."""
+    import fontpkg_source_code_pro
+
+    return _packaged(fontpkg_source_code_pro, 'code', (), frozenset())
+
+
+# Elements set in the code face (the stylesheets' font-family lists say so).
+_CODE = re.compile(r'<(?:code|pre|kbd|samp)[\s>]')
+
+
+def has_code(book: RenderedBook) -> bool:
+    return any(_CODE.search(chapter.body) for chapter in book.chapters)
 
 
 def book_characters(book: RenderedBook) -> frozenset[str]:

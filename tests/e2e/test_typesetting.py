@@ -1,0 +1,202 @@
+"""Typesetting as a trade book's, measured on real outputs (issue 15).
+
+The essay (conftest.essay_build) and tests/books/typesetting (nested lists,
+code in three languages, a long table, a translated book with an editor and an
+illustrator, a chapter epigraph) are each built once; these tests read their
+PDF with pdfplumber and pdftotext, their EPUB and their web edition.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from benchmarks.justification import measure
+
+from tests.tools import REPO, Epub, pdf_pages_text
+
+ESSAY_PDF = 'leon-the-professional.pdf'
+SLUG = 'the-harbour-manual'
+
+
+@pytest.fixture(scope='module')
+def typesetting_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from makebook.cli import main
+    from tests.conftest import ESSAY_EPOCH
+
+    out = tmp_path_factory.mktemp('typesetting') / 'build'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+        assert main([str(REPO / 'tests' / 'books' / 'typesetting'), '-o', str(out), '-q']) == 0
+    return out
+
+
+def _chars(pdf: Path) -> tuple[list[list[dict]], float, float]:
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        page = document.pages[0]
+        return [list(p.chars) for p in document.pages], float(page.width), float(page.height)
+
+
+@pytest.fixture(scope='module')
+def essay_chars(essay_build: Path) -> tuple[list[list[dict]], float, float]:
+    return _chars(essay_build / ESSAY_PDF)
+
+
+@pytest.fixture(scope='module')
+def typesetting_chars(typesetting_build: Path) -> tuple[list[list[dict]], float, float]:
+    return _chars(typesetting_build / f'{SLUG}.pdf')
+
+
+def _title_tops(pages: list[list[dict]], titles: list[str]) -> dict[str, tuple[int, float]]:
+    """(page, top of the first line) of each opener title, found by its 17pt characters."""
+    found: dict[str, tuple[int, float]] = {}
+    for number, chars in enumerate(pages):
+        big = [c for c in chars if abs(c['size'] - 17) < 0.1]
+        if not big:
+            continue
+        text = ''.join(c['text'] for c in sorted(big, key=lambda c: (round(c['top']), c['x0'])))
+        for title in titles:
+            if text.replace(' ', '').startswith(title.replace(' ', '')[:12]) and title not in found:
+                found[title] = (number, min(c['top'] for c in big))
+    return found
+
+
+# ---- Openers ----
+
+def test_every_opener_title_stands_at_the_same_height_a_third_down(essay_chars) -> None:
+    pages, _, height = essay_chars
+    titles = ['Introduction', 'The Story Behind the Film', 'Characters That Leave a Mark',
+              'Why Léon Still Matters Today', 'Conclusion']
+    tops = _title_tops(pages, titles)
+    assert set(tops) == set(titles), tops
+    heights = {title: top for title, (_, top) in tops.items()}
+    # Numbered (with their 'CHAPTER N' label) and unnumbered openers alike.
+    assert max(heights.values()) - min(heights.values()) < 1.0, heights
+    assert all(0.27 < top / height < 0.36 for top in heights.values()), heights
+
+
+def test_the_label_sits_just_above_its_title(essay_chars) -> None:
+    pages, _, _ = essay_chars
+    number, top = _title_tops(pages, ['The Story Behind the Film'])['The Story Behind the Film']
+    label = [c for c in pages[number] if abs(c['size'] - 9) < 0.1 and c['text'].strip()]
+    assert ''.join(c['text'] for c in label).startswith('CHAPTER1')
+    gap = top - max(c['bottom'] for c in label)
+    assert 0 < gap < 30, gap  # one unit: about 14pt apart, not an inch
+
+
+# ---- Code ----
+
+def _code_chars(pages: list[list[dict]]) -> list[dict]:
+    return [c for chars in pages for c in chars if 'SourceCodePro' in c['fontname'].replace('-', '')]
+
+
+def test_code_is_set_in_the_embedded_monospace(typesetting_chars, typesetting_build: Path) -> None:
+    from makebook.pdf.fonts import embedded_fonts
+
+    fonts = {name for name, embedded in embedded_fonts((typesetting_build / f'{SLUG}.pdf').read_bytes())
+             if embedded}
+    assert any(name.replace('-', '').startswith('SourceCodePro') for name in fonts), fonts
+    code = _code_chars(typesetting_chars[0])
+    text = ''.join(c['text'] for c in code)
+    for sample in ('keeperd', 'def', 'summarise', 'fn', 'PartialEq'):
+        assert sample in text, sample
+    # No ligature in code: every glyph is one character ('fi' would be one glyph).
+    assert all(len(c['text']) == 1 for c in code)
+
+
+def test_code_keeps_ascii_hyphens_and_quotes(typesetting_build: Path) -> None:
+    text = '\n'.join(pdf_pages_text(typesetting_build / f'{SLUG}.pdf'))
+    assert 'keeperd --version' in text
+    assert "' '" in text
+    assert '\u2010' not in ''.join(line for line in text.splitlines() if 'keeperd' in line)
+
+
+def test_long_code_lines_wrap_with_a_mark_inside_the_text_block(typesetting_chars) -> None:
+    pages, width, _ = typesetting_chars
+    code = _code_chars(pages)
+    assert any(c['text'] == '\u2198' for c in code), 'no wrapped line is marked'
+    body = [c for chars in pages for c in chars if abs(c['size'] - 10.5) < 0.05]
+    left, right = min(c['x0'] for c in body), max(c['x1'] for c in body)
+    outer = max(right, width - left)
+    assert all(c['x1'] <= outer + 0.5 for c in code)
+
+
+def test_inline_code_breaks_between_names_never_inside_one(typesetting_build: Path) -> None:
+    import pdfplumber
+
+    table = (REPO / 'tests' / 'books' / 'typesetting' / '02-instruments.md').read_text(encoding='utf-8')
+    names = set(re.findall(r'`([A-Z][A-Za-z]+)` \|$', table, re.M))
+    assert {'PartialEq', 'BitAndAssign', 'BitAnd'} <= names
+    with pdfplumber.open(str(typesetting_build / f'{SLUG}.pdf')) as pdf:
+        words = [w['text'] for page in pdf.pages
+                 for w in page.extract_words(extra_attrs=['fontname'])
+                 if 'SourceCodePro' in w['fontname'].replace('-', '')]
+    assert 'PartialEq' in words
+    broken = [w for w in words for name in names if name.startswith(w) and w not in names]
+    assert broken == []
+
+
+# ---- Lists ----
+
+def test_nested_lists_print_markers_the_faces_have(typesetting_build: Path) -> None:
+    text = '\n'.join(pdf_pages_text(typesetting_build / f'{SLUG}.pdf'))
+    markers = {match.group(1) for match in re.finditer(r'^\s*(•|–|\d+\.|[a-z]\.|[ivx]+\.)\s', text, re.M)}
+    assert {'•', '–', '1.', 'a.', 'i.'} <= markers, markers
+    assert '◦' not in text
+
+
+# ---- Hyphenation ----
+
+def test_no_capitalised_word_is_hyphenated(typesetting_build: Path) -> None:
+    for line in '\n'.join(pdf_pages_text(typesetting_build / f'{SLUG}.pdf')).splitlines():
+        words = line.split()
+        if words and words[-1].endswith('\u2010') and len(words[-1]) > 1:
+            assert not words[-1][:1].isupper(), line
+
+
+def test_the_essay_is_hyphenated_with_american_patterns(essay_build: Path) -> None:
+    from makebook.pdf.hyphenate import pattern_language, points
+
+    assert pattern_language('en') == 'en_US'
+    assert pattern_language('en-GB') == 'en_GB'
+    assert points('actresses', 'en_US') == (2,)  # ac-tresses, not the British act-resses
+    text = '\n'.join(pdf_pages_text(essay_build / ESSAY_PDF))
+    for line in text.splitlines():
+        words = line.split()
+        if words and words[-1].endswith(('-', '\u2010')) and len(words[-1]) > 1:
+            assert not words[-1][:1].isupper(), line
+
+
+# ---- EPUB and web edition ----
+
+def test_every_edition_carries_the_code_face_and_its_licence(typesetting_build: Path) -> None:
+    epub = Epub(typesetting_build / f'{SLUG}.epub')
+    names = epub.zip.namelist()
+    assert any('SourceCodePro' in name for name in names), names
+    css = epub.read(next(n for n in names if n.endswith('book.css'))).decode()
+    assert "font-family: 'Source Code Pro'" in css
+    assert re.search(r'pre code[^{]*\{[^}]*font-size: 1em', css)  # code not shrunk twice
+    licence = epub.read(next(n for n in names if n.endswith('font-licence.xhtml'))).decode()
+    assert 'Source Code Pro' in licence
+    web = typesetting_build / 'html'
+    assert any(p.name.startswith('SourceCodePro') for p in (web / 'fonts').iterdir())
+    assert "font-family: 'Source Code Pro'" in (web / 'style.css').read_text(encoding='utf-8')
+
+
+def test_a_book_without_code_does_not_embed_the_code_face(essay_build: Path) -> None:
+    from makebook.pdf.fonts import embedded_fonts
+
+    fonts = {name for name, _ in embedded_fonts((essay_build / ESSAY_PDF).read_bytes())}
+    assert not any('Code' in name for name in fonts), fonts
+
+
+# ---- Justification (benchmarks/justification.py) ----
+
+def test_the_justification_benchmark_reads_the_essay(essay_build: Path) -> None:
+    figures = measure(essay_build / ESSAY_PDF)
+    assert figures.lines > 200 and figures.justified > 150
+    assert 0.2 < figures.natural_space_em < 0.26
+    assert figures.hyphen_run <= 2

@@ -1,0 +1,108 @@
+"""The print document's typesetting, in-process: code wrapping, inline code breaks, lead-ins,
+hyphenation rules (issue 15). The real PDFs are checked in tests/e2e/test_typesetting.py."""
+
+from __future__ import annotations
+
+from lxml import etree, html
+
+from makebook.model import XHTML_NS
+from makebook.pdf import code, document, hyphenate
+from makebook.pdf.document import print_html
+from makebook.render import render_book
+from makebook.source import read_manuscript
+
+X = f'{{{XHTML_NS}}}'
+
+
+def xhtml(markup: str) -> etree._Element:
+    return etree.fromstring(f'<div xmlns="{XHTML_NS}">{markup}</div>')
+
+
+def text_of(node: etree._Element) -> str:
+    return ''.join(node.itertext())
+
+
+def test_a_long_code_line_is_wrapped_at_a_space_with_a_mark_and_indented() -> None:
+    block = xhtml('<pre><code>    let total = first_value + second_value + third_value;\nshort</code></pre>')
+    code.wrap_lines(block.find(f'{X}pre'), 40)
+    lines = text_of(block).split('\n')
+    assert lines[0] == '    let total = first_value +' + code.WRAP_MARK
+    assert lines[1].startswith('      second_value')  # its own indent, and two more
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[-1] == 'short'
+    assert block.find(f'.//{X}span[@class="code-wrap"]').text == code.WRAP_MARK
+
+
+def test_wrapping_keeps_the_highlighting_markup_around_the_break() -> None:
+    block = xhtml('<pre><span class="k">def</span> <span class="nf">f</span>('
+                  + ', '.join(f'argument_{n}' for n in range(8)) + '):</pre>')
+    pre = block.find(f'{X}pre')
+    code.wrap_lines(pre, 30)
+    assert pre.find(f'{X}span[@class="k"]').text == 'def'
+    assert all(len(line) <= 30 for line in text_of(pre).split('\n'))
+    assert text_of(pre).replace(code.WRAP_MARK, '').split() == (
+        'def f(' + ', '.join(f'argument_{n}' for n in range(8)) + '):').split()
+
+
+def test_a_word_longer_than_the_measure_is_cut_at_the_measure() -> None:
+    block = xhtml('<pre>' + 'x' * 70 + '</pre>')
+    code.wrap_lines(block.find(f'{X}pre'), 30)
+    assert [len(line) for line in text_of(block).split('\n')] == [30, 30, 16]
+
+
+def test_the_measure_of_a_code_block_is_narrower_in_a_list_and_unknown_in_a_table() -> None:
+    block = xhtml('<pre>a</pre><ul><li><pre>b</pre></li></ul><table><tr><td><pre>c</pre></td></tr></table>')
+    top, listed, cell = block.iter(f'{X}pre')
+    assert code.columns(300, top) > code.columns(300, listed)
+    assert code.columns(300, cell) is None
+
+
+def test_inline_code_may_break_after_separators_only() -> None:
+    block = xhtml('<p><code>guess.trim().parse::&lt;u32&gt;()</code> and <code>PartialEq</code></p>')
+    code.break_inline_code(block)
+    first, second = block.iter(f'{X}code')
+    pieces = [first.text, *(w.tail for w in first.iter(f'{X}wbr'))]
+    assert pieces == ['guess.', 'trim().', 'parse::', '<u32>()']
+    assert second.find(f'{X}wbr') is None
+
+
+def test_capitalised_words_and_the_last_word_are_kept_whole() -> None:
+    block = xhtml('<p>Mathilda remembered everything <em>Stansfield</em> said, '
+                  'and the conversation ended <code>unchanged</code> tomorrow.</p>')
+    hyphenate.protect_words(block)
+    kept = [span.text for span in block.iter(f'{X}span')]
+    assert kept == ['Mathilda', 'Stansfield', 'tomorrow']
+    assert text_of(block).startswith('Mathilda remembered everything Stansfield said')
+
+
+def test_plain_english_is_hyphenated_with_american_patterns() -> None:
+    assert hyphenate.pattern_language('en') == 'en_US'
+    assert hyphenate.pattern_language('en-US') == 'en_US'
+    assert hyphenate.pattern_language('en-GB') == 'en_GB'
+    assert hyphenate.pattern_language('en-AU') == 'en_GB'
+    assert hyphenate.pattern_language('fr') == 'fr'
+    assert hyphenate.print_language('en') == 'en-US'
+    assert hyphenate.points('documentary', 'en_US') == (3, 4, 7)  # doc-u-men-tary
+    assert hyphenate.points('actresses', 'en_US') == (2,)  # ac-tresses, never act-resses
+    block = xhtml('<p lang="en">One.</p><p lang="fr">Deux.</p>')
+    hyphenate.american_english(block)
+    assert [p.get('lang') for p in block] == ['en-US', 'fr']
+
+
+def test_the_lead_in_takes_the_first_words_to_a_natural_break() -> None:
+    length = document._lead_in_length
+    assert length(['Alright,', 'so', 'here’s', 'the', 'thing,', 'when', 'Léon', 'first', 'came', 'out']) == 5
+    assert length(['Some', 'films', 'leave', 'a', 'mark', 'long', 'after', 'the', 'credits', 'roll.']) == 5
+    assert length(['Okay,', 'so', 'let', 'me', 'tell', 'you', 'about', 'the', 'time', 'I', 'got']) == 4
+    assert length(['I', 'didn’t', 'expect', 'to', 'cry', 'during', 'Léon:', 'The', 'Professional.']) == 7
+    assert length(['Short.']) == 0
+
+
+def test_the_print_document_marks_the_lead_in_and_no_first_line(write_book) -> None:
+    book = render_book(read_manuscript(write_book({
+        '01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\n'
+                 'Alright, so here’s the thing, when it first came out it did fine.\n\nMore.\n'})))
+    page = html.document_fromstring(print_html(book))
+    lead = page.find('.//section//span[@class="lead-in"]')
+    assert lead is not None and lead.text == 'Alright, so here’s the thing,'
+    assert page.find('.//body').get('lang') == 'en-US'
