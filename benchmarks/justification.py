@@ -3,7 +3,8 @@
     python benchmarks/justification.py [BOOK ...] [--json]
 
 BOOK is a PDF, or a manuscript folder (built to a temporary folder, PDF only);
-the default is the shipped essay. For every line of running text (the book's
+the default is the shipped essay and a long book made from its sentences
+(:func:`long_book`: 100 paragraphs in 10 chapters, about 40 pages). For every line of running text (the book's
 body size, so headings, notes, tables and code are left out) it reads the
 characters' positions with pdfplumber and prints:
 
@@ -186,6 +187,29 @@ def measure(pdf_path: Path, name: str | None = None) -> Figures:
     return figures
 
 
+def long_book(folder: Path, chapters: int = 10, paragraphs: int = 10, seed: int = 15) -> Path:
+    """A long book for the line breaker: the essay's sentences shuffled into new paragraphs.
+
+    Every paragraph is a new mix of the same words, so the figures measure how
+    lines break in general rather than in the essay's forty paragraphs.
+    """
+    import random
+    import re
+
+    seed_text = (REPO / 'tests' / 'books' / 'essay-seed.txt').read_text(encoding='utf-8')
+    sentences = [s for line in seed_text.splitlines() if len(line.split()) > 12
+                 for s in re.split(r'(?<=[.!?”])\s+(?=[A-Z“])', line.strip()) if s]
+    chance = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / 'metadata.yaml').write_text('title: A Long Essay\nauthor: Anonymous\nlang: en\n',
+                                          encoding='utf-8')
+    for number in range(1, chapters + 1):
+        body = [' '.join(chance.sample(sentences, chance.randint(3, 9))) for _ in range(paragraphs)]
+        (folder / f'{number:02d}.md').write_text(f'# Part of the Essay {number}\n\n' + '\n\n'.join(body)
+                                                + '\n', encoding='utf-8')
+    return folder
+
+
 def build_pdf(manuscript: Path, out: Path) -> Path:
     """Build ``manuscript``'s PDF into ``out`` with the make-book of this checkout."""
     subprocess.run([sys.executable, '-m', 'makebook', 'build', str(manuscript), '-o', str(out), '-q',
@@ -210,16 +234,18 @@ def report(figures: Figures) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('books', nargs='*', type=Path, default=[REPO / 'manuscript'])
+    parser.add_argument('books', nargs='*', type=Path)
     parser.add_argument('--json', action='store_true', help='print the figures as JSON')
     args = parser.parse_args()
     results = []
-    for book in args.books:
-        if book.suffix.lower() == '.pdf':
-            results.append(measure(book))
-            continue
-        with tempfile.TemporaryDirectory() as out:
-            results.append(measure(build_pdf(book, Path(out)), str(book)))
+    with tempfile.TemporaryDirectory() as scratch:
+        books = args.books or [REPO / 'manuscript', long_book(Path(scratch) / 'long-essay')]
+        for number, book in enumerate(books):
+            if book.suffix.lower() == '.pdf':
+                results.append(measure(book))
+                continue
+            out = Path(scratch) / f'out-{number}'
+            results.append(measure(build_pdf(book, out), str(book)))
     if args.json:
         print(json.dumps([asdict(figures) for figures in results], indent=2, ensure_ascii=False))
     else:

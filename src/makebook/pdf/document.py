@@ -16,7 +16,7 @@ from collections.abc import Collection, Sequence
 from lxml import etree
 
 from makebook.model import XHTML_NS, Metadata, Part, RenderedBook, TocNode, by_part, leading, nest
-from makebook.pdf import code, hyphenate
+from makebook.pdf import code, justify
 from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
@@ -37,7 +37,7 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
     settings = meta.print_settings
     root = element('html', lang=meta.language)
     _head(child(root, 'head'), meta)
-    body = child(root, 'body', lang=hyphenate.print_language(meta.language))
+    body = child(root, 'body')
     if settings.half_title:
         half = child(body, 'section', class_='halftitle', id='halftitle')
         child(half, 'p', meta.title, class_='halftitle-title')
@@ -69,16 +69,13 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         part = chapter.part
         body.append(section)
     print_split.apply_splits(body, list(splits))
-    code.wrap_code_blocks(body, text_width_inches(meta.trim, pages) * 72)
-    code.break_inline_code(body)
-    hyphenate.american_english(body)
-    hyphenate.protect_words(body)
     for note_id in loose:
         for note in body.iterfind(f'.//*[@id="{note_id}"]'):
             block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',
                                                                               '}h2', '}h3'))), None)
             if block is not None:
                 block.set('class', f'{block.get("class") or ""} loose'.strip())
+    _typeset(body, book, pages)
     if notes is not None:
         notes_heading = notes.find(f'{{{XHTML_NS}}}h1')
         assert notes_heading is not None  # collect_book_notes heads the section with one
@@ -108,6 +105,17 @@ def label_css(meta: Metadata) -> str:
 def css_string(text: str) -> str:
     """``text`` as a CSS string: quotes, backslashes and line breaks escaped."""
     return "'" + ''.join(f'\\{ord(c):x} ' if c in '\'\\\n\r\f' else c for c in text) + "'"
+
+
+def _typeset(body: etree._Element, book: RenderedBook, pages: int) -> None:
+    """Code wrapped to the measure, and running text broken into lines a block at a time
+    (unless the book brings its own print stylesheet, which the line breaker cannot know)."""
+    meta = book.metadata
+    width = text_width_inches(meta.trim, pages) * 72
+    code.wrap_code_blocks(body, width)
+    code.break_inline_code(body)
+    if not any('print' in sheet.editions for sheet in meta.stylesheets):
+        justify.justify(body, width, meta.language)
 
 
 def _part_page(part: Part, first: bool) -> etree._Element:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree, html
 
 from makebook.model import XHTML_NS
-from makebook.pdf import code, document, hyphenate
+from makebook.pdf import code, document, hyphenate, justify, linebreak
 from makebook.pdf.document import print_html
 from makebook.render import render_book
 from makebook.source import read_manuscript
@@ -66,27 +66,78 @@ def test_inline_code_may_break_after_separators_only() -> None:
     assert second.find(f'{X}wbr') is None
 
 
-def test_capitalised_words_and_the_last_word_are_kept_whole() -> None:
-    block = xhtml('<p>Mathilda remembered everything <em>Stansfield</em> said, '
-                  'and the conversation ended <code>unchanged</code> tomorrow.</p>')
-    hyphenate.protect_words(block)
-    kept = [span.text for span in block.iter(f'{X}span')]
-    assert kept == ['Mathilda', 'Stansfield', 'tomorrow']
-    assert text_of(block).startswith('Mathilda remembered everything Stansfield said')
-
-
 def test_plain_english_is_hyphenated_with_american_patterns() -> None:
     assert hyphenate.pattern_language('en') == 'en_US'
     assert hyphenate.pattern_language('en-US') == 'en_US'
     assert hyphenate.pattern_language('en-GB') == 'en_GB'
     assert hyphenate.pattern_language('en-AU') == 'en_GB'
     assert hyphenate.pattern_language('fr') == 'fr'
-    assert hyphenate.print_language('en') == 'en-US'
     assert hyphenate.points('documentary', 'en_US') == (3, 4, 7)  # doc-u-men-tary
     assert hyphenate.points('actresses', 'en_US') == (2,)  # ac-tresses, never act-resses
-    block = xhtml('<p lang="en">One.</p><p lang="fr">Deux.</p>')
-    hyphenate.american_english(block)
-    assert [p.get('lang') for p in block] == ['en-US', 'fr']
+    assert hyphenate.protected('Mathilda') and hyphenate.protected('NASA')
+    assert not hyphenate.protected('documentary')
+
+
+PARAGRAPH = ('Mathilda remembered everything Stansfield said about the extraordinary circumstances, '
+             'and the conversation continued uncomfortably through the afternoon while the '
+             'unforgettable photographs of the neighbourhood were considered and reconsidered by '
+             'everybody who had gathered in the apartment, waiting patiently for tomorrow.')
+
+
+def _set(markup: str, width: float = 160.0) -> etree._Element:
+    block = xhtml(f'<section class="chapter">{markup}</section>')
+    justify.justify(block, width, 'en')
+    return block
+
+
+def test_a_paragraph_is_broken_by_make_book_with_one_soft_hyphen_per_hyphenated_line() -> None:
+    block = _set(f'<p>{PARAGRAPH}</p>', 150.0)
+    text = text_of(block)
+    plain = text.replace(justify.SOFT_HYPHEN, '').replace(justify.NBSP, ' ').replace(justify.WORD_JOINER, '')
+    assert plain == PARAGRAPH  # not a letter changed
+    words = text.replace(justify.NBSP, ' ').split()
+    broken = [w for w in words if justify.SOFT_HYPHEN in w]
+    assert broken, 'a narrow measure needs hyphens'
+    assert all(w.count(justify.SOFT_HYPHEN) == 1 for w in broken)
+    assert not any(w[0].isupper() for w in broken)  # names are never broken
+    assert justify.SOFT_HYPHEN not in words[-1]  # nor the last word
+
+
+def test_block_quotations_and_list_items_are_set_too_but_not_code_or_headings() -> None:
+    block = _set(f'<blockquote><p>{PARAGRAPH}</p></blockquote><ul><li>{PARAGRAPH}</li></ul>'
+                 f'<h2>{PARAGRAPH}</h2><pre>{PARAGRAPH}</pre>', 150.0)
+    quote, item, heading, pre = (block.find(f'.//{X}{tag}') for tag in ('blockquote', 'li', 'h2', 'pre'))
+    assert justify.SOFT_HYPHEN in text_of(quote) and justify.SOFT_HYPHEN in text_of(item)
+    assert text_of(heading) == PARAGRAPH and text_of(pre) == PARAGRAPH
+
+
+def test_what_cannot_be_measured_is_left_to_weasyprint() -> None:
+    block = _set(f'<p>{PARAGRAPH}<br/>{PARAGRAPH}</p>', 150.0)
+    assert justify.SOFT_HYPHEN not in text_of(block) and justify.NBSP not in text_of(block)
+
+
+def test_the_line_breaker_never_sets_three_hyphens_in_a_row_nor_a_last_word_alone() -> None:
+    block = xhtml(f'<section class="chapter"><p>{PARAGRAPH} {PARAGRAPH}</p></section>')
+    metrics = justify.Metrics()
+    runs = list(justify._runs(block.find(f'.//{X}p'), 'en', 10.5, metrics))
+    tokens, spaces = justify._tokens(runs)
+    items, _ = justify._items(tokens, spaces, runs, metrics, 10.5)
+    space = metrics.width(' ', justify.Style('regular', 10.5))
+    for width in (110.0, 140.0, 200.0):
+        measure = linebreak.Measure(first=width, rest=width, space=space, least=space - 0.5, loose=4.2)
+        breaks = linebreak.best_breaks(items, measure)
+        assert breaks is not None and breaks[-1] == len(items)
+        ends = [isinstance(items[b], linebreak.Break) and items[b].hyphen for b in breaks[:-1]]
+        assert not any(all(ends[i:i + 3]) for i in range(len(ends) - 2)), width
+        assert sum(isinstance(i, linebreak.Space) for i in items[breaks[-2] + 1:]) >= 1, width
+
+
+def test_first_fit_is_stopped_from_going_past_the_chosen_break() -> None:
+    items: list[linebreak.Item] = [linebreak.Box(20), linebreak.Space(), linebreak.Box(20), linebreak.Space(),
+                                   linebreak.Box(20), linebreak.Space(), linebreak.Box(50)]
+    measure = linebreak.Measure(first=70, rest=70, space=2.5, least=2.0, loose=4.2)
+    # Breaking after the first word, first-fit would still have gone on to the third.
+    assert linebreak.forbidden(items, [1, len(items)], measure) == [3, 5]
 
 
 def test_the_lead_in_takes_the_first_words_to_a_natural_break() -> None:
@@ -105,4 +156,3 @@ def test_the_print_document_marks_the_lead_in_and_no_first_line(write_book) -> N
     page = html.document_fromstring(print_html(book))
     lead = page.find('.//section//span[@class="lead-in"]')
     assert lead is not None and lead.text == 'Alright, so here’s the thing,'
-    assert page.find('.//body').get('lang') == 'en-US'

@@ -1,0 +1,497 @@
+"""Paragraphs broken into lines as a whole before layout (:mod:`~makebook.pdf.linebreak`).
+
+For each block of running text (a paragraph of a chapter, of a block
+quotation, a list item), the words are measured with HarfBuzz in the same
+font files, sizes and features WeasyPrint will use (print.css: italic for
+``<em>``, small capitals for the lead-in, the code face for ``<code>``, a
+footnote call's figures), the lines are chosen for the whole block, and the
+print document is changed so that WeasyPrint's first-fit breaker can make no
+other choice:
+
+* a space it must not break at becomes a no-break space (which still stretches);
+* a dash it must not break after gets a word joiner (U+2060) after it;
+* a word breaks only where a soft hyphen says so, and only the chosen breaks
+  get one (print.css sets running text ``hyphens: manual``).
+
+So the block's hyphenation is make-book's too (:mod:`~makebook.pdf.hyphenate`:
+US patterns for plain ``en``, names and a block's last word never broken,
+ladders of at most two). Whatever cannot be measured here (an image, math, a
+line break, superscripts, an element print.css styles in a way not restated
+here) leaves the block to WeasyPrint, unhyphenated, as does a book with its own
+print stylesheet.
+
+Two of WeasyPrint 70's ways are designed around: it cannot break at a space
+that ends a text just before an inline element (it backs off, sometimes to
+the line's first word: "Now," alone on a line), so such a space is never a
+chosen break; and it misplaces breaks in a line holding several soft hyphens
+("and ad-" alone on a justified line), so a block carries one soft hyphen per
+hyphenated line and no other.
+
+print.css's sizes, spacing and indents are restated here as numbers; tests
+build real PDFs and measure the lines, so a change to one that is not made to
+the other shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from makebook.model import XHTML_NS
+from makebook.pdf import hyphenate, linebreak
+from makebook.theme import faces, fonts
+
+_X = f'{{{XHTML_NS}}}'
+NBSP = '\u00a0'
+SOFT_HYPHEN = '\u00ad'
+WORD_JOINER = '\u2060'
+# print.css, restated: the body size, the indent, word-spacing, the lead-in, code, note calls.
+BODY_SIZE = 10.5
+INDENT_EM = 1.3
+WORD_SPACING_EM = -0.05
+LOOSE_EM = 0.40
+LEAD_IN_TRACKING_EM = 0.05
+CODE_SCALE = 0.86
+CALL_SCALE = 0.65 * 8.2 / BODY_SIZE  # ::footnote-call is 65% of the note's 8.2pt
+HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+# What a hyphen costs against a loose line (linebreak.py squares it): enough that a paragraph is
+# hyphenated only where that saves a loose line, as the benchmark's figures bear out.
+HYPHEN_COST = 15000.0
+# A block whose best lines are poor may close its word spaces a little further (to 70% of
+# the face's space rather than 80%), as a compositor would: print.css has the class.
+# (Letter-spacing would do more, but WeasyPrint 70 then misses the right edge by half a point.)
+TIGHT_WORD_SPACING_EM = -0.075
+TIGHT_CLASS = 'spaced-tight'
+TIGHT_DEMERITS = 200_000.0
+_SPACE = re.compile(r'[ \t\n\r\f]+')
+# Elements that change how text is set, and which face.
+_ITALIC = frozenset({'em', 'i', 'cite', 'dfn', 'var'})
+_BOLD = frozenset({'strong', 'b'})
+_CODE = frozenset({'code', 'kbd', 'samp'})
+_PLAIN = frozenset({'a', 'span', 'abbr', 'q', 'time', 'data', 'bdi', 'mark', 'u', 's', 'del', 'ins'})
+# Classes this module knows how to set; any other may carry print.css rules it does not model.
+_KNOWN_CLASSES = frozenset({'lead-in', 'smallcaps'})
+# A dash Pango may break after, when a letter follows.
+_DASHES = '-\u2013\u2014'
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a run of text is set: the font file, its size, OpenType features, tracking."""
+
+    face: str  # 'regular' | 'italic' | 'semibold' | 'bold' | 'bolditalic' | 'code' | 'code-italic'
+    size: float
+    small_caps: bool = False
+    tracking: float = 0.0  # letter-spacing, points
+    hyphenate: bool = True  # False: code, the lead-in, a no-hyphen span
+
+
+class Unmeasurable(Exception):
+    """The paragraph holds something this module does not measure: WeasyPrint sets it alone."""
+
+
+@dataclass
+class _Run:
+    """Text of one slot (a node's text or tail), set in one style."""
+
+    node: etree._Element
+    slot: str
+    text: str
+    style: Style
+    language: str | None
+    extra: float = 0.0  # a box after the text: a note call
+
+
+@dataclass
+class _Token:
+    """A word as WeasyPrint sees it: the characters between two spaces, in one or more runs."""
+
+    pieces: list[tuple[int, int, int]] = field(default_factory=list)  # (run, start, end)
+    extra: float = 0.0
+
+
+class Metrics:
+    """Widths of text in the book's faces, shaped by HarfBuzz (as Pango shapes them for WeasyPrint)."""
+
+    def __init__(self) -> None:
+        book = {(f.weight, f.style): f.path for f in fonts.font_files()}
+        code = {(f.weight, f.style): f.path for f in faces.code_face().files}
+        self._files: dict[str, tuple[Path, int | None]] = {
+            'regular': (book[(400, 'normal')], None), 'italic': (book[(400, 'italic')], None),
+            'semibold': (book[(600, 'normal')], None), 'bold': (book[(700, 'normal')], None),
+            'bolditalic': (book[(700, 'italic')], None),
+            'code': (code[(400, 'normal')], 400), 'code-italic': (code[(400, 'italic')], 400)}
+
+    @functools.cache  # noqa: B019  # one Metrics per build; the cache is the point
+    def _font(self, face: str) -> object:
+        import uharfbuzz
+
+        path, weight = self._files[face]
+        font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))))
+        if weight is not None:
+            font.set_variations({'wght': weight})
+        return font
+
+    @functools.cache  # noqa: B019
+    def _upem(self, face: str) -> int:
+        return int(self._font(face).face.upem)  # type: ignore[attr-defined]
+
+    @functools.cache  # noqa: B019
+    def word(self, text: str, style: Style, language: str | None) -> tuple[_Part, ...]:
+        return _word_parts(self, text, style, language)
+
+    @functools.cache  # noqa: B019
+    def width(self, text: str, style: Style) -> float:
+        """The advance of ``text`` in points, with the style's features and tracking."""
+        import uharfbuzz
+
+        if not text:
+            return 0.0
+        features = {'onum': True}
+        if style.small_caps:
+            features['smcp'] = True
+        if style.face.startswith('code'):
+            features = {'kern': False, 'liga': False, 'calt': False}
+        buffer = uharfbuzz.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        uharfbuzz.shape(self._font(style.face), buffer, features)
+        units = sum(position.x_advance for position in buffer.glyph_positions)
+        return float(units / self._upem(style.face) * style.size + style.tracking * len(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block of running text this module sets, with its print.css geometry."""
+
+    node: etree._Element
+    size: float  # the font size, points
+    inset: float  # how much narrower than the text block its lines are, points
+    indent: float  # the first line's indent, points
+
+
+# print.css: block quotations are 9.8pt, inset 1.5em on both sides; a list's items 1.5em.
+QUOTE_SIZE = 9.8
+_QUOTE_INSET = 2 * 1.5 * QUOTE_SIZE
+_LIST_INSET = 1.5 * BODY_SIZE
+
+
+def blocks(body: etree._Element) -> Iterator[Block]:
+    """The blocks of running text in chapters: paragraphs, block quotations' paragraphs and
+    list items (their text, or their one paragraph), outside notes, tables and asides."""
+    for section in body.iter(f'{_X}section'):
+        if 'chapter' not in (section.get('class') or '').split():
+            continue
+        yield from _blocks_in(section, BODY_SIZE, 0.0)
+
+
+def _blocks_in(container: etree._Element, size: float, inset: float) -> Iterator[Block]:
+    for node in container.iterchildren(f'{_X}*'):  # elements only
+        local = etree.QName(node).localname
+        classes = set((node.get('class') or '').split())
+        if local == 'p' and classes <= {'loose'}:
+            yield Block(node, size, inset, INDENT_EM * size if _indented(node) else 0.0)
+        elif local == 'blockquote' and not classes and size == BODY_SIZE:
+            yield from _blocks_in(node, QUOTE_SIZE, inset + _QUOTE_INSET)
+        elif local in ('ul', 'ol') and not classes and size == BODY_SIZE:
+            for item in node:
+                if item.tag != f'{_X}li' or item.get('class'):
+                    continue
+                kids = [kid for kid in item if isinstance(kid.tag, str)]
+                if len(kids) == 1 and kids[0].tag == f'{_X}p' and not (item.text or '').strip():
+                    yield Block(kids[0], size, inset + _LIST_INSET, 0.0)  # a loose list's item
+                elif not any(kid.tag in _NESTED for kid in kids):
+                    yield Block(item, size, inset + _LIST_INSET, 0.0)
+                else:
+                    yield from _blocks_in(item, size, inset + _LIST_INSET)
+
+
+_NESTED = frozenset(f'{_X}{tag}' for tag in ('ul', 'ol', 'p', 'div', 'blockquote', 'pre', 'table', 'dl'))
+
+
+def justify(body: etree._Element, width: float, language: str) -> None:
+    """Choose the lines of every block of running text, in a text block ``width`` points wide."""
+    metrics = Metrics()
+    for block in list(blocks(body)):
+        try:
+            _justify_block(block, width, language, metrics)
+        except Unmeasurable:
+            continue
+
+
+def _indented(paragraph: etree._Element) -> bool:
+    """print.css: ``p + p`` is indented, but not after a chapter's subtitle or label."""
+    previous = next(paragraph.itersiblings(f'{_X}*', preceding=True), None)  # elements only
+    if previous is None or previous.tag != f'{_X}p':
+        return False
+    return not {'chapter-subtitle', 'chapter-number'} & set((previous.get('class') or '').split())
+
+
+def _justify_block(block: Block, width: float, language: str, metrics: Metrics) -> bool:
+    regular = Style('regular', block.size)
+    space = metrics.width(' ', regular)
+    runs = list(_runs(block.node, hyphenate.language_of(block.node, language), block.size, metrics))
+    tokens, spaces = _tokens(runs)
+    if len(tokens) < 4:
+        return False
+    items, owners = _items(tokens, spaces, runs, metrics, block.size)
+    best: tuple[float, linebreak.Measure, list[int]] | None = None
+    for spacing in (WORD_SPACING_EM, TIGHT_WORD_SPACING_EM):
+        measure = linebreak.Measure(
+            first=width - block.inset - block.indent, rest=width - block.inset, space=space,
+            least=space + spacing * block.size, loose=LOOSE_EM * block.size)
+        solution = linebreak.solve(items, measure)
+        if solution is None:
+            continue
+        cost = solution.demerits + (TIGHT_DEMERITS if spacing != WORD_SPACING_EM else 0.0)
+        if best is None or cost < best[0]:
+            best = (cost, measure, solution.breaks)
+        if solution.demerits < TIGHT_DEMERITS:
+            break  # good enough with the usual spaces
+    if best is None:
+        return False
+    _, measure, breaks = best
+    if measure.least < space + WORD_SPACING_EM * block.size:
+        block.node.set('class', ' '.join([*(block.node.get('class') or '').split(), TIGHT_CLASS]))
+    forbidden = linebreak.forbidden(items, breaks, measure)
+    where = _places(items)
+    edits: dict[int, list[tuple[int, int, str]]] = {}  # run -> (start, end, replacement)
+    for index in forbidden:
+        if isinstance(items[index], linebreak.Space):
+            _no_break_space(edits, spaces[owners[index]])
+        else:
+            run_index, offset, kind = where[index]
+            if kind == 'dash':  # a word joiner after a dash (or before an em dash) it may not break at
+                edits.setdefault(run_index, []).append((offset, offset, WORD_JOINER))
+    for index in breaks:
+        if index < len(items) and isinstance(items[index], linebreak.Break):
+            run_index, offset, kind = where[index]
+            if kind == 'hyphen':
+                edits.setdefault(run_index, []).append((offset, offset, SOFT_HYPHEN))
+    _edit(runs, edits)
+    return True
+
+
+def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metrics) -> Iterator[_Run]:
+    """The block's text in reading order, each slot with its style (notes skipped)."""
+    base = Style('regular', size)
+
+    def walk(node: etree._Element, style: Style, lang: str) -> Iterator[_Run]:
+        yield _Run(node, 'text', node.text or '', style, lang)
+        for kid in node:
+            if not isinstance(kid.tag, str):
+                raise Unmeasurable('a comment or processing instruction')
+            classes = (kid.get('class') or '').split()
+            if 'footnote' in classes:
+                call = '' if 'footnote-cont' in classes else '0'
+                yield _Run(kid, 'tail', kid.tail or '', style, lang,
+                           extra=metrics.width(call, Style('regular', BODY_SIZE * CALL_SCALE)))
+                continue
+            if etree.QName(kid).localname in ('br', 'img', 'svg', 'math', 'sup', 'sub', 'wbr', 'small'):
+                raise Unmeasurable(f'<{etree.QName(kid).localname}>')
+            kid_style = _style_of(kid, style)
+            kid_lang = kid.get('lang') or lang
+            yield from walk(kid, kid_style, kid_lang)
+            yield _Run(kid, 'tail', kid.tail or '', style, lang)
+    yield from walk(paragraph, base, language)
+
+
+def _style_of(node: etree._Element, parent: Style) -> Style:
+    local = etree.QName(node).localname
+    classes = set((node.get('class') or '').split())
+    if local in _ITALIC:
+        face = {'regular': 'italic', 'italic': 'italic', 'bold': 'bolditalic', 'semibold': 'bolditalic',
+                'bolditalic': 'bolditalic', 'code': 'code-italic', 'code-italic': 'code-italic'}[parent.face]
+        return Style(face, parent.size, parent.small_caps, parent.tracking, parent.hyphenate)
+    if local in _BOLD:
+        face = 'bolditalic' if 'italic' in parent.face else 'bold'
+        if parent.face.startswith('code'):
+            raise Unmeasurable('bold code')
+        return Style(face, parent.size, parent.small_caps, parent.tracking, parent.hyphenate)
+    if local in _CODE:
+        face = 'code-italic' if 'italic' in parent.face else 'code'
+        return Style(face, parent.size * CODE_SCALE, False, 0.0, False)
+    if local not in _PLAIN:
+        raise Unmeasurable(f'<{local}>')
+    if classes - _KNOWN_CLASSES:
+        raise Unmeasurable(f'an element of class {" ".join(sorted(classes))}')
+    if 'lead-in' in classes:
+        return Style(parent.face, parent.size, True, LEAD_IN_TRACKING_EM * parent.size, False)
+    if 'smallcaps' in classes:
+        return Style(parent.face, parent.size, True, parent.tracking, parent.hyphenate)
+    return parent
+
+
+# A space: (run, start, end) of each whitespace stretch it is made of (one, or more across runs).
+_Gap = list[tuple[int, int, int]]
+
+
+def _tokens(runs: list[_Run]) -> tuple[list[_Token], list[_Gap]]:
+    """Words and the spaces between them (``spaces[i]`` follows ``tokens[i]``).
+
+    A word may run over several runs ("word<em>s</em>"); a note call glues to
+    the word before it, as it is printed.
+    """
+    tokens: list[_Token] = []
+    spaces: list[_Gap] = []
+    gap: _Gap = []
+    current: _Token | None = None
+
+    def open_token() -> _Token:
+        nonlocal current, gap
+        if current is None:
+            if tokens:
+                spaces.append(gap)
+            gap = []
+            current = _Token()
+        return current
+
+    for index, run in enumerate(runs):
+        if run.extra:
+            open_token().extra += run.extra
+        position = 0
+        for match in _SPACE.finditer(run.text):
+            if match.start() > position:
+                open_token().pieces.append((index, position, match.start()))
+            if current is not None:
+                tokens.append(current)
+                current = None
+            if tokens:
+                gap.append((index, match.start(), match.end()))
+            position = match.end()
+        if position < len(run.text):
+            open_token().pieces.append((index, position, len(run.text)))
+    if current is not None:
+        tokens.append(current)
+    return tokens, spaces
+
+
+# Where an item is in the text: (run, offset, 'hyphen' | 'dash' | 'space' | 'box').
+_Place = tuple[int, int, str]
+
+
+def _items(tokens: list[_Token], spaces: list[_Gap], runs: list[_Run], metrics: Metrics,
+           size: float) -> tuple[list[linebreak.Item], list[int]]:
+    """The block as line-breaking items, and the token each item belongs to (a space belongs to
+    the word before it)."""
+    items: list[linebreak.Item] = []
+    owners: list[int] = []
+    last = len(tokens) - 1
+    plain = metrics.width(' ', Style('regular', size))
+    for number, token in enumerate(tokens):
+        for item in _word_items(token, runs, metrics, breakable=number != last):
+            items.append(item)
+            owners.append(number)
+        if number < last:
+            gap = spaces[number]
+            style = runs[gap[0][0]].style
+            wider = metrics.width(' ', style) + style.tracking - plain  # a space in code, or tracked
+            if abs(wider) > 0.01:
+                items.append(linebreak.Box(wider))
+                owners.append(number)
+            nbsp = any(NBSP in runs[r].text[s:e] for r, s, e in gap)
+            items.append(linebreak.Space(breakable=not nbsp and not _before_element(gap, runs)))
+            owners.append(number)
+    return items, owners
+
+
+def _before_element(gap: _Gap, runs: list[_Run]) -> bool:
+    """True for a space that ends a text just before an inline element begins: WeasyPrint 70
+    cannot break there (it backs off to an earlier break, sometimes the line's first word)."""
+    run_index, _, end = gap[-1]
+    run = runs[run_index]
+    following = runs[run_index + 1] if run_index + 1 < len(runs) else None
+    return end == len(run.text) and following is not None and following.slot == 'text'
+
+
+def _word_items(token: _Token, runs: list[_Run], metrics: Metrics, breakable: bool) -> list[linebreak.Item]:
+    """A word's boxes, with its hyphenation points and the breaks at its dashes.
+
+    A word in several runs, a name and a block's last word are one box: they are
+    never hyphenated (a dash inside them stays breakable to WeasyPrint, as it
+    is to a reader's eye).
+    """
+    if len(token.pieces) != 1 or not breakable:
+        widths = sum(metrics.width(runs[r].text[s:e], runs[r].style) for r, s, e in token.pieces)
+        return [linebreak.Box(widths + token.extra)]
+    run_index, start, end = token.pieces[0]
+    run = runs[run_index]
+    items: list[linebreak.Item] = []
+    for part in metrics.word(run.text[start:end], run.style, run.language):
+        if isinstance(part, linebreak.Box):
+            items.append(part)
+        else:
+            drawn, is_hyphen, cost, offset, kind = part
+            items.append(_Cut(drawn, is_hyphen, cost, run_index, start + offset, kind))
+    if token.extra:
+        items[-1] = linebreak.Box(_box_width(items[-1]) + token.extra)
+    return items
+
+
+def _box_width(item: linebreak.Item) -> float:
+    return item.width if isinstance(item, linebreak.Box) else 0.0
+
+
+# A break inside a word, before it is placed: (width drawn, hyphen?, cost, offset, kind).
+_Part = linebreak.Box | tuple[float, bool, float, int, str]
+
+
+def _word_parts(metrics: Metrics, text: str, style: Style, language: str | None) -> tuple[_Part, ...]:
+    """A word (one run's text) as boxes and the breaks between them, wherever it stands."""
+    cuts: dict[int, tuple[float, bool, float]] = {}  # offset -> (width drawn, hyphen?, cost)
+    if style.hyphenate and not any(hyphenate.protected(m.group()) for m in hyphenate.WORD.finditer(text)):
+        patterns = hyphenate.pattern_language(language)
+        hyphen = metrics.width(HYPHEN, Style(style.face, style.size))
+        for match in hyphenate.WORD.finditer(text) if patterns else ():
+            for offset in hyphenate.points(match.group(), patterns or ''):
+                cuts[match.start() + offset] = (hyphen, True, HYPHEN_COST)
+    if not style.face.startswith('code'):
+        for index, char in enumerate(text[:-1]):
+            if char in _DASHES and index > 0 and text[index + 1].isalpha():
+                cuts[index + 1] = (0.0, char == '-', HYPHEN_COST if char == '-' else 0.0)
+    parts: list[_Part] = []
+    previous = 0
+    for offset in sorted(cuts):
+        parts.append(linebreak.Box(metrics.width(text[previous:offset], style)))
+        drawn, is_hyphen, cost = cuts[offset]
+        parts.append((drawn, is_hyphen, cost, offset, 'dash' if text[offset - 1] in _DASHES else 'hyphen'))
+        previous = offset
+    parts.append(linebreak.Box(metrics.width(text[previous:], style)))
+    return tuple(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cut(linebreak.Break):
+    """A break inside a word, with where it is in the text."""
+
+    run: int = 0
+    offset: int = 0
+    kind: str = 'hyphen'  # 'hyphen': a soft hyphen makes it; 'dash': after a dash, always there
+
+
+def _places(items: list[linebreak.Item]) -> dict[int, _Place]:
+    return {index: (item.run, item.offset, item.kind) for index, item in enumerate(items)
+            if isinstance(item, _Cut)}
+
+
+def _no_break_space(edits: dict[int, list[tuple[int, int, str]]], gap: _Gap) -> None:
+    """The space becomes one no-break space, however many runs its white space crosses."""
+    first, *rest = gap
+    edits.setdefault(first[0], []).append((first[1], first[2], NBSP))
+    for run_index, start, end in rest:
+        edits.setdefault(run_index, []).append((start, end, ''))
+
+
+def _edit(runs: list[_Run], edits: dict[int, list[tuple[int, int, str]]]) -> None:
+    """Replace each (start, end) of a run's text, from the end back so offsets stay true."""
+    for run_index, changes in edits.items():
+        run = runs[run_index]
+        text = run.text
+        for start, end, replacement in sorted(changes, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        setattr(run.node, run.slot, text)
