@@ -248,6 +248,9 @@ EMPTY_CHAPTER = _code('MB403', WARNING, 'a chapter with a heading and no text',
 MISSING_GLYPH = _code('MB404', ERROR, "a character none of the book's fonts has",
                       "Replace the character, or add a font that has it ('fonts:'); the EPUB and web "
                       'edition are still made.')
+LONG_RUNNING_HEAD = _code('MB410', WARNING, 'a title too long for its running head',
+                          'Give it a short title: # Title {short-title="Short"} (for the book, '
+                          "'short-title:' in the metadata).")
 # Checks for the author (make-book check): checks/author.py
 SKIPPED_HEADING_LEVEL = _code('MB420', WARNING, 'a heading that skips a level',
                               'Use one more # than the heading above (## under #), not two.')

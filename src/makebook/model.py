@@ -139,6 +139,10 @@ class TrimSize:
 DEFAULT_TRIM = TrimSize('5.5in', '8.5in')
 
 
+# MARC relator codes of the contributors a title page names with their role.
+CONTRIBUTOR_ROLES = ('trl', 'edt', 'ill')
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     name: str
@@ -277,6 +281,25 @@ class Metadata:
     # files are named after it, so setting typography never renames a book's files.
     written_title: str | None = None
     fonts: tuple[AuthorFont, ...] = ()  # the author's own font files, after the book's faces
+    original_language: str | None = None  # 'original-language': the language translated from
+    short_title: str | None = None  # 'short-title': the book's title in its running heads
+    # ... named as the book's language writes it in 'Translated from the {language} by'
+    # ('Swedish', 'du suédois': config/language.py), and the ISBN as a page prints it
+    # (978-1-4028-9462-6: config/isbn.py).
+    original_language_name: str | None = None
+    isbn_printed: str | None = None
+
+    @property
+    def creators(self) -> tuple[Author, ...]:
+        """The authors proper: not the editors, translators and illustrators, whom the title page
+        names with their role (all of them, if the book names no one else)."""
+        own = tuple(a for a in self.authors if a.role not in CONTRIBUTOR_ROLES)
+        return own or self.authors
+
+    @property
+    def contributors(self) -> tuple[Author, ...]:
+        """Editors, translators and illustrators, named with their role, when there are authors."""
+        return tuple(a for a in self.authors if a.role in CONTRIBUTOR_ROLES and a not in self.creators)
 
     @property
     def slug(self) -> str:
@@ -285,7 +308,7 @@ class Metadata:
     @property
     def author_line(self) -> str:
         """The authors, joined as the book's language lists names ('A, B, and C'; 'A, B et C')."""
-        return self.labels.join([a.name for a in self.authors])
+        return self.labels.join([a.name for a in self.creators])
 
 
 def slugify(text: str) -> str:

@@ -8,7 +8,7 @@ with ``#id`` links and :func:`relink` rewrites them per output.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
@@ -116,33 +116,67 @@ def labelled(node: etree._Element, metadata: Metadata, key: str) -> etree._Eleme
 
 
 def title_page(metadata: Metadata) -> etree._Element:
-    """Title, subtitle and authors, as a titlepage section."""
+    """Title, subtitle and authors, then the translator, editor and illustrator each with their
+    role ("Translated from the Swedish by …"), then the publisher: a titlepage section."""
     section = element('section', class_='titlepage', epub_type='titlepage', id='titlepage')
     child(section, 'h1', metadata.title, class_='title')
     if metadata.subtitle:
         child(section, 'p', metadata.subtitle, class_='subtitle')
     child(section, 'p', metadata.author_line, class_='author')
+    for key, text in contributor_lines(metadata):
+        labelled(child(section, 'p', text, class_='contributor'), metadata, key)
     if metadata.publisher:
         child(section, 'p', metadata.publisher, class_='publisher')
     return section
 
 
-def copyright_page(metadata: Metadata) -> etree._Element:
-    """Rights, publisher, date and identifier: the verso of the title page."""
-    section = element('section', class_='copyright', epub_type='copyright-page', id='copyright')
-    child(section, 'p', metadata.title, class_='copyright-title')
+_ROLE_LABELS = {'edt': 'edited-by', 'trl': 'translated-by', 'ill': 'illustrated-by'}
+
+
+def contributor_lines(metadata: Metadata) -> list[tuple[str, str]]:
+    """(label key, line) naming each contributor with their role, translators first."""
     labels = metadata.labels
-    roles = {'edt': 'edited-by', 'trl': 'translated-by', 'ill': 'illustrated-by'}
-    lines: list[tuple[str | None, str | None]] = [  # (label key or None, text)
-        (roles[a.role], labels(roles[a.role], name=a.name)) for a in metadata.authors if a.role in roles]
+    lines = []
+    for role in ('trl', 'edt', 'ill'):
+        names = [a.name for a in metadata.contributors if a.role == role]
+        if not names:
+            continue
+        key = _ROLE_LABELS[role]
+        language = metadata.original_language_name
+        if role == 'trl' and language and 'translated-from' not in labels.english:
+            lines.append(('translated-from', labels('translated-from', language=language,
+                                                    name=labels.join(names))))
+            continue
+        lines.append((key, labels(key, name=labels.join(names))))
+    return lines
+
+
+def copyright_page(metadata: Metadata, typefaces: Sequence[str] = ()) -> etree._Element:
+    """The verso of the title page, as trade books print it (its foot, print.css): when and by
+    whom the book was first published, the rights, the series, the ISBN hyphenated, and the
+    typefaces it is set in; an identifier only where it means something to a reader (never a
+    urn:uuid). ``typefaces`` names the faces, where the edition does not credit them itself."""
+    section = element('section', class_='copyright', epub_type='copyright-page', id='copyright')
+    labels = metadata.labels
+    lines: list[tuple[str | None, str | None]] = []  # (label key or None, text)
+    year = (metadata.date or '')[:4]
+    if year.isdigit():
+        lines.append(('first-published-by', labels('first-published-by', year=year,
+                                                   publisher=metadata.publisher))
+                     if metadata.publisher else ('first-published', labels('first-published', year=year)))
+    elif metadata.publisher:
+        lines.append((None, metadata.publisher))
+    lines.append((None, metadata.rights))
     if metadata.series:
         lines.append(('series-book', labels('series-book', series=metadata.series, n=metadata.series_index))
                      if metadata.series_index else (None, metadata.series))
-    lines += [(None, metadata.rights), (None, metadata.publisher),
-              ('published', labels('published', date=metadata.date) if metadata.date else None),
-              ('isbn', labels('isbn', isbn=metadata.isbn) if metadata.isbn else None),
-              ('identifier', labels('identifier', identifier=metadata.identifier)
-               if not metadata.isbn else None)]
+    if metadata.isbn:
+        lines.append(('isbn', labels('isbn', isbn=metadata.isbn_printed or metadata.isbn)))
+    elif not metadata.identifier.lower().startswith('urn:uuid:'):
+        lines.append(('identifier', labels('identifier', identifier=metadata.identifier)))
+    if typefaces:
+        lines.append(('set-in', labels('set-in', faces=labels.join(list(typefaces)),
+                                       licence='SIL Open Font License 1.1')))
     for key, text in lines:
         if text:
             line = child(section, 'p', text)

@@ -217,3 +217,67 @@ def test_a_long_book_is_justified_within_the_targets(tmp_path_factory: pytest.Te
     figures = measure(out / 'a-long-essay.pdf')
     assert figures.pages > 30
     _within_targets(figures)
+
+
+# ---- Front matter, page labels, running heads ----
+
+def _page_text(pdf: Path, contains: str) -> str:
+    return next(text for text in pdf_pages_text(pdf) if contains in text)
+
+
+def test_the_title_page_names_each_contributor_with_their_role(typesetting_build: Path) -> None:
+    title = ' '.join(_page_text(typesetting_build / f'{SLUG}.pdf', 'Notes on Keeping').split())
+    squashed = title.replace(' ', '')  # pdftotext spaces out letter-spaced capitals
+    assert 'MARTHELINDQVIST' in squashed and 'JONASBERG' not in squashed  # authors only
+    for line in ('Translated from the Swedish by Jonas Berg', 'Edited by Ines Okafor',
+                 'Illustrated by Pell Arden'):
+        assert line in title, line
+    assert 'HARBOURLIGHTPRESS' in squashed
+    epub = Epub(typesetting_build / f'{SLUG}.epub')
+    page = ' '.join(''.join(epub.item('titlepage.xhtml').itertext()).split())
+    assert 'Translated from the Swedish by Jonas Berg' in page
+
+
+def test_the_copyright_page_reads_as_a_trade_book_s_at_the_foot_of_its_page(
+        typesetting_build: Path, essay_build: Path) -> None:
+    import pdfplumber
+
+    pdf = typesetting_build / f'{SLUG}.pdf'
+    text = ' '.join(_page_text(pdf, 'First published').split())
+    for line in ('First published in 2024 by Harbour Light Press', 'ISBN 978-1-4028-9462-6',
+                 'Set in Source Serif Pro and Source Code Pro'):
+        assert line in text, line
+    with pdfplumber.open(str(pdf)) as document:
+        page = next(p for p in document.pages if 'First published' in (p.extract_text() or ''))
+        lowest = max(c['bottom'] for c in page.chars)
+        highest = min(c['top'] for c in page.chars)
+        assert highest > 0.55 * float(page.height)  # the block sits low, not mid-page
+        assert lowest > 0.8 * float(page.height)
+    essay = ' '.join(_page_text(essay_build / ESSAY_PDF, 'First published').split())
+    assert 'First published in 2026' in essay and 'urn:uuid' not in essay and 'Identifier' not in essay
+
+
+def test_page_labels_match_the_printed_folios_and_the_count_is_even(typesetting_build: Path,
+                                                                    essay_build: Path) -> None:
+    from pypdf import PdfReader
+
+    for pdf in (typesetting_build / f'{SLUG}.pdf', essay_build / ESSAY_PDF):
+        reader = PdfReader(str(pdf))
+        labels = reader.page_labels
+        assert len(reader.pages) % 2 == 0
+        assert labels[0] == 'i'
+        first_arabic = next(i for i, label in enumerate(labels) if label.isdigit())
+        assert labels[first_arabic] == '1' and all(not label.isdigit() for label in labels[:first_arabic])
+        texts = pdf_pages_text(pdf)
+        for label, text in zip(labels, texts, strict=True):
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if lines and re.fullmatch(r'\d+|[ivxlc]+', lines[-1]):
+                assert lines[-1] == label  # the printed folio is the viewer's page number
+
+
+def test_running_heads_use_the_short_title_or_a_natural_break(typesetting_build: Path) -> None:
+    heads = {line.strip() for text in pdf_pages_text(typesetting_build / f'{SLUG}.pdf')
+             for line in text.splitlines()[:2] if line.strip().isupper()}
+    assert 'INSTRUMENTS AND THEIR SETTINGS' in heads  # {short-title="..."}
+    assert 'THE LIGHT AND ITS KEEPER' in heads  # cut at its colon
+    assert not any('…' in head for head in heads)

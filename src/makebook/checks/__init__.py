@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from makebook import codes
-from makebook.checks import author, book, glyphs
+from makebook.checks import author, book, glyphs, running_heads
 from makebook.codes import Code
 from makebook.errors import Diagnostic, Severity
 from makebook.model import FORMATS, Ignore, RenderedBook
@@ -35,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     Check(book.no_empty_chapters, (codes.EMPTY_CHAPTER,)),
     Check(glyphs.characters_in_fallback_faces, (codes.FALLBACK_GLYPH,)),
     Check(glyphs.every_character_has_a_face, (codes.MISSING_GLYPH,), formats=('pdf',)),
+    Check(running_heads.titles_fit_their_running_heads, (codes.LONG_RUNNING_HEAD,), formats=('pdf',)),
     Check(author.headings_in_order, (codes.SKIPPED_HEADING_LEVEL,), author=True),
     Check(author.unique_chapter_titles, (codes.DUPLICATE_CHAPTER_TITLE,), author=True),
     Check(author.balanced_quotes, (codes.UNBALANCED_QUOTES,), author=True),

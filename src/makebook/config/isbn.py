@@ -43,3 +43,15 @@ def _check_digit_10(first9: str) -> str:
     total = sum(int(d) * (10 - i) for i, d in enumerate(first9))
     check = (11 - total % 11) % 11
     return 'X' if check == 10 else str(check)
+
+
+def hyphenated(isbn: str) -> str:
+    """The ISBN as a copyright page prints it, hyphenated between its registration group,
+    registrant, publication and check digit (978-1-4028-9462-6): ISBN International's
+    ranges, which python-stdnum keeps; the digits alone for a range it does not know."""
+    from stdnum import isbn as ranges
+
+    try:
+        return str(ranges.format(isbn))
+    except Exception:  # an unassigned range: print the digits as given
+        return isbn

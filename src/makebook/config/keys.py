@@ -31,6 +31,8 @@ BOOK_KEYS = frozenset({
     'chapter-title-template', 'fonts', 'labels',
     # how to build the book (config/settings.py, issue 11)
     'make-book',
+    # the title and copyright pages (issue 15)
+    'original-language', 'short-title',
     # pandoc's names for the same things, read as those (config/metadata.py)
     'creator', 'contributor', 'abstract', 'language',
 })

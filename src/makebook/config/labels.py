@@ -39,6 +39,11 @@ Where the words come from (say so when you add one):
   Display Guide (w3c/publ-a11y-display-guide-localizations, W3C Software and
   Document License): EDRLab's French, Fondazione LIA's Italian, VitalSource's
   professional translations for the others (``_A11Y`` below).
+* *First published*, *translated from*: the forms of trade books' copyright and
+  title pages in each language ("Première publication en", "Erstausgabe",
+  "Primera edición", "Aus dem Schwedischen von", "Traduit du suédois par",
+  "Traduzione dallo svedese di"); the source language's name is CLDR's, from
+  Babel (config/language.py), with the article the language wants.
 * *The copyright page's lines*: the forms publishers in each language print
   ("Traduit par", "Übersetzt von", "Traducción de", "Traduzione di", "Tradução
   de", "Vertaald door", "תרגום:", "ترجمة:"), the Hebrew and Arabic names of the
@@ -98,6 +103,9 @@ _EN: dict[str, str] = {
     'illustrated-by': 'Illustrated by {name}',
     'series-book': '{series}, book {n}',
     'published': 'Published {date}',
+    'first-published': 'First published in {year}',
+    'first-published-by': 'First published in {year} by {publisher}',
+    'translated-from': 'Translated from the {language} by {name}',
     'isbn': 'ISBN {isbn}',
     'identifier': 'Identifier: {identifier}',
     'set-in': 'Set in {faces}, used under the {licence}.',
@@ -141,6 +149,9 @@ _FR: dict[str, str] = {
     'illustrated-by': 'Illustré par {name}',
     'series-book': '{series}, tome {n}',
     'published': f'Date de publication{_NBSP}: {{date}}',
+    'first-published': 'Première publication en {year}',
+    'first-published-by': 'Première publication en {year} par {publisher}',
+    'translated-from': 'Traduit {language} par {name}',  # du suédois, de l’anglais
     'isbn': 'ISBN {isbn}',
     'identifier': f'Identifiant{_NBSP}: {{identifier}}',
     'set-in': 'Composé en {faces} ({licence}).',
@@ -183,6 +194,9 @@ _DE: dict[str, str] = {
     'illustrated-by': 'Illustriert von {name}',
     'series-book': '{series}, Band {n}',
     'published': 'Erscheinungsdatum: {date}',
+    'first-published': 'Erstausgabe {year}',
+    'first-published-by': 'Erstausgabe {year} bei {publisher}',
+    'translated-from': 'Aus dem {language} von {name}',  # aus dem Schwedischen
     'isbn': 'ISBN {isbn}',
     'identifier': 'Kennung: {identifier}',
     'set-in': 'Gesetzt aus der {faces} ({licence}).',
@@ -225,6 +239,9 @@ _ES: dict[str, str] = {
     'illustrated-by': 'Ilustraciones de {name}',
     'series-book': '{series}, libro {n}',
     'published': 'Fecha de publicación: {date}',
+    'first-published': 'Primera edición: {year}',
+    'first-published-by': 'Primera edición: {year}, {publisher}',
+    'translated-from': 'Traducción del {language} de {name}',
     'isbn': 'ISBN {isbn}',
     'identifier': 'Identificador: {identifier}',
     'set-in': 'Compuesto en {faces} ({licence}).',
@@ -267,6 +284,9 @@ _IT: dict[str, str] = {
     'illustrated-by': 'Illustrazioni di {name}',
     'series-book': '{series}, volume {n}',
     'published': 'Data di pubblicazione: {date}',
+    'first-published': 'Prima edizione: {year}',
+    'first-published-by': 'Prima edizione: {year}, {publisher}',
+    'translated-from': 'Traduzione {language} di {name}',  # dallo svedese, dall’inglese
     'isbn': 'ISBN {isbn}',
     'identifier': 'Identificativo: {identifier}',
     'set-in': 'Composto in {faces} ({licence}).',
@@ -309,6 +329,9 @@ _PT: dict[str, str] = {  # Portugal; Brazil's differences are in _PT_BR
     'illustrated-by': 'Ilustrações de {name}',
     'series-book': '{series}, livro {n}',
     'published': 'Data de publicação: {date}',
+    'first-published': 'Primeira edição: {year}',
+    'first-published-by': 'Primeira edição: {year}, {publisher}',
+    'translated-from': 'Tradução do {language} de {name}',
     'isbn': 'ISBN {isbn}',
     'identifier': 'Identificador: {identifier}',
     'set-in': 'Composto em {faces} ({licence}).',
@@ -359,6 +382,9 @@ _NL: dict[str, str] = {
     'illustrated-by': 'Illustraties van {name}',
     'series-book': '{series}, deel {n}',
     'published': 'Verschenen: {date}',
+    'first-published': 'Eerste uitgave {year}',
+    'first-published-by': 'Eerste uitgave {year} bij {publisher}',
+    'translated-from': 'Vertaald uit het {language} door {name}',
     'isbn': 'ISBN {isbn}',
     'identifier': 'Identificatie: {identifier}',
     'set-in': 'Gezet uit de {faces} ({licence}).',
@@ -401,6 +427,9 @@ _HE: dict[str, str] = {
     'illustrated-by': 'איורים: {name}',
     'series-book': '{series}, ספר {n}',
     'published': 'תאריך פרסום: {date}',
+    'first-published': 'מהדורה ראשונה: {year}',
+    'first-published-by': 'מהדורה ראשונה: {year}, {publisher}',
+    'translated-from': 'תרגום מ{language}: {name}',  # תרגום משוודית
     'isbn': 'מסת״ב {isbn}',
     'identifier': 'מזהה: {identifier}',
     'set-in': 'גופן: {faces} ({licence}).',
@@ -443,6 +472,9 @@ _AR: dict[str, str] = {
     'illustrated-by': 'رسوم: {name}',
     'series-book': '{series}، الجزء {n}',
     'published': 'تاريخ النشر: {date}',
+    'first-published': 'الطبعة الأولى: {year}',
+    'first-published-by': 'الطبعة الأولى: {year}، {publisher}',
+    'translated-from': 'ترجمة عن {language}: {name}',  # ترجمة عن السويدية
     'isbn': 'ردمك {isbn}',
     'identifier': 'المعرّف: {identifier}',
     'set-in': 'الخط: {faces} ({licence}).',

@@ -31,3 +31,35 @@ def direction_of(language: str) -> str:
     if parts[0] in _RTL_LANGUAGES or any(p in _RTL_SCRIPTS for p in parts[1:]):
         return 'rtl'
     return 'ltr'
+
+
+def source_language(tag: str, book_language: str) -> str | None:
+    """The name of the language a book was translated from, as the book's language writes it
+    in "Translated from the {language} by" (config/labels.py): 'Swedish'; French 'du suédois',
+    'de l’anglais'; German 'Schwedischen'; Italian 'dallo svedese', 'dall’inglese'. The names are
+    CLDR's (Babel). None when CLDR does not name it.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        book = Locale.parse(book_language.replace('-', '_'))
+        found = book.languages.get(Locale.parse(tag.replace('-', '_')).language)
+    except (ValueError, UnknownLocaleError):
+        return None
+    if not found:
+        return None
+    name, primary = str(found), str(book.language)
+    if primary == 'fr':
+        return ('de l’' if name[0] in _VOWELS else 'du ') + name
+    if primary == 'it':
+        if name[0] in _VOWELS:
+            return 'dall’' + name
+        impure = name[0] in 'zxy' or name[:2] in ('gn', 'ps', 'pn') \
+            or (name[0] == 's' and name[1:2] not in _VOWELS)  # lo svedese, lo spagnolo
+        return ('dallo ' if impure else 'dal ') + name
+    if primary == 'de':
+        return name + 'en'  # aus dem Schwedischen, Englischen
+    return name
+
+
+_VOWELS = frozenset('aeiouhàâéèêëîïôöùûüAEIOUH')

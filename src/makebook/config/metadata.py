@@ -23,10 +23,10 @@ from makebook.codes import Code
 from makebook.config.cover import find_cover
 from makebook.config.dates import iso_date
 from makebook.config.fonts import read_fonts
-from makebook.config.isbn import parse_isbn
+from makebook.config.isbn import hyphenated, parse_isbn
 from makebook.config.keys import unknown_book_keys
 from makebook.config.labels import labels_for, read_labels
-from makebook.config.language import direction_of, is_language_tag
+from makebook.config.language import direction_of, is_language_tag, source_language
 from makebook.config.print_settings import read_print_settings
 from makebook.config.settings import print_keys, read_settings
 from makebook.config.stylesheets import read_stylesheets
@@ -299,6 +299,7 @@ def build_metadata(
                         "(write, say, 'Chapter {n}')", codes.NOT_A_CHOICE)
     if title is None or any(p.severity is Severity.ERROR for p in reader.problems):
         return None, reader.problems
+    original = _original_language(reader)
     identifier = fields['identifier'] or (f"urn:isbn:{extra['isbn']}" if extra['isbn'] else None) \
         or _derived_identifier(title, authors)
     # The display strings follow the language's spacing (a French title's ' ?' cannot break).
@@ -338,6 +339,10 @@ def build_metadata(
         quotes=quotes,
         written_title=written_title,
         fonts=fonts,
+        original_language=original,
+        short_title=reader.text('short-title'),
+        original_language_name=source_language(original, language) if original else None,
+        isbn_printed=hyphenated(extra['isbn']) if extra['isbn'] else None,
     )
     return metadata, reader.problems
 
@@ -349,6 +354,16 @@ def build_settings(data: Mapping[str, Any], lines: Mapping[str, int], path: Path
     at the key's file and line like the rest of the metadata."""
     reader = _MetadataReader(data, lines, path, key_paths)
     return read_settings(data, project, reader.complain), reader.problems
+
+
+def _original_language(reader: _MetadataReader) -> str | None:
+    """'original-language': the tag of the language the book was translated from (title page)."""
+    tag = reader.text('original-language')
+    if tag is not None and not is_language_tag(tag):
+        reader.complain('original-language', f"'{tag}' is not a BCP 47 language tag (like sv, de, "
+                        'pt-BR)', codes.BAD_LANGUAGE)
+        return None
+    return tag
 
 
 def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],

@@ -43,4 +43,5 @@ EXTENSIONS = (
     'makebook.extensions.crossrefs',
     'makebook.extensions.figures',
     'makebook.extensions.table_captions',
+    'makebook.extensions.short_titles',
 )

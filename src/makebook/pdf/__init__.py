@@ -87,6 +87,9 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
         # WeasyPrint #2432). The paragraphs holding such notes are laid out
         # again with widows and orphans relaxed.
         loose |= stray
+        # ... and so can a page whose last paragraph WeasyPrint could not break as it wanted
+        # (it then moves the page's notes away from their calls): that paragraph relaxes too.
+        loose |= boxes.blocks_at_page_foot(layout.document, stray, block_ids)
         estimate = layout.pages
         layout = lay_out(book, layout.pages, frozenset(loose), tuple(cuts.values()))
         stray = set(layout.misplaced)

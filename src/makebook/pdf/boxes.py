@@ -135,3 +135,28 @@ def _first_line(page: Any, block_ids: set[str]) -> tuple[str, str] | None:
                           and a.element.get('id') in block_ids), None)
             return (block, box.text.strip()) if block else None
     return None
+
+
+def blocks_at_page_foot(document: Any, notes: set[str], block_ids: set[str]) -> set[str]:
+    """The blocks that end the pages where the calls of ``notes`` are.
+
+    WeasyPrint 70, laying out a page whose last paragraph cannot break where it
+    would (widows and orphans), makes room by moving the page's footnotes to the
+    next page, leaving their calls behind. Relaxing that last paragraph's widows
+    and orphans lets the page break there instead, and the notes stay.
+    """
+    found: set[str] = set()
+    for page in document.pages:
+        flow = page._page_box.children[0]
+        calls = {box.element.get('id') for box, _ in _walk(flow)
+                 if getattr(box, 'footnote', None) is not None and getattr(box, 'element', None) is not None}
+        if not calls & notes:
+            continue
+        last = None
+        for box, _ in _walk(flow):
+            element = getattr(box, 'element', None)
+            if element is not None and element.get('id') in block_ids:
+                last = element.get('id')
+        if last is not None:
+            found.add(last)
+    return found

@@ -21,6 +21,7 @@ from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
 from makebook.pdf.mathsvg import math_to_svg
+from makebook.theme.faces import faces_for
 from makebook.xhtml import chapter_element, child, copyright_page, element, labelled, title_page
 
 
@@ -29,7 +30,7 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
     """The single HTML document WeasyPrint lays out.
 
     ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
-    (class ``loose``), ``splits`` the footnotes continued on the next page:
+    (class ``loose``), or blocks relaxed themselves, ``splits`` the footnotes continued on the next page:
     see :func:`makebook.pdf.print_edition`. ``pages`` is the page count the
     gutter is set for, which gives the measure code is wrapped to.
     """
@@ -42,7 +43,7 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         half = child(body, 'section', class_='halftitle', id='halftitle')
         child(half, 'p', meta.title, class_='halftitle-title')
     body.append(title_page(meta))
-    body.append(copyright_page(meta))
+    body.append(copyright_page(meta, [face.family for face in faces_for(book)]))
     sections = [_chapter(book, index) for index in range(len(book.chapters))]
     notes = None
     if settings.notes == 'book-endnotes':
@@ -69,11 +70,12 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         part = chapter.part
         body.append(section)
     print_split.apply_splits(body, list(splits))
-    for note_id in loose:
-        for note in body.iterfind(f'.//*[@id="{note_id}"]'):
-            block = next((a for a in note.iterancestors() if a.tag.endswith(('}p', '}li', '}td', '}th',
-                                                                              '}h2', '}h3'))), None)
-            if block is not None:
+    for loose_id in loose:  # a note's id (its paragraph is relaxed), or a block's own
+        for found in body.iterfind(f'.//*[@id="{loose_id}"]'):
+            blocks = ('}p', '}li', '}td', '}th', '}h2', '}h3')
+            block = found if found.tag.endswith(('}p', '}li')) else next(
+                (a for a in found.iterancestors() if a.tag.endswith(blocks)), None)
+            if block is not None and 'loose' not in (block.get('class') or '').split():
                 block.set('class', f'{block.get("class") or ""} loose'.strip())
     _typeset(body, book, pages)
     if notes is not None:
@@ -158,9 +160,8 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
         title = print_notes.text_without_notes(heading) or chapter.title
         heading.set('data-title', title)
         heading.set('data-label', title)  # the bookmark (print.css)
-        heading.set('data-running', running_title(heading.get('short-title') or title,
+        heading.set('data-running', running_title(heading.get('data-short-title') or title,
                                                   book.metadata.trim))
-        heading.attrib.pop('short-title', '')
     label = settings.label_for(chapter.number) if chapter.number is not None else None
     if label:
         section.insert(0, element('p', label, class_='chapter-number'))

@@ -25,7 +25,7 @@ from makebook import codes
 from makebook.config.stylesheets import css_for
 from makebook.errors import MissingDependency, OutputError
 from makebook.model import Asset, RenderedBook
-from makebook.pdf import colour, document, geometry
+from makebook.pdf import colour, document, geometry, patches
 from makebook.pdf import splits as print_split
 from makebook.pdf.fonts import face_css, font_face_rules
 from makebook.pdf.svgfonts import svg_for_print
@@ -62,6 +62,7 @@ def _weasyprint() -> tuple[ModuleType, ModuleType]:
         from weasyprint import urls
     except OSError as exc:  # cffi raises OSError when libpango cannot be loaded
         raise MissingDependency(f'{PANGO_HINT} [{exc}]', code=codes.MISSING_DEPENDENCY.id) from None
+    patches.apply()  # a footnote that fits is never pushed to the next page
     return weasyprint, urls
 
 
@@ -113,7 +114,12 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     try:
         laid_out = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
                                pdf_variant=settings.variant, pdf_tags=settings.tagged)
-        pdf = laid_out.write_pdf(**_pdf_options(book))
+        if len(laid_out.pages) % 2:
+            # A book has an even number of pages (two to a leaf): a blank one ends it.
+            laid_out = laid_out.copy([*laid_out.pages, _blank_page(weasyprint, book, pages_for_gutter,
+                                                                   fonts)])
+        folios = tuple(_printed_folio(page) for page in laid_out.pages)
+        pdf = laid_out.write_pdf(**_pdf_options(book, folios))
     except urls.FatalURLFetchingError as exc:
         raise OutputError(f'PDF: {exc}', code=codes.PDF_RESOURCE_REFUSED.id) from None
     finally:
@@ -124,9 +130,15 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         raise OutputError('PDF: ' + '; '.join(problems.errors), code=codes.PDF_RENDER_ERROR.id)
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
-    return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages),
-                  tuple(_printed_folio(page) for page in laid_out.pages),
+    return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages), folios,
                   frozenset(misplaced_footnotes(laid_out)))
+
+
+def _blank_page(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
+    """An empty page of the book's size (with its bleed and crop marks when print-ready)."""
+    css = weasyprint.CSS(string=geometry.page_css(book, pages), font_config=fonts)
+    return weasyprint.HTML(string='<html><body></body></html>').render(
+        stylesheets=[css], font_config=fonts).pages[0]
 
 
 def _remove_font_folder(fonts: Any) -> None:
@@ -177,8 +189,9 @@ def misplaced_footnotes(document: Any) -> set[str]:
     return misplaced
 
 
-def _pdf_options(book: RenderedBook) -> dict[str, Any]:
-    """write_pdf options: variant, tags, and a pinned identifier for reproducible builds."""
+def _pdf_options(book: RenderedBook, folios: tuple[str | None, ...] = ()) -> dict[str, Any]:
+    """write_pdf options: variant, tags, a pinned identifier for reproducible builds, and the
+    page labels and reading direction the finisher adds."""
     settings = book.metadata.print_settings
     identifier = hashlib.sha256(book.metadata.identifier.encode()).hexdigest()[:32]
     options: dict[str, Any] = {'pdf_identifier': identifier.encode(), 'pdf_variant': settings.variant,
@@ -188,9 +201,38 @@ def _pdf_options(book: RenderedBook) -> dict[str, Any]:
         # WeasyPrint's sRGB profile as its intent: WeasyPrint writes CSS colours
         # and images as DeviceRGB, which PDF/X-4 allows only under an RGB intent.
         options['output_intent'] = 'srgb'
-    if book.metadata.direction == 'rtl':
-        options['finisher'] = _right_to_left
+    rtl = book.metadata.direction == 'rtl'
+    labels = page_labels(folios)
+
+    def finish(document: Any, pdf: Any) -> None:
+        if rtl:
+            _right_to_left(document, pdf)
+        _label_pages(pdf, labels)
+    options['finisher'] = finish
     return options
+
+
+def page_labels(folios: tuple[str | None, ...]) -> list[tuple[int, str]]:
+    """(first page index, numbering style) of each run of page labels: lower-case roman from the
+    first page, arabic from where the body's page 1 is (read from the printed folios, since
+    openers and blank pages print none), so a viewer's page numbers are the printed ones."""
+    start = next((index - int(folio) + 1 for index, folio in enumerate(folios)
+                  if folio is not None and folio.isdigit()), None)
+    if start is None or start < 0:
+        return [(0, 'r')] if any(folios) else []
+    return [(0, 'r'), (start, 'D')] if start > 0 else [(0, 'D')]
+
+
+def _label_pages(pdf: Any, labels: list[tuple[int, str]]) -> None:
+    """The catalog's /PageLabels (PDF 1.7 §12.4.2)."""
+    import pydyf  # WeasyPrint's PDF writer
+
+    if not labels:
+        return
+    numbers = pydyf.Array()
+    for index, style in labels:
+        numbers.extend([index, pydyf.Dictionary({'S': f'/{style}'})])
+    pdf.catalog['PageLabels'] = pydyf.Dictionary({'Nums': numbers})
 
 
 def _right_to_left(document: Any, pdf: Any) -> None:

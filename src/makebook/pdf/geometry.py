@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 from makebook.config.trim import inches
 from makebook.model import RenderedBook, TrimSize
+from makebook.theme.page import BASE, running_head
 
-# Running heads are set in 8pt capitals, letter-spaced: about ten a text-block inch.
-_RUNNING_CHARS_PER_INCH = 10
-
-# Margins (inches) designed for the 5.5in x 8.5in trim; other trims scale them.
-_BASE = {'width': 5.5, 'height': 8.5, 'top': 0.7, 'bottom': 0.8, 'outer': 0.6, 'inner': 0.75}
+# Margins (inches) designed for the 5.5in x 8.5in trim, outer at least inner (theme/page.py).
+_BASE = BASE
 # Extra gutter by page count: a thick book's spine eats more of the inner margin
 # (the print-on-demand minimums step up at about 150, 300, 500 and 700 pages).
 GUTTER_STEPS = ((150, 0.0), (300, 0.125), (500, 0.25), (700, 0.375), (10**9, 0.5))
@@ -67,6 +65,11 @@ def opener_sink(trim: TrimSize) -> float:
     return round(height / 3 - top - _TITLE_BELOW_LABEL - _TITLE_BASELINE, 3)
 
 
+def text_height_inches(trim: TrimSize) -> float:
+    m = margins(trim, 0)
+    return inches(trim.height) - m.top - m.bottom
+
+
 def text_width_inches(trim: TrimSize, pages: int = 0) -> float:
     m = margins(trim, pages)
     return inches(trim.width) - m.inner - m.outer
@@ -85,10 +88,13 @@ def page_css(book: RenderedBook, pages: int) -> str:
     """The parts of the print stylesheet that depend on the book: trim, margins, bleed."""
     meta = book.metadata
     trim = meta.trim
-    running_title_ = running_title(meta.title, trim).replace('\\', '\\\\').replace('"', '\\"')
+    running_title_ = running_title(meta.short_title or meta.title, trim)
+    running_title_ = running_title_.replace('\\', '\\\\').replace('"', '\\"')
     css = [f'@page {{ size: {trim.css}; }}', margins(trim, pages).css(),
            f'html {{ string-set: book-title "{running_title_}"; }}',
-           f'section.chapter {{ padding-top: {opener_sink(trim):.3f}in; }}']
+           f'section.chapter {{ padding-top: {opener_sink(trim):.3f}in; }}',
+           # The copyright page's lines stand at the foot of its text block (print.css).
+           f'section.copyright, section.titlepage {{ height: {text_height_inches(trim):.3f}in; }}']
     if meta.print_settings.print_ready:
         # The print shop trims 0.125in off every edge; crop marks show where.
         css.append('@page { bleed: 0.125in; marks: crop; }')
@@ -99,9 +105,6 @@ def page_css(book: RenderedBook, pages: int) -> str:
 
 
 def running_title(title: str, trim: TrimSize) -> str:
-    """The chapter title as the running head holds it: shortened at a word if too long."""
-    limit = max(20, int(text_width_inches(trim) * _RUNNING_CHARS_PER_INCH))
-    if len(title) <= limit:
-        return title
-    cut = title[:limit - 1].rsplit(' ', 1)[0].rstrip(' ,;:—–-')
-    return cut + '…'
+    """The chapter title as the running head holds it: whole, cut at a natural break, or (when
+    it has none: checks/running_heads.py warns) at a word with an ellipsis."""
+    return running_head(title, trim)[0]

@@ -78,6 +78,8 @@ _PLAIN = frozenset({'a', 'span', 'abbr', 'q', 'time', 'data', 'bdi', 'mark', 'u'
 _KNOWN_CLASSES = frozenset({'lead-in', 'smallcaps'})
 # A dash Pango may break after, when a letter follows.
 _DASHES = '-\u2013\u2014'
+# Characters no face has to draw: soft hyphens, joiners, bidi marks, variation selectors.
+_IGNORABLE = frozenset('\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff')
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +148,23 @@ class Metrics:
         return _word_parts(self, text, style, language)
 
     @functools.cache  # noqa: B019
+    def _covered(self, face: str) -> frozenset[int]:
+        return faces.cmap(self._files[face][0])
+
+    @functools.cache  # noqa: B019
     def width(self, text: str, style: Style) -> float:
-        """The advance of ``text`` in points, with the style's features and tracking."""
+        """The advance of ``text`` in points, with the style's features and tracking.
+
+        Raises :class:`Unmeasurable` for a character the style's face lacks: it would be
+        set in another face (Hebrew, Arabic, a fallback), measured here by nothing.
+        """
         import uharfbuzz
 
         if not text:
             return 0.0
+        covered = self._covered(style.face)
+        if any(ord(char) not in covered for char in text if not char.isspace() and char not in _IGNORABLE):
+            raise Unmeasurable(f'a character the {style.face} face lacks')
         features = {'onum': True}
         if style.small_caps:
             features['smcp'] = True

@@ -58,6 +58,8 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     'data': frozenset({'value'}),
     'details': frozenset({'open'}),
     'bdo': frozenset({'dir'}),
+    # A heading's short title for the running heads (extensions/short_titles.py).
+    **{h: frozenset({'data-short-title'}) for h in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')},
 }
 ATTRIBUTE_PREFIXES = ('aria-',)
 URL_ATTRIBUTES = frozenset({'href', 'src', 'cite'})

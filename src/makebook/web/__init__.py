@@ -67,6 +67,6 @@ def _index(book: RenderedBook) -> bytes:
         for chapter in chapters:
             main.append(chapter_element(chapter))
     footer = element('footer', class_='book-footer')
-    footer.append(copyright_page(meta))
+    footer.append(copyright_page(meta, [face.family for face in faces.faces_for(book)]))
     viewport = element('meta', name='viewport', content='width=device-width, initial-scale=1')
     return document(meta, meta.title, [header, toc, main, footer], [STYLESHEET], head_extra=[viewport])

@@ -50,7 +50,7 @@ def test_a_check_runs_only_when_a_format_it_matters_for_is_built(
     check_book(nested_book, formats)
     builds = [i for i, check in enumerate(CHECKS) if not check.author]  # the copy-editor's: check only
     assert ran == [i for i in builds if set(CHECKS[i].formats) & set(formats)]
-    assert len(ran) >= len(builds) - 1  # only the glyph check is for one format
+    assert len(ran) >= len(builds) - 2  # only the glyph and running-head checks are for one format
     ran.clear()
     check_book(nested_book, formats, author=True)
     assert ran == [i for i, check in enumerate(CHECKS) if set(check.formats) & set(formats)]
@@ -78,13 +78,16 @@ def test_a_check_names_only_the_codes_it_is_registered_with() -> None:
 
 
 def provoking_book(write_book) -> RenderedBook:
-    """A book with an id written in two chapters, a chapter with no text, a character of no face
-    and one only a fallback face has."""
-    book = render(write_book, '# One\n\nA 書 here, a ϰ there.\n\n# Empty\n\n# Three\n\nText.\n')
-    one, empty, three = book.chapters
+    """A book with an id written in two chapters, a chapter with no text, a character of no face,
+    one only a fallback face has, and a title too long for its running head."""
+    book = render(write_book, '# One\n\nA 書 here, a ϰ there.\n\n# Empty\n\n# Three\n\nText.\n\n'
+                              '# A Chapter Whose Title Is Much Too Long to Fit in a Running Head'
+                              ' at the Top\n\n'
+                              'Text.\n')
+    one, empty, three, long = book.chapters
     # Render never gives an id twice; two chapters claiming one is what unique_ids is there for.
     three = dataclasses.replace(three, ids=three.ids | {'one'})
-    return dataclasses.replace(book, chapters=(one, empty, three))
+    return dataclasses.replace(book, chapters=(one, empty, three, long))
 
 
 def test_each_check_reports_only_its_registered_codes(write_book, nested_book: RenderedBook) -> None:
@@ -99,7 +102,8 @@ def test_each_check_reports_only_its_registered_codes(write_book, nested_book: R
     assert reported == {'unique_ids': ['MB401'], 'well_formed': [], 'no_empty_chapters': ['MB403'],
                         'characters_in_fallback_faces': ['MB430'], 'every_character_has_a_face': ['MB404'],
                         'headings_in_order': [], 'unique_chapter_titles': [], 'balanced_quotes': [],
-                        'curled_quotes': [], 'ellipses': [], 'dashes': [], 'paragraph_length': []}
+                        'curled_quotes': [], 'ellipses': [], 'dashes': [], 'paragraph_length': [],
+                        'titles_fit_their_running_heads': ['MB410']}
 
 
 def test_a_chapter_that_is_not_well_formed_is_reported_with_its_code(write_book) -> None:

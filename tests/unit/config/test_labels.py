@@ -50,11 +50,11 @@ def test_a_language_without_a_table_gets_english_marked_as_english() -> None:
 
 def test_a_key_missing_from_a_table_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15 may add a word in English first: the other languages show it, marked English."""
-    monkeypatch.setitem(labels_module._EN, 'first-published', 'First published in {year}')
-    monkeypatch.setattr(labels_module, 'KEYS', (*KEYS, 'first-published'))
+    monkeypatch.setitem(labels_module._EN, 'reprinted', 'Reprinted in {year}')
+    monkeypatch.setattr(labels_module, 'KEYS', (*KEYS, 'reprinted'))
     labels = labels_for('fr')
-    assert labels('first-published', year=2026) == 'First published in 2026'
-    assert (labels.lang_of('first-published'), labels.lang_of('contents')) == ('en', 'fr')
+    assert labels('reprinted', year=2026) == 'Reprinted in 2026'
+    assert (labels.lang_of('reprinted'), labels.lang_of('contents')) == ('en', 'fr')
 
 
 @pytest.mark.parametrize(('language', 'names', 'line'), [

@@ -38,7 +38,8 @@ def test_authors_may_be_a_string_a_list_or_mappings() -> None:
                                                                        'file-as': 'Bo, B.'}]})
     assert [(a.name, a.role, a.file_as) for a in meta.authors] == [('Ann', 'aut', None),
                                                                    ('Bo', 'edt', 'Bo, B.')]
-    assert meta.author_line == 'Ann and Bo'
+    assert meta.author_line == 'Ann'  # the editor is named with her role, on the title page
+    assert [a.name for a in meta.contributors] == ['Bo']
 
 
 def test_the_derived_identifier_is_stable_and_depends_on_title_and_authors() -> None:

@@ -34,7 +34,7 @@ def test_the_page_is_the_trim_and_the_margins_mirror_with_the_gutter_at_the_spin
     assert (top, bottom, left, right) == (expected.top, expected.bottom, expected.outer, expected.inner)
     assert found[':right'] == (expected.top, expected.outer, expected.bottom, expected.inner)
     assert found['all'] == found[':right']
-    assert expected.inner > expected.outer
+    assert expected.outer >= expected.inner - 0.001  # a thin book: the outer margin at least the inner
 
 
 def test_the_gutter_widens_in_steps_as_the_page_count_grows() -> None:

@@ -117,14 +117,18 @@ def test_command_line_overrides_the_metadata() -> None:
     assert not PrintSettings(pdf_variant='none').tagged
 
 
-def test_long_running_heads_are_cut_at_a_word() -> None:
+def test_long_running_heads_are_cut_at_a_natural_break_or_else_at_a_word() -> None:
+    from makebook.theme.page import running_head
+
     trim = TRIM_PRESETS['5.5x8.5']
     assert running_title('Short', trim) == 'Short'
+    assert running_head('The Story Behind the Film: Development and Direction', trim) == (
+        'The Story Behind the Film', True)
+    assert running_head('The Keeper’s Year, and the Long Way Back Across the Water Home', trim) == (
+        'The Keeper’s Year', True)
     long = 'A Chapter Whose Title Is Much Too Long to Fit in a Running Head at the Top'
-    cut = running_title(long, trim)
-    assert cut.endswith('…')
-    assert len(cut) < len(long)
-    assert long.startswith(cut[:-1])
+    cut, natural = running_head(long, trim)
+    assert not natural and cut.endswith('…') and long.startswith(cut[:-1])
     assert len(running_title(long, TRIM_PRESETS['letter'])) > len(cut)  # wider page, more room
 
 
@@ -137,7 +141,8 @@ def test_margins_scale_with_the_trim_and_the_gutter_grows_with_pages() -> None:
     assert thick.outer == thin.outer
     assert [gutter_extra(n) for n in (100, 200, 400, 600, 800)] == sorted(
         gutter_extra(n) for n in (100, 200, 400, 600, 800))
-    assert thin.inner > thin.outer  # the wider margin is at the spine
+    assert thin.outer >= thin.inner  # a thin book: the outer margin at least the inner
+    assert thick.inner > thick.outer  # a thick one: its spine eats into the gutter
 
 
 def test_regional_language_tags_find_a_hyphenation_dictionary() -> None:

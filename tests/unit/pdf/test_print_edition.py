@@ -34,11 +34,13 @@ def test_the_book_is_laid_out_as_a_book(printed: PrintedBook) -> None:
     assert printed.pdf.startswith(b'%PDF-')
     texts = page_texts(printed.pdf)
     # Half-title, its blank verso, title page, copyright page, contents, a blank verso,
-    # then each chapter on a recto (page 1; a blank page 2; page 3).
-    assert len(texts) == 9
-    assert texts[:4] == ['TINY', '', 'Tiny A', f'Tiny Identifier: {printed.pages.source}']
+    # then each chapter on a recto (page 1; a blank page 2; page 3), and a blank page to
+    # make the count even.
+    assert len(texts) == 10
+    assert texts[:4] == ['TINY', '', 'Tiny A', 'Set in Source Serif Pro, used under the SIL Open Font '
+                                                'License 1.1.']
     assert texts[4].startswith('Contents One') and 'Two' in texts[4]
-    assert texts[5:] == ['', 'CHAPTER 1 One First words. More.', '', 'CHAPTER 2 Two Second words.']
+    assert texts[5:] == ['', 'CHAPTER 1 One First words. More.', '', 'CHAPTER 2 Two Second words.', '']
 
 
 def test_page_breaks_start_at_the_first_chapter_with_the_printed_folios(printed: PrintedBook) -> None:

@@ -130,7 +130,10 @@ def test_links_and_images_of_the_text_point_into_the_page_and_the_folder(
         'chapter', 'chapter', 'chapter unnumbered subchapter', 'chapter']
     footer = page.find('.//x:footer/x:section', NS)
     assert footer.get('id') == 'copyright'
-    assert 'Translated by Ted Trans' in [p.text for p in footer.iterfind('x:p', NS)]
+    assert 'Set in Source Serif Pro, used under the SIL Open Font License 1.1.' in [
+        p.text for p in footer.iterfind('x:p', NS)]
+    header = ' '.join(''.join(page.find('.//x:header', NS).itertext()).split())
+    assert 'Translated by Ted Trans' in header  # on the title page, with his role
 
 
 def test_two_calls_give_the_same_files(nested_book: RenderedBook, files: dict[str, bytes]) -> None:
