@@ -245,13 +245,40 @@ def _indented(paragraph: etree._Element) -> bool:
     return not {'chapter-subtitle', 'chapter-number'} & set((previous.get('class') or '').split())
 
 
+# What was decided for a block, by its markup and measure: the print document is made again
+# for every layout pass, mostly with the same measure, and a long book has 200,000 words.
+_Decision = tuple[bool, dict[int, list[tuple[int, int, str]]]]  # (tight, run -> edits)
+_DECIDED: dict[tuple[bytes, float, float, str, float], _Decision | None] = {}
+_MOST_DECIDED = 100_000
+
+
 def _justify_block(block: Block, width: float, language: str, metrics: Metrics) -> bool:
+    language = hyphenate.language_of(block.node, language)
+    key = (etree.tostring(block.node, with_tail=False), width - block.inset - block.indent,
+           width - block.inset, language, block.size)
+    if key not in _DECIDED:
+        if len(_DECIDED) > _MOST_DECIDED:
+            _DECIDED.clear()
+        _DECIDED[key] = _decide(block, width, language, metrics)
+    decision = _DECIDED[key]
+    if decision is None:
+        return False
+    tight, edits = decision
+    if tight:
+        block.node.set('class', ' '.join([*(block.node.get('class') or '').split(), TIGHT_CLASS]))
+    _edit(list(_runs(block.node, language, block.size, metrics)), edits)
+    return True
+
+
+def _decide(block: Block, width: float, language: str, metrics: Metrics) -> _Decision | None:
+    """The block's lines: whether its spaces close further, and the edits that make WeasyPrint
+    break where they end (None: leave the block to WeasyPrint)."""
     regular = Style('regular', block.size)
     space = metrics.width(' ', regular)
-    runs = list(_runs(block.node, hyphenate.language_of(block.node, language), block.size, metrics))
+    runs = list(_runs(block.node, language, block.size, metrics))
     tokens, spaces = _tokens(runs)
     if len(tokens) < 4:
-        return False
+        return None
     items, owners = _items(tokens, spaces, runs, metrics, block.size)
     best: tuple[float, linebreak.Measure, list[int]] | None = None
     for spacing in (WORD_SPACING_EM, TIGHT_WORD_SPACING_EM):
@@ -267,10 +294,8 @@ def _justify_block(block: Block, width: float, language: str, metrics: Metrics) 
         if solution.demerits < TIGHT_DEMERITS:
             break  # good enough with the usual spaces
     if best is None:
-        return False
+        return None
     _, measure, breaks = best
-    if measure.least < space + WORD_SPACING_EM * block.size:
-        block.node.set('class', ' '.join([*(block.node.get('class') or '').split(), TIGHT_CLASS]))
     forbidden = linebreak.forbidden(items, breaks, measure)
     where = _places(items)
     edits: dict[int, list[tuple[int, int, str]]] = {}  # run -> (start, end, replacement)
@@ -286,8 +311,7 @@ def _justify_block(block: Block, width: float, language: str, metrics: Metrics) 
             run_index, offset, kind = where[index]
             if kind == 'hyphen':
                 edits.setdefault(run_index, []).append((offset, offset, SOFT_HYPHEN))
-    _edit(runs, edits)
-    return True
+    return measure.least < space + WORD_SPACING_EM * block.size, edits
 
 
 def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metrics) -> Iterator[_Run]:
