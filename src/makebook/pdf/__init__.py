@@ -57,6 +57,7 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
     layout = lay_out(book, estimate)
     stray = set(layout.misplaced)
     loose: set[str] = set()
+    firm: set[str] = set()  # blocks never relaxed: relaxing them moved a page's notes away
     cuts: dict[str, splits.NoteSplit] = {}
     block_ids: set[str] = set().union(*(chapter.ids for chapter in book.chapters))
     for _ in range(_NOTE_PASSES):
@@ -65,7 +66,7 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
             # count calls for, so a build that starts from the previous build's count
             # cuts the very notes a build from the estimate does (the same PDF).
             estimate = layout.pages
-            layout = lay_out(book, estimate, frozenset(loose), tuple(cuts.values()))
+            layout = lay_out(book, estimate, frozenset(loose), tuple(cuts.values()), frozenset(firm))
             stray = set(layout.misplaced)
             continue
         # A continuation must be on the page after its call's; the text moved
@@ -89,9 +90,15 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
         loose |= stray
         # ... and so can a page whose last paragraph WeasyPrint could not break as it wanted
         # (it then moves the page's notes away from their calls): that paragraph relaxes too.
-        loose |= boxes.blocks_at_page_foot(layout.document, stray, block_ids)
+        # A relaxed block that ends such a page (its first line pushed the notes away) is
+        # made firm again, for good.
+        for block, culprit in boxes.blocks_at_page_foot(layout.document, stray, block_ids).items():
+            if culprit:
+                firm.add(block)
+            elif block not in firm:
+                loose.add(block)
         estimate = layout.pages
-        layout = lay_out(book, layout.pages, frozenset(loose), tuple(cuts.values()))
+        layout = lay_out(book, layout.pages, frozenset(loose), tuple(cuts.values()), frozenset(firm))
         stray = set(layout.misplaced)
     if stray:
         # Notes still misplaced after cutting and relaxing (a note taller than a

@@ -137,15 +137,19 @@ def _first_line(page: Any, block_ids: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def blocks_at_page_foot(document: Any, notes: set[str], block_ids: set[str]) -> set[str]:
-    """The blocks that end the pages where the calls of ``notes`` are.
+def blocks_at_page_foot(document: Any, notes: set[str], block_ids: set[str]) -> dict[str, bool]:
+    """The blocks that end the pages where the calls of ``notes`` are, each with whether it is
+    relaxed already (class ``loose``) and holds none of those calls.
 
     WeasyPrint 70, laying out a page whose last paragraph cannot break where it
     would (widows and orphans), makes room by moving the page's footnotes to the
     next page, leaving their calls behind. Relaxing that last paragraph's widows
-    and orphans lets the page break there instead, and the notes stay.
+    and orphans lets the page break there instead, and the notes stay. But a
+    relaxed paragraph whose first line is the one that overflows does the same
+    (WeasyPrint prefers moving notes to breaking before a paragraph's first line):
+    such a paragraph is the culprit, not the cure.
     """
-    found: set[str] = set()
+    found: dict[str, bool] = {}
     for page in document.pages:
         flow = page._page_box.children[0]
         calls = {box.element.get('id') for box, _ in _walk(flow)
@@ -156,7 +160,9 @@ def blocks_at_page_foot(document: Any, notes: set[str], block_ids: set[str]) -> 
         for box, _ in _walk(flow):
             element = getattr(box, 'element', None)
             if element is not None and element.get('id') in block_ids:
-                last = element.get('id')
+                last = element
         if last is not None:
-            found.add(last)
+            relaxed = 'loose' in (last.get('class') or '').split()
+            holds_call = any(kid.get('id') in notes for kid in last.iter() if isinstance(kid.tag, str))
+            found[last.get('id')] = relaxed and not holds_call
     return found

@@ -26,11 +26,13 @@ from makebook.xhtml import chapter_element, child, copyright_page, element, labe
 
 
 def print_html(book: RenderedBook, loose: Collection[str] = (),
-               splits: Sequence[print_split.NoteSplit] = (), pages: int = 0) -> str:
+               splits: Sequence[print_split.NoteSplit] = (), pages: int = 0,
+               firm: Collection[str] = ()) -> str:
     """The single HTML document WeasyPrint lays out.
 
     ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
-    (class ``loose``), or blocks relaxed themselves, ``splits`` the footnotes continued on the next page:
+    (class ``loose``), or blocks relaxed themselves (unless named in ``firm``), ``splits`` the
+    footnotes continued on the next page:
     see :func:`makebook.pdf.print_edition`. ``pages`` is the page count the
     gutter is set for, which gives the measure code is wrapped to.
     """
@@ -75,7 +77,8 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
             blocks = ('}p', '}li', '}td', '}th', '}h2', '}h3')
             block = found if found.tag.endswith(('}p', '}li')) else next(
                 (a for a in found.iterancestors() if a.tag.endswith(blocks)), None)
-            if block is not None and 'loose' not in (block.get('class') or '').split():
+            if (block is not None and block.get('id') not in firm
+                    and 'loose' not in (block.get('class') or '').split()):
                 block.set('class', f'{block.get("class") or ""} loose'.strip())
     _typeset(body, book, pages)
     if notes is not None:

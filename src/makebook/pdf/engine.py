@@ -86,8 +86,9 @@ def print_stylesheets(book: RenderedBook, pages_for_gutter: int) -> list[tuple[s
 
 
 def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = frozenset(),
-            splits: tuple[print_split.NoteSplit, ...] = ()) -> Layout:
-    """One layout of the book, its gutter set for ``pages_for_gutter`` pages."""
+            splits: tuple[print_split.NoteSplit, ...] = (), firm: frozenset[str] = frozenset()) -> Layout:
+    """One layout of the book, its gutter set for ``pages_for_gutter`` pages (``loose``,
+    ``splits`` and ``firm``: :func:`makebook.pdf.document.print_html`)."""
     weasyprint, urls = _weasyprint()
     used = faces_for(book)
     settings = book.metadata.print_settings
@@ -105,7 +106,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     stylesheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=fonts,
                                   color_profiles=profiles if index == 0 else None)
                    for index, (css, base_url) in enumerate(print_stylesheets(book, pages_for_gutter))]
-    html = weasyprint.HTML(string=document.print_html(book, loose, splits, pages_for_gutter),
+    html = weasyprint.HTML(string=document.print_html(book, loose, splits, pages_for_gutter, firm),
                            base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')
