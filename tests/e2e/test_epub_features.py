@@ -249,12 +249,16 @@ def test_title_and_copyright_pages(features_build: Path) -> None:
     epub = Epub(features_build / f'{FEATURES}.epub')
     title = epub.item('titlepage.xhtml').find('.//x:section[@epub:type="titlepage"]', NS)
     assert title.findtext('x:h1', namespaces=NS) == 'The Lighthouse Keeper’s Logbook'
+    # Translator and illustrator on the title page with their role, not as authors (issue 15).
+    credits = [p.text for p in title.iterfind('x:p[@class="contributor"]', NS)]
+    assert credits == ['Translated by Jonas Berg', 'Illustrated by Ada Lindqvist']
     copyright_page = epub.item('copyright.xhtml').find('.//x:section[@epub:type="copyright-page"]', NS)
     lines = [' '.join(''.join(p.itertext()).split()) for p in copyright_page.iterfind('x:p', NS)]
-    for expected in ('Translated by Jonas Berg', 'Illustrated by Ada Lindqvist', 'Coastal Journals, book 2',
-                     '© 2026 Mary Ellen Carter. Translation © 2026 Jonas Berg.', 'Harbour Light Press',
-                     'Published 2026-03-01', 'ISBN 9780306406157'):
+    # As trade books print it: the year first published, the ISBN hyphenated, no ISO date.
+    for expected in ('First published in 2026 by Harbour Light Press', 'Coastal Journals, book 2',
+                     '© 2026 Mary Ellen Carter. Translation © 2026 Jonas Berg.', 'ISBN 978-0-306-40615-7'):
         assert expected in lines
+    assert not any('2026-03-01' in line or 'urn:uuid' in line for line in lines)
 
 
 # ---- footnotes ----
