@@ -13,6 +13,7 @@ import functools
 import importlib
 import logging
 import os
+import re
 import time
 import warnings as python_warnings
 from collections.abc import Callable, Mapping
@@ -299,7 +300,7 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             fmt = next(f for f in FORMATS_REGISTRY if f.name == name)
             progress.stage(f'making {fmt.title}')
             start = time.perf_counter()
-            results[name] = _make_one(fmt, book, results, cancelled, cache)
+            results[name] = _make_one(fmt, book, results, cancelled, cache, progress)
             content = results[name].pdf if isinstance(results[name], PrintedBook) else results[name]
             made = _write(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
             written.append(made)
@@ -419,25 +420,50 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
     for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
         progress.stage(f'making {fmt.title}')
         start = time.perf_counter()
-        result = results[fmt.name] = _make_one(fmt, book, results, None, cache)
+        result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress)
         made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
         seconds[fmt.name] = time.perf_counter() - start
     return made, seconds
 
 
 def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],
-              cancelled: Callable[[], bool] | None = None, cache: Cache | None = None) -> Any:
+              cancelled: Callable[[], bool] | None = None, cache: Cache | None = None,
+              progress: Progress | None = None) -> Any:
     """One format made in memory, given the results of the formats made before it."""
     writer = _writer(fmt)
     if fmt.cached and cache is not None:
         writer = functools.partial(writer, cache=cache)
     inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
     if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
+        heard = limits.Forwarded('weasyprint.progress', LayoutProgress(progress)) if progress else None
         return limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),
                                   bounds=limits.bounds_from_environment(fmt.name.upper()),
-                                  cancelled=cancelled)
+                                  cancelled=cancelled, forwarded=heard)
     with limits.stage(fmt.title):
         return writer(book, *inputs)
+
+
+class LayoutProgress:
+    """WeasyPrint's own progress messages (its 'weasyprint.progress' log, heard from the PDF's
+    child process) told as the build's stages: each layout pass with its pages as they are laid
+    out, then the PDF file made. The messages themselves are never printed."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.passes = 0
+        self.pages = 0  # the furthest page of this pass (WeasyPrint lays some out again)
+
+    def __call__(self, message: str) -> None:
+        page = re.fullmatch(r'Step 5 - Creating layout - Page (\d+)', message)
+        if message.startswith('Step 4 '):  # 'Creating formatting structure': a layout begins
+            self.passes += 1
+            self.pages = 0
+            self.progress.stage(f'laying out the PDF{f" (pass {self.passes})" if self.passes > 1 else ""}')
+        elif page is not None and int(page[1]) > self.pages:
+            self.progress.advance(int(page[1]) - self.pages)
+            self.pages = int(page[1])
+        elif message.startswith('Step 6 '):  # 'Creating PDF'
+            self.progress.stage('assembling the PDF file')
 
 
 def _writer(fmt: Format) -> Callable[..., Any]:

@@ -4,7 +4,8 @@
   rendered, elapsed time), gone when the build ends, leaving the summary.
 * Elsewhere (CI logs, pipes): one plain line per stage, as it begins.
 * ``-q``: nothing. ``-v``: each stage's time as it ends (make-book's own
-  stages, never WeasyPrint's internal steps).
+  stages, never WeasyPrint's internal steps: the PDF's layout passes and
+  pages are heard from them, build.LayoutProgress, and shown as stages).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Display:
     def label(self) -> str:
         if self.name == 'rendering' and self.total:
             return f'rendering {self.total} file{"s" if self.total != 1 else ""}'
+        if self.name.startswith('laying out') and self.done:  # its pages, once laid out
+            return f'{self.name}, {self.done} page{"s" if self.done != 1 else ""}'
         return self.name
 
     def _finish_stage(self) -> None:

@@ -14,6 +14,7 @@ them without a code change: ``MAKEBOOK_PDF_SECONDS`` (default 600) and
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import selectors
@@ -60,8 +61,17 @@ def bounds_from_environment(stage: str, seconds: float = 600, memory_mb: int = 4
     return Bounds(values['SECONDS'], int(values['MEMORY_MB']))
 
 
+@dataclass(frozen=True, slots=True)
+class Forwarded:
+    """A logger of the child whose INFO messages the parent hears, one ``hear(message)`` each (a
+    library's progress: WeasyPrint's pages). They never reach the child's log handlers."""
+
+    logger: str
+    hear: Callable[[str], None]
+
+
 def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Bounds,
-                cancelled: Callable[[], bool] | None = None) -> T:
+                cancelled: Callable[[], bool] | None = None, forwarded: Forwarded | None = None) -> T:
     """``function(*args)`` in a child process within ``bounds``; raises MakeBookError.
 
     ``cancelled`` is asked a few times a second: when it says so, the child is killed and
@@ -70,13 +80,20 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
     if not hasattr(os, 'fork') or sys.platform == 'win32':
         return function(*args)  # no fork: run unbounded rather than not at all
     read_end, write_end = os.pipe()
+    log_read, log_write = os.pipe() if forwarded is not None else (-1, -1)
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _child(function, args, bounds, write_end)
+        if forwarded is not None:
+            os.close(log_read)
+        _child(function, args, bounds, write_end,
+               (forwarded.logger, log_write) if forwarded is not None else None)
     os.close(write_end)
+    if forwarded is not None:
+        os.close(log_write)
     try:
-        data, timed_out = _collect(read_end, bounds.seconds, cancelled)
+        data, timed_out = _collect(read_end, bounds.seconds, cancelled,
+                                   (log_read, forwarded.hear) if forwarded is not None else None)
     except BaseException:  # Ctrl-C, SIGTERM, Cancelled: take the child down too
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
@@ -84,6 +101,8 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
         raise
     finally:
         os.close(read_end)
+        if forwarded is not None:
+            os.close(log_read)
     if timed_out:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -115,10 +134,12 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
 
 
 def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
-           write_end: int) -> None:
+           write_end: int, log: tuple[str, int] | None = None) -> None:
     status = 0
     try:
         _die_with_parent()
+        if log is not None:
+            _forward_log(*log)
         with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
             limit = bounds.memory_mb * 1024 * 1024
@@ -151,6 +172,23 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
         os._exit(status)  # skip atexit handlers and buffers that belong to the parent
 
 
+def _forward_log(name: str, fd: int) -> None:
+    """In the child: the logger ``name``'s INFO messages go down ``fd``, a line each, and nowhere
+    else. A message that would block (the parent slow to read) is dropped: progress is not worth
+    stalling the work for."""
+    os.set_blocking(fd, False)
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            with contextlib.suppress(OSError):  # BlockingIOError, or the parent gone
+                os.write(fd, record.getMessage().replace('\n', ' ').encode('utf-8', 'replace') + b'\n')
+
+    logger = logging.getLogger(name)
+    logger.handlers = [Handler()]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def _die_with_parent() -> None:
     """On Linux, have the kernel kill this child when the build is killed (SIGKILL has no hook)."""
     with contextlib.suppress(Exception):
@@ -161,26 +199,39 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
-def _collect(read_end: int, seconds: float,
-             cancelled: Callable[[], bool] | None = None) -> tuple[bytes, bool]:
+def _collect(read_end: int, seconds: float, cancelled: Callable[[], bool] | None = None,
+             log: tuple[int, Callable[[str], None]] | None = None) -> tuple[bytes, bool]:
     """Everything the child writes, or (partial, True) if the deadline passes first; raises
-    :class:`Cancelled` when ``cancelled()`` turns true."""
+    :class:`Cancelled` when ``cancelled()`` turns true. Meanwhile each line the child writes on
+    ``log``'s pipe is given to its function."""
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
+    pending = b''  # the start of a log line not yet ended
     with selectors.DefaultSelector() as selector:
         selector.register(read_end, selectors.EVENT_READ)
+        if log is not None:
+            selector.register(log[0], selectors.EVENT_READ)
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return b'', True
             if cancelled is not None and cancelled():
                 raise Cancelled
-            if not selector.select(timeout=remaining if cancelled is None else min(remaining, 0.1)):
-                continue
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                return b''.join(chunks), False
-            chunks.append(chunk)
+            ready = selector.select(timeout=remaining if cancelled is None else min(remaining, 0.1))
+            for key, _ in ready:
+                if log is not None and key.fd == log[0]:
+                    lines = os.read(log[0], 1 << 16)
+                    if not lines:  # the child closed it (it ended): no more to hear
+                        selector.unregister(log[0])
+                        continue
+                    *complete, pending = (pending + lines).split(b'\n')
+                    for line in complete:
+                        log[1](line.decode('utf-8', 'replace'))
+                    continue
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    return b''.join(chunks), False
+                chunks.append(chunk)
 
 
 def _how(status: int) -> str:

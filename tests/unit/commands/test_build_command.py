@@ -95,3 +95,29 @@ def test_open_shows_the_web_edition_with_the_desktops_program(capsys, book: Path
     monkeypatch.setattr(build_command, 'desktop_opener', lambda: None)
     run = make_book(capsys, 'build', book, '-o', tmp_path / 'out', '-f', 'html', '--open')
     assert 'no program to open files with here' in run.err and len(opened) == 2
+
+
+def test_weasyprints_progress_becomes_the_pdfs_stages_and_pages() -> None:
+    from makebook.build import LayoutProgress
+
+    class Heard:
+        def __init__(self) -> None:
+            self.said: list[str] = []
+
+        def stage(self, name: str, total: int = 0) -> None:
+            self.said.append(name)
+
+        def advance(self, count: int = 1) -> None:
+            self.said.append(f'+{count}')
+
+    heard = Heard()
+    layout = LayoutProgress(heard)
+    for message in ['Step 1 - Fetching and parsing HTML', 'Step 4 - Creating formatting structure',
+                    'Step 5 - Creating layout - Page 1', 'Step 5 - Creating layout - Page 2',
+                    'Step 5 - Creating layout - Repagination #1', 'Step 5 - Creating layout - Page 1',
+                    'Step 5 - Creating layout - Page 2 (up-to-date)', 'Step 5 - Creating layout - Page 3',
+                    'Step 4 - Creating formatting structure', 'Step 5 - Creating layout - Page 1',
+                    'Step 6 - Creating PDF']:
+        layout(message)
+    assert heard.said == ['laying out the PDF', '+1', '+1', '+1', 'laying out the PDF (pass 2)', '+1',
+                          'assembling the PDF file']
