@@ -149,6 +149,8 @@ def misplaced(body: etree._Element, where: Locator, problems: list[Diagnostic]) 
         if placed and qname.localname in _FIRST_ONLY:
             placed = siblings[0] is element
         if placed and qname.localname == 'figcaption':
+            _drop_trailing_breaks(element)
+            siblings = [c for c in parent if isinstance(c.tag, str)]
             placed = element in (siblings[0], siblings[-1])
         if placed:
             continue
@@ -161,6 +163,15 @@ def misplaced(body: etree._Element, where: Locator, problems: list[Diagnostic]) 
         for name in [a for a in element.attrib if a in ('colspan', 'rowspan', 'headers', 'scope',
                                                           'abbr', 'span', 'value')]:
             del element.attrib[name]
+
+
+def _drop_trailing_breaks(caption: etree._Element) -> None:
+    """Remove the ``<br>``s after a figure's caption (GitHub-rendered books space figures
+    with them: '<figcaption>Fig. 1</figcaption><br><br></figure>'), so it closes its figure."""
+    after = [c for c in caption.itersiblings() if isinstance(c.tag, str)]
+    if after and all(etree.QName(c).localname == 'br' and not (c.tail or '').strip() for c in after):
+        for br in after:
+            br.getparent().remove(br)  # its tail is blank
 
 
 # Pandoc citations: '[@doe99]', '[see @doe99, p. 3; @roe02]', '[-@doe99]'.

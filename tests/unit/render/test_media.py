@@ -1,4 +1,4 @@
-"""Audio and video a book cannot play, and mdBook's <Listing>: kept as what they say."""
+"""Audio and video a book cannot play, mdBook's <Listing>, and figures as other tools' books write them."""
 
 from __future__ import annotations
 
@@ -52,3 +52,15 @@ def test_a_listing_caption_keeps_its_code_and_emphasis(write_book) -> None:
         'Listing 16-12: Exploring the API of Mutex<T> in Cargo.toml & more src/main.rs'
     assert [c.text for c in caption.iterfind('x:code', NS)] == ['Mutex<T>', 'src/main.rs']
     assert caption.find('x:em', NS).text == 'Cargo.toml'
+
+
+def test_a_figure_spaced_with_breaks_after_its_caption_keeps_the_caption(write_book) -> None:
+    # You Don't Know JS (a GitHub-rendered book) closes each figure with '<br><br>' after its caption.
+    text = ('<figure>\n    <img src="a.png" width="650" alt="Compiled and interpreted">\n'
+            '    <figcaption><em>Fig. 1: Compiled vs. Interpreted Code</em></figcaption>\n'
+            '    <br><br>\n</figure>\n')
+    book, chapter = section(write_book, text)
+    assert 'MB309' not in [d.code for d in book.diagnostics]
+    figure = chapter.find('x:figure', NS)
+    assert [etree.QName(c).localname for c in figure] == ['img', 'figcaption']
+    assert figure.find('x:figcaption/x:em', NS).text == 'Fig. 1: Compiled vs. Interpreted Code'
