@@ -232,14 +232,29 @@ def drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
+def _resolve_image(src: str, folder: str, root: Path) -> tuple[str, Path]:
+    """An image path from the file's own folder, else (pandoc reads paths from where it runs,
+    the project folder: the RLHF book's chapters/ write 'images/x.png' for book/images) from
+    the book folder; never from outside it."""
+    confinement = resources.Confinement.of([root])
+    try:
+        return resources.resolve(src, folder, confinement, 'image file')
+    except resources.Refused as exc:
+        if not folder or not str(exc).startswith('no such'):
+            raise
+        try:
+            return resources.resolve(src, '', confinement, 'image file')
+        except resources.Refused:
+            raise exc from None
+
+
 def _image_asset(src: str, source: SourceFile, root: Path, download: Download | None) -> Asset | str:
     """The asset for an image path, or a message saying why it cannot be used."""
     try:
         if download is not None and resources.scheme(src) in ('http', 'https'):
             relative, resolved = download(src)
         else:
-            relative, resolved = resources.resolve(src, posixpath.dirname(source.name),
-                                                   resources.Confinement.of([root]), 'image file')
+            relative, resolved = _resolve_image(src, posixpath.dirname(source.name), root)
     except resources.Refused as exc:
         return str(exc)
     suffix = Path(relative).suffix.lower()

@@ -98,6 +98,18 @@ def test_images_become_assets_inside_the_book(write_book) -> None:
     assert warnings == ["image 'img/dot.png' has empty alt text; describe it for readers who cannot see it"]
 
 
+def test_an_image_missing_beside_its_chapter_is_looked_for_from_the_book_folder(write_book) -> None:
+    """Pandoc reads paths from where it runs: the RLHF book's chapters/*.md write 'images/x.png'
+    for book/images/x.png. The chapter's own folder still comes first."""
+    book = render_book(read_manuscript(write_book({
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\nchapters: [chapters/one.md, chapters/two.md]\n',
+        'chapters/one.md': '# One\n\n![A dot](images/dot.png)\n',
+        'chapters/two.md': '# Two\n\n![A near dot](pics/near.png)\n',
+        'images/dot.png': PNG, 'chapters/pics/near.png': PNG, 'pics/near.png': PNG})))
+    assert book.diagnostics == ()
+    assert [a.href for a in book.assets] == ['chapters/pics/near.png', 'images/dot.png']
+
+
 @pytest.mark.parametrize('src', ['../secret.png', '/etc/passwd.png', 'file:///etc/x.png',
                                  'https://example.com/x.png'])
 def test_images_outside_the_book_are_refused(write_book, src: str) -> None:
