@@ -5,7 +5,8 @@ It holds what the real books of issue 14 held: a pandoc metadata.yml (between
 write it), a foreword, a chapter file with no heading, links to chapters' pages
 and mdBook-style heading ids, a link out of the book and a typo, an SVG exported
 by a drawing program, a Quarto table caption and numbered formula, notes that
-restart at 1 in each file and sit in a table, a list and a quotation, a note
+restart at 1 in each file and sit in a table, a list (with an item nested by two
+spaces) and a quotation, a note
 nobody cites, a `.markdown` file opening with '##', a blank Quarto heading (and a
 decorative image with empty alt text), a
 character the book face lacks, and a Graphviz SVG whose text names Times.
@@ -124,6 +125,16 @@ def test_notes_restart_sit_anywhere_and_none_is_lost(built: Built) -> None:
     assert notes == ['1. The second file’s first note.', '2. A note in a table.', '3. A note in a list.',
                      '4. A note in a block quote.']
     assert 'A note nobody cites, kept as text.' in ''.join(documents[1].itertext())
+
+
+def test_a_list_nested_by_two_spaces_is_nested_and_its_marker_is_in_the_book_face(built: Built) -> None:
+    """CommonMark and pandoc nest an item indented by two spaces; the PDF marks the inner list
+    with an en dash the book face has (WeasyPrint's circle, U+25E6, failed the font check)."""
+    harbour = built.epub.chapter_documents()[2]
+    inner = harbour.find('.//x:ul/x:li/x:ul/x:li', NS)
+    assert inner is not None and ''.join(inner.itertext()).startswith('A nested item')
+    page = next(p for p in pdf_pages_text(built.pdf) if 'A nested item' in p)
+    assert '\u2013 A nested item' in ' '.join(page.split())
 
 
 def test_table_captions_formulas_and_their_references(built: Built) -> None:
