@@ -168,10 +168,12 @@ def misplaced(body: etree._Element, where: Locator, problems: list[Diagnostic]) 
 def _drop_trailing_breaks(caption: etree._Element) -> None:
     """Remove the ``<br>``s after a figure's caption (GitHub-rendered books space figures
     with them: '<figcaption>Fig. 1</figcaption><br><br></figure>'), so it closes its figure."""
+    parent = caption.getparent()
     after = [c for c in caption.itersiblings() if isinstance(c.tag, str)]
-    if after and all(etree.QName(c).localname == 'br' and not (c.tail or '').strip() for c in after):
+    if parent is not None and after and all(
+            etree.QName(c).localname == 'br' and not (c.tail or '').strip() for c in after):
         for br in after:
-            br.getparent().remove(br)  # its tail is blank
+            parent.remove(br)  # its tail is blank
 
 
 # Pandoc citations: '[@doe99]', '[see @doe99, p. 3; @roe02]', '[-@doe99]'.
