@@ -67,3 +67,12 @@ def test_the_cover_draws_hebrew_in_the_hebrew_face(write_book) -> None:
     assert cover.typographic_cover(meta)[:3] == b'\xff\xd8\xff'
     latin, _ = cover._font_path(400, 'normal', 'Plain title', 'en')
     assert latin.name == 'SourceSerifPro-Regular.ttf'
+
+
+def test_the_narrow_no_break_space_stays_where_the_book_face_draws_it() -> None:
+    """French sets U+202F before '?' (config/typography.py); the EPUB and web edition keep it
+    only where the book face has it (Noto Serif does, an author's own face may), else U+00A0."""
+    french = 'Qui viendra\u202f? «\u202fPersonne\u202f»'
+    assert faces.fit_spaces((faces.book_face(),))(french) == french.replace('\u202f', '\u00a0')
+    noto = next(face for face in faces.fallback_faces() if face.family == 'Noto Serif')
+    assert faces.fit_spaces((noto, faces.book_face()))(french) == french
