@@ -162,6 +162,7 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
     otherwise: a double quote after ``¿``, ``¡``, a bracket, a dash or ``=`` opens when
     none is open (``¿"Qué"?``, ``file="a.png"``), one before a space or punctuation
     closes the open one (``"# Titre "،``, as Arabic manuals write a Markdown example),
+    one with a space on both sides opens or closes as the pair needs (``" Bonjour "``),
     and a single quote closing inside a word is an apostrophe (``geht's``), whatever the
     language's closing single quote looks like (``‘`` in German).
     """
@@ -174,9 +175,12 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
         after = chars[i + 1] if i + 1 < len(chars) else ' '
         after_opener = before in _OPENERS or before in MARKERS
         if char in (LEFT_DOUBLE, RIGHT_DOUBLE):
-            opening = (char == LEFT_DOUBLE and not (double_open and (before.isalnum() or _ends(after)))) \
-                or (char == RIGHT_DOUBLE and not double_open and (after_opener or before == '=')
-                    and not _ends(after))
+            if before.isspace() and after.isspace():  # '" Bonjour "', as French typists space it
+                opening = not double_open
+            else:
+                opening = (char == LEFT_DOUBLE and not (double_open and (before.isalnum() or _ends(after)))) \
+                    or (char == RIGHT_DOUBLE and not double_open and (after_opener or before == '=')
+                        and not _ends(after))
             chars[i] = quotes[0] if opening else quotes[1]
             double_open = opening
         elif char == LEFT_SINGLE or (not single_open and after_opener and after.isalnum()):

@@ -82,3 +82,13 @@ def test_links_written_for_other_tools_find_headings_as_the_author_typed_them(wr
     assert [d for d in book.diagnostics if d.code.startswith('MB30')] == []
     hrefs = [a.get('href') for a in first.iterfind('.//x:a', NS)]
     assert len(hrefs) == 2 and all(href.startswith('#') and len(href) > 1 for href in hrefs), hrefs
+
+
+def test_straight_quotes_spaced_as_guillemets_are_paired(write_book) -> None:
+    """French typists often space straight quotes as they would guillemets; smarty reads each
+    quote alone ('" Bonjour "' came out '» Bonjour »')."""
+    _, (chapter,) = render(write_book, {'01.md': '---\ntitle: T\nauthor: A\nlang: fr\n---\n'
+                                        'Il dit " Bonjour " et part.\n\n" Oui ", dit-il.\n\n'
+                                        'Il a crié : " Non ! "\n'})
+    assert texts(chapter, 'x:p') == ['Il dit «⍽Bonjour⍽» et part.', '«⍽Oui⍽», dit-il.',
+                                     'Il a crié␣: «⍽Non⍽!⍽»']
