@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from makebook.commands.common import Command, Printer, add_build_arguments, build_options, guarded
+from makebook.commands.common import Command, Printer, add_build_arguments, build_options, count, guarded
 from makebook.model import DEFAULT_OUT_DIR
 
 if TYPE_CHECKING:
@@ -120,6 +120,8 @@ def report(result: BuildResult | Replay, printer: Printer) -> None:
     if printer.quiet:
         return
     printer.problems(result.warnings)
+    if result.warnings:  # all at once, then a count
+        printer.note(f'{count(result.warnings)}; the book was built')
     written: tuple[Output, ...] = getattr(result, 'written', ())
     if not written:  # an unchanged book's report (or a stand-in's): its paths
         for path in result.outputs:

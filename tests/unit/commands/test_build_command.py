@@ -51,6 +51,9 @@ def test_quiet_prints_only_errors_and_verbose_adds_timings(capsys, write_book, t
     assert timings == ['reading the manuscript', 'rendering 1 file', 'checking the book',
                        'making the web edition', 'writing the outputs']
     assert 'Step ' not in verbose.err
+    problems = verbose.err.splitlines()[-4:-2]  # then the count and the edition's summary line
+    assert [line.split(': ')[1] for line in problems] == ['MB105 warning', 'MB104 warning']
+    assert 'make-book: 2 warnings; the book was built\n' in verbose.err
 
 
 def test_problems_are_coloured_on_a_terminal_only(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
