@@ -102,6 +102,9 @@ def test_every_file_is_a_chapter_titled_and_counted_as_a_reader_expects(built: B
     assert any(text.startswith('Chapter 1 The first chapter file') for text in openers)  # no label above
     assert any('CHAPTER 2 The Harbour' in text for text in openers)  # the foreword is not counted
     assert not any('CHAPTER 1' in page for page in pages)
+    # The PDF's contents name the blank-headed page as the EPUB does, never an entry with no title.
+    contents = ' '.join(next(page for page in pages if page.lstrip().startswith('Contents')).split())
+    assert 'A page whose heading is blank,…' in contents
 
 
 def test_links_written_for_other_tools_reach_their_targets(built: Built) -> None:

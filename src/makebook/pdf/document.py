@@ -159,8 +159,9 @@ def _chapter(book: RenderedBook, index: int) -> etree._Element:
         lang = heading.get('lang')
         if lang and not section.get('lang'):
             section.set('lang', lang)
-        # Titles without their note calls: the TOC and the running head show no '1'.
-        title = print_notes.text_without_notes(heading) or chapter.title
+        # Titles without their note calls: the TOC and the running head show no '1'. A blank
+        # heading (Quarto's '# &nbsp;') takes the chapter's title (its first words), as in the EPUB.
+        title = print_notes.text_without_notes(heading).strip() or chapter.title
         heading.set('data-title', title)
         heading.set('data-label', title)  # the bookmark (print.css)
         heading.set('data-running', running_title(heading.get('data-short-title') or title,
