@@ -46,6 +46,7 @@ NNBSP = '\u202f'  # the narrow no-break space: French "espace fine insécable"
 LEFT_DOUBLE, RIGHT_DOUBLE, LEFT_SINGLE, RIGHT_SINGLE = '\ue0d1', '\ue0d2', '\ue0d3', '\ue0d4'
 MARKERS = LEFT_DOUBLE + RIGHT_DOUBLE + LEFT_SINGLE + RIGHT_SINGLE
 APOSTROPHE = '\u2019'
+GERSHAYIM = '\u05f4'  # the Hebrew acronym mark, typed as a straight double quote
 # An opaque piece of text (code, a note call) in a run: a word, never changed.
 OPAQUE = '\ufffc'
 
@@ -74,6 +75,7 @@ class Conventions:
     quotes: str = ENGLISH_QUOTES  # primary open, close, secondary open, close
     french: bool = False  # French spaces before ; : ! ? and inside « »
     add_spaces: bool = False  # add the French space where none was typed
+    gershayim: bool = False  # Hebrew: a double quote between two letters marks an acronym (צה״ל)
 
 
 ENGLISH = Conventions()
@@ -93,7 +95,7 @@ def conventions_for(language: str, quotes: str | None = None) -> Conventions:
     marks = quotes or _lookup(dict(QUOTES), language)
     adds = _lookup(dict(_FRENCH_ADDS_SPACES), language)
     return Conventions(quotes=str(marks) if marks else ENGLISH_QUOTES, french=adds is not None,
-                       add_spaces=bool(adds))
+                       add_spaces=bool(adds), gershayim=language.lower().split('-')[0] in ('he', 'iw'))
 
 
 def read_quotes(value: object) -> str | None:
@@ -163,6 +165,7 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
     none is open (``¿"Qué"?``, ``file="a.png"``), one before a space or punctuation
     closes the open one (``"# Titre "،``, as Arabic manuals write a Markdown example),
     one with a space on both sides opens or closes as the pair needs (``" Bonjour "``),
+    one between two Hebrew letters in Hebrew is the acronym mark gershayim (``צה"ל``),
     and a single quote closing inside a word is an apostrophe (``geht's``), whatever the
     language's closing single quote looks like (``‘`` in German).
     """
@@ -174,7 +177,10 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
         before = chars[i - 1] if i else ' '
         after = chars[i + 1] if i + 1 < len(chars) else ' '
         after_opener = before in _OPENERS or before in MARKERS
-        if char in (LEFT_DOUBLE, RIGHT_DOUBLE):
+        if char in (LEFT_DOUBLE, RIGHT_DOUBLE) and (rules[i] or ENGLISH).gershayim \
+                and _is_hebrew_letter(before) and _is_hebrew_letter(after):
+            chars[i] = GERSHAYIM  # 'צה"ל', 'ארה"ב': no quotation mark, the pair is left as it was
+        elif char in (LEFT_DOUBLE, RIGHT_DOUBLE):
             if before.isspace() and after.isspace():  # '" Bonjour "', as French typists space it
                 opening = not double_open
             else:
@@ -191,6 +197,10 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
             single_open = False
         else:
             chars[i] = APOSTROPHE  # "geht's", "l'été", "the '80s": an apostrophe in every language
+
+
+def _is_hebrew_letter(char: str) -> bool:
+    return '\u05d0' <= char <= '\u05ea'
 
 
 def _ends(char: str) -> bool:

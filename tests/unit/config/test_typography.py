@@ -59,6 +59,9 @@ def test_canada_and_switzerland_make_typed_spaces_no_break_but_add_none_before_q
     (conventions_for('de-CH'), 'Er sagte "ja".', 'Er sagte «ja».'),
     (conventions_for('nl'), "Hij zei \"ja\" en 'nee'.", 'Hij zei “ja” en ‘nee’.'),
     (conventions_for('he'), 'הוא אמר "כן".', 'הוא אמר ”כן”.'),
+    # A double quote between two Hebrew letters marks an acronym: gershayim, never a quote.
+    (conventions_for('he'), 'אמר: "הוא גר בארה"ב" וצה"ל.', 'אמר: ”הוא גר בארה״ב” וצה״ל.'),
+    (EN, 'Hebrew in English: צה"ל', 'Hebrew in English: צה”ל'),
     (conventions_for('ar'), 'قال "نعم".', 'قال «نعم».'),
     (conventions_for('de', read_quotes('»«›‹')), 'Er sagte "ja".', 'Er sagte »ja«.'),
 ])

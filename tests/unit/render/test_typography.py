@@ -92,3 +92,9 @@ def test_straight_quotes_spaced_as_guillemets_are_paired(write_book) -> None:
                                         'Il a crié : " Non ! "\n'})
     assert texts(chapter, 'x:p') == ['Il dit «⍽Bonjour⍽» et part.', '«⍽Oui⍽», dit-il.',
                                      'Il a crié␣: «⍽Non⍽!⍽»']
+
+
+def test_hebrew_acronyms_keep_their_gershayim_inside_quotations(write_book) -> None:
+    _, (chapter,) = render(write_book, {'01.md': '---\ntitle: T\nauthor: A\nlang: he\n---\n'
+                                        'אמר: "הוא גר בארה"ב" ושירת בצה"ל.\n'})
+    assert texts(chapter, 'x:p') == ['אמר: ”הוא גר בארה״ב” ושירת בצה״ל.']
