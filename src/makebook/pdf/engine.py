@@ -136,10 +136,16 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
 
 
 def _blank_page(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
-    """An empty page of the book's size (with its bleed and crop marks when print-ready)."""
+    """An empty page of the book's size (with its bleed and crop marks when print-ready).
+    Its own small render is no layout pass: the build's progress does not hear it."""
     css = weasyprint.CSS(string=geometry.page_css(book, pages), font_config=fonts)
-    return weasyprint.HTML(string='<html><body></body></html>').render(
-        stylesheets=[css], font_config=fonts).pages[0]
+    progress = logging.getLogger('weasyprint.progress')
+    was_disabled, progress.disabled = progress.disabled, True
+    try:
+        return weasyprint.HTML(string='<html><body></body></html>').render(
+            stylesheets=[css], font_config=fonts).pages[0]
+    finally:
+        progress.disabled = was_disabled
 
 
 def _remove_font_folder(fonts: Any) -> None:
