@@ -281,3 +281,54 @@ def test_running_heads_use_the_short_title_or_a_natural_break(typesetting_build:
     assert 'INSTRUMENTS AND THEIR SETTINGS' in heads  # {short-title="..."}
     assert 'THE LIGHT AND ITS KEEPER' in heads  # cut at its colon
     assert not any('…' in head for head in heads)
+
+
+# ---- Notes that fit never fail the build (point 10) ----
+
+def _note_dense_book(folder: Path, trim: str) -> int:
+    """A history chapter's worth of paragraphs, two or three notes each: mostly short ones
+    ('Ibid., p. 254.'), some of three lines. Returns how many notes it has."""
+    sentences = ('The committee met again in the spring of that year, and its minutes record little',
+                 'Families who had left the county wrote home about wages and the cost of board',
+                 'The newspaper printed their letters, sometimes whole, more often in part',
+                 'A later survey counted the departures by township and by month')
+    short = ('Ibid., p. {n}.', 'Ibid.', 'Minutes, {n} March.', 'See note {n}.', 'Survey, table {n}.')
+    long = ('The letter survives in two copies, one in the county archive and one among the family '
+            'papers, which differ in the figure given for the weekly wage; the archive copy is the '
+            'earlier, and its figure ({n} cents) is the one the committee quoted.')
+    paragraphs, notes, n = [], [], 0
+    for number in range(24):
+        parts = []
+        for index in range(2 + number % 2):
+            n += 1
+            parts.append(f'{sentences[(number + index) % 4]}.[^n{n}] {sentences[(number + index + 1) % 4]}.')
+            text = long if n % 7 == 0 else short[n % len(short)]
+            notes.append(f'[^n{n}]: {text.format(n=200 + n)}')
+        paragraphs.append(' '.join(parts))
+    (folder / '01-migration.md').write_text('# The Migration\n\n' + '\n\n'.join(paragraphs) + '\n\n'
+                                             + '\n'.join(notes) + '\n', encoding='utf-8')
+    (folder / 'metadata.yaml').write_text('title: Notes Everywhere\nauthor: A. Historian\nlang: en\n'
+                                           f'trim-size: {trim}\n', encoding='utf-8')
+    return n
+
+
+@pytest.mark.parametrize('trim', ['5x8', '6x9'])
+def test_a_note_dense_book_builds_at_every_trim_each_note_on_its_call_s_page(tmp_path: Path,
+                                                                            trim: str) -> None:
+    from makebook.cli import main
+    from tests.tools import pdf_words
+
+    book = tmp_path / 'book'
+    book.mkdir()
+    count = _note_dense_book(book, trim)
+    assert main([str(book), '-o', str(tmp_path / 'out'), '-q', '--format', 'pdf']) == 0
+    seen = 0
+    for number, words in enumerate(pdf_words(next((tmp_path / 'out').glob('*.pdf'))), start=1):
+        calls = sorted(int(w['text']) for w in words if w['text'].isdigit() and w['size'] < 8.0)
+        notes = [w for w in words if 8.0 <= w['size'] < 8.5]
+        left = min((w['x0'] for w in notes), default=0.0)
+        markers = sorted(int(w['text'][:-1]) for w in notes
+                         if re.fullmatch(r'\d+\.', w['text']) and abs(w['x0'] - left) < 1.5)
+        assert calls == markers, f'page {number}: calls {calls}, notes {markers}'
+        seen += len(markers)
+    assert seen == count
