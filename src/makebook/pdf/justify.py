@@ -152,6 +152,13 @@ class Metrics:
         return faces.cmap(self._files[face][0])
 
     @functools.cache  # noqa: B019
+    def hyphen(self, style: Style) -> float:
+        """The width of the hyphen a line broken in a word of ``style`` ends with. Source Serif
+        Pro's italic has no U+2010: Pango draws the upright one, from the same family."""
+        face = style.face if ord(HYPHEN) in self._covered(style.face) else 'regular'
+        return self.width(HYPHEN, Style(face, style.size))
+
+    @functools.cache  # noqa: B019
     def width(self, text: str, style: Style) -> float:
         """The advance of ``text`` in points, with the style's features and tracking.
 
@@ -483,7 +490,7 @@ def _word_parts(metrics: Metrics, text: str, style: Style, language: str | None)
     cuts: dict[int, tuple[float, bool, float]] = {}  # offset -> (width drawn, hyphen?, cost)
     if style.hyphenate and not any(hyphenate.protected(m.group()) for m in hyphenate.WORD.finditer(text)):
         patterns = hyphenate.pattern_language(language)
-        hyphen = metrics.width(HYPHEN, Style(style.face, style.size))
+        hyphen = metrics.hyphen(style)
         for match in hyphenate.WORD.finditer(text) if patterns else ():
             for offset in hyphenate.points(match.group(), patterns or ''):
                 cuts[match.start() + offset] = (hyphen, True, HYPHEN_COST)

@@ -111,6 +111,13 @@ def test_block_quotations_and_list_items_are_set_too_but_not_code_or_headings() 
     assert text_of(heading) == PARAGRAPH and text_of(pre) == PARAGRAPH
 
 
+def test_italic_text_is_set_too_though_the_italic_has_no_hyphen_of_its_own() -> None:
+    """Source Serif Pro Italic lacks U+2010: measuring it made every paragraph with italics
+    unmeasurable (399 of 586 in a generated 60,000-word book), left loose and unhyphenated."""
+    block = _set(f'<p><em>{PARAGRAPH}</em></p>', 150.0)
+    assert justify.SOFT_HYPHEN in text_of(block)
+
+
 def test_what_cannot_be_measured_is_left_to_weasyprint() -> None:
     block = _set(f'<p>{PARAGRAPH}<br/>{PARAGRAPH}</p>', 150.0)
     assert justify.SOFT_HYPHEN not in text_of(block) and justify.NBSP not in text_of(block)
