@@ -133,6 +133,7 @@ def build(options: BuildOptions, freshness: fresh.Freshness | None = None,
     options as given, with make-book's defaults for what they leave to the book's
     settings: see :meth:`BuildOptions.assumed`).
     """
+    limits.check_environment()  # a bad bound is refused before any work
     freshness = freshness or fresh.check(options.assumed())
     if freshness.replay is not None:
         freshness.replay.warn()
@@ -252,7 +253,10 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise
     progress.stage('writing the outputs')
-    written = [_write(fmt, made[fmt.name], seconds[fmt.name], book, chosen.out_dir, out_dir, files_written)
+    # All together or none: a failure while writing (a full disk) leaves every old output.
+    output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): made[fmt.name]
+                                                    for fmt in FORMATS_REGISTRY if fmt.name in made})
+    written = [_written(fmt, made[fmt.name], seconds[fmt.name], book, chosen.out_dir, out_dir, files_written)
                for fmt in FORMATS_REGISTRY if fmt.name in made]
     written.sort(key=lambda made_: FORMATS.index(made_.format))
     return checked.finish(options, BuildResult(outputs=tuple(o.path for o in written), warnings=warnings,
@@ -302,7 +306,9 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             start = time.perf_counter()
             results[name] = _make_one(fmt, book, results, cancelled, cache, progress)
             content = results[name].pdf if isinstance(results[name], PrintedBook) else results[name]
-            made = _write(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
+            # One at a time here (the watch loop shows each edition as soon as it is made).
+            output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): content})
+            made = _written(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
             written.append(made)
             on_output(made)
     cache.sweep()
@@ -365,17 +371,15 @@ class Checked:
                         f'written: {written}', [*self.pdf_only, *self.warnings])
 
 
-def _write(fmt: Format, content: Made, seconds: float, book: RenderedBook, shown_dir: Path,
-           out_dir: Path, files_written: list[Path] | None = None) -> Output:
-    """Write one format's output (atomically) and say what was written (every file of it is added
-    to ``files_written``, for the nothing-changed record)."""
+def _written(fmt: Format, content: Made, seconds: float, book: RenderedBook, shown_dir: Path,
+             out_dir: Path, files_written: list[Path] | None = None) -> Output:
+    """What was written of one format (every file of it is added to ``files_written``, for the
+    nothing-changed record)."""
     path = out_dir / fmt.target(book.metadata.slug)
     if isinstance(content, bytes):
-        output.write_file(path, content)
         main_file, size, files = path, len(content), 1
         new_files = [path]
     else:
-        output.write_folder(path, content)
         main_file, size, files = path / 'index.html', sum(map(len, content.values())), len(content)
         new_files = [path / name for name in content]
     if files_written is not None:

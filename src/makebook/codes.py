@@ -56,8 +56,9 @@ NO_MARKDOWN_FILES = _code('MB003', ERROR, 'no .md files in the folder',
                           'Put the chapters in the folder as .md files, or name the folder that has them.')
 BAD_SOURCE_DATE = _code('MB004', ERROR, 'bad SOURCE_DATE_EPOCH',
                         'Set SOURCE_DATE_EPOCH to a whole number of seconds since 1970, or unset it.')
-BAD_BOUND = _code('MB005', ERROR, 'bad time or memory bound',
-                  'MAKEBOOK_PDF_SECONDS and MAKEBOOK_PDF_MEMORY_MB take a positive number.')
+BAD_BOUND = _code('MB005', ERROR, 'bad time, memory or size bound',
+                  'MAKEBOOK_*_SECONDS, MAKEBOOK_*_MEMORY_MB and MAKEBOOK_IMAGE_MEGAPIXELS take a positive '
+                  'number (not inf or nan).')
 MISSING_DEPENDENCY = _code('MB006', ERROR, 'a system library is missing',
                            'Install what the message names, or build the other formats only (--format).')
 OUTPUT_IS_MANUSCRIPT = _code('MB010', ERROR, 'output folder holds the manuscript',
@@ -68,6 +69,10 @@ OUTPUT_UNWRITABLE = _code('MB012', ERROR, 'cannot write an output',
                           'Check free disk space and permissions; the previous outputs are untouched.')
 OUTPUT_ESCAPES = _code('MB013', ERROR, 'an output would land outside its folder',
                        'A file name of the web edition leads outside it; rename the file in the manuscript.')
+OUTPUT_LOCKED = _code('MB014', ERROR, 'another build is writing into the output folder',
+                      'Wait for the other make-book to finish, or choose another output folder (-o).')
+OUTPUT_IN_THE_WAY = _code('MB015', ERROR, 'a file of yours is where an output goes',
+                          'Move it (make-book never replaces what it did not write), or choose another -o.')
 STAGE_EXHAUSTED = _code('MB020', ERROR, 'a stage ran out of stack or memory',
                         'Flatten deeply nested lists, quotes or HTML, or split a huge file.')
 STAGE_TIMED_OUT = _code('MB021', ERROR, 'a stage ran out of time',
@@ -170,6 +175,13 @@ NO_TEXT = _code('MB215', ERROR, 'a manuscript with no text',
 CHAPTERS_BELOW = _code('MB216', WARNING, 'the chapters are in a folder below',
                        'Build the folder that holds the chapters (make-book build DIR/chapters), or '
                        'list them in a chapters: key.')
+# Hardening (issue 10) numbers its MB2xx codes from 220.
+YAML_DUPLICATE_KEY = _code('MB220', WARNING, 'a YAML key given twice',
+                           'Keep one of the two: the second one is used, the first is ignored.')
+LISTED_WRONG = _code('MB221', ERROR, 'a listing entry of the wrong kind',
+                     'List chapters by file name (a.md), parts as {part: Title, chapters: [...]}.')
+INCLUDE_TOO_LARGE = _code('MB222', ERROR, 'includes that add up to too much',
+                          'Include each file once where it is needed: includes may not multiply a book.')
 
 # ---- MB3xx: the text
 NO_HEADING = _code('MB300', WARNING, 'a file with no title of its own',

@@ -37,7 +37,8 @@ class Diagnostic:
             if self.line is not None:
                 location += f':{self.line}'
             location += ': '
-        return f'{location}{self.code} {self.severity.value}: {self.message}'
+        message = self.message if len(self.message) <= 2000 else self.message[:2000] + '…'
+        return f'{location}{self.code} {self.severity.value}: {message}'
 
 
 class MakeBookError(Exception):
@@ -100,3 +101,19 @@ def fail_on_errors(diagnostics: Iterable[Diagnostic], what: str) -> None:
     if errors:
         noun = 'problem' if len(errors) == 1 else 'problems'
         raise BookError(f'{what}: {len(errors)} {noun} found', errors)
+
+
+def clip(value: object, limit: int = 80) -> str:
+    """``value`` for a message, never longer than ``limit`` characters (nor costly to make:
+    a huge number is not turned into its digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f'a number of about {value.bit_length() * 3 // 10:,} digits'
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = str(value)[:limit * 4 + 16]  # what is cut never costs anything
+    else:
+        text = type(value).__name__
+    text = ' '.join(text.split())
+    if not text.isprintable():  # a NUL or an escape sequence would reach the terminal as is
+        text = ''.join(c if c.isprintable() else f'\\x{ord(c):02x}' if ord(c) < 256 else f'\\u{ord(c):04x}'
+                       for c in text)
+    return text if len(text) <= limit else text[:limit] + '…'

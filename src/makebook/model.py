@@ -303,12 +303,26 @@ class Metadata:
 
     @property
     def slug(self) -> str:
-        return slugify(self.written_title or self.title) or 'book'
+        """The outputs' file name: the title's slug, shortened at a word so that every name
+        made from it (with '.epub', a temporary prefix) fits any file system."""
+        return shorten_slug(slugify(self.written_title or self.title)) or 'book'
 
     @property
     def author_line(self) -> str:
         """The authors, joined as the book's language lists names ('A, B, and C'; 'A, B et C')."""
         return self.labels.join([a.name for a in self.creators])
+
+
+# File names hold 255 bytes; the outputs add '.epub' and, while written, a temporary prefix.
+MAX_SLUG = 80
+
+
+def shorten_slug(slug: str, limit: int = MAX_SLUG) -> str:
+    """``slug`` cut to ``limit`` characters at a word break (a hyphen) where there is one."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1].rfind('-')
+    return (slug[:cut] if cut >= limit // 2 else slug[:limit]).strip('-')
 
 
 def slugify(text: str) -> str:
@@ -339,6 +353,7 @@ class SourceFile:
     # Where each line of ``markdown`` was written, when it is not this file (mdBook
     # includes): (file, line) per line; empty means line n is ``first_line + n`` here.
     origins: tuple[tuple[Path, int], ...] = ()
+    front_matter_lines: Mapping[str, int] = field(default_factory=dict)  # key -> line in the file
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:

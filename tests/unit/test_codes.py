@@ -157,7 +157,7 @@ def test_no_diagnostic_is_made_except_through_a_code() -> None:
                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                and isinstance(node.func.value, ast.Name) and node.func.value.id == 'codes'
                and isinstance(getattr(codes, node.func.attr, None), Code))
-    assert made >= 40  # codes.NAME(message, path, line) all over the stages
+    assert made >= 35  # codes.NAME(message, path, line) all over the stages (some through a variable)
 
 
 # ---- errors.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from makebook.errors import clip
 from makebook.safety import images, resources
 
 SIGNATURES = {b'\xff\xd8\xff': ('image/jpeg', '.jpg'), b'\x89PNG\r\n\x1a\n': ('image/png', '.png')}
@@ -29,11 +30,15 @@ def find_cover(root: Path, value: str) -> Path | str:
     try:
         _, path = resources.resolve(value, '', resources.Confinement.of([root]), 'cover image')
     except resources.Refused as exc:
-        return f"'{value}': {exc}"
-    if sniff(path.read_bytes()[:8]) is None:
-        return f"'{value}' is not a JPEG or PNG image"
+        return f"'{clip(value)}': {exc}"
+    try:
+        head = resources.read_bytes(path, 'cover image', images.MAX_IMAGE_BYTES)[:8]
+    except resources.Unreadable as exc:
+        return f"'{clip(value)}': {exc}"
+    if sniff(head) is None:
+        return f"'{clip(value)}' is not a JPEG or PNG image"
     try:
         images.check_raster(path)
     except images.ImageProblem as exc:
-        return f"'{value}': {exc}"
+        return f"'{clip(value)}': {exc}"
     return path

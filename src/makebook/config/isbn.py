@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from makebook.errors import clip
+
 _SEPARATORS = re.compile(r'[\s-]+')
 
 
@@ -27,9 +29,9 @@ def parse_isbn(text: str) -> str:
     elif re.fullmatch(r'[0-9]{9}[0-9X]', digits):
         expected = _check_digit_10(digits[:9])
     else:
-        raise ValueError(f"'{text}' is not an ISBN (13 digits, or 10 with a final X allowed)")
+        raise ValueError(f"'{clip(text)}' is not an ISBN (13 digits, or 10 with a final X allowed)")
     if digits[-1] != expected:
-        raise ValueError(f"'{text}' has a wrong check digit: {digits[-1]} given, "
+        raise ValueError(f"'{clip(text)}' has a wrong check digit: {digits[-1]} given, "
                          f'{expected} expected (is a digit mistyped?)')
     return digits
 

@@ -32,7 +32,7 @@ from makebook.config.settings import print_keys, read_settings
 from makebook.config.stylesheets import read_stylesheets
 from makebook.config.trim import TRIM_PRESETS, parse_trim
 from makebook.config.typography import conventions_for, read_quotes, typeset_text
-from makebook.errors import Diagnostic, Severity
+from makebook.errors import Diagnostic, Severity, clip
 from makebook.model import DEFAULT_TRIM, Author, BuildSettings, Metadata, PrintOverrides
 from makebook.safety.xmlchars import illegal_character
 
@@ -65,7 +65,7 @@ class _MetadataReader:
             self.complain(key, f'expected text, got {_describe(value)}')
             return None
         if not isinstance(value, str):
-            self.complain(key, f'expected text, got the number {value!r}')
+            self.complain(key, f'expected text, got the number {clip(value)}')
             return None
         value = ' '.join(value.split())
         return self.xml_safe(key, value) or None
@@ -85,7 +85,7 @@ class _MetadataReader:
         if value is None:
             return None
         if value.lower() not in allowed:
-            self.complain(key, f"'{value}' {complaint}", codes.NOT_A_CHOICE)
+            self.complain(key, f"'{clip(value)}' {complaint}", codes.NOT_A_CHOICE)
             return None
         return value.lower()
 
@@ -140,7 +140,7 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f'the boolean {str(value).lower()}'
     if isinstance(value, int | float):
-        return f'the number {value!r}'
+        return f'the number {clip(value)}'
     if isinstance(value, list):
         return 'a list'
     if isinstance(value, Mapping):
@@ -257,14 +257,14 @@ def build_metadata(
                         'hyphenate and speak the book correctly)', codes.NO_LANGUAGE)
         language = 'en'
     elif not is_language_tag(language):
-        reader.complain('lang', f"'{language}' is not a BCP 47 language tag (like en, en-GB, fr-CA)",
+        reader.complain('lang', f"'{clip(language)}' is not a BCP 47 language tag (like en, en-GB, fr-CA)",
                         codes.BAD_LANGUAGE)
     authors = reader.authors()
     trim = DEFAULT_TRIM
     if 'trim-size' in data:
         parsed = parse_trim(data['trim-size'])
         if parsed is None:
-            reader.complain('trim-size', f"'{data['trim-size']}' is not a trim size; use one of "
+            reader.complain('trim-size', f"'{clip(data['trim-size'])}' is not a trim size; use one of "
                             f'{", ".join(TRIM_PRESETS)} or WIDTH x HEIGHT such as 5.5in x 8.5in',
                             codes.BAD_TRIM)
         else:
@@ -382,9 +382,10 @@ def _more_metadata(reader: _MetadataReader, fields: Mapping[str, str | None],
         out['series'] = reader.text('series')
         index = reader.data.get('series-index')
     if index is not None:
-        if isinstance(index, bool) or not re.fullmatch(r'[0-9]+(\.[0-9]+)?', str(index)):
+        if isinstance(index, bool) or not isinstance(index, int | float | str) \
+                or not re.fullmatch(r'[0-9]{1,9}(\.[0-9]{1,9})?', clip(index, 40)):
             reader.complain('series-index' if 'series-index' in reader.data else 'series',
-                            f'the series index must be a number like 2 or 2.5, not {index!r}',
+                            f'the series index must be a number like 2 or 2.5, not {clip(index)}',
                             codes.BAD_SERIES)
         else:
             out['series_index'] = str(index)

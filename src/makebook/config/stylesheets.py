@@ -24,7 +24,7 @@ from typing import Any
 
 from makebook import codes
 from makebook.config.print_settings import Complain
-from makebook.errors import Diagnostic
+from makebook.errors import Diagnostic, clip
 from makebook.model import Stylesheet
 from makebook.safety import resources
 
@@ -63,24 +63,21 @@ def _read(name: str, root: Path, editions: tuple[str, ...], key: str,
           complain: Complain, problems: list[Diagnostic]) -> Stylesheet | None:
     confinement = resources.Confinement.of([root])
     if resources.scheme(name) in ('http', 'https', 'ftp') or name.startswith('//'):
-        complain(key, f"'{name}': stylesheets are never downloaded (not even with "
+        complain(key, f"'{clip(name)}': stylesheets are never downloaded (not even with "
                       '--allow-remote); save it in the manuscript folder', codes.BAD_STYLESHEET)
         return None
     try:
         relative, path = resources.resolve(name, '', confinement, 'stylesheet')
     except resources.Refused as exc:
-        complain(key, f"'{name}': {exc}", codes.BAD_STYLESHEET)
+        complain(key, f"'{clip(name)}': {exc}", codes.BAD_STYLESHEET)
         return None
     if path.suffix.lower() != '.css':
-        complain(key, f"'{name}' is not a .css file", codes.BAD_STYLESHEET)
-        return None
-    if path.stat().st_size > SIZE_LIMIT:
-        complain(key, f"'{name}' is larger than {SIZE_LIMIT // 1024} KB", codes.BAD_STYLESHEET)
+        complain(key, f"'{clip(name)}' is not a .css file", codes.BAD_STYLESHEET)
         return None
     try:
-        css = path.read_bytes().decode('utf-8').removeprefix('\ufeff')
-    except UnicodeDecodeError as exc:
-        complain(key, f"'{name}' is not valid UTF-8 (byte {exc.start})", codes.BAD_STYLESHEET)
+        css = resources.read_text(path, 'stylesheet', SIZE_LIMIT)
+    except resources.Unreadable as exc:
+        complain(key, f"'{clip(name)}': {exc}", codes.BAD_STYLESHEET)
         return None
     import tinycss2  # WeasyPrint's CSS parser
 

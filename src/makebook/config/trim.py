@@ -17,7 +17,12 @@ TRIM_PRESETS: Mapping[str, TrimSize] = {
     'letter': TrimSize('8.5in', '11in'),
 }
 _UNITS = {'in': 1.0, 'mm': 1 / 25.4, 'cm': 1 / 2.54, 'pt': 1 / 72}
-_LENGTH = re.compile(r'\s*([0-9]*\.?[0-9]+)\s*(in|mm|cm|pt)\s*')
+# One number (digits, a point, digits) and a unit: no pattern that backtracks on a long number.
+_NUMBER = r'(?:[0-9]{1,6}(?:\.[0-9]{1,6})?|\.[0-9]{1,6})'
+_LENGTH = re.compile(rf'\s*({_NUMBER})\s*(in|mm|cm|pt)\s*')
+# A page between 1 and 40 inches a side: anything else is a typing error, and a layout of it
+# a runaway.
+_SMALLEST, _LARGEST = 1.0, 40.0
 
 
 def inches(length: str) -> float:
@@ -38,8 +43,10 @@ def parse_trim(value: object) -> TrimSize | None:
     parts = name.split('x')
     if len(parts) != 2:
         return None
-    if all(re.fullmatch(r'[0-9]*\.?[0-9]+', part) for part in parts):
-        return TrimSize(f'{parts[0]}in', f'{parts[1]}in')
-    if all(_LENGTH.fullmatch(part) for part in parts):
-        return TrimSize(*parts)
-    return None
+    if all(re.fullmatch(_NUMBER, part) for part in parts):
+        parts = [f'{part}in' for part in parts]
+    if not all(_LENGTH.fullmatch(part) for part in parts):
+        return None
+    if not all(_SMALLEST <= inches(part) <= _LARGEST for part in parts):
+        return None
+    return TrimSize(*parts)

@@ -15,11 +15,14 @@ print image is about 10), and ``MAKEBOOK_IMAGE_MEGAPIXELS`` raises or lowers it.
 from __future__ import annotations
 
 import io
-import os
 import warnings
 from pathlib import Path
 
+from makebook.errors import BookError
+from makebook.safety.limits import positive_number
+
 DEFAULT_MEGAPIXELS = 50.0
+MAX_IMAGE_BYTES = 64 * 1024 * 1024  # read whole only to sniff a cover's kind
 ENVIRONMENT = 'MAKEBOOK_IMAGE_MEGAPIXELS'
 
 
@@ -29,16 +32,10 @@ class ImageProblem(Exception):
 
 def limit() -> float:
     """The largest image allowed, in megapixels (from the environment, else the default)."""
-    raw = os.environ.get(ENVIRONMENT)
-    if raw is None:
-        return DEFAULT_MEGAPIXELS
     try:
-        value = float(raw)
-    except ValueError:
-        raise ImageProblem(f'{ENVIRONMENT}={raw!r} is not a number') from None
-    if value <= 0:
-        raise ImageProblem(f'{ENVIRONMENT} must be more than 0')
-    return value
+        return positive_number(ENVIRONMENT, DEFAULT_MEGAPIXELS)
+    except BookError as exc:  # build.py refuses it up front; here for any other caller
+        raise ImageProblem(str(exc)) from None
 
 
 def check_raster(data: bytes | Path, require_readable: bool = True) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import pickle
 import selectors
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from makebook import codes
-from makebook.errors import BookError, MakeBookError, OutputError
+from makebook.errors import BookError, MakeBookError, OutputError, clip
 
 T = TypeVar('T')  # what the bounded function returns
 
@@ -46,19 +47,44 @@ class Bounds:
     memory_mb: int
 
 
+def positive_number(name: str, default: float) -> float:
+    """The environment variable ``name`` as a positive, finite number (``default`` when unset).
+
+    'nan' or 'inf' is refused, not taken as "no limit": a bound that compares false with
+    everything would silently turn the bound off. Raises BookError (MB005).
+    """
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BookError(f'{name}={clip(raw, 40)!r} is not a number', code=codes.BAD_BOUND.id) from None
+    if not math.isfinite(value) or value <= 0:
+        raise BookError(f'{name}={clip(raw, 40)!r}: give a positive number (not 0, inf or nan)',
+                        code=codes.BAD_BOUND.id)
+    return value
+
+
+# Every bound the environment may set, with its default; checked before a build starts.
+ENVIRONMENT_BOUNDS = {
+    'MAKEBOOK_PDF_SECONDS': 600.0,
+    'MAKEBOOK_PDF_MEMORY_MB': 4096.0,
+    'MAKEBOOK_IMAGE_MEGAPIXELS': 50.0,
+}
+
+
+def check_environment() -> None:
+    """Refuse a bad bound in the environment up front, before any work (raises BookError)."""
+    for name, default in ENVIRONMENT_BOUNDS.items():
+        positive_number(name, default)
+
+
 def bounds_from_environment(stage: str, seconds: float = 600, memory_mb: int = 4096) -> Bounds:
     """The bounds for ``stage`` ('PDF' -> MAKEBOOK_PDF_SECONDS, MAKEBOOK_PDF_MEMORY_MB)."""
     prefix = f'MAKEBOOK_{stage.upper()}_'
-    values: dict[str, float] = {}
-    for name, default in (('SECONDS', seconds), ('MEMORY_MB', memory_mb)):
-        raw = os.environ.get(prefix + name)
-        try:
-            values[name] = float(raw) if raw is not None else default
-        except ValueError:
-            raise BookError(f'{prefix}{name}={raw!r} is not a number', code=codes.BAD_BOUND.id) from None
-        if values[name] <= 0:
-            raise BookError(f'{prefix}{name} must be more than 0', code=codes.BAD_BOUND.id)
-    return Bounds(values['SECONDS'], int(values['MEMORY_MB']))
+    return Bounds(positive_number(f'{prefix}SECONDS', seconds),
+                  max(1, int(positive_number(f'{prefix}MEMORY_MB', memory_mb))))
 
 
 @dataclass(frozen=True, slots=True)

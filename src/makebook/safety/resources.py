@@ -21,8 +21,11 @@ why and what to do instead:
 from __future__ import annotations
 
 import base64
+import errno
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +35,9 @@ from urllib.request import url2pathname
 
 from lxml import etree
 
+from makebook import codes
+from makebook.codes import Code
+from makebook.errors import Diagnostic
 from makebook.safety.xmlchars import safe_xml_parser
 
 REMOTE_HINT = ('make-book does not use the network unless asked: save the file in the manuscript '
@@ -43,6 +49,100 @@ _WINDOWS_DRIVE = re.compile(r'^[A-Za-z]:[\\/]')
 
 class Refused(Exception):
     """A reference the build will not follow; the message says why, for the author."""
+
+
+# A text file of the book (a chapter, metadata, a listing, an include): far more than any
+# chapter needs (a 200,000-word novel is 1.2 MB), far less than memory can hold or a build
+# can render in a few minutes.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
+class Unreadable(Refused):
+    """A file that cannot be read as asked: not a regular file, unreadable, too large, not UTF-8."""
+
+    def __init__(self, message: str, code: Code = codes.NOT_READ, line: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.line = line
+
+    def diagnostic(self, path: Path) -> Diagnostic:
+        return self.code(str(self), path, self.line)
+
+
+def read_bytes(path: Path, what: str = 'file', limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them. Raises :class:`Unreadable`.
+
+    Opened without blocking and checked on the open descriptor: a FIFO, a device or a
+    socket (even one a symbolic link names) is refused before a byte is read, never
+    waited on or read for ever.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0)
+                             | getattr(os, 'O_NOCTTY', 0))
+    except OSError as exc:
+        raise Unreadable(f'the {what} cannot be read ({_reason(exc)})') from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(f'the {what} is not a regular file ({_kind(info.st_mode)}); make-book '
+                             'reads only files')
+        if info.st_size > limit:
+            raise Unreadable(f'the {what} is {_size(info.st_size)}, more than the {_size(limit)} '
+                             'make-book reads from one file; split it')
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(descriptor, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise Unreadable(f'the {what} is more than the {_size(limit)} make-book reads from '
+                                 'one file; split it')
+        return b''.join(chunks)
+    except OSError as exc:
+        raise Unreadable(f'the {what} cannot be read ({_reason(exc)})') from None
+    finally:
+        os.close(descriptor)
+
+
+def read_text(path: Path, what: str = 'file', limit: int = MAX_TEXT_BYTES) -> str:
+    """A UTF-8 text file, its BOM dropped and its line ends made '\\n'. Raises :class:`Unreadable`
+    (with the line of the first byte that is not UTF-8)."""
+    return decode(read_bytes(path, what, limit))
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 bytes as text, BOM dropped, line ends made '\\n'. Raises :class:`Unreadable`."""
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b'\n') + 1
+        raise Unreadable(f'not valid UTF-8 (byte {exc.start}, value 0x{raw[exc.start]:02x}); save the '
+                         'file as UTF-8', codes.NOT_UTF8, line) from None
+    return text.removeprefix('\ufeff').replace('\r\n', '\n').replace('\r', '\n')
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return 'permission denied'
+    if exc.errno == errno.ELOOP:
+        return 'a loop of symbolic links'
+    if exc.errno == errno.ENOENT:
+        return 'no such file'
+    return exc.strerror or type(exc).__name__
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, 'a FIFO'), (stat.S_ISCHR, 'a device'), (stat.S_ISBLK, 'a device'),
+                       (stat.S_ISSOCK, 'a socket'), (stat.S_ISDIR, 'a folder')):
+        if test(mode):
+            return name
+    return 'not a file'
+
+
+def _size(size: int) -> str:
+    return f'{size / (1024 * 1024):.0f} MB' if size >= 1024 * 1024 else f'{size // 1024} KB'
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +159,21 @@ class Confinement:
         """``path`` with symlinks resolved, if it is an existing file inside a root."""
         try:
             resolved = path.resolve(strict=True)
+            mode = resolved.stat().st_mode
         except (FileNotFoundError, NotADirectoryError):
             raise Refused(f'no such {what}') from None
-        except (RuntimeError, OSError) as exc:  # symlink loops, permissions
-            raise Refused(f'cannot be read ({exc})') from None
+        except RuntimeError:  # Python 3.11 and 3.12 raise it for a loop of symbolic links
+            raise Refused('it cannot be read (a loop of symbolic links)') from None
+        except OSError as exc:  # permissions, names too long, loops
+            raise Refused(f'it cannot be read ({_reason(exc)})') from None
+        except ValueError:  # a NUL in the name
+            raise Refused(f'no such {what}') from None
         if not any(resolved.is_relative_to(root) for root in self.roots):
             if any(path.absolute().is_relative_to(root) for root in self.roots):
                 raise Refused('it is a symbolic link pointing outside the manuscript folder')
             raise Refused('it is outside the manuscript folder')
-        if not resolved.is_file():
-            raise Refused('it is not a file')
+        if not stat.S_ISREG(mode):
+            raise Refused(f'it is not a regular file ({_kind(mode)}); make-book reads only files')
         return resolved
 
 
@@ -208,6 +313,7 @@ def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[t
 
 # ---------------------------------------------------------------- SVG and XML
 
+SVG_LIMIT = 16 * 1024 * 1024  # bytes: a drawing, not a photograph in disguise
 _SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import', re.IGNORECASE)
 _XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
 
@@ -229,8 +335,10 @@ def svg_problems(path: Path) -> list[str]:
     of plain-text entities (namespace names), which :func:`svg_content` expands.
     """
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, 'SVG image', SVG_LIMIT)
         tree = etree.fromstring(data, safe_xml_parser()).getroottree()
+    except Unreadable as exc:
+        return [str(exc)]
     except etree.XMLSyntaxError as exc:
         return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
     problems = _declaration_problems(tree, data)
@@ -300,7 +408,7 @@ def svg_content(path: Path) -> bytes:
     """The SVG as a book carries it: as written, or, when it has a DOCTYPE, without it and
     with its (checked: :func:`svg_problems`) plain-text entities written out, since
     e-readers and EPUBCheck want no DTD."""
-    raw = path.read_bytes()
+    raw = read_bytes(path, 'SVG image', SVG_LIMIT)
     tree = etree.fromstring(raw, safe_xml_parser()).getroottree()
     docinfo: Any = tree.docinfo
     if not docinfo.doctype and docinfo.internalDTD is None:

@@ -11,10 +11,11 @@ file and its own line.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from makebook import codes
-from makebook.errors import Diagnostic
+from makebook.errors import Diagnostic, clip
 from makebook.safety import resources
 
 _INCLUDE = re.compile(r'\{\{#(?P<kind>include|rustdoc_include)\s+(?P<arg>[^}\s]+)\s*\}\}')
@@ -24,31 +25,62 @@ _ANCHOR_END = re.compile(r'ANCHOR_END:\s*(?P<name>[\w-]+)')
 Origin = tuple[Path, int]  # the file and line a line of expanded text was written on
 
 
+# What the includes of a whole build may add up to: a book, not a bomb (eight files that
+# each include the next four times stand for 4^8 copies of the last one).
+MAX_EXPANDED_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class Budget:
+    """What the includes of one build may still add, and each file read once."""
+
+    remaining: int = MAX_EXPANDED_BYTES
+    exhausted: bool = False
+    files: dict[Path, str | resources.Unreadable] = field(default_factory=dict)
+
+    def read(self, path: Path) -> str:
+        """The included file's text (read once a build). Raises Unreadable."""
+        if path not in self.files:
+            try:
+                self.files[path] = resources.read_text(path, 'included file')
+            except resources.Unreadable as exc:
+                self.files[path] = exc
+        found = self.files[path]
+        if isinstance(found, resources.Unreadable):
+            raise found
+        return found
+
+
 def expand_includes(text: str, path: Path, root: Path, problems: list[Diagnostic],
-                    depth: int = 0) -> str:
+                    depth: int = 0, budget: Budget | None = None) -> str:
     """mdBook's ``{{#include file}}``, ``{{#include file:anchor}}``, ``{{#include file:2:5}}``
     and ``{{#rustdoc_include ...}}`` (the same, keeping every line), inside ``root`` only."""
     origins = [(path, number) for number in range(1, text.count('\n') + 2)]
-    return expand_includes_mapped(text, origins, root, problems, depth)[0]
+    return expand_includes_mapped(text, origins, root, problems, depth, budget)[0]
 
 
 def expand_includes_mapped(text: str, origins: list[Origin], root: Path,
-                           problems: list[Diagnostic], depth: int = 0
+                           problems: list[Diagnostic], depth: int = 0, budget: Budget | None = None
                            ) -> tuple[str, list[Origin]]:
     """:func:`expand_includes` with a source map: ``origins`` gives the file and line of each
     line of ``text``; the result's map gives them for each line of the expanded text, so a
-    problem found later in included text names the included file and its own line."""
+    problem found later in included text names the included file and its own line.
+
+    ``budget`` bounds what the includes of the whole build may add (one is made when none
+    is given); past it, an include is an error at its line and the rest are left out.
+    """
+    budget = budget if budget is not None else Budget()
     out = _MappedText()
-    position = 0
+    position = line = 0  # where the text not yet emitted starts, and its line (0-based)
     for match in _INCLUDE.finditer(text):
-        first = text.count('\n', 0, position)
-        out.emit(text[position:match.start()], origins[first:])
+        out.emit(text[position:match.start()], origins, line)
+        line += text.count('\n', position, match.start())
         position = match.end()
-        where = origins[text.count('\n', 0, match.start())]
-        included = _include(match, where, root, problems, depth)
+        included = _include(match, origins[line], root, problems, depth, budget)
         if included is not None:
-            out.emit(*included)
-    out.emit(text[position:], origins[text.count('\n', 0, position):])
+            out.emit(*included, 0)
+        line += text.count('\n', match.start(), match.end())
+    out.emit(text[position:], origins, line)
     return ''.join(out.parts), out.origins
 
 
@@ -61,23 +93,26 @@ class _MappedText:
         self.origins: list[Origin] = []
         self._line_empty = True
 
-    def emit(self, chunk: str, origins: list[Origin]) -> None:
+    def emit(self, chunk: str, origins: list[Origin], first: int) -> None:
+        """Add ``chunk``, whose first line was written where ``origins[first]`` says."""
         if not chunk:
             return
-        lines = chunk.split('\n')
+        lines = chunk.count('\n') + 1
         if not self.origins:
-            self.origins.append(origins[0])
-        elif self._line_empty and lines[0]:
-            self.origins[-1] = origins[0]
-        self.origins.extend(origins[1:len(lines)])
-        self._line_empty = lines[-1] == ''
+            self.origins.append(origins[first])
+        elif self._line_empty and not chunk.startswith('\n'):
+            self.origins[-1] = origins[first]
+        self.origins.extend(origins[first + 1:first + lines])
+        self._line_empty = chunk.endswith('\n')
         self.parts.append(chunk)
 
 
 def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Diagnostic],
-             depth: int) -> tuple[str, list[Origin]] | None:
+             depth: int, budget: Budget) -> tuple[str, list[Origin]] | None:
     """The expanded text (and its map) one include directive stands for; None on a problem."""
     path, line = where
+    if budget.exhausted:
+        return None  # said once already
     name, _, selector = match.group('arg').partition(':')
     # The one resolver (safety/resources.py): no absolute paths, no '..' or symlink out of the book.
     base = path.parent.relative_to(root).as_posix() if path.parent.is_relative_to(root) else ''
@@ -85,22 +120,37 @@ def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Dia
         _, target = resources.resolve(name, '' if base == '.' else base,
                                       resources.Confinement.of([root]))
     except resources.Refused as exc:
-        message = (f"'{name}': no such file to include" if str(exc).startswith('no such')
-                   else f"'{name}': an include must stay inside the book folder ({exc})")
+        message = (f"'{clip(name)}': no such file to include" if str(exc).startswith('no such')
+                   else f"'{clip(name)}': an include must stay inside the book folder ({exc})")
         problems.append(codes.INCLUDE_REFUSED(message, path, line))
         return None
     if depth > 8:
-        problems.append(codes.INCLUDE_TOO_DEEP(f"'{name}': includes nested too deep (a loop?)", path, line))
+        problems.append(codes.INCLUDE_TOO_DEEP(f"'{clip(name)}': includes nested too deep (a loop?)",
+                                               path, line))
         return None
-    included = target.read_text(encoding='utf-8', errors='replace')
-    chosen = _select(included.replace('\r\n', '\n').replace('\r', '\n'), selector)
+    try:
+        included = budget.read(target)
+    except resources.Unreadable as exc:
+        problems.append(exc.diagnostic(target) if exc.line is not None else
+                        codes.INCLUDE_REFUSED(f"'{clip(name)}': {exc}", path, line))
+        return None
+    chosen = _select(included, selector)
     if chosen is None:
-        problems.append(codes.INCLUDE_NOT_FOUND(f"'{match.group('arg')}': no such anchor or lines",
+        problems.append(codes.INCLUDE_NOT_FOUND(f"'{clip(match.group('arg'))}': no such anchor or lines",
                                                 path, line))
         return None
+    size = sum(len(text) + 1 for _, text in chosen)
+    if size > budget.remaining:
+        budget.exhausted = True
+        problems.append(codes.INCLUDE_TOO_LARGE(
+            f"'{clip(name)}': the includes of this book add up to more than "
+            f'{MAX_EXPANDED_BYTES // (1024 * 1024)} MB (files that include each other many times?); '
+            'the rest are left out', path, line))
+        return None
+    budget.remaining -= size
     return expand_includes_mapped('\n'.join(text for _, text in chosen),
                                   [(target, number) for number, _ in chosen] or [where],
-                                  root, problems, depth + 1)
+                                  root, problems, depth + 1, budget)
 
 
 def _select(text: str, selector: str) -> list[tuple[int, str]] | None:

@@ -22,6 +22,7 @@ Each is a detector in :data:`LAYOUTS`, a function from the folder to a
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import tomllib
@@ -30,12 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from makebook import codes
-from makebook.errors import Diagnostic
+from makebook.codes import Code
+from makebook.errors import Diagnostic, clip, errors_in
 from makebook.model import MARKDOWN_SUFFIXES
-from makebook.source.files import load_yaml
+from makebook.safety import resources
+from makebook.source import yamltext
+from makebook.source.files import load_yaml_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +76,17 @@ def _chapters_list(root: Path) -> Layout | None:
     return None if listed is None else _from_list('chapters list', root, root, *listed)
 
 
+# The line in a listing of the entry at a path of indexes and keys (0, 'chapters', 2, 'file').
+LineOf = Callable[[tuple[str | int, ...]], int | None]
+
+
 def _quarto(root: Path) -> Layout | None:
     quarto = root / '_quarto.yml'
     if not quarto.is_file():
         return None
-    data = _yaml(quarto)
+    data, lines, problems = load_yaml_file(quarto, 'Quarto project file')
+    if errors_in(problems):  # a Quarto book that cannot be read is not read as something else
+        return Layout('Quarto', (), {}, tuple(problems))
     found = data.get('book')
     book: dict[str, Any] = found if isinstance(found, dict) else {}
     if not isinstance(book.get('chapters'), list):
@@ -87,8 +95,9 @@ def _quarto(root: Path) -> Layout | None:
                             if k in book}
     if isinstance(data.get('lang'), str):  # Quarto keeps the language at the top level
         meta['lang'] = data['lang']
-    layout = _from_list('Quarto', root, root, book['chapters'], quarto)
-    return Layout(layout.kind, layout.entries, meta, layout.diagnostics)
+    layout = _from_list('Quarto', root, root, book['chapters'], quarto,
+                        lambda path: lines.at('book', 'chapters', *path))
+    return Layout(layout.kind, layout.entries, meta, (*problems, *layout.diagnostics))
 
 
 def _mdbook_layout(root: Path) -> Layout | None:
@@ -98,10 +107,20 @@ def _mdbook_layout(root: Path) -> Layout | None:
 def _leanpub(root: Path) -> Layout | None:
     for book_txt in (root / 'Book.txt', root / 'manuscript' / 'Book.txt'):
         if book_txt.is_file():
-            names = [line.strip() for line in book_txt.read_text(encoding='utf-8').splitlines()]
-            return _from_list('Leanpub', root, book_txt.parent,
-                              [n for n in names if n and not n.startswith('#')], book_txt)
+            return _book_txt(root, book_txt)
     return None
+
+
+def _book_txt(root: Path, book_txt: Path) -> Layout:
+    try:
+        text = resources.read_text(book_txt, 'Book.txt')
+    except resources.Unreadable as exc:
+        return Layout('Leanpub', (), {}, (exc.diagnostic(book_txt),))
+    listed = [(number, line.strip()) for number, line in enumerate(text.split('\n'), start=1)
+              if line.strip() and not line.strip().startswith('#')]
+    numbers = [number for number, _ in listed]
+    return _from_list('Leanpub', root, book_txt.parent, [name for _, name in listed], book_txt,
+                      lambda path: numbers[int(path[0])] if path else None)
 
 
 def _folder(root: Path) -> Layout:
@@ -141,105 +160,165 @@ def _folders(root: Path, depth: int) -> Iterator[Path]:
 
 
 def _markdown_files(root: Path) -> list[Path]:
-    return sorted((p for p in root.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()),
-                  key=lambda p: natural_key(p.name))
+    """Every Markdown entry of the folder but folders: a FIFO, a device or a dangling link
+    named like a chapter is listed too, so that reading it says why it cannot be read."""
+    found = []
+    for path in root.iterdir():
+        if path.suffix.lower() in MARKDOWN_SUFFIXES:
+            with contextlib.suppress(OSError):
+                if path.is_dir():
+                    continue
+            found.append(path)
+    return sorted(found, key=lambda p: natural_key(p.name))
 
 
-def _yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = load_yaml(path.read_text(encoding='utf-8'))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return {}  # reported when the file is read as metadata
-    return data if isinstance(data, dict) else {}
-
-
-def _chapters_key(root: Path) -> tuple[list[Any], Path] | None:
-    """The ``chapters:`` list from metadata.yaml, else from the first file's front matter."""
+def _chapters_key(root: Path) -> tuple[list[Any], Path, LineOf] | None:
+    """The ``chapters:`` list from metadata.yaml, else from the first file's front matter
+    (problems in either file are reported when it is read as metadata)."""
     metadata = next((root / name for name in ('metadata.yaml', 'metadata.yml') if (root / name).is_file()),
                     None)
-    if metadata is not None and isinstance(_yaml(metadata).get('chapters'), list):
-        return _yaml(metadata)['chapters'], metadata
+    if metadata is not None:
+        data, lines, _ = load_yaml_file(metadata)
+        if isinstance(data.get('chapters'), list):
+            return data['chapters'], metadata, lambda path: lines.at('chapters', *path)
     files = _markdown_files(root)
     if files:
-        text = files[0].read_text(encoding='utf-8', errors='replace').removeprefix('\ufeff')
+        try:
+            text = resources.read_text(files[0], 'chapter')
+        except resources.Unreadable:
+            return None
         match = re.match(r'---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n', text, re.DOTALL)
         if match:
-            try:
-                data = load_yaml(match.group(1))
-            except yaml.YAMLError:
-                return None
-            if isinstance(data, dict) and isinstance(data.get('chapters'), list):
-                return data['chapters'], files[0]
+            data, lines, _ = yamltext.load(match.group(1), files[0], 1)
+            if isinstance(data.get('chapters'), list):
+                return data['chapters'], files[0], lambda path: lines.at('chapters', *path)
     return None
 
 
-def _from_list(kind: str, root: Path, base: Path, items: list[Any], listing: Path) -> Layout:
-    """Entries from a list of file names, where ``{part: T, chapters: [...]}`` is a part."""
+# Sub-chapters nest this deep at most: every table of contents shows the levels.
+MAX_DEPTH = 8
+
+
+def _from_list(kind: str, root: Path, base: Path, items: list[Any], listing: Path,
+               line_of: LineOf) -> Layout:
+    """Entries from a list of file names, where ``{part: T, chapters: [...]}`` is a part.
+
+    An entry of the wrong kind (a number, a list, a part whose chapters are not a list)
+    or a name no file can have is an error at its line in the listing, never a traceback.
+    """
     entries: list[Entry] = []
     problems: list[Diagnostic] = []
 
-    def add(name: Any, part: str | None, depth: int = 0) -> None:
+    def wrong(entry: object, what: str, at: tuple[str | int, ...]) -> None:
+        problems.append(codes.LISTED_WRONG(f'{what}, not {_kind(entry)}', listing, line_of(at)))
+
+    def add_all(listed: object, part: str | None, depth: int, at: tuple[str | int, ...]) -> None:
+        if not isinstance(listed, list):
+            wrong(listed, f"'{at[-1] if at else 'chapters'}:' must be a list of files", at)
+            return
+        for index, item in enumerate(listed):
+            add(item, part, depth, (*at, index))
+
+    def add(name: object, part: str | None, depth: int, at: tuple[str | int, ...]) -> None:
+        if depth > MAX_DEPTH:
+            wrong(name, f'sub-chapters nest at most {MAX_DEPTH} levels deep', at)
+            return
         if isinstance(name, dict) and 'part' in name:
-            title = str(name['part'])
-            for item in name.get('chapters') or []:
-                add(item, title, depth)
+            if not isinstance(name['part'], str | int | float) or isinstance(name['part'], bool):
+                wrong(name['part'], "a part's title ('part:') must be text", (*at, 'part'))
+                return
+            add_all(name.get('chapters') or [], clip(name['part'], 200), depth, (*at, 'chapters'))
             return
         if isinstance(name, dict) and len(name) == 1 and 'file' not in name:  # {Part: [files]}
             (title, items), = name.items()
-            for item in items if isinstance(items, list) else [items]:
-                add(item, str(title), depth)
+            if isinstance(items, list):
+                add_all(items, clip(title, 200), depth, (*at, str(title)))
+            else:
+                add(items, clip(title, 200), depth, (*at, str(title)))
             return
-        children: list[Any] = []
+        children: object = []
         if isinstance(name, dict) and 'file' in name:
             # {file: a.md, chapters: [...]}: the listed files are a.md's sub-chapters.
-            listed = name.get('chapters')
-            children = listed if isinstance(listed, list) else []
-            name = name['file']
-        path = (base / str(name)).resolve()
-        if not path.is_relative_to(root):
-            problems.append(codes.LISTED_OUTSIDE(f"'{name}' is outside the book folder", listing,
-                                                 _line(listing, str(name))))
-        elif not path.is_file():
-            problems.append(codes.LISTED_MISSING(f"'{name}' is listed but does not exist", listing,
-                                                 _line(listing, str(name))))
-        else:
+            children = name.get('chapters') or []
+            name, at = name['file'], (*at, 'file')
+        if not isinstance(name, str) or not name.strip():
+            wrong(name, 'a chapter must be named by its file (a.md)', at)
+            return
+        problem, path = _listed_file(name, base, root)
+        if problem is not None:
+            problems.append(problem(f"'{clip(name)}' {_REASONS[problem.id]}", listing, line_of(at)))
+        elif path is not None:
             entries.append(Entry(path, part, depth))
-        for item in children:
-            add(item, part, depth + 1)
+        if children:
+            add_all(children, part, depth + 1, (*at[:-1], 'chapters') if at[-1:] == ('file',) else at)
 
-    for item in items:
-        add(item, None)
+    for index, item in enumerate(items):
+        add(item, None, 0, (index,))
     return Layout(kind, tuple(entries), {}, tuple(problems))
 
 
-def _line(path: Path, needle: str) -> int | None:
-    for number, text in enumerate(path.read_text(encoding='utf-8').splitlines(), start=1):
-        if needle in text:
-            return number
-    return None
+_REASONS = {codes.LISTED_OUTSIDE.id: 'is outside the book folder',
+            codes.LISTED_MISSING.id: 'is listed but does not exist',
+            codes.LISTED_WRONG.id: 'is not a name a file can have'}
+
+
+def _listed_file(name: str, base: Path, root: Path) -> tuple[Code | None, Path | None]:
+    """The file a listing names, or the code of what is wrong with the name."""
+    if '\x00' in name or len(name) > 1024 or any(len(part.encode()) > 255 for part in name.split('/')):
+        return codes.LISTED_WRONG, None
+    try:
+        path = (base / name).resolve()
+        if not path.is_relative_to(root):
+            return codes.LISTED_OUTSIDE, None
+        # A FIFO or a device counts as there: reading it says why it cannot be read.
+        return (None, path) if path.exists() and not path.is_dir() else (codes.LISTED_MISSING, None)
+    except (OSError, ValueError, RuntimeError):  # a name too long, a loop of links
+        return codes.LISTED_WRONG, None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return f'{str(value).lower()}'
+    if isinstance(value, int | float):
+        return f'the number {clip(value)}'
+    if value is None:
+        return 'nothing'
+    if isinstance(value, str):
+        return f"'{clip(value)}'"
+    return 'a list' if isinstance(value, list) else 'a mapping' if isinstance(value, dict) else 'that'
 
 
 _SUMMARY_LINK = re.compile(r'^(?P<indent>\s*)(?:[-*]\s+)?\[(?P<title>[^\]]*)\]\((?P<href>[^)]*)\)\s*$')
+_SUMMARY_HEADING = re.compile(r'#{1,6}\s+(.*)')
 
 
 def _mdbook(root: Path) -> Layout:
+    book_toml = root / 'book.toml'
     try:
-        config = tomllib.loads((root / 'book.toml').read_text(encoding='utf-8'))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return Layout('mdBook', (), {}, (codes.BROKEN_BOOK_TOML(f'broken book.toml: {exc}',
-                                                               root / 'book.toml'),))
-    book = config.get('book', {})
-    src = (root / str(book.get('src', 'src'))).resolve()
-    if not src.is_relative_to(root):
+        config = tomllib.loads(resources.read_text(book_toml, 'book.toml'))
+    except resources.Unreadable as exc:
+        return Layout('mdBook', (), {}, (exc.diagnostic(book_toml),))
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r'line (\d+)', str(exc))
+        return Layout('mdBook', (), {}, (codes.BROKEN_BOOK_TOML(
+            f'broken book.toml: {clip(exc, 200)}', book_toml, int(at.group(1)) if at else None),))
+    found = config.get('book', {})
+    book: dict[str, Any] = found if isinstance(found, dict) else {}
+    try:
+        src = (root / str(book.get('src', 'src'))).resolve()
+    except (OSError, ValueError, RuntimeError):
+        src = root / '\x00'  # not a folder: refused below
+    if not src.is_relative_to(root) or '\x00' in str(src):
         return Layout('mdBook', (), {}, (codes.MDBOOK_SRC_OUTSIDE(
-            f"book.toml: src '{book.get('src')}' is outside the book folder", root / 'book.toml'),))
+            f"book.toml: src '{clip(book.get('src'))}' is not a folder inside the book", book_toml),))
     summary = src / 'SUMMARY.md'
     meta: dict[str, Any] = {}
     if book.get('title'):
         meta['title'] = book['title']
     authors = book.get('authors')
-    if authors:  # a list of names, or one name as a string
-        meta['author'] = [authors] if isinstance(authors, str) else list(authors)
+    if authors:  # a list of names, or one name as a string (anything else: metadata says so)
+        meta['author'] = [authors] if isinstance(authors, str) else \
+            list(authors) if isinstance(authors, list) else authors
     if book.get('language'):
         meta['lang'] = book['language']
     if book.get('description'):
@@ -247,15 +326,20 @@ def _mdbook(root: Path) -> Layout:
     if not summary.is_file():
         return Layout('mdBook', (), meta, (codes.MDBOOK_NO_SUMMARY('an mdBook needs src/SUMMARY.md',
                                                                   summary),))
+    try:
+        lines = resources.read_text(summary, 'SUMMARY.md').split('\n')
+    except resources.Unreadable as exc:
+        return Layout('mdBook', (), meta, (exc.diagnostic(summary),))
     entries: list[Entry] = []
     problems: list[Diagnostic] = []
     part: str | None = None
     indents: list[int] = []  # indentation of the open list levels: nesting makes sub-chapters
-    for number, line in enumerate(summary.read_text(encoding='utf-8').splitlines(), start=1):
-        heading = re.match(r'^#{1,6}\s+(.*?)\s*$', line)
+    for number, line in enumerate(lines, start=1):
+        heading = _SUMMARY_HEADING.fullmatch(line)
         if heading:
-            if entries or (number > 1 and heading.group(1).lower() != 'summary'):
-                part = heading.group(1)
+            title = heading.group(1).strip()
+            if entries or (number > 1 and title.lower() != 'summary'):
+                part = clip(title, 200)
             continue
         if re.match(r'^\s*-{3,}\s*$', line):
             part = None if line.strip() else part  # a separator ends nothing: keep the part
@@ -266,14 +350,14 @@ def _mdbook(root: Path) -> Layout:
             if match and is_list_item else 0
         if not match or not match.group('href').strip():
             continue  # draft chapters '[Title]()' have no file yet
-        path = (src / match.group('href').strip()).resolve()
-        if not path.is_relative_to(root):
-            problems.append(codes.LISTED_OUTSIDE(f"'{match.group('href')}' is outside the book folder",
-                                                 summary, number))
-        elif not path.is_file():
-            problems.append(codes.LISTED_MISSING(f"'{match.group('href')}' is listed but does not exist",
-                                                 summary, number))
-        else:
+        href = match.group('href').strip()
+        problem, path = _listed_file(href, src, root)
+        if problem is not None:
+            problems.append(problem(f"'{clip(href)}' {_REASONS[problem.id]}", summary, number))
+        elif depth > MAX_DEPTH:
+            problems.append(codes.LISTED_WRONG(f'sub-chapters nest at most {MAX_DEPTH} levels deep',
+                                               summary, number))
+        elif path is not None:
             entries.append(Entry(path, part if is_list_item else None, depth,
                                  unnumbered=not is_list_item))
     return Layout('mdBook', tuple(entries), meta, tuple(problems))

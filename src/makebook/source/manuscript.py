@@ -25,8 +25,8 @@ from makebook.config.metadata import build_metadata, build_settings
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
 from makebook.model import MARKDOWN_SUFFIXES, Manuscript, Metadata, PrintOverrides, SourceFile
 from makebook.safety.resources import Confinement, Refused
-from makebook.source.files import key_lines, load_yaml_file, modified_time, read_source
-from makebook.source.includes import expand_includes_mapped
+from makebook.source.files import load_yaml_file, modified_time, read_source
+from makebook.source.includes import Budget, expand_includes_mapped
 from makebook.source.layouts import Layout, chapter_folders_below, detect_layout
 
 
@@ -77,6 +77,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
     files = []
     entries = {entry.path: entry for entry in layout.entries}
     confinement = Confinement.of([root])
+    budget = Budget()  # what the includes of the whole book may add up to
     for file_path in paths:
         try:  # a chapter that is a symbolic link to a file outside the book is not read
             confinement.check(file_path, 'file')
@@ -87,7 +88,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
         problems.extend(file_problems)
         if source is not None:
             if layout.kind == 'mdBook':
-                source = _with_includes(source, root, problems)
+                source = _with_includes(source, root, problems, budget)
             entry = entries.get(file_path)
             if entry is not None:
                 source = replace(source, part=entry.part, depth=entry.depth,
@@ -110,7 +111,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
             and not _is_chapter_front_matter(files[0], book_data):
         first = files[0]
         book_data.update(first.front_matter)
-        lines_of_keys.update(key_lines(first.path))
+        lines_of_keys.update(first.front_matter_lines)
         key_paths.update(dict.fromkeys(first.front_matter, first.path))
         metadata_source = first.path
         # The block is the book's: its title and subtitle must not also name the chapter.
@@ -122,8 +123,8 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
         raise BookError(f'{path}: the manuscript has no text, only metadata', code=codes.ONLY_METADATA.id)
     for source in files:  # a chapter's own keys: only a misspelt chapter key is worth a word
         misses = near_miss_chapter_keys(source.front_matter)
-        lines = key_lines(source.path) if misses else {}
-        problems.extend(codes.UNKNOWN_KEY(f"front matter '{key}': {message}", source.path, lines.get(key))
+        problems.extend(codes.UNKNOWN_KEY(f"front matter '{key}': {message}", source.path,
+                                          source.front_matter_lines.get(key))
                         for key, message in misses)
     modified = modified_time(paths)
     # After a metadata file that cannot be read, "no title" would only mislead.
@@ -204,10 +205,13 @@ def _describe(layout: Layout) -> str:
     return f'Layout: {layout.kind} ({counts or "no files"})'
 
 
-def _with_includes(source: SourceFile, root: Path, problems: list[Diagnostic]) -> SourceFile:
+def _with_includes(source: SourceFile, root: Path, problems: list[Diagnostic],
+                   budget: Budget) -> SourceFile:
     """mdBook's includes expanded, remembering where each line of the result was written."""
     own = [(source.path, source.first_line + n) for n in range(source.markdown.count('\n') + 1)]
-    text, origins = expand_includes_mapped(source.markdown, own, root, problems)
+    text, origins = expand_includes_mapped(source.markdown, own, root, problems, budget=budget)
+    if budget.exhausted:  # an error already: the book is not made, and this text is not rendered
+        return source
     if origins == own:
         return source
     return replace(source, markdown=text, origins=tuple(origins))

@@ -57,7 +57,7 @@ def test_relative_paths_inside_the_book_resolve(book: Path, reference: str, base
     ('outside-link.png', 'symbolic link pointing outside'),
     ('images/up/secret.txt', 'symbolic link pointing outside'),
     ('images/missing.png', 'no such file'),
-    ('images', 'not a file'),
+    ('images', 'not a regular file'),
     ('', 'names no file'),
 ])
 def test_everything_else_is_refused_with_a_reason(book: Path, reference: str, reason: str) -> None:
