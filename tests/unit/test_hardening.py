@@ -38,11 +38,11 @@ def located(err: str, file: str, line: int | None, code: str, *fragments: str) -
 # name: (files, (file, line, code, fragments...)); each must exit 1 with that message.
 REFUSED: dict[str, tuple[dict[str, str | bytes], tuple]] = {
     'date: 2026-02-30': ({'01.md': HEAD.replace('lang: en\n', 'lang: en\ndate: 2026-02-30\n') + '# A\n'},
-                         ('01.md', 5, 'MB203', 'is not a real date')),
+                         ('01.md', 5, 'MB130', "'2026-02-30' is not a date")),
     'a date in metadata.yaml': ({'metadata.yaml': 'title: T\nlang: en\ndate: 2026-02-30\n', 'a.md': '# A\n'},
-                                ('metadata.yaml', 3, 'MB203', '2026-02-30')),
+                                ('metadata.yaml', 3, 'MB130', '2026-02-30')),
     'a timestamp past midnight': ({'01.md': '---\ntitle: T\ndate: 2026-02-28 25:61:00\n---\n# A\n'},
-                                  ('01.md', 3, 'MB203', 'not a real date or time')),
+                                  ('01.md', 3, 'MB130', 'is not a date')),
     'a 5,000-digit number': ({'01.md': f'---\ntitle: T\ndescription: {"7" * 5000}\n---\n# A\n'},
                              ('01.md', 3, 'MB203', 'a number of 5,000 digits')),
     'a hex number of 4,000 digits': (

@@ -13,7 +13,8 @@ import datetime as dt
 import re
 
 _ISO = re.compile(r'(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?'
-                  r'(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?')
+                  r'(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,9})?)?'
+                  r'(?:Z|[+-]\d{2}:?\d{2})?)?')
 # Other ways of writing a day or a month, tried in order (English month names, as
 # pandoc and Quarto books write them; a day/month order is used only when the first
 # number cannot be a month).
@@ -28,8 +29,10 @@ def iso_date(value: str) -> str | None:
     match = _ISO.fullmatch(text)
     if match:
         year, month, day = match.group('year', 'month', 'day')
+        hour, minute, second = (int(part or 0) for part in match.group('hour', 'minute', 'second'))
         try:
             dt.date(int(year), int(month or 1), int(day or 1))
+            dt.time(hour, minute, second)  # '25:61:00' is no time of day
         except ValueError:
             return None
         return text

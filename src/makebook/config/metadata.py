@@ -275,7 +275,7 @@ def build_metadata(
     if written_date is not None:
         fields['date'] = iso_date(written_date)
         if fields['date'] is None:
-            reader.complain('date', f"'{data['date']}' is not a date; write it as 2026, 2026-11 or "
+            reader.complain('date', f"'{clip(data['date'])}' is not a date; write it as 2026, 2026-11 or "
                             '2026-11-28 (ISO 8601)', codes.BAD_DATE)
     subjects = reader.text_list('subject')
     print_settings = read_print_settings(data, reader.complain, overrides)
