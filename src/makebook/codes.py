@@ -219,6 +219,11 @@ PART_TEXT_DROPPED = _code('MB314', WARNING, 'text after a part heading left out'
 MATH_MARKUP_REMOVED = _code('MB315', WARNING, 'markup left out of a formula',
                             'Formulas cannot link, style or name things: remove \\href, \\style, '
                             '\\class and \\cssId.')
+UNCLOSED_HTML = _code('MB316', WARNING, 'an HTML element never closed',
+                      'Close it where you mean it to end (</div>, </em>, -->); make-book closed it for you.')
+HTML_REPAIRED = _code('MB317', WARNING, 'HTML holding what it may not',
+                      'E-readers reject a heading inside <em> or text straight in <ul>: make-book moved it; '
+                      'fix the HTML.')
 # Markdown read as CommonMark reads it where habits from other readers differ (MB320-MB329).
 UNCLOSED_FENCE = _code('MB320', WARNING, 'a code fence that is never closed',
                        'Close the code with a fence as long as the opening one, indented like it.')

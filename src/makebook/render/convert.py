@@ -26,8 +26,10 @@ from makebook.cache import Cache
 from makebook.config.typography import LEFT_DOUBLE, LEFT_SINGLE, RIGHT_DOUBLE, RIGHT_SINGLE
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
+from makebook.extensions.attributes import unnumbered_minus
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, NoProgress, Progress, SourceFile
 from makebook.render import mathml, media, repairs
+from makebook.render.balance import balance
 from makebook.render.notes import keep_unreferenced, take_footnotes
 from makebook.safety.sanitize import sanitize
 from makebook.safety.xmlchars import xml_text
@@ -35,12 +37,13 @@ from makebook.safety.xmlchars import xml_text
 # The block structure is CommonMark's (extensions.commonmark, which also reads fences
 # and raw HTML blocks); these read what sits inside it.
 MARKDOWN_EXTENSIONS = (
-    'footnotes', 'tables', 'attr_list', 'def_list', 'abbr', 'smarty', 'toc', 'sane_lists',
+    'makebook.extensions.footnotes', 'tables', 'attr_list', 'def_list', 'abbr', 'smarty', 'toc', 'sane_lists',
     'pymdownx.betterem', *EXTENSIONS,
 )
 MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
     # Colons in fragment ids break some readers (Sphinx fix_ids); use '-'.
-    'footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
+    # Python-Markdown's footnotes, linear for a note cited many times.
+    'makebook.extensions.footnotes': {'SEPARATOR': '-', 'BACKLINK_TEXT': ''},
     'toc': {'permalink': False},
     # Smarty decides where a straight quote opens and closes; which marks it becomes is the
     # language's (render/typography.py), so it writes markers (config/typography.py).
@@ -48,8 +51,8 @@ MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
         'left-double-quote': LEFT_DOUBLE, 'right-double-quote': RIGHT_DOUBLE,
         'left-single-quote': LEFT_SINGLE, 'right-single-quote': RIGHT_SINGLE}},
 }
-# Pandoc's '-' for '.unnumbered', alone ('{-}') or among other attributes ('{#id -}').
-_HEADING_MINUS = re.compile(r'^(#{1,6}\s.*?\{[^}\n]*?(?<=[{\s]))-(?=[\s}])', re.MULTILINE)
+# An ATX heading's line, where pandoc's {-} is read (extensions.attributes).
+_ATX_HEADING = re.compile(r'^#{1,6}[ \t][^\n]*', re.MULTILINE)
 _NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_.-]*')
 
 
@@ -70,18 +73,29 @@ class Converted:
 def convert_file(source: SourceFile) -> Converted:
     """Markdown to XHTML for one file; every problem is in ``problems``, none is raised."""
     problems: list[Diagnostic] = []
-    text = _HEADING_MINUS.sub(r'\1.unnumbered', source.markdown)
+    text = _ATX_HEADING.sub(lambda m: unnumbered_minus(m.group()), source.markdown)
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
     where = Locator(source)  # each problem at its own line, a repeated one too
     text, listings = media.hide_listings(text)
-    markup = media.media_notes(
-        media.listings(md.convert(text), listings), lambda message, needle: problems.append(
-            codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))
-    body = to_xhtml(sanitize(markup, where, problems))
+    try:
+        html = md.convert(text)
+    except RecursionError:  # Python-Markdown reads nested lists and quotes recursively
+        problems.append(codes.NESTED_TOO_DEEP(
+            'blocks nested too deeply to read (lists or quotes hundreds of levels deep); flatten '
+            'the structure', source.path, repairs.deepest_line(source)))
+        return Converted(source, xhtml.element('body'), None, tuple(problems))
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
         line = source.first_line + needle if isinstance(needle, int) else where.line_of(needle)
         problems.append(codes.ALL[code](message, source.path, line))
+    markup = media.media_notes(
+        media.listings(html, listings), lambda message, needle: problems.append(
+            codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))
+    # Every element closed in its own block (an HTML5 parser would reopen an unclosed <em>
+    # after the paragraph, around the rest of the chapter), then the allowlist.
+    markup = balance(markup, lambda code, message, needle: problems.append(
+        code(message, source.path, where.line_of(needle, ignore_case=True))))
+    body = to_xhtml(sanitize(markup, where, problems))
     mathml.convert_math(body, lambda code, message, tex: problems.append(
         code(message, source.path, where.line_of(tex))))
     repairs.check_body(body, where, problems)

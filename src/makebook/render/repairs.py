@@ -18,6 +18,7 @@ from lxml import etree
 from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import Locator, SourceFile
+from makebook.render.content import repair_content
 from makebook.xhtml import text_content
 
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
@@ -50,9 +51,12 @@ def nesting(body: etree._Element, where: Locator, problems: list[Diagnostic]) ->
 
 
 def _nested_line(where: Locator) -> int | None:
+    return deepest_line(where.source)
+
+
+def deepest_line(source: SourceFile) -> int | None:
     """The line where the deepest nesting is written (most '>' or the widest indent)."""
     best, best_line = 0, None
-    source = where.source
     for number, line in enumerate(source.markdown.split('\n')):
         stripped = line.lstrip(' \t>')
         score = len(line) - len(stripped)
@@ -133,36 +137,45 @@ _FLOW_PARENTS = frozenset({'body', 'section', 'div', 'blockquote', 'li', 'dd', '
 
 def misplaced(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
     """Turn an element outside the parent it needs (a ``<figcaption>`` with no
-    ``<figure>``, an ``<li>`` with no list) into a plain ``div`` or ``span``, with a warning."""
-    for element in list(body.iter()):
-        if not isinstance(element.tag, str):
+    ``<figure>``, an ``<li>`` with no list) into a plain ``div`` or ``span``, with a warning.
+
+    Each parent's children are listed once (not once per child: a list of 40,000 items
+    stays linear)."""
+    for parent in list(body.iter()):
+        if not isinstance(parent.tag, str):
             # lxml-stubs type every .tag as str; a comment's or a PI's is a function.
             continue  # type: ignore[unreachable]
-        qname = etree.QName(element)
-        parent = element.getparent()
-        allowed = _PARENTS.get(qname.localname)
-        if allowed is None or parent is None:
+        children = [c for c in parent if isinstance(c.tag, str)]
+        if not any(etree.QName(c).localname in _PARENTS for c in children):
             continue
-        siblings = [c for c in parent if isinstance(c.tag, str)]
         parent_name = etree.QName(parent).localname
-        placed = parent_name in allowed
-        if placed and qname.localname in _FIRST_ONLY:
-            placed = siblings[0] is element
-        if placed and qname.localname == 'figcaption':
-            _drop_trailing_breaks(element)
-            siblings = [c for c in parent if isinstance(c.tag, str)]
-            placed = element in (siblings[0], siblings[-1])
-        if placed:
-            continue
-        replacement = 'div' if parent_name in _FLOW_PARENTS else 'span'
-        problems.append(codes.MISPLACED_ELEMENT(f'<{qname.localname}> is not allowed inside '
-                                                f'<{parent_name}> (e-readers reject it); it becomes '
-                                                f'a <{replacement}>', where.path,
-                                                where.line_of(f'<{qname.localname}')))
-        element.tag = f'{{{qname.namespace}}}{replacement}' if qname.namespace else replacement
-        for name in [a for a in element.attrib if a in ('colspan', 'rowspan', 'headers', 'scope',
-                                                          'abbr', 'span', 'value')]:
-            del element.attrib[name]
+        for position, element in enumerate(children):
+            qname = etree.QName(element)
+            allowed = _PARENTS.get(qname.localname)
+            if allowed is None:
+                continue
+            placed = parent_name in allowed
+            if placed and qname.localname in _FIRST_ONLY:
+                placed = position == 0
+            if placed and qname.localname == 'figcaption':
+                _drop_trailing_breaks(element)  # rare: the parent's children listed again
+                children = [c for c in parent if isinstance(c.tag, str)]
+                placed = element in (children[0], children[-1])
+            if not placed:
+                _make_plain(element, qname, parent_name, where, problems)
+
+
+def _make_plain(element: etree._Element, qname: etree.QName, parent_name: str, where: Locator,
+                problems: list[Diagnostic]) -> None:
+    replacement = 'div' if parent_name in _FLOW_PARENTS else 'span'
+    problems.append(codes.MISPLACED_ELEMENT(f'<{qname.localname}> is not allowed inside '
+                                            f'<{parent_name}> (e-readers reject it); it becomes '
+                                            f'a <{replacement}>', where.path,
+                                            where.line_of(f'<{qname.localname}')))
+    element.tag = f'{{{qname.namespace}}}{replacement}' if qname.namespace else replacement
+    for name in [a for a in element.attrib if a in ('colspan', 'rowspan', 'headers', 'scope',
+                                                      'abbr', 'span', 'value')]:
+        del element.attrib[name]
 
 
 def _drop_trailing_breaks(caption: etree._Element) -> None:
@@ -195,6 +208,8 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
     """Every check of one converted file, run before its ids and notes are rearranged."""
     where = Locator.of(source)
     nesting(body, where, problems)
+    repair_content(body, lambda message, needle: problems.append(
+        codes.HTML_REPAIRED(message, where.path, where.line_of(needle, ignore_case=True))))
     misplaced(body, where, problems)
     duplicate_ids(body, where, problems)
     missing_footnotes(body, where, problems)

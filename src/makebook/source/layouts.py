@@ -310,7 +310,7 @@ def _mdbook(root: Path) -> Layout:
         src = root / '\x00'  # not a folder: refused below
     if not src.is_relative_to(root) or '\x00' in str(src):
         return Layout('mdBook', (), {}, (codes.MDBOOK_SRC_OUTSIDE(
-            f"book.toml: src '{clip(book.get('src'))}' is not a folder inside the book", book_toml),))
+            f"book.toml: src '{clip(book.get('src'))}' is outside the book folder", book_toml),))
     summary = src / 'SUMMARY.md'
     meta: dict[str, Any] = {}
     if book.get('title'):

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import collections
 import html.entities
 import re
 import xml.etree.ElementTree as ET
@@ -38,6 +39,7 @@ from markdown.inlinepatterns import (
     ShortReferenceInlineProcessor,
     SubstituteTagInlineProcessor,
 )
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown_it.common import html_re
 from markdown_it.common.utils import normalizeReference
@@ -159,10 +161,78 @@ def lenient_link(data: str, index: int) -> tuple[str, str | None, int] | None:
     return found.group('href'), title[1:-1] if title else None, found.end(0)
 
 
-class _CommonMarkLink(LinkInlineProcessor):
+class Pairs:
+    """Where the ``]`` that closes each ``[`` of a text is (or the ``)`` of each ``(``).
+
+    Python-Markdown finds it by scanning forward from each ``[`` (getText): with no ``]``,
+    every ``[`` of a paragraph scanned to its end (a 20 kB line of ``[`` took a minute).
+    Here one pass pairs them all (the pairs are what the scan finds: the first ``]`` where
+    the count of open ones is 0). Python-Markdown rewrites the text after each link it
+    makes (the link becomes a placeholder) and reads on after it; what a ``[`` pairs with
+    depends only on the text after it, so the table stays good, shifted, for the rest of
+    the text while that rest is unchanged (checked), and a paragraph of many links is
+    paired once, not once per link.
+    """
+
+    def __init__(self, pattern: re.Pattern[str] | None = None, opening: str = '[') -> None:
+        self._pattern, self._opening = pattern or _BRACKET, opening
+        self._base = ''  # the text the table was made of
+        self._table: dict[int, int] = {}
+        self._text: str | None = None  # the text last asked about
+        self._shift = 0  # its positions minus the base's
+        self._same_from = 0  # from here on, it is the base's text, shifted
+
+    def closing(self, text: str, opening: int) -> int:
+        """Where the character closing the one at ``opening`` is, or -1."""
+        if text is not self._text:
+            self._text, self._shift, self._same_from = text, len(text) - len(self._base), len(text) + 1
+        if opening < self._same_from:
+            start = opening - self._shift
+            if start >= 0 and text[opening:] == self._base[start:]:
+                self._same_from = opening
+            else:
+                self._pair(text)
+        close = self._table.get(opening - self._shift, -1)
+        return close + self._shift if close >= 0 else -1
+
+    def _pair(self, text: str) -> None:
+        table: dict[int, int] = {}
+        waiting: list[int] = []
+        for found in self._pattern.finditer(text):
+            if found.group() == self._opening:
+                waiting.append(found.start())
+            elif waiting:
+                table[waiting.pop()] = found.start()
+        self._base, self._table, self._shift, self._same_from = text, table, 0, 0
+
+
+_BRACKET = re.compile(r'[\[\]]')
+_PAREN = re.compile(r'[()]')
+# A '(' nothing closes can still start a link when a title or <...> holds its ')': looked
+# for this far only.
+UNPAIRED_WINDOW = 1000
+# CommonMark: a link label holds at most 999 characters.
+MAX_LABEL = 999
+
+
+class _LinearText:
+    """Python-Markdown's getText without its scan (see :class:`Brackets`)."""
+
+    md: Markdown
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        brackets: Pairs = self.md.__dict__.setdefault('makebook_brackets', Pairs())
+        close = brackets.closing(data, index - 1) if index > 0 and data[index - 1] == '[' else -1
+        if close < 0:
+            return '', len(data), False
+        return data[index:close], close + 1, True
+
+
+class _CommonMarkLink(_LinearText, LinkInlineProcessor):
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        href, title, end, found = get_link(data, index)
-        if not found and not self._is_reference() and (lenient := lenient_link(data, index)) is not None:
+        window = data[index:self._window_end(data, index)]  # positions below are in the window
+        href, title, end, found = get_link(window, 0)
+        if not found and not self._is_reference() and (lenient := lenient_link(window, 0)) is not None:
             href, title, end = lenient
             found = True
             what = 'an image' if isinstance(self, ImageInlineProcessor) else 'a link'
@@ -173,7 +243,17 @@ class _CommonMarkLink(LinkInlineProcessor):
             return '', None, index, False  # raw HTML or code was read there first
         if title is not None:
             title = self.unescape(title)
-        return self.unescape(href), title, end, found
+        return self.unescape(href), title, index + end, found
+
+    def _window_end(self, data: str, index: int) -> int:
+        """How far a link's address and title are looked for: to the ')' that closes its '(',
+        or not far when nothing closes it (each '(' read to the end of a paragraph of many
+        was quadratic)."""
+        parens: Pairs = self.md.__dict__.setdefault('makebook_parens', Pairs(_PAREN, '('))
+        close = parens.closing(data, index) if data.startswith('(', index) else -1
+        if close >= 0 and all(data.find(c, index, close) < 0 for c in '"\'<'):
+            return close + 1  # no title or <...> that could hold a ')'
+        return min(len(data), max(close + 1, index + UNPAIRED_WINDOW))
 
     # The [text] being read: a defined reference label wins over a spaced address (CommonMark).
     link_text = ''
@@ -191,9 +271,11 @@ class _CommonMarkLink(LinkInlineProcessor):
 
     def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         text, index, handled = self.getText(data, m.end(0))
-        if handled and _overtaken(data, m.end(0), index - 1):
+        if not handled or not data.startswith('(', index):
+            return None, None, None  # no link here: the costly checks below only for a link
+        if _overtaken(data, m.end(0), index - 1):
             return None, None, None
-        if handled and not isinstance(self, ImageInlineProcessor) and contains_link(self, text):
+        if not isinstance(self, ImageInlineProcessor) and contains_link(self, text):
             return None, None, None
         self.link_text = text
         element, start, end = super().handleMatch(m, data)
@@ -216,13 +298,13 @@ class CommonMarkImage(_CommonMarkLink, ImageInlineProcessor):
 
 def _overtaken(data: str, start: int, close: int) -> bool:
     """Whether raw HTML or an autolink starting inside ``[...]`` runs past its ``]``."""
-    for position in range(start, close):
-        if data[position] != '<':
-            continue
+    position = data.find('<', start, close)
+    while position >= 0:
         for pattern in (_HTML, _URI_AUTOLINK, _EMAIL_AUTOLINK):
             found = pattern.match(data, position)
             if found and found.end() > close:
                 return True
+        position = data.find('<', position + 1, close)
     return False
 
 
@@ -245,28 +327,28 @@ _EMAIL_AUTOLINK = re.compile(EMAIL_AUTOLINK_RE)
 
 def contains_link(processor: InlineProcessor, text: str) -> bool:
     """Whether a link's text holds a link of its own (CommonMark: the inner one wins)."""
-    for start in range(len(text)):
-        if text[start] != '[' or (start and text[start - 1] == '!'):
+    pairs = Pairs()
+    for found in _BRACKET.finditer(text):
+        start = found.start()
+        if found.group() != '[' or (start and text[start - 1] == '!'):
             continue
-        depth, end = 1, start + 1
-        while end < len(text) and depth:
-            depth += {'[': 1, ']': -1}.get(text[end], 0)
-            end += 1
-        if depth:
+        close = pairs.closing(text, start)
+        if close < 0:
             continue
-        label = text[start + 1:end - 1]
-        if get_link(text, end)[3]:
+        end = close + 1
+        if get_link(text[end:end + UNPAIRED_WINDOW], 0)[3]:
             return True
         following = _LABEL.match(text, end)
-        key = normalizeReference(raw(processor.unescape(following.group(1) or label if following else label)))
-        if key in processor.md.references:
+        label = following.group(1) if following and following.group(1) else text[start + 1:close]
+        if len(label) <= MAX_LABEL and normalizeReference(raw(processor.unescape(label))) in \
+                processor.md.references:
             return True
     return False
 
 
 # ---------------------------------------------------------------- references
 
-class _CommonMarkLabels(ReferenceInlineProcessor):
+class _CommonMarkLabels(_LinearText, ReferenceInlineProcessor):
     """``[text][label]`` and ``[text][]``, labels normalised as CommonMark does."""
 
     RE_LINK = _LABEL
@@ -279,14 +361,19 @@ class _CommonMarkLabels(ReferenceInlineProcessor):
 
     def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
         text, index, handled = self.getText(data, m.end(0))
-        if handled and (_overtaken(data, m.end(0), index - 1) or (
-                not isinstance(self, ImageReferenceInlineProcessor) and contains_link(self, text))):
+        if not handled:
             return None, None, None
-        if handled and self.shortcut and (_LABEL.match(data, index) or self._bracket_link_at(data, index)):
+        if self.shortcut and (_LABEL.match(data, index) or self._bracket_link_at(data, index)):
             return None, None, None  # '[foo][bar]': a shortcut is never followed by a label
+        if self.shortcut and len(text) > MAX_LABEL:
+            return None, None, None  # no label is that long (and reading it for every '[' is quadratic)
         element, start, end = super().handleMatch(m, data)
         if element is None:
             # No link here: the next '[' may start one ('[foo][bar][baz]' links '[bar][baz]').
+            return None, None, None
+        # Only for a link found (each check reads the whole text: for every '[' it would be quadratic).
+        if _overtaken(data, m.end(0), index - 1) or (
+                not isinstance(self, ImageReferenceInlineProcessor) and contains_link(self, text)):
             return None, None, None
         if isinstance(element, ET.Element) and element.tag == 'img':
             element.text = text
@@ -437,6 +524,60 @@ class ImageContent(Treeprocessor):
                 image.remove(child)
 
 
+class LinearInline(InlineTreeprocessor):
+    """Python-Markdown's inline tree processor, linear in the number of siblings.
+
+    Its ``run`` finds each child's place again with ``list(parent).index(child)`` and takes
+    its work from the front of a list: a list of 40,000 items took minutes. This is the
+    same walk with the place counted and a deque (the same elements, in the same order).
+    """
+
+    def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack: collections.deque[tuple[ET.Element, list[str]]] = collections.deque([(tree, tree_parents)])
+        self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
+        handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
+        placeholders = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+        while stack:
+            current, parents = stack.popleft()
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            queue = []
+            index = 0
+            while index < len(current):  # as 'for child in current', which sees what is inserted
+                child = current[index]
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text, child.text = child.text, None
+                    found = placeholders(handle(text), child)
+                    for item in found:
+                        self.parent_map[item[0]] = child
+                    stack.extend(found)
+                    queue.append((child, found))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = handle(child.tail)
+                    dummy = ET.Element('d')
+                    child.tail = None
+                    after = placeholders(tail, dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    for new in reversed(after):
+                        self.parent_map[new[0]] = current
+                        current.insert(index + 1, new[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+                index += 1
+            for element, found in queue:
+                for position, item in enumerate(found):
+                    element.insert(position, item[0])
+        return tree
+
+
 def register(md: Markdown) -> None:
     """Replace Python-Markdown's inline processors of the same names."""
     patterns = md.inlinePatterns
@@ -459,6 +600,11 @@ def register(md: Markdown) -> None:
     patterns.register(SubstituteTagInlineProcessor(HARD_BREAK_RE, 'br'), 'backslash_break', 182)
     patterns.register(RawHtml(HTML_RE, md), 'html', 184)
     patterns.register(Entity(ENTITY_RE, md), 'entity', 80)
+    md.treeprocessors.register(LinearInline(md), 'inline', 20)
+    if 'smarty' in md.treeprocessors:  # smarty's quotes and dashes: an inline processor of its own
+        smarty = LinearInline(md)
+        smarty.inlinePatterns = md.treeprocessors['smarty'].inlinePatterns  # type: ignore[attr-defined]
+        md.treeprocessors.register(smarty, 'smarty', 6)
     md.treeprocessors.register(Unescape(md), 'unescape', 0)
     md.treeprocessors.register(ImageAlt(md), 'cm_image_alt', 18)
     md.treeprocessors.register(ImageContent(md), 'cm_image_content', 6)

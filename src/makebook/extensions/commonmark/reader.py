@@ -76,6 +76,7 @@ def _parser() -> MarkdownIt:
     for name in CONTAINER_RULES:
         _wrap(md, name, _bounded)
     _wrap(md, 'table', _keep_lines)
+    _wrap(md, 'html_block', _html_block_ends)
     _wrap(md, 'list', _item_columns)
     _wrap(md, 'lheading', _no_heading_in_math)
     md.block.ruler.at('paragraph', _paragraph)
@@ -94,6 +95,45 @@ def _bounded(rule: Rule) -> Rule:
             return False
         return rule(state, start, end, silent)
     return bounded
+
+
+# CommonMark's HTML blocks of kinds 1 to 5 (a comment, <script>, <pre>, <style>, <textarea>,
+# <?...?>, <!X...>, CDATA) run until their closer, or to the end of the document.
+_ENDLESS_HTML = ((re.compile(r'<(?:script|pre|style|textarea)(?:\s|>|$)', re.IGNORECASE),
+                  re.compile(r'</(?:script|pre|style|textarea)>', re.IGNORECASE)),
+                 (re.compile(r'<!--'), re.compile(r'-->')),
+                 (re.compile(r'<\?'), re.compile(r'\?>')),
+                 (re.compile(r'<!\[CDATA\['), re.compile(r'\]\]>')),
+                 (re.compile(r'<![A-Za-z]'), re.compile(r'>')))
+
+
+def _html_block_ends(rule: Rule) -> Rule:
+    """An HTML block that would run to the end of the file because its closer is missing (a
+    pasted '<!-- draft' or '<pre>' never closed swallowed the rest of the chapter, headings
+    included) ends at its first blank line instead, as other HTML blocks do (render/balance.py
+    closes what it opened there, and warns)."""
+    def ending(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if silent or not rule(state, start, end, silent):
+            return silent and rule(state, start, end, silent)
+        token = state.tokens[-1]
+        if state.line < end or token.type != 'html_block':
+            return True
+        first = line_text(state, start)
+        for opener, closer in _ENDLESS_HTML:
+            found = opener.match(first)
+            if found is None:
+                continue
+            if closer.search(token.content, found.end()):
+                return True
+            blank = next((line for line in range(start + 1, end) if state.isEmpty(line)), None)
+            if blank is None:
+                return True
+            state.line = blank
+            token.map = [start, blank]
+            token.content = state.getLines(start, blank, state.blkIndent, True)
+            return True
+        return True
+    return ending
 
 
 def _nearing_recursion_limit() -> bool:

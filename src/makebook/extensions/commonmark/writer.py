@@ -33,6 +33,7 @@ from markdown_it.token import Token
 
 from makebook import codes
 from makebook.codes import Code
+from makebook.extensions.attributes import unnumbered_minus
 from makebook.extensions.commonmark import code as code_blocks
 from makebook.extensions.commonmark import reader
 from makebook.extensions.commonmark.reader import Parsed
@@ -50,8 +51,6 @@ _UNDERLINE = re.compile(r'^(=+|-+)[ \t]*$')
 _RULE = re.compile(r'^(?:(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,})[ ]*$')
 _ITEM = re.compile(r'^(?:[-+*](?:[ \t]|$)|\d+[.)](?:[ \t]|$))')
 _DIGITS_DOT = re.compile(r'^(\d+)([.)])')
-# Pandoc's '-' for '.unnumbered' in a heading's attributes ('{-}', '{#id -}').
-_HEADING_MINUS = re.compile(r'(\{[^}\n]*?(?<=[{\s]))-(?=[\s}][^{}]*$)')
 _OPENING_TAG = re.compile(r'^ {0,3}<([A-Za-z][A-Za-z0-9-]*)[\s>]')
 _HTML_START = re.compile(r'^</?[A-Za-z][A-Za-z0-9-]*[\s/>]')
 _TABLE_CAPTION = re.compile(r'^(?:Table:|:)[ \t]+\S')
@@ -159,7 +158,7 @@ class Writer:
             self.check_heading(node)
             content = node.content()
             if node.token.markup in ('=', '-'):  # render reads pandoc's {-} on '# ' lines only
-                content = _HEADING_MINUS.sub(r'\1.unnumbered', content)
+                content = unnumbered_minus(content, last_only=True)
             return [heading_line(int(node.token.tag[1]), content)]
         if kind == 'hr':
             return ['***']

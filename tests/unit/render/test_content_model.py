@@ -1,0 +1,78 @@
+"""Pasted raw HTML never takes the rest of a chapter with it, and is put back into the
+content models e-readers enforce (hardening issue 10: the unclosed-tag class)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from makebook.render import render_book
+from makebook.source import read_manuscript
+
+HEAD = '---\ntitle: T\nauthor: A\nlang: en\n---\n'
+X = '{http://www.w3.org/1999/xhtml}'
+
+
+def _render(write_book, text: str):
+    book = render_book(read_manuscript(write_book({'01.md': HEAD + text})))
+    bodies = [etree.fromstring(chapter.body) for chapter in book.chapters]
+    return book, bodies, [(d.code, d.line) for d in book.diagnostics]
+
+
+@pytest.mark.parametrize('opener', ['<div>', '<div class="note">', '<section>', '<!-- draft', '<pre>',
+                                    '<script>', '<style>', '<textarea>', '<details>', '<em>', '<span>',
+                                    '<blockquote>'])
+def test_an_unclosed_element_ends_with_its_block(write_book, opener: str) -> None:
+    """Each opener never closed (line 8): the chapters and text after it are all there, read as
+    Markdown, with MB316 at its line."""
+    book, bodies, problems = _render(write_book, f'# One\n\n{opener}\npasted text\n\n# Two\n\n*Kept* text.\n')
+    assert [c.title for c in book.chapters] == ['One', 'Two']
+    assert bodies[1].find(f'.//{X}em').text == 'Kept'
+    assert ('MB316', 8) in problems
+
+
+def test_a_div_closed_later_still_holds_the_markdown_inside_it(write_book) -> None:
+    _, bodies, problems = _render(write_book, '# One\n\n<div class="note">\n\n*Inside*\n\n</div>\n\nAfter.\n')
+    note = bodies[0].find(f'.//{X}div[@class="note"]')
+    assert note.find(f'{X}p/{X}em').text == 'Inside'
+    assert not [p for p in problems if p[0] in ('MB316', 'MB317')]
+
+
+def test_items_without_end_tags_are_items(write_book) -> None:
+    """HTML lets <li> and <td> end themselves: no warning, and each is its own."""
+    _, bodies, problems = _render(write_book, '# One\n\n<ul><li>a<li>b</ul>\n\n'
+                                  '<table><tr><td>c<td>d</table>\n')
+    assert [li.text for li in bodies[0].iter(f'{X}li')] == ['a', 'b']
+    assert [td.text for td in bodies[0].iter(f'{X}td')] == ['c', 'd']
+    assert not [p for p in problems if p[0] in ('MB316', 'MB317')]
+
+
+@pytest.mark.parametrize('markup, container, wrapper', [
+    ('<ul>loose text</ul>', 'ul', 'li'),
+    ('<ol>one <b>two</b></ol>', 'ol', 'li'),
+    ('<dl>term</dl>', 'dl', 'dd'),
+])
+def test_text_straight_in_a_container_is_put_in_an_item(write_book, markup: str, container: str,
+                                                         wrapper: str) -> None:
+    _, bodies, problems = _render(write_book, f'# One\n\nBefore.\n\n{markup}\n')
+    found = bodies[0].find(f'.//{X}{container}')
+    assert all(etree.QName(child).localname == wrapper for child in found)
+    assert not (found.text or '').strip()
+    assert ''.join(found.itertext()).strip()  # the words are kept
+    assert ('MB317', 10) in problems
+
+
+def test_text_straight_in_a_table_is_kept_before_it(write_book) -> None:
+    _, bodies, _ = _render(write_book, '# One\n\n<table><tr>cell text</tr></table>\n')
+    assert 'cell text' in ''.join(bodies[0].itertext())
+    table = bodies[0].find(f'.//{X}table')
+    assert not ''.join(table.itertext()).strip()
+
+
+def test_a_heading_inside_a_phrase_is_moved_out_of_it(write_book) -> None:
+    """<em><h2>…</h2></em>: the heading leaves the <em>; every word is kept."""
+    _, bodies, _ = _render(write_book, '# One\n\n<em>before <h2>Title</h2> after</em>\n')
+    heading = bodies[0].find(f'.//{X}h2')
+    assert ''.join(heading.itertext()) == 'Title'
+    assert not [a for a in heading.iterancestors() if etree.QName(a).localname in ('em', 'p', 'span')]
+    assert ''.join(bodies[0].itertext()).split() == ['One', 'before', 'Title', 'after']
