@@ -36,6 +36,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         Handler.hosts.append(self.headers.get('Host', ''))
         if self.path == '/slow.png':
             Handler.release.wait(60)
+        if self.path == '/drip.png':  # a byte every 0.2 seconds, for ever (until released)
+            self.send_response(200)
+            self.send_header('Content-Type', 'image/png')
+            self.end_headers()
+            while not Handler.release.wait(0.2):
+                self.wfile.write(b'0')
+                self.wfile.flush()
+            return
         routes = {
             '/red.png': (200, 'image/png', PNG),
             '/page.html': (200, 'text/html', b'<p>not an image</p>'),
@@ -174,9 +182,9 @@ def test_a_killed_build_leaves_its_downloads_in_a_folder_the_next_run_sweeps(
                               '-q', '--allow-remote', '--format', 'epub'], env=env)
     try:
         deadline = time.monotonic() + 60
-        while not list(out.glob('.make-book-tmp-remote-*/*')) and time.monotonic() < deadline:
+        while not list(out.glob('.make-book-tmp-*remote-*/*')) and time.monotonic() < deadline:
             time.sleep(0.05)
-        left = list(out.glob('.make-book-tmp-remote-*'))
+        left = list(out.glob('.make-book-tmp-*remote-*'))
         assert left, 'the build never downloaded into the output folder'
     finally:
         build.send_signal(signal.SIGKILL)
@@ -187,3 +195,12 @@ def test_a_killed_build_leaves_its_downloads_in_a_folder_the_next_run_sweeps(
                     '--format', 'epub'], env=env, check=True, timeout=120)
     assert not list(out.glob('.make-book-tmp-*'))
     assert (out / 'remote.epub').is_file()
+
+
+def test_a_download_has_a_total_deadline(server: str) -> None:
+    """A server that answers a little at a time, each read within the timeout, is given up at
+    the download's deadline (it held a build for ever)."""
+    download = remote.Downloader(public_only=False, timeout=5, deadline=1)
+    with pytest.raises(remote.Refused, match='took more than 1 seconds'):
+        download(f'{server}/drip.png')
+    download.close()

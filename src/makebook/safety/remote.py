@@ -31,6 +31,8 @@ import shutil
 import socket
 import ssl
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -42,7 +44,8 @@ from urllib.parse import urlsplit
 from makebook.safety.resources import Refused
 
 SCHEMES = frozenset({'http', 'https'})
-TIMEOUT = 20.0  # seconds per download
+TIMEOUT = 20.0  # seconds for each step of a download (connecting, each read)
+DEADLINE = 60.0  # seconds for a whole download: a server sending a byte a second is given up
 SIZE_LIMIT = 20 * 1024 * 1024  # bytes per image
 TOTAL_LIMIT = 100 * 1024 * 1024  # bytes for all the images of one build
 IMAGE_TYPES = {
@@ -56,6 +59,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: http.client.HTTPMessage, newurl: str) -> NoReturn:
+        fp.close()
         raise Refused(f'the server redirects to {newurl}; use that address if you trust it')
 
 
@@ -109,6 +113,7 @@ class Downloader:
 
     public_only: bool  # True when only the manuscript's metadata asked for downloads
     timeout: float = TIMEOUT
+    deadline: float = DEADLINE
     size_limit: int = SIZE_LIMIT
     total_limit: int = TOTAL_LIMIT
     make_folder: Callable[[], Path] = _temporary_folder  # build.py: a swept one in the output folder
@@ -140,15 +145,7 @@ class Downloader:
         opener = urllib.request.build_opener(*handlers)
         request = urllib.request.Request(url, headers={'User-Agent': 'make-book'})
         room = min(self.size_limit, self.total_limit - self._total)
-        try:
-            with opener.open(request, timeout=self.timeout) as response:
-                media_type = response.headers.get_content_type()
-                body = response.read(room + 1)
-        except Refused:
-            raise
-        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
-            reason = getattr(exc, 'reason', None) or exc
-            raise Refused(f'could not download it ({reason})') from None
+        media_type, body = self._fetch(opener, request, room)
         if len(body) > self.size_limit:
             raise Refused(f'larger than {_megabytes(self.size_limit)}')
         if len(body) > room:
@@ -161,6 +158,48 @@ class Downloader:
         path = self._target() / name
         path.write_bytes(body)
         return f'remote/{name}', path
+
+    def _fetch(self, opener: urllib.request.OpenerDirector, request: urllib.request.Request,
+               room: int) -> tuple[str, bytes]:
+        """The media type and at most ``room`` + 1 bytes of the answer, within :attr:`deadline`.
+
+        The timeout bounds each step only; the whole download runs in a thread the build
+        stops waiting for at the deadline (a thread cannot be killed: it ends when the
+        server gives up or the process ends, and what it reads is thrown away)."""
+        answer: list[tuple[str, bytes] | BaseException] = []
+
+        def fetch() -> None:
+            try:
+                with opener.open(request, timeout=self.timeout) as response:
+                    media_type = response.headers.get_content_type()
+                    chunks: list[bytes] = []
+                    size, ends = 0, time.monotonic() + self.deadline
+                    while size <= room:
+                        if time.monotonic() > ends:
+                            raise TimeoutError
+                        chunk = response.read1(min(65536, room + 1 - size))  # what has come, not more
+                        if not chunk:
+                            break
+                        chunks.append(chunk)
+                        size += len(chunk)
+                    answer.append((media_type, b''.join(chunks)))
+            except BaseException as exc:  # handed to the build's thread, without this one's frames
+                answer.append(exc.with_traceback(None))
+
+        worker = threading.Thread(target=fetch, name='make-book download', daemon=True)
+        worker.start()
+        worker.join(self.deadline)
+        if not answer or isinstance(answer[0], TimeoutError):
+            raise Refused(f'the download took more than {self.deadline:g} seconds')
+        found = answer[0]
+        if isinstance(found, Refused):
+            raise found
+        if isinstance(found, (urllib.error.URLError, OSError, ValueError, http.client.HTTPException)):
+            reason = getattr(found, 'reason', None) or found
+            raise Refused(f'could not download it ({reason})') from None
+        if isinstance(found, BaseException):
+            raise found
+        return found
 
     def _target(self) -> Path:
         if self._folder is None:
