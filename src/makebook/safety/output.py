@@ -428,7 +428,8 @@ def remove_outputs(out_dir: Path, files: list[str], folders: list[str], caches: 
         with contextlib.suppress(OSError):
             folder.rmdir()
         removed.append(folder)
-    for stale in [*(out_dir / name for name in caches), *(p for p in out_dir.glob(f'{TEMP_PREFIX}*') if not _owner_alive(p.name))]:
+    dead = [p for p in out_dir.glob(f'{TEMP_PREFIX}*') if not _owner_alive(p.name)]  # a live run's stay
+    for stale in [*(out_dir / name for name in caches), *dead]:
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
             removed.append(stale)

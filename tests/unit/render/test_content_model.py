@@ -47,7 +47,7 @@ def test_items_without_end_tags_are_items(write_book) -> None:
     assert not [p for p in problems if p[0] in ('MB316', 'MB317')]
 
 
-@pytest.mark.parametrize('markup, container, wrapper', [
+@pytest.mark.parametrize(('markup', 'container', 'wrapper'), [
     ('<ul>loose text</ul>', 'ul', 'li'),
     ('<ol>one <b>two</b></ol>', 'ol', 'li'),
     ('<dl>term</dl>', 'dl', 'dd'),
