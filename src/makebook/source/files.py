@@ -39,9 +39,9 @@ def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnos
         # Pandoc reads a YAML block anywhere; books put a licence comment above theirs.
         block = _closed_block(lines, after_comments, path)
         if block is not None:
-            close, keys = block
+            close, keys, lines_of_keys = block
             return SourceFile(path=path, name=name, markdown='\n'.join(lines[close + 1:]),
-                              first_line=close + 2, front_matter=keys), []
+                              first_line=close + 2, front_matter=keys, front_matter_lines=lines_of_keys), []
     if lines and lines[0].rstrip() == '---':
         end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
         if end is None:
@@ -72,7 +72,8 @@ def _after_leading_comments(lines: list[str]) -> int:
     return index
 
 
-def _closed_block(lines: list[str], start: int, path: Path) -> tuple[int, dict[str, Any]] | None:
+def _closed_block(lines: list[str], start: int,
+                  path: Path) -> tuple[int, dict[str, Any], Mapping[str, int]] | None:
     """(index of its closing line, its keys) for a YAML block opened at ``start`` that closes
     and reads as a mapping; None otherwise (then it is the text's: a rule, a setext heading)."""
     if start >= len(lines) or lines[start].rstrip() != '---':
@@ -80,8 +81,8 @@ def _closed_block(lines: list[str], start: int, path: Path) -> tuple[int, dict[s
     end = next((i for i in range(start + 1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
     if end is None:
         return None
-    data, _, problems = yamltext.load('\n'.join(lines[start + 1:end]), path, line_offset=start + 1)
-    return (end, data) if data and not errors_in(problems) else None
+    data, key_lines, problems = yamltext.load('\n'.join(lines[start + 1:end]), path, line_offset=start + 1)
+    return (end, data, key_lines) if data and not errors_in(problems) else None
 
 
 def load_yaml_file(path: Path, what: str = 'metadata file'
