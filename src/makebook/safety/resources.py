@@ -263,6 +263,10 @@ def data_image_problem(url: str) -> str | None:
 
 # ---------------------------------------------------------------- CSS
 
+_IMAGE_FUNCTIONS = frozenset({'url', 'src', 'image-set', '-webkit-image-set', 'image', '-webkit-image',
+                              'cross-fade', '-webkit-cross-fade', 'element', '-moz-element'})
+
+
 def css_references(css: str) -> list[tuple[str, int]]:
     """Every URL a stylesheet would load (``url()``, ``@import``), with its line."""
     import tinycss2  # WeasyPrint's own CSS tokenizer, already installed with it
@@ -274,9 +278,12 @@ def css_references(css: str) -> list[tuple[str, int]]:
             kind = getattr(node, 'type', None)
             if kind == 'url':
                 found.append((node.value, node.source_line))
-            elif kind == 'function' and node.lower_name in ('url', 'src', 'image-set', 'image'):
+            elif kind == 'function' and node.lower_name in _IMAGE_FUNCTIONS:
+                # Every string argument is an image to load ('image-set("a" 1x, "b" 2x)', 'image(ltr
+                # "a", "b")'), not only the first; 'type("image/png")' inside is a function of its own.
                 strings = [t.value for t in node.arguments if getattr(t, 'type', None) == 'string']
-                found.extend((value, node.source_line) for value in strings[:1])
+                found.extend((value, node.source_line) for value in
+                             (strings[:1] if node.lower_name in ('url', 'src') else strings))
                 walk(node.arguments)
             elif kind == 'at-rule' and node.lower_at_keyword == 'import':
                 strings = [t for t in node.prelude if getattr(t, 'type', None) == 'string']
@@ -314,7 +321,13 @@ def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[t
 # ---------------------------------------------------------------- SVG and XML
 
 SVG_LIMIT = 16 * 1024 * 1024  # bytes: a drawing, not a photograph in disguise
-_SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import', re.IGNORECASE)
+# url() to anything but '#id', @import, and any CSS escape ('u\\72l(', '@\\69mport' spell the
+# same): a drawing needs none of them.
+_SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import|image-set|\\', re.IGNORECASE)
+# Any processing instruction but the XML declaration.
+_PROCESSING_INSTRUCTION = re.compile(rb'<\?(?![xX][mM][lL][\s?])([^\s?]{0,40})')
+# SMIL animation, which can set an attribute (an href) to anything after the checks.
+_ANIMATION = frozenset({'set', 'animate', 'animateMotion', 'animateTransform', 'animateColor'})
 _XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
 
 
@@ -342,6 +355,10 @@ def svg_problems(path: Path) -> list[str]:
     except etree.XMLSyntaxError as exc:
         return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
     problems = _declaration_problems(tree, data)
+    for found in _PROCESSING_INSTRUCTION.finditer(data):  # the parser drops them; the file keeps them
+        at = data.count(b'\n', 0, found.start()) + 1
+        problems.append(f'the SVG has a processing instruction <?{found.group(1).decode(errors="replace")}?> '
+                        f'(line {at}); a drawing needs none (<?xml-stylesheet?> loads a file)')
     for element in tree.iter():
         if isinstance(element, etree._Entity):
             if problems or element.name not in _declared(tree):
@@ -353,6 +370,11 @@ def svg_problems(path: Path) -> list[str]:
         line = element.sourceline
         if local in ('script', 'foreignObject', 'iframe', 'object', 'embed'):
             problems.append(f'the SVG has a <{local}> element (line {line})')
+        if local in _ANIMATION and (element.get('attributeName', '').split(':')[-1].lower() == 'href'
+                                    or any(not _inline_reference(element.get(name, '#'))
+                                           and 'url' in element.get(name, '').lower()
+                                           for name in ('to', 'from', 'by', 'values'))):
+            problems.append(f'the SVG has an animation <{local}> that changes a link (line {line})')
         for name, raw in element.attrib.items():
             value = raw if isinstance(raw, str) else raw.decode()  # lxml gives str; its stubs add bytes
             attribute = etree.QName(name).localname
@@ -362,10 +384,14 @@ def svg_problems(path: Path) -> list[str]:
                 problems.append(f"the SVG loads '{value[:80]}' (line {line}); embed it or remove it")
             elif name in ('href', _XLINK_HREF, 'src') and value.strip().lower().startswith('data:'):
                 problem = data_image_problem(value.strip())
+                if value.strip().lower().startswith('data:image/svg'):
+                    problem = 'an SVG itself (not checked: save it as a file of the manuscript)'
                 if problem:
                     problems.append(f'the SVG embeds an image that is {problem} (line {line})')
-            elif attribute == 'style' and _SVG_LOADING_STYLE.search(value):
-                problems.append(f'the SVG has a style that loads a resource (line {line})')
+            elif _SVG_LOADING_STYLE.search(value) and attribute not in ('d', 'points', 'id'):
+                # style="...", and presentation attributes too (fill="url(http://...)")
+                what = 'a style' if attribute == 'style' else f"an attribute '{attribute}'"
+                problems.append(f'the SVG has {what} that loads a resource (line {line})')
         if local == 'style' and _SVG_LOADING_STYLE.search(element.text or ''):
             problems.append(f'the SVG has a stylesheet that loads a resource (line {line})')
     return problems

@@ -223,3 +223,52 @@ def test_the_shipped_theme_passes_its_own_check() -> None:
     from makebook import theme
     for name in ('epub.css', 'print.css', 'web.css'):
         assert theme.stylesheet(name)
+
+
+@pytest.mark.parametrize(('svg', 'why'), [
+    ('<?xml-stylesheet href="http://127.0.0.1/x.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+     'processing instruction <?xml-stylesheet?>'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: u\\72l(http://127.0.0.1/a) }</style></svg>',
+     'stylesheet that loads'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>@\\69mport "http://127.0.0.1/a.css";</style></svg>',
+     'stylesheet that loads'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: u\\72l(http://x/a)"/></svg>', 'a style'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(http://127.0.0.1/p)"/></svg>',
+     "attribute 'fill' that loads"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect filter="url( \'http://x/f\')"/></svg>',
+     "attribute 'filter'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+     '<image xlink:href="#a"><set attributeName="xlink:href" to="http://127.0.0.1/x.png"/></image></svg>',
+     'animation <set>'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="#a"><animate attributeName="href" '
+     'values="#a;http://127.0.0.1/x.png"/></image></svg>', 'animation <animate>'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/svg+xml;base64,PHN2Zy8+"/></svg>',
+     'an SVG itself'),
+])
+def test_an_svg_that_could_load_something_another_way_is_refused(tmp_path: Path, svg: str, why: str) -> None:
+    """Issue 10's smaller leaks: escapes, stylesheet PIs, presentation attributes, SMIL, nested SVG."""
+    path = tmp_path / 'x.svg'
+    path.write_text(svg)
+    problems = resources.svg_problems(path)
+    assert any(why in p for p in problems), problems
+
+
+def test_a_drawing_with_local_paints_and_animation_passes(tmp_path: Path) -> None:
+    path = tmp_path / 'x.svg'
+    path.write_text('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><defs>'
+                    '<linearGradient id="g"/></defs><rect fill="url(#g)" style="stroke: url(#g)">'
+                    '<animate attributeName="x" '
+                    'values="0;10" dur="1s"/></rect><path d="M0 0 L1 1"/></svg>')
+    assert resources.svg_problems(path) == []
+
+
+@pytest.mark.parametrize('rule', [
+    'p { background-image: image-set("data:image/png;base64,AAAA" 1x, "http://127.0.0.1/b" 2x); }',
+    'p { background-image: -webkit-image-set("http://127.0.0.1/b" 1x); }',
+    'p { background-image: image(ltr "a.png", "http://127.0.0.1/b"); }',
+    'p { background-image: cross-fade(url("a.png") 50%, -webkit-image-set("http://127.0.0.1/b" 1x)); }',
+    'p { background-image: image-set("a.png" type("image/png"), "http://127.0.0.1/b" type("image/avif")); }',
+])
+def test_every_argument_of_an_image_function_is_a_url(rule: str) -> None:
+    """Issue 10's smaller leaks: image-set() and its kin were checked on their first argument only."""
+    assert ('http://127.0.0.1/b', 1) in resources.css_references(rule)
