@@ -31,6 +31,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from makebook import codes
@@ -150,6 +151,9 @@ def _inputs_state(options: BuildOptions, previous: dict[str, Any], settled: floa
             stat = path.stat()
         except OSError:
             state[name] = [None, None, 'unreadable']
+            continue
+        if not S_ISREG(stat.st_mode):  # a link to /dev/zero or a FIFO: never opened (it would not end)
+            state[name] = [None, None, 'not a file']
             continue
         total += stat.st_size
         if total > _MAX_BYTES:

@@ -155,3 +155,13 @@ def test_a_huge_folder_is_not_fingerprinted(book: Path, tmp_path: Path,
     build(book, out)
     assert fresh.check(BuildOptions(book, out, formats=FORMATS)).inputs is None
     assert rebuilt(book, out)
+
+
+def test_a_link_to_a_device_or_a_fifo_in_the_folder_is_never_opened(book: Path, tmp_path: Path) -> None:
+    """Hardening issue 10: the nothing-changed check hashed every file of the folder, and a link
+    to /dev/zero (or a FIFO) left beside the chapters held the build for ever."""
+    (book / 'zero.md').symlink_to('/dev/zero')
+    os.mkfifo(book / 'pipe')
+    state = fresh._inputs_state(BuildOptions(manuscript=book, out_dir=tmp_path / 'out'), {}, 0.0)
+    assert state is not None
+    assert state['zero.md'][2] == 'not a file' and state.get('pipe', [None, None, 'not a file'])[2] == 'not a file'
