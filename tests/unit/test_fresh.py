@@ -164,4 +164,5 @@ def test_a_link_to_a_device_or_a_fifo_in_the_folder_is_never_opened(book: Path, 
     os.mkfifo(book / 'pipe')
     state = fresh._inputs_state(BuildOptions(manuscript=book, out_dir=tmp_path / 'out'), {}, 0.0)
     assert state is not None
-    assert state['zero.md'][2] == 'not a file' and state.get('pipe', [None, None, 'not a file'])[2] == 'not a file'
+    assert state['zero.md'][2] == 'not a file'
+    assert state.get('pipe', [None, None, 'not a file'])[2] == 'not a file'
