@@ -6,7 +6,9 @@ Pandoc and with a naive single WeasyPrint render; prints a table and writes JSON
 
 Each figure is the median of ``--runs`` runs of a fresh ``make-book`` process (as a user
 runs it), with its peak resident memory (the largest sum over make-book and its child
-processes, sampled every 20 ms, or the kernel's own maximum of any one process if larger):
+processes, sampled every 20 ms, or the kernel's own maximum of any one process if larger),
+both as RSS (a forked child's pages still shared with its parent counted twice) and as PSS
+(the memory the build really takes: each shared page divided between its sharers):
 
 1. make-book's EPUB + web edition vs Pandoc's EPUB of the same Markdown files;
 2. make-book's full build (EPUB, PDF, web) vs the naive baseline: one ``weasyprint``
@@ -42,6 +44,7 @@ from bigbook import write_big_book  # the shared generator, beside this script
 EPOCH = '1764288000'
 # A large book on a loaded machine can take longer than the PDF's default time bound.
 BOUNDS = {'MAKEBOOK_PDF_SECONDS': '86400'}
+Run = tuple[float, float, int, float, float]  # seconds, peak MB, exit status, CPU s, peak PSS MB
 MEASURES = ('epub', 'pandoc', 'naive', 'full', 'unchanged', 'edits', 'sizes', 'help')
 
 
@@ -50,8 +53,10 @@ def make_book() -> list[str]:
     return [script] if script else [sys.executable, '-m', 'makebook']
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process under it (from /proc)."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Resident bytes of ``root`` and every process under it (from /proc): the sum of their
+    RSS, which counts twice the pages a forked child still shares with its parent, and the
+    sum of their PSS (each shared page divided between the processes sharing it)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf('SC_PAGE_SIZE')
@@ -66,26 +71,39 @@ def _tree_rss(root: int) -> int:
         pid = int(entry)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * page
-    total, stack = 0, [root]
+    total, proportional, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        proportional += _pss(pid)
         stack.extend(children.get(pid, ()))
-    return total
+    return total, proportional
 
 
-def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, float]:
-    """(seconds, peak MB, exit status, CPU seconds) of one command."""
-    peak = 0
+def _pss(pid: int) -> int:
+    try:
+        with open(f'/proc/{pid}/smaps_rollup', encoding='ascii') as stream:
+            for line in stream:
+                if line.startswith('Pss:'):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def run(argv: list[str], env: dict[str, str] | None = None) -> Run:
+    """(seconds, peak MB, exit status, CPU seconds, peak PSS MB) of one command."""
+    peak = peak_pss = 0
     start = time.perf_counter()
     process = subprocess.Popen(argv, env={**os.environ, 'SOURCE_DATE_EPOCH': EPOCH, **BOUNDS, **(env or {})},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.wait(0.02):
-            peak = max(peak, _tree_rss(process.pid))
+            rss, pss = _tree_memory(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
@@ -98,7 +116,8 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
         print(f'  ! {" ".join(argv[-6:])}: exit {process.returncode}: {stderr.strip()[-300:]}')
     # CPU time of the command and every process it waited for (the PDF child, workers).
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, max(peak, usage.ru_maxrss * 1024) / 2**20, process.returncode, cpu
+    return (seconds, max(peak, usage.ru_maxrss * 1024) / 2**20, process.returncode, cpu,
+            (peak_pss or usage.ru_maxrss * 1024) / 2**20)  # a command too short to sample: its own
 
 
 class Figures(dict[str, dict[str, float]]):
@@ -106,12 +125,13 @@ class Figures(dict[str, dict[str, float]]):
 
     def __setitem__(self, name: str, figure: dict[str, float]) -> None:
         print(f'  {name}: {figure["seconds"]:.2f} s, {figure["cpu_seconds"]:.2f} CPU s, '
-              f'{figure["peak_mb"]:.0f} MB', flush=True)
+              f'{figure["peak_mb"]:.0f} MB (PSS {figure["peak_pss_mb"]:.0f} MB)', flush=True)
         super().__setitem__(name, figure)
 
 
-def median(runs: list[tuple[float, float, int, float]]) -> dict[str, float]:
+def median(runs: list[Run]) -> dict[str, float]:
     return {'seconds': statistics.median(r[0] for r in runs), 'peak_mb': max(r[1] for r in runs),
+            'peak_pss_mb': max(r[4] for r in runs),
             'cpu_seconds': statistics.median(r[3] for r in runs), 'runs': len(runs)}
 
 
@@ -185,7 +205,7 @@ def main() -> None:
         print(f'{book.name}: {words} words in {len(list(book.rglob("*.md")))} files; '
               f'{os.cpu_count()} cores; median of {args.runs} runs; load {os.getloadavg()[0]:.1f}')
 
-        def build(out: Path, *extra: str) -> tuple[float, float, int, float]:
+        def build(out: Path, *extra: str) -> Run:
             return run([*base, 'build', str(book), '-o', str(out), '-q', *extra])
 
         only = set(args.only.split(','))
@@ -242,9 +262,10 @@ def main() -> None:
             ratios[f'{name} / {over}'] = figures[name]['seconds'] / figures[over]['seconds']
             ratios[f'{name} / {over} (CPU)'] = figures[name]['cpu_seconds'] / figures[over]['cpu_seconds']
     results['ratios'] = ratios
-    print(f'\n{"":32} {"seconds":>8} {"CPU s":>8} {"peak MB":>8}')
+    print(f'\n{"":32} {"seconds":>8} {"CPU s":>8} {"peak MB":>8} {"PSS MB":>8}')
     for name, figure in figures.items():
-        print(f'{name:32} {figure["seconds"]:8.2f} {figure["cpu_seconds"]:8.2f} {figure["peak_mb"]:8.0f}')
+        print(f'{name:32} {figure["seconds"]:8.2f} {figure["cpu_seconds"]:8.2f} '
+              f'{figure["peak_mb"]:8.0f} {figure["peak_pss_mb"]:8.0f}')
     print()
     for name, ratio in ratios.items():
         print(f'{name:64} {ratio:6.2f}')
