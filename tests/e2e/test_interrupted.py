@@ -145,3 +145,56 @@ def test_files_of_yours_in_the_output_folders_are_never_deleted(versions, tmp_pa
     assert (out / 'html' / 'extra' / 'analytics.js').read_text() == 'mine too'
     assert (out / 'README.txt').read_text() == 'mine'
     assert (out / 'html' / 'index.html').is_file()
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for entry in Path('/proc').iterdir():
+        try:
+            fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != 'Z':
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path('/proc') / str(pid) / 'stat').read_text().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path('/proc/self/stat').exists(), reason='reads /proc')
+def test_a_killed_build_takes_its_render_workers_with_it(tmp_path: Path) -> None:
+    """A large book is converted in one process per core: SIGKILL the build and none is left
+    waiting for work for ever."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip('one core: the book is converted in the build process itself')
+    import shutil
+    book = tmp_path / 'book'
+    shutil.copytree(BOOKS / 'small', book)
+    paragraph = 'A sentence long enough to count, with *emphasis* and `code` in it, said again. ' * 10
+    for number in range(4, 8):  # about 500,000 characters in all: converted in parallel
+        (book / f'{number:02d}-long.md').write_text(f'# Long chapter {number}\n\n'
+                                                     + '\n\n'.join([paragraph] * 150), encoding='utf-8')
+    process = subprocess.Popen([*command(book, tmp_path / 'out'), '-f', 'epub'], env=environment(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    workers: set[int] = set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.01)
+    if process.poll() is not None:
+        pytest.skip('the book was converted before the workers were seen')
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # not this test's business to leave them running
+        os.kill(pid, signal.SIGKILL)
+    assert len(workers) >= 2 and not left

@@ -31,6 +31,7 @@ from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, NoProgress, Progr
 from makebook.render import mathml, media, repairs
 from makebook.render.balance import balance
 from makebook.render.notes import keep_unreferenced, take_footnotes
+from makebook.safety import limits
 from makebook.safety.sanitize import sanitize
 from makebook.safety.xmlchars import xml_text
 
@@ -155,8 +156,10 @@ def _convert_to_json(sources: list[SourceFile], workers: int) -> Iterable[dict[s
         return [_converted_json(source) for source in sources]
     # fork: the workers start with everything loaded; the big files first, so none is left last.
     order = sorted(range(len(sources)), key=lambda i: -len(sources[i].markdown))
+    # A killed build takes its workers with it (they would wait for work for ever).
     with concurrent.futures.ProcessPoolExecutor(min(workers, len(sources)),
-                                                mp_context=multiprocessing.get_context('fork')) as pool:
+                                                mp_context=multiprocessing.get_context('fork'),
+                                                initializer=limits.die_with_parent) as pool:
         done = dict(zip(order, pool.map(_converted_json, [sources[i] for i in order]), strict=True))
     return [done[i] for i in range(len(sources))]
 

@@ -163,7 +163,7 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
            write_end: int, log: tuple[str, int] | None = None) -> None:
     status = 0
     try:
-        _die_with_parent()
+        die_with_parent()
         if log is not None:
             _forward_log(*log)
         with contextlib.suppress(ImportError, ValueError, OSError):
@@ -215,8 +215,9 @@ def _forward_log(name: str, fd: int) -> None:
     logger.propagate = False
 
 
-def _die_with_parent() -> None:
-    """On Linux, have the kernel kill this child when the build is killed (SIGKILL has no hook)."""
+def die_with_parent() -> None:
+    """On Linux, have the kernel kill this child when the build is killed (SIGKILL has no hook);
+    for every child process a build starts (the PDF's, the render workers)."""
     with contextlib.suppress(Exception):
         import ctypes
         pr_set_pdeathsig = 1
