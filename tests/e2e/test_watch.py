@@ -30,7 +30,7 @@ class Watched:
     def __init__(self, book: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'makebook', 'watch', str(book), '--format', 'html,epub',
-             '--stop-after', '240'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             '--stop-after', '240'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -52,8 +52,12 @@ class Watched:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGINT)
-        self.process.communicate(timeout=120)
+        # wait(), not communicate(): the reader thread owns stderr, and communicate() would race it
+        # for the last lines (the 'stopped' line went to communicate() and was lost).
+        self.process.wait(timeout=120)
         self.reader.join(timeout=30)
+        assert self.process.stderr is not None
+        self.process.stderr.close()
         return self.process.returncode
 
 
