@@ -248,10 +248,11 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
     out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
     cache.settle(out_dir)
     try:
-        made, seconds = _make_timed(book, checked.formats, progress, cache)
+        made, seconds, late = _make_timed(book, checked.formats, progress, cache)
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise
+    warnings = tuple(unique([*warnings, *late]))
     progress.stage('writing the outputs')
     # All together or none: a failure while writing (a full disk) leaves every old output.
     output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): made[fmt.name]
@@ -312,8 +313,10 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             written.append(made)
             on_output(made)
     cache.sweep()
+    late = [w for r in results.values() if isinstance(r, PrintedBook) for w in r.warnings]
     return checked.finish(options, BuildResult(outputs=tuple(o.path for o in written),
-                                               warnings=checked.warnings, layout=manuscript.layout,
+                                               warnings=tuple(unique([*checked.warnings, *late])),
+                                               layout=manuscript.layout,
                                                written=tuple(written)))
 
 
@@ -417,17 +420,21 @@ def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | No
 
 
 def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress,
-                cache: Cache | None = None) -> tuple[dict[str, Made], dict[str, float]]:
+                cache: Cache | None = None) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic]]:
+    """The formats made, the seconds each took, and the warnings only making them could find
+    (a footnote the layout set a page late)."""
     results: dict[str, Any] = {}
     made: dict[str, Made] = {}
     seconds: dict[str, float] = {}
+    late: list[Diagnostic] = []
     for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
         progress.stage(f'making {fmt.title}')
         start = time.perf_counter()
         result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress)
         made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
+        late.extend(result.warnings if isinstance(result, PrintedBook) else ())
         seconds[fmt.name] = time.perf_counter() - start
-    return made, seconds
+    return made, seconds, late
 
 
 def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],

@@ -309,3 +309,6 @@ PDF_STRANGE_FONT = _code('MB605', ERROR, "text set in a font that is not the boo
                          'A font file did not load, or a character is missing from the book faces.')
 PDF_UNEMBEDDED_FONT = _code('MB606', ERROR, 'a font not embedded in the PDF',
                             'Printers need every font embedded; use the book faces.')
+NOTE_ON_NEXT_PAGE = _code('MB607', WARNING, 'a footnote set at the foot of the page after its call',
+                          'Rewording the paragraph around its call, or --notes chapter-endnotes, '
+                          'brings it back under its call.')

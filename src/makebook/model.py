@@ -679,3 +679,4 @@ class PrintedBook:
 
     pdf: bytes
     pages: PrintPages
+    warnings: tuple[Any, ...] = ()  # Diagnostic values only the layout could find (errors.py)

@@ -100,17 +100,27 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
         estimate = layout.pages
         layout = lay_out(book, layout.pages, frozenset(loose), tuple(cuts.values()), frozenset(firm))
         stray = set(layout.misplaced)
-    if stray:
-        # Notes still misplaced after cutting and relaxing (a note taller than a
-        # whole page's room, or in a place that cannot be cut).
-        _notes_that_do_not_fit(book, stray)
+    # A note still misplaced after cutting and relaxing but whole at the foot of the next
+    # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
+    # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
+    deferred = stray & layout.deferred
+    if stray - deferred:
+        _notes_that_do_not_fit(book, stray - deferred)
     check_fonts(layout.pdf, [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
-    return _printed(book, layout)
+    return _printed(book, layout, tuple(_note_on_next_page(book, note) for note in sorted(deferred)))
 
 
-def _printed(book: RenderedBook, layout: Layout) -> PrintedBook:
-    return PrintedBook(layout.pdf, print_pages(book, layout.anchors, layout.folios))
+def _printed(book: RenderedBook, layout: Layout, warnings: tuple[Diagnostic, ...] = ()) -> PrintedBook:
+    return PrintedBook(layout.pdf, print_pages(book, layout.anchors, layout.folios), warnings)
+
+
+def _note_on_next_page(book: RenderedBook, note: str) -> Diagnostic:
+    chapter = book.chapter_of(note)
+    path = book.root / chapter.source if chapter is not None else None
+    return codes.NOTE_ON_NEXT_PAGE(
+        f"the footnote '{note}' is set whole at the foot of the next page, not under its call "
+        '(the layout found no room for it there)', path, _note_line(path, note) if path is not None else None)
 
 
 def _notes_that_do_not_fit(book: RenderedBook, stray: set[str]) -> None:

@@ -48,6 +48,7 @@ class Layout:
     anchors: tuple[tuple[str, ...], ...]  # anchors[i]: ids of the elements on page i (0-based)
     folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
     misplaced: frozenset[str]  # footnotes not on the page of their call
+    deferred: frozenset[str] = frozenset()  # misplaced, but whole at the foot of the next page
 
     @property
     def pages(self) -> int:
@@ -132,7 +133,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
     return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages), folios,
-                  frozenset(misplaced_footnotes(laid_out)))
+                  frozenset(misplaced_footnotes(laid_out)), frozenset(deferred_footnotes(laid_out)))
 
 
 def _blank_page(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
@@ -194,6 +195,31 @@ def misplaced_footnotes(document: Any) -> set[str]:
                     bodies.add(element.get('id'))
         misplaced |= calls ^ bodies
     return misplaced
+
+
+def deferred_footnotes(document: Any) -> set[str]:
+    """Ids of the footnotes whose call is on one page and whose body is wholly on the next
+    (WeasyPrint defers a note there when the line of its call ends a full page, as TeX does):
+    the text is all there, a page late. A body on a later page, or cut off by its page, is not."""
+    calls: dict[str, int] = {}
+    bodies: dict[str, set[int]] = {}  # a body is several boxes (block, lines): one page each
+    for number, page in enumerate(document.pages):
+        page_box = getattr(page, '_page_box', None)
+        if page_box is None:
+            return set()
+        top = page_box.content_box_y()
+        bottom = top + page_box.height  # the page area; a footnote area never reaches past it
+        for index, area in enumerate(page_box.children):
+            inside = area.position_y >= top - 0.5 and area.content_box_y() + area.height <= bottom + 0.5
+            for box in area.descendants():
+                element = getattr(box, 'element', None)
+                if element is None or 'footnote' not in (element.get('class') or '').split():
+                    continue
+                if getattr(box, 'footnote', None) is not None:
+                    calls.setdefault(element.get('id'), number)
+                elif index > 0:
+                    bodies.setdefault(element.get('id'), set()).add(number if inside else -1)
+    return {note for note, page in calls.items() if bodies.get(note) == {page + 1}}
 
 
 def _pdf_options(book: RenderedBook, folios: tuple[str | None, ...] = ()) -> dict[str, Any]:
