@@ -132,8 +132,9 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         raise OutputError('PDF: ' + '; '.join(problems.errors), code=codes.PDF_RENDER_ERROR.id)
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
+    notes = _note_boxes(laid_out)  # one walk over the boxes for both findings
     return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages), folios,
-                  frozenset(misplaced_footnotes(laid_out)), frozenset(deferred_footnotes(laid_out)))
+                  frozenset(_misplaced(notes)), frozenset(_deferred(notes)))
 
 
 def _blank_page(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
@@ -176,49 +177,67 @@ def _printed_folio(page: Any) -> str | None:
     return None
 
 
-def misplaced_footnotes(document: Any) -> set[str]:
-    """Ids of the footnotes whose body is not on the page of their call (or nowhere)."""
-    misplaced: set[str] = set()
-    for page in document.pages:
+@dataclass(frozen=True)
+class _NoteBox:
+    """One laid-out box of a footnote: its call in the text, or a box of its body."""
+
+    page: int  # 0-based
+    note: str  # the footnote's id
+    call: bool
+    whole: bool  # a body box whose footnote area lies within its page area
+
+
+def _note_boxes(document: Any) -> list[_NoteBox] | None:
+    """Every footnote box of the laid-out ``document``, page by page; None for a WeasyPrint
+    that keeps no boxes (the tests still check the real PDF)."""
+    found: list[_NoteBox] = []
+    for number, page in enumerate(document.pages):
         page_box = getattr(page, '_page_box', None)  # WeasyPrint keeps the laid-out boxes here
-        if page_box is None:  # a WeasyPrint without it: the tests still check the real PDF
-            return set()
-        calls, bodies = set(), set()
+        if page_box is None:
+            return None
+        top = page_box.content_box_y()
+        bottom = top + page_box.height  # the page area; a footnote area never reaches past it
         for index, area in enumerate(page_box.children):
+            whole = area.position_y >= top - 0.5 and area.content_box_y() + area.height <= bottom + 0.5
             for box in area.descendants():
                 element = getattr(box, 'element', None)
                 if element is None or 'footnote' not in (element.get('class') or '').split():
                     continue
                 if getattr(box, 'footnote', None) is not None:
-                    calls.add(element.get('id'))
+                    found.append(_NoteBox(number, element.get('id'), True, True))
                 elif index > 0:  # the footnote area follows the page's main flow
-                    bodies.add(element.get('id'))
-        misplaced |= calls ^ bodies
-    return misplaced
+                    found.append(_NoteBox(number, element.get('id'), False, whole))
+    return found
+
+
+def misplaced_footnotes(document: Any) -> set[str]:
+    """Ids of the footnotes whose body is not on the page of their call (or nowhere)."""
+    return _misplaced(_note_boxes(document))
 
 
 def deferred_footnotes(document: Any) -> set[str]:
     """Ids of the footnotes whose call is on one page and whose body is wholly on the next
     (WeasyPrint defers a note there when the line of its call ends a full page, as TeX does):
     the text is all there, a page late. A body on a later page, or cut off by its page, is not."""
+    return _deferred(_note_boxes(document))
+
+
+def _misplaced(boxes: list[_NoteBox] | None) -> set[str]:
+    by_page: dict[int, tuple[set[str], set[str]]] = {}
+    for box in boxes or ():
+        calls, bodies = by_page.setdefault(box.page, (set(), set()))
+        (calls if box.call else bodies).add(box.note)
+    return set().union(*(calls ^ bodies for calls, bodies in by_page.values()))
+
+
+def _deferred(boxes: list[_NoteBox] | None) -> set[str]:
     calls: dict[str, int] = {}
     bodies: dict[str, set[int]] = {}  # a body is several boxes (block, lines): one page each
-    for number, page in enumerate(document.pages):
-        page_box = getattr(page, '_page_box', None)
-        if page_box is None:
-            return set()
-        top = page_box.content_box_y()
-        bottom = top + page_box.height  # the page area; a footnote area never reaches past it
-        for index, area in enumerate(page_box.children):
-            inside = area.position_y >= top - 0.5 and area.content_box_y() + area.height <= bottom + 0.5
-            for box in area.descendants():
-                element = getattr(box, 'element', None)
-                if element is None or 'footnote' not in (element.get('class') or '').split():
-                    continue
-                if getattr(box, 'footnote', None) is not None:
-                    calls.setdefault(element.get('id'), number)
-                elif index > 0:
-                    bodies.setdefault(element.get('id'), set()).add(number if inside else -1)
+    for box in boxes or ():
+        if box.call:
+            calls.setdefault(box.note, box.page)
+        else:
+            bodies.setdefault(box.note, set()).add(box.page if box.whole else -1)
     return {note for note, page in calls.items() if bodies.get(note) == {page + 1}}
 
 
