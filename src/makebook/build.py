@@ -252,7 +252,7 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise
-    warnings = tuple(unique([*warnings, *late]))
+    warnings = tuple(unique([*warnings, *_late_warnings(late, manuscript, chosen)]))
     progress.stage('writing the outputs')
     # All together or none: a failure while writing (a full disk) leaves every old output.
     output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): made[fmt.name]
@@ -299,6 +299,7 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
         cache.settle(out_dir)
         results: dict[str, Any] = {}
         written = []
+        late: list[Diagnostic] = []
         for name in (name for name in order if name in checked.formats):
             if cancelled():
                 raise limits.Cancelled
@@ -307,13 +308,14 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             start = time.perf_counter()
             results[name] = _make_one(fmt, book, results, cancelled, cache, progress)
             content = results[name].pdf if isinstance(results[name], PrintedBook) else results[name]
+            if isinstance(results[name], PrintedBook):  # failed (strict) before the PDF is written
+                late.extend(_late_warnings(results[name].warnings, manuscript, chosen))
             # One at a time here (the watch loop shows each edition as soon as it is made).
             output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): content})
             made = _written(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
             written.append(made)
             on_output(made)
     cache.sweep()
-    late = [w for r in results.values() if isinstance(r, PrintedBook) for w in r.warnings]
     return checked.finish(options, BuildResult(outputs=tuple(o.path for o in written),
                                                warnings=tuple(unique([*checked.warnings, *late])),
                                                layout=manuscript.layout,
@@ -348,6 +350,18 @@ def _render_and_check(options: BuildOptions, chosen: Plan, manuscript: Manuscrip
         noun = 'warning' if len(warnings) == 1 else 'warnings'
         raise BookError(f'{len(warnings)} {noun} in --strict mode', [*pdf_only, *warnings])
     return Checked(book, warnings, formats, tuple(pdf_only))
+
+
+def _late_warnings(late: list[Diagnostic] | tuple[Diagnostic, ...], manuscript: Manuscript,
+                   chosen: Plan) -> tuple[Diagnostic, ...]:
+    """The warnings only making an edition found (a footnote the layout set a page late, MB607),
+    treated as every other warning: less those the book's ``ignore:`` list names, and with
+    --strict a failed build (raised before the edition is written)."""
+    kept = tuple(unique(without_ignored(late, manuscript.settings.ignore, manuscript.root)))
+    if chosen.strict and kept:
+        noun = 'warning' if len(kept) == 1 else 'warnings'
+        raise BookError(f'{len(kept)} {noun} in --strict mode', list(kept))
+    return kept
 
 
 # Codes of problems that only the print edition has: the EPUB and web edition are made anyway.

@@ -153,6 +153,55 @@ def test_strict_mode_fails_on_warnings_before_writing_anything(write_book, tmp_p
     assert not (tmp_path / 'strict').exists()
 
 
+
+def late_note_print_edition(book: RenderedBook, cache: object = None) -> PrintedBook:
+    """A print edition that, as the real one can, set a note a page late (MB607, at its line)."""
+    from makebook import codes
+
+    printed = fake_print_edition(book)
+    warning = codes.NOTE_ON_NEXT_PAGE("the footnote 'fn-1' is set whole at the foot of the next page",
+                                      book.root / '01.md', 10)
+    return PrintedBook(printed.pdf, printed.pages, (warning,))
+
+
+NOTED = '# One\n\nText.[^1]\n\n[^1]: A note.\n'
+
+
+@pytest.mark.parametrize('in_turn', [False, True], ids=['build', 'watch'])
+def test_a_warning_only_the_layout_finds_is_failed_by_strict_and_filtered_by_ignore(
+        write_book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_turn: bool) -> None:
+    """MB607 (a note set a page late) is known only once the PDF is laid out, and yet behaves
+    as every warning: reported; with --strict a failed build that writes no PDF; silenced by
+    the book's ``ignore:`` list (everywhere, or in the files its glob names), in a build and
+    in the watch loop's build."""
+    monkeypatch.setattr('makebook.pdf.print_edition', late_note_print_edition)
+    book = write_book({'01.md': META + NOTED})
+
+    def run(out: Path, strict: bool = False) -> tuple[str, ...]:
+        options = BuildOptions(book, out, formats=('pdf', 'html'), strict=strict)
+        if in_turn:
+            result = build_module.build_in_turn(options, ('html', 'pdf'), lambda made: None)
+        else:
+            result = build_module.build(options)
+        return tuple(w.code for w in result.warnings)
+
+    assert run(tmp_path / 'relaxed') == ('MB607',)
+    assert (tmp_path / 'relaxed' / 't.pdf').is_file()
+    with pytest.raises(BookError, match='1 warning in --strict mode') as raised:
+        run(tmp_path / 'strict', strict=True)
+    assert [(d.code, d.path, d.line) for d in raised.value.diagnostics] == [('MB607', book / '01.md', 10)]
+    assert not (tmp_path / 'strict' / 't.pdf').exists()
+    ignores = {'everywhere': '[MB607]', 'here': '[{code: MB607, files: "0*.md"}]',
+               'elsewhere': '[{code: MB607, files: "notes/*.md"}]'}
+    for name, ignore in ignores.items():
+        (book / '01.md').write_text(META.removesuffix('---\n') + f'make-book:\n  ignore: {ignore}\n---\n'
+                                    + NOTED)
+        if name == 'elsewhere':
+            assert run(tmp_path / name) == ('MB607',)
+        else:
+            assert run(tmp_path / name, strict=True) == ()
+            assert (tmp_path / name / 't.pdf').is_file()
+
 # ---- print settings from the command line
 
 PRINT_META = ('---\ntitle: T\nauthor: A\nlang: en\nnotes: chapter-endnotes\npdf-variant: pdf/ua-1\n'
