@@ -13,19 +13,22 @@ begins (:mod:`~makebook.pdf.pages`), for the EPUB's page-list.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from makebook import codes
 from makebook.cache import Cache
 from makebook.errors import BookError, Diagnostic
 from makebook.model import PrintedBook, RenderedBook
-from makebook.pdf import boxes, geometry, splits
+from makebook.pdf import boxes, engine, geometry, splits
 from makebook.pdf.engine import Layout, lay_out
 from makebook.pdf.fonts import check_fonts
 from makebook.pdf.pages import print_pages
 from makebook.theme.faces import faces_for
 
 __all__ = ['print_edition', 'write_pdf']
+
+LOGGER = logging.getLogger('makebook')
 
 # Layouts after the first: each may cut a note (or a continuation) or relax a paragraph.
 _NOTE_PASSES = 6
@@ -55,6 +58,39 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
     previous = cache.load(PAGES_NAMESPACE, pages_key)
     estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
     layout = lay_out(book, estimate)
+    try:
+        layout, passes = _final_layout(book, layout, estimate)
+        LOGGER.info('PDF: %d pages, laid out %d %s', layout.pages, passes,
+                    'time' if passes == 1 else 'times')
+        # A note still misplaced after cutting and relaxing but whole at the foot of the next
+        # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
+        # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
+        deferred = set(layout.misplaced) & layout.deferred
+        if layout.misplaced - deferred:
+            _notes_that_do_not_fit(book, set(layout.misplaced - deferred))
+        pdf = engine.write(book, layout)
+    finally:
+        layout.release()
+    check_fonts(pdf, [face.family for face in faces_for(book)])
+    cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
+    return PrintedBook(pdf, print_pages(book, layout.anchors, layout.folios),
+                       tuple(_note_on_next_page(book, note) for note in sorted(deferred)))
+
+
+def _final_layout(book: RenderedBook, layout: Layout, estimate: int) -> tuple[Layout, int]:
+    """The layout to print, and how many layouts it took: laid out again while the gutter
+    is not the one its page count calls for, or a note must be cut or relaxed."""
+    holder = [layout]  # the layout held now, released if anything fails
+    try:
+        return _lay_out_until_final(book, holder, estimate)
+    except BaseException:
+        holder[0].release()
+        raise
+
+
+def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int) -> tuple[Layout, int]:
+    layout = holder[0]
+    passes = 1
     stray = set(layout.misplaced)
     loose: set[str] = set()
     firm: set[str] = set()  # blocks never relaxed: relaxing them moved a page's notes away
@@ -66,7 +102,8 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
             # count calls for, so a build that starts from the previous build's count
             # cuts the very notes a build from the estimate does (the same PDF).
             estimate = layout.pages
-            layout = lay_out(book, estimate, frozenset(loose), tuple(cuts.values()), frozenset(firm))
+            layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm)
+            passes += 1
             stray = set(layout.misplaced)
             continue
         # A continuation must be on the page after its call's; the text moved
@@ -98,21 +135,17 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
             elif block not in firm:
                 loose.add(block)
         estimate = layout.pages
-        layout = lay_out(book, layout.pages, frozenset(loose), tuple(cuts.values()), frozenset(firm))
+        layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm)
+        passes += 1
         stray = set(layout.misplaced)
-    # A note still misplaced after cutting and relaxing but whole at the foot of the next
-    # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
-    # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
-    deferred = stray & layout.deferred
-    if stray - deferred:
-        _notes_that_do_not_fit(book, stray - deferred)
-    check_fonts(layout.pdf, [face.family for face in faces_for(book)])
-    cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
-    return _printed(book, layout, tuple(_note_on_next_page(book, note) for note in sorted(deferred)))
+    return layout, passes
 
 
-def _printed(book: RenderedBook, layout: Layout, warnings: tuple[Diagnostic, ...] = ()) -> PrintedBook:
-    return PrintedBook(layout.pdf, print_pages(book, layout.anchors, layout.folios), warnings)
+def _again(book: RenderedBook, previous: Layout, pages: int, loose: set[str],
+           cuts: dict[str, splits.NoteSplit], firm: set[str]) -> Layout:
+    """Another layout; the previous one released first, so that only one is held in memory."""
+    previous.release()
+    return lay_out(book, pages, frozenset(loose), tuple(cuts.values()), frozenset(firm))
 
 
 def _note_on_next_page(book: RenderedBook, note: str) -> Diagnostic:

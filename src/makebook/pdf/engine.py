@@ -12,10 +12,12 @@ WeasyPrint is imported only in this package (pdf/); this module and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -38,21 +40,27 @@ PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
               "(or build only the other formats with --format epub,html)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Layout:
-    """One layout of the book: the PDF, WeasyPrint's document (its pages' boxes), and
-    what landed on each page."""
+    """One layout of the book: WeasyPrint's document (its pages' boxes) and what landed on
+    each page. Its PDF is written only once it is the final layout (:func:`write`); a layout
+    that is not is :meth:`release`d first, so one layout at a time is held in memory."""
 
-    pdf: bytes
-    document: Any  # weasyprint.Document
+    document: Any  # weasyprint.Document; None once released
     anchors: tuple[tuple[str, ...], ...]  # anchors[i]: ids of the elements on page i (0-based)
     folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
     misplaced: frozenset[str]  # footnotes not on the page of their call
-    deferred: frozenset[str] = frozenset()  # misplaced, but whole at the foot of the next page
+    deferred: frozenset[str]  # misplaced, but whole at the foot of the next page
+    fonts: Any  # the FontConfiguration: its font files are embedded when the PDF is written
 
     @property
     def pages(self) -> int:
         return len(self.anchors)
+
+    def release(self) -> None:
+        """Drop the boxes (a large book's are hundreds of MB) and the font folder; idempotent."""
+        self.document = None
+        _remove_font_folder(self.fonts)
 
 
 def _weasyprint() -> tuple[ModuleType, ModuleType]:
@@ -109,32 +117,53 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
                    for index, (css, base_url) in enumerate(print_stylesheets(book, pages_for_gutter))]
     html = weasyprint.HTML(string=document.print_html(book, loose, splits, pages_for_gutter, firm),
                            base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
+    try:
+        with _weasyprint_errors(urls):
+            laid_out = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
+                                   pdf_variant=settings.variant, pdf_tags=settings.tagged)
+            if len(laid_out.pages) % 2:
+                # A book has an even number of pages (two to a leaf): a blank one ends it.
+                laid_out = laid_out.copy([*laid_out.pages, _blank_page(weasyprint, book, pages_for_gutter,
+                                                                       fonts)])
+    except BaseException:
+        _remove_font_folder(fonts)
+        raise
+    notes = _note_boxes(laid_out)  # one walk over the boxes for both findings
+    return Layout(laid_out, tuple(tuple(page.anchors) for page in laid_out.pages),
+                  tuple(_printed_folio(page) for page in laid_out.pages),
+                  frozenset(_misplaced(notes)), frozenset(_deferred(notes)), fonts)
+
+
+def write(book: RenderedBook, layout: Layout) -> bytes:
+    """The PDF of the final layout (writing it costs seconds on a long book: only this one
+    is written); the layout is released."""
+    _, urls = _weasyprint()
+    try:
+        with _weasyprint_errors(urls):
+            pdf: bytes = layout.document.write_pdf(**_pdf_options(book, layout.folios))
+    finally:
+        layout.release()
+    if not pdf:
+        raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
+    return pdf
+
+
+@contextlib.contextmanager
+def _weasyprint_errors(urls: ModuleType) -> Iterator[None]:
+    """WeasyPrint's logged errors and refused resources, raised as make-book's errors."""
     problems = _LogCollector()
     logger = logging.getLogger('weasyprint')
     logger.addHandler(problems)
     logger.addFilter(_already_reported)
     try:
-        laid_out = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
-                               pdf_variant=settings.variant, pdf_tags=settings.tagged)
-        if len(laid_out.pages) % 2:
-            # A book has an even number of pages (two to a leaf): a blank one ends it.
-            laid_out = laid_out.copy([*laid_out.pages, _blank_page(weasyprint, book, pages_for_gutter,
-                                                                   fonts)])
-        folios = tuple(_printed_folio(page) for page in laid_out.pages)
-        pdf = laid_out.write_pdf(**_pdf_options(book, folios))
+        yield
     except urls.FatalURLFetchingError as exc:
         raise OutputError(f'PDF: {exc}', code=codes.PDF_RESOURCE_REFUSED.id) from None
     finally:
         logger.removeHandler(problems)
         logger.removeFilter(_already_reported)
-        _remove_font_folder(fonts)
     if problems.errors:
         raise OutputError('PDF: ' + '; '.join(problems.errors), code=codes.PDF_RENDER_ERROR.id)
-    if not pdf:
-        raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
-    notes = _note_boxes(laid_out)  # one walk over the boxes for both findings
-    return Layout(pdf, laid_out, tuple(tuple(page.anchors) for page in laid_out.pages), folios,
-                  frozenset(_misplaced(notes)), frozenset(_deferred(notes)))
 
 
 def _blank_page(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
@@ -156,7 +185,7 @@ def _remove_font_folder(fonts: Any) -> None:
     garbage-collected, which never happens in the PDF child (it ends with os._exit): every
     build would leave 800 KB of fonts behind. The PDF is written by then."""
     folder = getattr(fonts, '_folder', None)  # WeasyPrint 68-70 keep it here
-    if folder is not None:
+    if folder:
         shutil.rmtree(folder, ignore_errors=True)
         fonts._folder = None
 
