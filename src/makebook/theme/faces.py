@@ -330,7 +330,9 @@ def _subset(path: Path, weight: int, characters: frozenset[str]) -> bytes:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
-    font = TTFont(str(path), fontNumber=0)
+    # recalcTimestamp=False: the subset keeps the font's own 'modified' date, not the build's
+    # time, so a book built twice gives the same bytes (a warm build's web edition and EPUB too).
+    font = TTFont(str(path), fontNumber=0, recalcTimestamp=False)
     options = subset.Options()
     options.name_IDs = ['*']  # keep the copyright and licence the font carries
     options.notdef_outline = True

@@ -76,3 +76,16 @@ def test_the_narrow_no_break_space_stays_where_the_book_face_draws_it() -> None:
     assert faces.fit_spaces((faces.book_face(),))(french) == french.replace('\u202f', '\u00a0')
     noto = next(face for face in faces.fallback_faces() if face.family == 'Noto Serif')
     assert faces.fit_spaces((noto, faces.book_face()))(french) == french
+
+
+def test_a_cut_down_face_is_the_same_bytes_whenever_it_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fallback face's subset keeps the font's own date, not the build's: a book built again
+    (a warm build, another day) gives the same web edition and EPUB."""
+    face = next(face for face in faces.fallback_faces() if face.added)
+    font = face.files[0]
+    made = []
+    for epoch in ('1700000000', '1800000000'):  # fontTools stamps a saved font with 'now'
+        monkeypatch.setenv('SOURCE_DATE_EPOCH', epoch)
+        faces._subset.cache_clear()
+        made.append(faces.font_data(face, font, set('ab'), (face,)))
+    assert made[0] == made[1] and len(made[0]) > 100
