@@ -35,7 +35,7 @@ from makebook.render.blocks import with_block_ids
 from makebook.render.convert import Converted, convert_all, convert_file
 from makebook.render.front_pages import with_metadata_front_pages
 from makebook.render.ids import IdRegistry
-from makebook.render.typography import Typography, file_language, retitle, typeset_tree
+from makebook.render.typography import Typography, file_language, retitle
 
 __all__ = ['convert_file', 'render_book']
 
@@ -50,13 +50,17 @@ def render_book(manuscript: Manuscript, download: links.Download | None = None,
     ``workers`` processes convert the files when the book is large; ``progress`` hears of
     each file converted.
     """
-    converted = convert_all(manuscript.files, cache or Cache.off(), workers, progress or NoProgress())
+    meta = manuscript.metadata
+    converted = convert_all(manuscript.files, cache or Cache.off(), workers, progress or NoProgress(),
+                            Typography(meta.language, meta.quotes))
     return assemble(manuscript, converted, download)
 
 
 def assemble(manuscript: Manuscript, converted: list[Converted],
              download: links.Download | None = None) -> RenderedBook:
-    """The book from its files' conversions (in manuscript order): the book-wide half of rendering.
+    """The book from its files' conversions (in manuscript order, their text set in the
+    book's language by :func:`~makebook.render.convert.convert_all`): the book-wide half of
+    rendering.
 
     The conversions' trees are consumed: their elements move into the chapters.
     """
@@ -68,12 +72,8 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
     for file in converted:
         problems.extend(file.problems)
         ids.claim_all(file.body, file.source.name, file.notes)
-        ids.alias_headings(file.body, file.source.name)  # from the headings as the author typed them
-        # Quotes and spaces in the file's language, before anything else reads its text.
+        ids.alias_headings(file.body, file.source.name, file.headings)  # as the author typed them
         language = file_language(file.source)
-        typeset_tree(file.body, typography, language)
-        if file.notes is not None:
-            typeset_tree(file.notes, typography, language)
         new, continued = chapters.cut(file.body, file.source, drafts[-1] if drafts else None, ids,
                                       problems)
         for draft in new:  # a title from the front matter ('title: Qui a peur ?') is text too

@@ -11,6 +11,7 @@ content model; the footnotes are taken out for the book to place.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import multiprocessing
 import re
 from collections.abc import Iterable, Sequence
@@ -30,7 +31,9 @@ from makebook.extensions.attributes import unnumbered_minus
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, NoProgress, Progress, SourceFile
 from makebook.render import mathml, media, repairs
 from makebook.render.balance import balance
+from makebook.render.ids import typed_headings
 from makebook.render.notes import keep_unreferenced, take_footnotes
+from makebook.render.typography import Typography, file_language, typeset_tree
 from makebook.safety import limits
 from makebook.safety.sanitize import sanitize
 from makebook.safety.xmlchars import xml_text
@@ -61,14 +64,18 @@ _NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_.-]*')
 class Converted:
     """A file's text as an XHTML ``<body>``, its footnotes apart, and what was found.
 
-    Its straight quotes are still smarty's markers: :func:`makebook.render.assemble` sets
-    them in the book's language first thing (render/typography.py).
+    From :func:`convert_file`, its straight quotes are still smarty's markers; from
+    :func:`convert_all` (what a build uses, and what the cache keeps), the text is set in the
+    book's language (:func:`set_type`, render/typography.py).
     """
 
     source: SourceFile
     body: etree._Element  # the file's blocks, ids as the author wrote them
     notes: etree._Element | None  # Python-Markdown's <ol> of footnotes, if any
     problems: tuple[Diagnostic, ...]
+    # Each heading's text as typed (before typography), in document order: the ids other
+    # tools give headings are made from it (render/ids.py).
+    headings: tuple[str, ...] = ()
 
 
 def convert_file(source: SourceFile) -> Converted:
@@ -85,7 +92,7 @@ def convert_file(source: SourceFile) -> Converted:
         problems.append(codes.NESTED_TOO_DEEP(
             'blocks nested too deeply to read (lists or quotes hundreds of levels deep); flatten '
             'the structure', source.path, repairs.deepest_line(source)))
-        return Converted(source, xhtml.element('body'), None, tuple(problems))
+        return Converted(source, xhtml.element('body'), None, tuple(problems), ())
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
         line = source.first_line + needle if isinstance(needle, int) else where.line_of(needle)
         problems.append(codes.ALL[code](message, source.path, line))
@@ -105,7 +112,17 @@ def convert_file(source: SourceFile) -> Converted:
         f"the footnote '[^{label}]' is never referenced; its text is kept at the end of the chapter "
         f"(add a '[^{label}]' where it belongs, or remove the note)", source.path,
         source.line_of(f'[^{label}]:'))))
-    return Converted(source, body, notes, tuple(problems))
+    return Converted(source, body, notes, tuple(problems), typed_headings(body))
+
+
+def set_type(converted: Converted, typography: Typography) -> Converted:
+    """The file's text (and its notes') set in place in its language: quotes, spaces (the
+    front matter's ``lang:``, else the book's). Code is never touched."""
+    language = file_language(converted.source)
+    typeset_tree(converted.body, typography, language)
+    if converted.notes is not None:
+        typeset_tree(converted.notes, typography, language)
+    return converted
 
 
 # The cache's namespace for converted files (cache.py): one entry a file.
@@ -120,19 +137,23 @@ PARALLEL_CHARACTERS = 200_000
 
 
 def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1,
-                progress: Progress | None = None) -> list[Converted]:
-    """:func:`convert_file` of each source, in order; each reused from ``cache`` while its file
-    is unchanged, the others converted in up to ``workers`` processes when there is enough
-    Markdown to be worth it (conversion is pure: a file's result depends on it alone).
+                progress: Progress | None = None, typography: Typography | None = None) -> list[Converted]:
+    """:func:`convert_file` of each source, then :func:`set_type` in ``typography``, in order;
+    each reused from ``cache`` while its file is unchanged, the others converted in up to
+    ``workers`` processes when there is enough Markdown to be worth it (conversion is pure: a
+    file's result depends on it, its language and the book's typography alone).
 
     A result always goes through its serialised form, cached or not, in a worker
     or not, so every path gives the very same book; and the trees are always
     fresh (:func:`~makebook.render.assemble` moves their elements).
     """
+    typography = typography or Typography()
     # Everything convert_file reads of a file: diagnostics carry its path, lines count
-    # from first_line; the rest of the source (front matter, part...) is used afresh.
+    # from first_line; then the typography it is set in (the book's language and quotes,
+    # the file's own lang:). The rest of the source (front matter, part...) is used afresh.
     keys = [cache.key(CACHE_NAMESPACE, str(source.path), source.name, str(source.first_line),
-                      source.markdown) for source in sources]
+                      source.markdown, typography.language, typography.quotes or '',
+                      file_language(source) or '') for source in sources]
     progress = progress or NoProgress()
     found: list[Converted | None] = []
     for source, key in zip(sources, keys, strict=True):
@@ -140,7 +161,7 @@ def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1,
         found.append(None if stored is None else from_json(source, stored))
     progress.advance(sum(converted is not None for converted in found))
     missing = [index for index, converted in enumerate(found) if converted is None]
-    for index, value in zip(missing, _convert_to_json([sources[i] for i in missing], workers),
+    for index, value in zip(missing, _convert_to_json([sources[i] for i in missing], typography, workers),
                             strict=True):
         cache.store(CACHE_NAMESPACE, keys[index], value)
         found[index] = from_json(sources[index], value)
@@ -149,23 +170,25 @@ def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1,
     return [converted for converted in found if converted is not None]
 
 
-def _convert_to_json(sources: list[SourceFile], workers: int) -> Iterable[dict[str, Any]]:
+def _convert_to_json(sources: list[SourceFile], typography: Typography,
+                     workers: int) -> Iterable[dict[str, Any]]:
     size = sum(len(source.markdown) for source in sources)
+    convert = functools.partial(_converted_json, typography=typography)
     if workers < 2 or len(sources) < 2 or size < PARALLEL_CHARACTERS or 'fork' not in \
             multiprocessing.get_all_start_methods():
-        return [_converted_json(source) for source in sources]
+        return [convert(source) for source in sources]
     # fork: the workers start with everything loaded; the big files first, so none is left last.
     order = sorted(range(len(sources)), key=lambda i: -len(sources[i].markdown))
     # A killed build takes its workers with it (they would wait for work for ever).
     with concurrent.futures.ProcessPoolExecutor(min(workers, len(sources)),
                                                 mp_context=multiprocessing.get_context('fork'),
                                                 initializer=limits.die_with_parent) as pool:
-        done = dict(zip(order, pool.map(_converted_json, [sources[i] for i in order]), strict=True))
+        done = dict(zip(order, pool.map(convert, [sources[i] for i in order]), strict=True))
     return [done[i] for i in range(len(sources))]
 
 
-def _converted_json(source: SourceFile) -> dict[str, Any]:
-    return to_json(convert_file(source))
+def _converted_json(source: SourceFile, typography: Typography) -> dict[str, Any]:
+    return to_json(set_type(convert_file(source), typography))
 
 
 def to_json(converted: Converted) -> dict[str, Any]:
@@ -175,6 +198,7 @@ def to_json(converted: Converted) -> dict[str, Any]:
         'notes': None if converted.notes is None else etree.tostring(converted.notes, encoding='unicode'),
         'problems': [[p.code, p.message, None if p.path is None else str(p.path), p.line]
                      for p in converted.problems],
+        'headings': list(converted.headings),
     }
 
 
@@ -186,11 +210,12 @@ def from_json(source: SourceFile, value: Any) -> Converted | None:
         problems = tuple(codes.ALL[code](str(message), None if path is None else Path(path),
                                          None if line is None else int(line))
                          for code, message, path, line in value['problems'])
+        headings = tuple(str(text) for text in value['headings'])
     except (etree.XMLSyntaxError, KeyError, TypeError, ValueError):
         return None
-    if body.tag != f'{{{XHTML_NS}}}body':
+    if body.tag != f'{{{XHTML_NS}}}body' or len(headings) != len(typed_headings(body)):
         return None
-    return Converted(source, body, notes, problems)
+    return Converted(source, body, notes, problems, headings)
 
 
 def to_xhtml(markup: str) -> etree._Element:

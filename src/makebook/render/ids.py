@@ -8,6 +8,7 @@ finds its target through the names each file gave.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -58,18 +59,21 @@ class IdRegistry:
                     link.set('href', '#' + renamed[href[1:]])
                     link.set('data-resolved', '1')
 
-    def alias_headings(self, body: etree._Element, file_name: str) -> None:
+    def alias_headings(self, body: etree._Element, file_name: str, typed: Sequence[str]) -> None:
         """Let links written for other tools find the file's headings: each heading also
         answers to the id mdBook, GitHub and pandoc (Quarto) would give it, as each tool
         counts repeats ('x', 'x-1'...). An id the author wrote, or Python-Markdown gave,
-        keeps its meaning: an alias never takes a name the file already uses."""
+        keeps its meaning: an alias never takes a name the file already uses.
+
+        ``typed`` is each heading's text before the language's typography was applied
+        (:func:`typed_headings`, in document order): the other tools slug what was typed."""
         names = self.by_file.setdefault(file_name, {})
         seen: dict[str, set[str]] = {}
-        for heading in body.iter(*_HEADINGS):
+        for heading, text in zip(body.iter(*_HEADINGS), typed, strict=True):
             target = heading.get('id')
             if not target:
                 continue
-            for style, slug in heading_slugs(_heading_text(heading)):
+            for style, slug in heading_slugs(text):
                 taken = seen.setdefault(style, set())
                 alias, counter = slug, 0
                 while alias in taken:
@@ -95,6 +99,11 @@ _HEADINGS = tuple(f'{{{XHTML_NS}}}h{level}' for level in range(1, 7))
 _TYPED = str.maketrans({'\u2013': '--', '\u2014': '---', '\u2026': '...', '\u2018': "'", '\u2019': "'",
                         '\u201c': '"', '\u201d': '"', '\u00ab': '<<', '\u00bb': '>>',
                         LEFT_DOUBLE: '"', RIGHT_DOUBLE: '"', LEFT_SINGLE: "'", RIGHT_SINGLE: "'"})
+
+
+def typed_headings(body: etree._Element) -> tuple[str, ...]:
+    """The text of every heading under ``body``, in document order, for :meth:`IdRegistry.alias_headings`."""
+    return tuple(_heading_text(heading) for heading in body.iter(*_HEADINGS))
 
 
 def _heading_text(heading: etree._Element) -> str:

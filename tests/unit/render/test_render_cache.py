@@ -112,3 +112,43 @@ def test_files_converted_in_worker_processes_make_the_same_book(write_book, tmp_
     assert same_book(render_book(manuscript, cache=cache, workers=2), alone)
     assert spawned and cache.misses == 3
     assert same_book(render_book(manuscript, cache=Cache.in_output_folder(tmp_path), workers=2), alone)
+
+
+FRENCH = {
+    '01.md': '---\ntitle: T\nauthor: A\nlang: fr\n---\n# « Qui a peur ? »\n\n'
+             'Il dit "oui" ; puis[^n] "non".\n\n[^n]: Une note "citée" !\n',
+    '02.md': '# Deux\n\nVoir [le début](01.md#qui-a-peur-). Code `"tel quel"` !\n',
+}
+
+
+def test_a_file_in_the_cache_is_not_set_again(write_book, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language's typography is part of the cached conversion: a warm build sets only the
+    chapter headings it titles (a cheap pass), never a file's text again, and gives the same book."""
+    from makebook.render import convert
+
+    manuscript = read_manuscript(write_book(FRENCH))
+    cold = render_book(manuscript, cache=Cache.in_output_folder(tmp_path))
+    set_again: list[str] = []
+    real = convert.typeset_tree
+    def counted(root, *args):
+        set_again.append(root.tag)
+        return real(root, *args)
+    monkeypatch.setattr(convert, 'typeset_tree', counted)
+    monkeypatch.setattr('makebook.render.typeset_tree', counted, raising=False)  # where it once was
+    warm = render_book(manuscript, cache=Cache.in_output_folder(tmp_path))
+    assert set_again == [] and same_book(cold, warm)
+    assert warm.diagnostics == ()  # the link written for the typed heading resolves
+    body = warm.chapters[0].body
+    assert '«\u202fQui a peur\u202f?\u202f»' in warm.chapters[0].title and '«\u202foui\u202f»\u202f;' in body
+    assert 'Une note «\u202fcitée\u202f»\u202f!' in body and '"tel quel"' in warm.chapters[1].body
+
+
+def test_a_book_in_another_language_is_set_again(write_book, tmp_path: Path) -> None:
+    folder = write_book(FRENCH)
+    render_book(read_manuscript(folder), cache=Cache.in_output_folder(tmp_path))
+    (folder / '01.md').write_text(FRENCH['01.md'].replace('lang: fr', 'lang: en'), encoding='utf-8')
+    again = Cache.in_output_folder(tmp_path)
+    book = render_book(read_manuscript(folder), cache=again)
+    assert again.misses == 2 and again.hits == 0  # the book's language is in every file's key
+    assert '\u201coui\u201d' in book.chapters[0].body and '\u202f' not in book.chapters[0].body
