@@ -65,7 +65,7 @@ class Format:
 FORMATS_REGISTRY: tuple[Format, ...] = (
     Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True, cached=True),
     Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',)),
-    Format('html', 'the web edition', 'makebook.web:web_edition'),
+    Format('html', 'the web edition', 'makebook.web:web_edition', cached=True),
 )
 assert {f.name for f in FORMATS_REGISTRY} == set(FORMATS)
 

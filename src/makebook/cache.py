@@ -31,6 +31,7 @@ create one: :meth:`Cache.deferred` keeps what is stored in memory until
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -38,7 +39,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,25 @@ def _installed_distributions() -> list[str]:
             found.extend(name for name in os.listdir(entry or '.')
                          if name.endswith(('.dist-info', '.egg-info')))
     return sorted(found)
+
+
+def describe(value: object) -> str:
+    """``value`` as text that names it the same way in every process, for a key's parts:
+    dataclasses field by field, sets and mappings sorted (their order varies with the hash
+    seed), everything else by its ``repr``."""
+    if isinstance(value, str | int | float | None):  # most of what a key names: at once
+        return repr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ', '.join(f'{field.name}={describe(getattr(value, field.name))}'
+                           for field in dataclasses.fields(value))
+        return f'{type(value).__qualname__}({fields})'
+    if isinstance(value, set | frozenset):
+        return '{' + ', '.join(sorted(describe(item) for item in value)) + '}'
+    if isinstance(value, Mapping):
+        return '{' + ', '.join(sorted(f'{describe(k)}: {describe(v)}' for k, v in value.items())) + '}'
+    if isinstance(value, list | tuple):
+        return '(' + ', '.join(describe(item) for item in value) + ')'
+    return repr(value)
 
 
 class Cache:

@@ -124,3 +124,24 @@ def test_a_deferred_cache_writes_only_once_settled(tmp_path: Path) -> None:
     assert Cache.in_output_folder(tmp_path).load('ns', key) == {'made': 'before the folder existed'}
     deferred.sweep()  # what it wrote counts as used
     assert Cache.in_output_folder(tmp_path).load('ns', key) is not None
+
+
+def test_describe_names_a_value_the_same_way_in_every_process() -> None:
+    """Sets and mappings sorted (their order follows the hash seed), dataclasses by field."""
+    import dataclasses
+    import subprocess
+    import sys
+
+    from makebook.cache import describe
+
+    @dataclasses.dataclass(frozen=True)
+    class Value:
+        words: frozenset[str]
+        table: dict[str, tuple[int, ...]]
+
+    value = Value(frozenset({'b', 'a', 'c'}), {'y': (2,), 'x': (1, 3)})
+    assert describe(value).endswith(".Value(words={'a', 'b', 'c'}, table={'x': (1, 3), 'y': (2)})")
+    code = 'from makebook.cache import describe; print(describe({frozenset("abcdefgh"): set("xyz")}))'
+    seen = {subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                           env={'PYTHONHASHSEED': seed}).stdout for seed in ('1', '2', '3')}
+    assert len(seen) == 1

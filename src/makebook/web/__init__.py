@@ -11,11 +11,15 @@ next chapters a click away; links between chapters point into the right page.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from lxml import etree
 
+from makebook.cache import Cache, describe
 from makebook.config.stylesheets import css_for
 from makebook.model import Chapter, RenderedBook, by_part, leading, nest
 from makebook.theme import edition_stylesheet, faces
@@ -37,12 +41,28 @@ LONG_BOOK_WORDS = 25_000
 _TAG = re.compile(r'<[^>]+>')
 
 
-def web_edition(book: RenderedBook) -> Mapping[str, bytes]:
-    """Every file of the web edition, by its path relative to the output folder."""
+# The cache's namespace for a long book's chapter pages (cache.py): one entry a page, so a
+# save rebuilds the edited chapter's page alone.
+CACHE_NAMESPACE = 'web/page'
+
+
+def web_edition(book: RenderedBook, cache: Cache | None = None) -> Mapping[str, bytes]:
+    """Every file of the web edition, by its path relative to the output folder.
+
+    ``cache``, when given, keeps each chapter page of a long book while nothing it shows
+    changes (the chapter, its neighbours, the contents, the metadata, the faces).
+    """
     used = faces.faces_for(book)  # the book face, the scripts', the author's and fallbacks it uses
     fit = faces.fit_spaces(used)  # a space the book face cannot draw
-    files: dict[str, bytes] = {name: fit(page.decode('utf-8')).encode('utf-8')
-                               for name, page in _pages(book).items()}
+
+    def fitted(page: bytes) -> bytes:
+        return fit(page.decode('utf-8')).encode('utf-8')
+
+    if not is_long(book):
+        files: dict[str, bytes] = {'index.html': fitted(_single_page(book))}
+    else:
+        files = {'index.html': fitted(_index_page(book))}
+        files.update(_chapter_pages(book, fitted, cache or Cache.off(), describe(used)))
     files[STYLESHEET] = (faces.font_face_css(used, lambda face, font: f'fonts/{face.file_name(font)}')
                          + faces.with_families(edition_stylesheet('web.css'), used)
                          + css_for(book.metadata.stylesheets, 'web')).encode()
@@ -69,17 +89,41 @@ def page_of(chapter: Chapter) -> str:
     return chapter.file_name.replace('.xhtml', '.html')
 
 
-def _pages(book: RenderedBook) -> dict[str, bytes]:
-    if not is_long(book):
-        return {'index.html': _single_page(book)}
-    first = leading(book.chapters)
-    chapters = list(book.chapters[first:])
-    pages = {'index.html': _index_page(book)}
+def _chapter_pages(book: RenderedBook, fitted: Callable[[bytes], bytes], cache: Cache,
+                   faces_used: str) -> Iterator[tuple[str, bytes]]:
+    """Each chapter's page of a long book, reused from ``cache`` while all it shows is unchanged.
+
+    A page's key names everything on it: the book's metadata (but its date, which no page
+    shows and every save changes), the faces, the contents sidebar (every chapter's title,
+    sections and page), the chapter itself, its neighbours' titles and pages, whether it opens
+    its part, and where each of its links leads.
+    """
+    chapters = list(book.chapters[leading(book.chapters):])
+    href = _href(book)
+    sidebar = _contents(book, href, 'toc sidebar')  # the same on every page but for the mark
+    context = cache.key('web/book', describe(dataclasses.replace(book.metadata, modified=_NO_DATE)),
+                        faces_used, etree.tostring(sidebar))
     for index, chapter in enumerate(chapters):
         before = chapters[index - 1] if index else None
         after = chapters[index + 1] if index + 1 < len(chapters) else None
-        pages[page_of(chapter)] = _chapter_page(book, chapter, before, after)
-    return pages
+        link = _linker(book, chapter, href)
+        key = cache.key(CACHE_NAMESPACE, context, describe(chapter),
+                        describe([(c.id, c.title, c.file_name) for c in (before, after) if c is not None]),
+                        str(before is None), str(_opens_part(book, chapter)),
+                        describe([link(target) for target in _LINK.findall(chapter.body)]))
+        stored = cache.load(CACHE_NAMESPACE, key)
+        if isinstance(stored, str):
+            yield page_of(chapter), stored.encode('utf-8')
+            continue
+        page = fitted(_chapter_page(book, chapter, before, after, copy.deepcopy(sidebar), link))
+        cache.store(CACHE_NAMESPACE, key, page.decode('utf-8'))
+        yield page_of(chapter), page
+
+
+# What no web page shows, in place of the metadata's date in a page's key.
+_NO_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# An in-book link of a chapter's markup (relink points each where the web edition keeps it).
+_LINK = re.compile(r'href="#([^"]+)"')
 
 
 def _head(book: RenderedBook) -> list[etree._Element]:
@@ -95,8 +139,7 @@ def _header(book: RenderedBook) -> etree._Element:
     return header
 
 
-def _contents(book: RenderedBook, href: Callable[[Chapter, str], str], class_: str = 'toc',
-              current: Chapter | None = None) -> etree._Element:
+def _contents(book: RenderedBook, href: Callable[[Chapter, str], str], class_: str = 'toc') -> etree._Element:
     """The contents: parts, chapters, their sections and sub-chapters."""
     meta = book.metadata
     toc = element('nav', class_=class_, id='contents', role='doc-toc')
@@ -112,10 +155,14 @@ def _contents(book: RenderedBook, href: Callable[[Chapter, str], str], class_: s
             entries = child(item, 'ol')
         for node in nest(chapters):
             toc_entry(entries, node, href)
-    if current is not None:
-        for link in toc.iter('{*}a'):
-            if link.get('href') == href(current, current.id):
-                link.set('aria-current', 'page')
+    return toc
+
+
+def _mark_current(toc: etree._Element, here: str) -> etree._Element:
+    """The contents with the link to the page the reader is on marked as such."""
+    for link in toc.iter('{*}a'):
+        if link.get('href') == here:
+            link.set('aria-current', 'page')
     return toc
 
 
@@ -179,17 +226,23 @@ def _index_page(book: RenderedBook) -> bytes:
     return document(meta, meta.title, body, [STYLESHEET], head_extra=_head(book))
 
 
-def _chapter_page(book: RenderedBook, chapter: Chapter, before: Chapter | None,
-                  after: Chapter | None) -> bytes:
-    meta = book.metadata
-    href = _href(book)
-    section = chapter_element(chapter)
-
+def _linker(book: RenderedBook, chapter: Chapter,
+            href: Callable[[Chapter, str], str]) -> Callable[[str], str]:
+    """Where a link of ``chapter``'s to an id leads in the web edition."""
     def link(target: str) -> str:
         owner = book.chapter_of(target)
         if owner is None or owner is chapter:
             return f'#{target}'
         return href(owner, target)
+    return link
+
+
+def _chapter_page(book: RenderedBook, chapter: Chapter, before: Chapter | None, after: Chapter | None,
+                  sidebar: etree._Element, link: Callable[[str], str]) -> bytes:
+    """A long book's page of one chapter; ``sidebar`` is the contents (a copy of its own)."""
+    meta = book.metadata
+    href = _href(book)
+    section = chapter_element(chapter)
     relink(section, link)
     top = element('header', class_='chapter-page-header')
     child(top, 'a', meta.title, href='index.html', class_='book-title')
@@ -199,7 +252,7 @@ def _chapter_page(book: RenderedBook, chapter: Chapter, before: Chapter | None,
         child(main, 'h1', chapter.part.title, class_='part-title', id=chapter.part.id)
     main.append(section)
     main.append(_chapter_nav(book, before, after, href, 'index.html#contents'))
-    sidebar = _contents(book, href, 'toc sidebar', chapter)
+    _mark_current(sidebar, href(chapter, chapter.id))
     return document(meta, f'{chapter.title} – {meta.title}', [top, sidebar, main], [STYLESHEET],
                     body_attributes={'class': 'chaptered'}, head_extra=_head(book))
 
