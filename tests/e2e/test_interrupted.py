@@ -198,3 +198,35 @@ def test_a_killed_build_takes_its_render_workers_with_it(tmp_path: Path) -> None
     for pid in left:  # not this test's business to leave them running
         os.kill(pid, signal.SIGKILL)
     assert len(workers) >= 2 and not left
+
+
+@pytest.mark.skipif(not Path('/proc/self/stat').exists(), reason='reads /proc')
+def test_a_killed_build_of_several_books_takes_its_book_processes_with_it(tmp_path: Path) -> None:
+    """`make-book build a/ b/`: one process a book; SIGKILL the command and none is left building
+    (nor waiting for another book for ever)."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip('one core: the books are built one process at a time')
+    import shutil
+    books = []
+    for name in ('first', 'second'):
+        shutil.copytree(BOOKS / 'small', tmp_path / name)
+        books.append(str(tmp_path / name))
+    several = [sys.executable, '-m', 'makebook', 'build', *books, '-o', str(tmp_path / 'out'), '-q']
+    process = subprocess.Popen(several, env=environment(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    workers: set[int] = set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.01)
+    if process.poll() is not None:
+        pytest.skip('the books were built before their processes were seen')
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # not this test's business to leave them running (nor their PDF children)
+        os.kill(pid, signal.SIGKILL)
+    assert len(workers) >= 2 and not left

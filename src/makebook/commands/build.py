@@ -75,6 +75,8 @@ def _build_several(args: argparse.Namespace) -> int:
     import concurrent.futures
     import multiprocessing
 
+    from makebook.safety.limits import die_with_parent
+
     books: list[Path] = args.manuscripts
     names = [path.resolve().stem if path.is_file() else path.resolve().name for path in books]
     twice = sorted({name for name in names if names.count(name) > 1})
@@ -91,8 +93,9 @@ def _build_several(args: argparse.Namespace) -> int:
     context = multiprocessing.get_context('fork' if 'fork' in methods else None)
     statuses = []
     try:
+        # A killed command takes its books with it (each would build on, then wait for ever).
         with concurrent.futures.ProcessPoolExecutor(min(len(jobs), os.cpu_count() or 1),
-                                                    mp_context=context) as pool:
+                                                    mp_context=context, initializer=die_with_parent) as pool:
             for done in [pool.submit(_build_captured, job) for job in jobs]:
                 status, out, err = done.result()
                 sys.stdout.write(out)

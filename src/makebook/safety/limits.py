@@ -217,7 +217,8 @@ def _forward_log(name: str, fd: int) -> None:
 
 def die_with_parent() -> None:
     """On Linux, have the kernel kill this child when the build is killed (SIGKILL has no hook);
-    for every child process a build starts (the PDF's, the render workers)."""
+    for every child process a build starts (the PDF's, the render workers, each book's in a build
+    of several)."""
     with contextlib.suppress(Exception):
         import ctypes
         pr_set_pdeathsig = 1
