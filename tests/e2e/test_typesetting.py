@@ -87,6 +87,46 @@ def test_the_label_sits_just_above_its_title(essay_chars) -> None:
     assert 0 < gap < 30, gap  # one unit: about 14pt apart, not an inch
 
 
+
+@pytest.fixture(scope='module')
+def typesetting_words(typesetting_build: Path) -> list[list[dict]]:
+    from tests.tools import pdf_words
+
+    return pdf_words(typesetting_build / f'{SLUG}.pdf')
+
+
+def _display_lines(words: list[dict], size: float) -> list[tuple[str, float]]:
+    """The lines set at ``size`` on a page: (text, width in points), top to bottom."""
+    rows: dict[int, list[dict]] = {}
+    for word in words:
+        if abs(word['size'] - size) < 0.1:
+            rows.setdefault(round(word['top']), []).append(word)
+    return [(' '.join(w['text'] for w in sorted(row, key=lambda w: w['x0'])),
+             max(w['x1'] for w in row) - min(w['x0'] for w in row)) for _, row in sorted(rows.items())]
+
+
+def test_display_lines_are_balanced_never_a_word_alone(typesetting_words) -> None:
+    """Point 8: a title that takes several lines is broken into lines of about even length (the
+    shortest at least 60% of the longest), its last line more than one word. First-fit set the
+    second opener 'Instruments and Their Settings for the / Keeping of a Light Through a Long /
+    Winter' (295, 265 and 54 points wide) and the subtitle 'Notes on ... and Its Lamp Through /
+    a Northern Winter'."""
+    found = {}
+    for words in typesetting_words:
+        for size, starts in ((17.0, ('Instruments', 'The Light')), (12.0, ('Notes on',))):
+            lines = _display_lines(words, size)
+            for start in starts:
+                if lines and lines[0][0].startswith(start) and start not in found:
+                    found[start] = lines
+    assert set(found) == {'Instruments', 'The Light', 'Notes on'}, found
+    found['Notes on'] = found['Notes on'][:2]  # the author's name follows, in 12pt too
+    for start, lines in found.items():
+        widths = [width for _, width in lines]
+        assert len(lines) >= 2, (start, lines)
+        assert min(widths) >= 0.6 * max(widths), (start, lines)
+        assert len(lines[-1][0].split()) > 1, (start, lines)
+    assert [text.split()[0] for text, _ in found['Instruments']] == ['Instruments', 'for', 'Through']
+
 # ---- Code ----
 
 def _code_chars(pages: list[list[dict]]) -> list[dict]:
@@ -282,6 +322,245 @@ def test_running_heads_use_the_short_title_or_a_natural_break(typesetting_build:
     assert 'THE LIGHT AND ITS KEEPER' in heads  # cut at its colon
     assert not any('…' in head for head in heads)
 
+
+# ---- The smaller points, on the page (point 9) ----
+
+def _words_on(words_by_page: list[list[dict]], text: str) -> tuple[int, list[dict]]:
+    """The first page holding the word ``text``, and its words."""
+    number = next(n for n, words in enumerate(words_by_page) if any(w['text'] == text for w in words))
+    return number, words_by_page[number]
+
+
+def _word(words: list[dict], text: str) -> dict:
+    return next(w for w in words if w['text'] == text)
+
+
+def _text_block(words_by_page: list[list[dict]], number: int) -> tuple[float, float]:
+    """The left and right edges of page ``number``'s text block: those of the body text on every
+    page on its side of the spread (justified lines reach both)."""
+    body = [w for n, words in enumerate(words_by_page) if n % 2 == number % 2
+            for w in words if abs(w['size'] - 10.5) < 0.05]
+    return min(w['x0'] for w in body), max(w['x1'] for w in body)
+
+
+def test_block_quotations_definitions_and_contents_turnovers_are_indented_as_designed(
+        typesetting_words) -> None:
+    """A block quotation's second paragraph is indented 1.3 em, as body paragraphs are; a
+    definition is indented 1.5 em under its term, set in italic; a contents entry that turns
+    over hangs, its second line 1.2 em in."""
+    _, words = _words_on(typesetting_words, 'Whoever')
+    quote_left = min(w['x0'] for w in words if abs(w['top'] - _word(words, 'honest')['top']) < 1)
+    assert abs(_word(words, 'Whoever')['x0'] - quote_left - 1.3 * 9.8) < 0.8
+    number, words = _words_on(typesetting_words, 'Dipping')
+    left, _ = _text_block(typesetting_words, number)
+    term, definition = _word(words, 'Dipping'), _word(words, 'Measuring')
+    assert abs(term['x0'] - left) < 0.5 and abs(definition['x0'] - left - 1.5 * 10.5) < 0.8
+    _, words = _words_on(typesetting_words, 'Contents')
+    first = _word(words, 'Instruments')
+    turnover = _word(words, 'Through')  # the entry's second line
+    assert turnover['top'] > first['top'] + 5
+    assert abs(turnover['x0'] - first['x0'] - 1.2 * 10.5) < 0.8
+
+
+def test_a_chapter_epigraph_is_narrower_smaller_italic_its_source_set_right(typesetting_build: Path,
+                                                                            typesetting_words) -> None:
+    import pdfplumber
+
+    number, words = _words_on(typesetting_words, 'saying')
+    left, right = _text_block(typesetting_words, number)
+    quote = [w for w in words if abs(w['top'] - _word(words, 'lamp')['top']) < 1]
+    source = [w for w in words if abs(w['top'] - _word(words, 'saying')['top']) < 1]
+    assert all(abs(w['size'] - 9.3) < 0.05 for w in quote) and all(w['size'] < 10 for w in source)
+    assert min(w['x0'] for w in quote) >= left + 0.22 * (right - left) - 0.5  # narrower: 22% in
+    assert abs(max(w['x1'] for w in source) - (right - 0.4 * 72)) < 0.8  # its source set right, 0.4in in
+    with pdfplumber.open(str(typesetting_build / f'{SLUG}.pdf')) as pdf:
+        chars = [c for c in pdf.pages[number].chars if c['size'] < 10 and c['text'].strip()]
+
+    def faces(line: list[dict]) -> set[str]:
+        return {c['fontname'].split('+')[-1] for c in chars if abs(c['top'] - line[0]['top']) < 1}
+    assert faces(quote) == {'Source-Serif-Pro-Italic'} and faces(source) == {'Source-Serif-Pro'}
+
+
+def test_tables_are_ruled_as_booktabs_and_the_scene_break_is_a_short_centred_rule(
+        typesetting_build: Path, typesetting_words) -> None:
+    """The operators table: a heavier rule above and below, a thin one under the header, none
+    between rows and no vertical rules; the scene break: a rule a quarter of the measure wide,
+    centred."""
+    import pdfplumber
+
+    with pdfplumber.open(str(typesetting_build / f'{SLUG}.pdf')) as pdf:
+        table_pages = [n for n, words in enumerate(typesetting_words)
+                       if any(w['text'] == 'Operator' for w in words)]
+        assert len(table_pages) == 2  # its header repeated on the page it runs over to
+        rules = []
+        for number in table_pages:
+            page = pdf.pages[number]
+            assert all(abs(line['x0'] - line['x1']) > 1 for line in page.lines)  # no vertical rule
+            rows = sorted({(round(line['top'], 1), round(line['linewidth'], 2)) for line in page.lines})
+            header = _word(typesetting_words[number], 'Operator')
+            # A rule above the header, a thin one just under it, and (at the end) one below.
+            assert rows[0][1] == 0.8 and rows[0][0] < header['top']
+            assert rows[1][1] == 0.5 and 0 < rows[1][0] - header['bottom'] < 6
+            rules.append(rows)
+        assert len(rules[0]) == 2 and len(rules[1]) == 3 and rules[1][2][1] == 0.8
+        number, _ = _words_on(typesetting_words, 'Dipping')
+        breaks = [(n, r) for n in (number - 1, number) for r in pdf.pages[n].rects if r['height'] < 1]
+    assert len(breaks) == 1, breaks
+    number, rule = breaks[0]
+    left, right = _text_block(typesetting_words, number)
+    assert abs((rule['x1'] - rule['x0']) - 0.25 * (right - left)) < 1
+    assert abs((rule['x0'] + rule['x1']) / 2 - (left + right) / 2) < 1
+
+
+def test_table_cells_are_top_aligned(typesetting_words) -> None:
+    """A row whose explanation turns over keeps its other cells on its first line (not centred
+    half a line down)."""
+    wrapped = 0
+    for words in typesetting_words:
+        if not any(w['text'] == 'Operator' for w in words):
+            continue
+        header = {w['text']: w for w in words if w['text'] in ('Operator', 'Explanation', 'Trait')}
+        body = [w for w in words if w['top'] > header['Operator']['bottom'] + 2 and w['size'] < 9.5]
+        first_column = {round(w['top']) for w in body if w['x0'] < header['Explanation']['x0'] - 30}
+        last_column = {round(w['top']) for w in body if w['x0'] >= header['Trait']['x0'] - 1}
+        explanations = {round(w['top']) for w in body
+                        if header['Explanation']['x0'] - 1 <= w['x0'] < header['Trait']['x0'] - 1}
+        # Each one-line cell stands level with a line of the explanations: their first, not between.
+        one_line = first_column | last_column
+        assert all(any(abs(top - line) <= 1 for line in explanations) for top in one_line), (
+            sorted(one_line), sorted(explanations))
+        wrapped += len({top for top in explanations if not any(abs(top - row) <= 1 for row in first_column)})
+    assert wrapped >= 1  # the fixture has a row that turns over
+
+def test_the_footnote_rule_is_short(typesetting_build: Path, typesetting_words, tmp_path: Path) -> None:
+    """The rule over the notes is a third of the measure, from the text's left edge (drawn as a
+    border image, so it is measured on the rendered page)."""
+    import subprocess
+
+    from PIL import Image
+
+    number = next(n for n, words in enumerate(typesetting_words)
+                  if any(w['text'] == 'Ibid.,' and w['size'] < 8.5 for w in words))
+    left, right = _text_block(typesetting_words, number)
+    note_top = _word(typesetting_words[number], 'Ibid.,')['top']
+    subprocess.run(['pdftoppm', '-gray', '-r', '144', '-f', str(number + 1), '-l', str(number + 1),
+                    str(typesetting_build / f'{SLUG}.pdf'), str(tmp_path / 'page')], check=True)
+    image = Image.open(next(tmp_path.glob('page*.pgm')))
+    scale = 2.0  # 144 dpi: two pixels a point
+    longest = (0, 0)  # (length, start) of the longest dark run in a row just over the note
+    for y in range(int((note_top - 20) * scale), int(note_top * scale)):
+        row = [image.getpixel((x, y)) < 128 for x in range(image.width)]
+        run = start = 0
+        for x, dark in enumerate([*row, False]):
+            if dark:
+                start = x if run == 0 else start
+                run += 1
+            else:
+                longest = max(longest, (run, start))
+                run = 0
+    length, start = longest[0] / scale, longest[1] / scale
+    assert abs(length - (right - left) / 3) < 2, (length, right - left)
+    assert abs(start - left) < 1.5
+
+
+def test_running_text_has_old_style_figures_tables_and_the_copyright_page_lining(
+        typesetting_build: Path, typesetting_words) -> None:
+    """Digits are told by the glyph drawn (the PDF keeps the face's glyph ids): old-style
+    ('one.tosf') in running text and notes, lining ('one') in tables, the contents and on the
+    copyright page."""
+    styles = _figure_styles(typesetting_build / f'{SLUG}.pdf')
+    copyright_page = next(n for n, words in enumerate(typesetting_words)
+                          if any(w['text'] == 'ISBN' for w in words))
+    text_page, _ = _words_on(typesetting_words, '1874,')
+    note_page = next(n for n, words in enumerate(typesetting_words)
+                     if any(w['text'] == 'Ibid.,' and w['size'] < 8.5 for w in words))
+    contents, _ = _words_on(typesetting_words, 'Contents')
+    assert styles[(copyright_page, 8.5)] == {'lining'}
+    assert styles[(text_page, 10.5)] == {'old-style'}  # 'laid in 1874'
+    note = styles[(note_page, 8.2, 'digits')]
+    assert {style for digit, style in note if digit in '254'} == {'old-style'}  # 'p. 254', not its marker
+    assert styles[(contents, 10.5)] == {'lining'}  # the page numbers
+    table_pages = [n for n, words in enumerate(typesetting_words)
+                   if any(w['text'] == 'Operator' for w in words)]
+    assert not any(styles.get((n, 9.0), set()) - {'lining'} for n in table_pages)
+
+
+def _figure_styles(pdf: Path) -> dict[tuple, set]:
+    """(page, size) -> the styles of the book face's digits on it: 'old-style' or 'lining';
+    (page, size, 'digits') -> each (digit, style)."""
+    from fontTools.ttLib import TTFont
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    from makebook.theme import fonts
+
+    regular = next(f.path for f in fonts.font_files() if (f.weight, f.style) == (400, 'normal'))
+    with TTFont(str(regular), lazy=True) as face:
+        names = face.getGlyphOrder()
+    found: dict[tuple[int, float], set] = {}
+
+    class Glyphs(PDFPageAggregator):
+        page = 0
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):  # type: ignore[no-untyped-def]
+            text = font.to_unichr(cid) if font.fontname.endswith('+Source-Serif-Pro') else ''
+            if text.isdigit():
+                style = 'old-style' if names[cid].endswith(('osf', 'onum')) else 'lining'
+                key = (self.page, round(fontsize * matrix[3], 1))
+                found.setdefault(key, set()).add(style)
+                found.setdefault((*key, 'digits'), set()).add((text, style))
+            return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+
+    manager = PDFResourceManager()
+    device = Glyphs(manager)
+    interpreter = PDFPageInterpreter(manager, device)
+    with pdf.open('rb') as handle:
+        for number, page in enumerate(PDFPage.get_pages(handle)):
+            device.page = number
+            interpreter.process_page(page)
+    return found
+
+
+# ---- A table's caption stays with its table (point 11) ----
+
+def test_a_table_s_caption_never_stays_behind_at_a_page_foot(tmp_path: Path) -> None:
+    """Fourteen captioned tables after fillers of 5 to 15 one-line paragraphs, so that tables
+    begin at every depth of the page, some at its foot: each caption is printed on the page of
+    its table's header and first row, just above them. (Before, 'Readings at station 3' and '5'
+    were left alone at a page's foot, their tables on the next page.)"""
+    from makebook.cli import main
+    from tests.tools import pdf_words
+
+    blocks = []
+    for table in range(1, 15):
+        blocks += [f'Filler line {table}.{line} of the record.' for line in range(5 + table * 3 % 11)]
+        rows = '\n'.join(f'| H{table}r{row} | {row * 3} | {row * 7} |' for row in range(6))
+        blocks.append(f'Table: Readings at station {table}\n\n| Hour | Lamp | Wind |\n|---|---|---|\n{rows}')
+    book = tmp_path / 'book'
+    book.mkdir()
+    (book / '01.md').write_text('---\ntitle: Captions\nauthor: A\nlang: en\n---\n# Tables\n\n'
+                                + '\n\n'.join(blocks) + '\n', encoding='utf-8')
+    assert main([str(book), '-o', str(tmp_path / 'out'), '-q', '--format', 'pdf']) == 0
+    captions: dict[int, tuple[int, float]] = {}
+    first_rows: dict[int, tuple[int, float]] = {}
+    pages = pdf_words(tmp_path / 'out' / 'captions.pdf')
+    for number, words in enumerate(pages):
+        for index, word in enumerate(words):
+            if word['text'] == 'station' and index + 1 < len(words):
+                captions[int(words[index + 1]['text'])] = (number, word['bottom'])
+            if re.fullmatch(r'H\d+r0', word['text']):
+                first_rows[int(word['text'][1:-2])] = (number, word['top'])
+    assert sorted(captions) == sorted(first_rows) == list(range(1, 15))
+    heading_page = captions[1][0]
+    moved = 0  # captions that went over to the next page with their table
+    for table, (page, bottom) in captions.items():
+        row_page, top = first_rows[table]
+        assert row_page == page, f'table {table}: caption on page {page + 1}, its rows on {row_page + 1}'
+        assert 0 < top - bottom < 40, (table, top - bottom)  # just above the header and first row
+        above = [w for w in pages[page] if w['text'] == 'Filler' and w['top'] < bottom]
+        moved += page != heading_page and not above
+    assert moved >= 1, 'no table began at a page foot: the fillers no longer sweep the page'
 
 # ---- Notes that fit never fail the build (point 10) ----
 

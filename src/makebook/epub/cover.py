@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from makebook.config.cover import sniff
 from makebook.model import Metadata
-from makebook.theme import faces, fonts
+from makebook.theme import balance, faces, fonts
 
 if TYPE_CHECKING:  # Pillow is imported only when a cover is drawn
     from PIL import ImageDraw, ImageFont
@@ -107,9 +107,17 @@ def _block(draw: ImageDraw.ImageDraw, text: str, font_path: tuple[Path, int], *,
 
 
 def _wrap(text: str, measure: Callable[[str], float], room: float) -> list[str]:
-    """Greedy word wrap by measured width (a single over-long word gets its own line)."""
-    lines: list[str] = []
-    for word in text.split():
+    """The text in balanced lines (theme/balance.py: as few as first-fit sets, of about even
+    length, never a word alone under a long line), or first-fit's where a word is wider than
+    the room or a line would not fit as measured whole."""
+    words = text.split()
+    ends = balance.balanced([balance.word(word, measure(word)) for word in words], measure(' '), room)
+    if ends is not None:
+        lines = [' '.join(line) for line in balance.split(words, ends)]
+        if all(measure(line) <= room for line in lines):
+            return lines or ['']
+    lines = []
+    for word in words:
         if lines and measure(f'{lines[-1]} {word}') <= room:
             lines[-1] = f'{lines[-1]} {word}'
         else:

@@ -16,7 +16,7 @@ from collections.abc import Collection, Sequence
 from lxml import etree
 
 from makebook.model import XHTML_NS, Metadata, Part, RenderedBook, TocNode, by_part, leading, nest
-from makebook.pdf import code, justify
+from makebook.pdf import code, display, justify
 from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
@@ -113,20 +113,23 @@ def css_string(text: str) -> str:
 
 
 def _typeset(body: etree._Element, book: RenderedBook, pages: int) -> None:
-    """Code wrapped to the measure, and running text broken into lines a block at a time
-    (unless the book brings its own print stylesheet, which the line breaker cannot know)."""
+    """Code wrapped to the measure, running text broken into lines a block at a time and
+    display lines balanced (unless the book brings its own print stylesheet, which the line
+    breaker cannot know)."""
     meta = book.metadata
     width = text_width_inches(meta.trim, pages) * 72
     code.wrap_code_blocks(body, width)
     code.break_inline_code(body)
     if not any('print' in sheet.editions for sheet in meta.stylesheets):
         justify.justify(body, width, meta.language)
+        display.balance_display_lines(body, width, meta.language)
 
 
 def _part_page(part: Part, first: bool) -> etree._Element:
     """A part's title page, alone on a right-hand page."""
     page = element('section', class_='part body-start' if first else 'part', id=part.id)
-    child(page, 'h1', part.title, class_='part-title')
+    # Its bookmark and running title from the attribute: the title may be broken into lines.
+    child(page, 'h1', part.title, class_='part-title', **{'data-label': part.title})
     return page
 
 

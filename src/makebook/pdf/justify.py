@@ -321,9 +321,11 @@ def _decide(block: Block, width: float, language: str, metrics: Metrics) -> _Dec
     return measure.least < space + WORD_SPACING_EM * block.size, edits
 
 
-def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metrics) -> Iterator[_Run]:
-    """The block's text in reading order, each slot with its style (notes skipped)."""
-    base = Style('regular', size)
+def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metrics,
+          base: Style | None = None) -> Iterator[_Run]:
+    """The block's text in reading order, each slot with its style (notes skipped); ``base``
+    is the block's own style (the regular face at ``size`` unless given)."""
+    base = base or Style('regular', size)
 
     def walk(node: etree._Element, style: Style, lang: str) -> Iterator[_Run]:
         yield _Run(node, 'text', node.text or '', style, lang)

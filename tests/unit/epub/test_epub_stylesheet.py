@@ -12,9 +12,9 @@ _COMMENT = re.compile(r'/\*.*?\*/', re.S)
 _RULE = re.compile(r'([^{}@]+)\{([^{}]*)\}')
 
 
-def declarations(selector: str) -> dict[str, str]:
+def declarations(selector: str, sheet: str = 'epub.css') -> dict[str, str]:
     """Every declaration made for ``selector`` (alone or in a list), later rules winning."""
-    css = _COMMENT.sub('', edition_stylesheet('epub.css'))
+    css = _COMMENT.sub('', edition_stylesheet(sheet))
     found: dict[str, str] = {}
     for selectors, body in _RULE.findall(css):
         if selector in (s.strip() for s in selectors.split(',')):
@@ -49,3 +49,12 @@ def test_every_engine_is_asked_to_hyphenate_running_text_and_not_headings() -> N
 
 def test_the_contents_links_take_the_text_colour() -> None:
     assert declarations('nav#toc a')['color'] == 'inherit'
+
+
+def test_display_lines_are_balanced_where_the_reader_can() -> None:
+    """Point 8 in the EPUB and the web edition: readers that know ``text-wrap: balance`` break
+    titles into even lines (the PDF does it itself: pdf/display.py)."""
+    for sheet in ('epub.css', 'web.css'):
+        for selector in ('h1', '.titlepage .title', '.titlepage .subtitle', '.chapter-subtitle',
+                         '.part-title'):
+            assert declarations(selector, sheet)['text-wrap'] == 'balance', (sheet, selector)
