@@ -151,11 +151,13 @@ def contributor_lines(metadata: Metadata) -> list[tuple[str, str]]:
     return lines
 
 
-def copyright_page(metadata: Metadata, typefaces: Sequence[str] = ()) -> etree._Element:
+def copyright_page(metadata: Metadata, typefaces: Sequence[str] = (),
+                   licences: Sequence[str] = ('SIL Open Font License 1.1',)) -> etree._Element:
     """The verso of the title page, as trade books print it (its foot, print.css): when and by
     whom the book was first published, the rights, the series, the ISBN hyphenated, and the
     typefaces it is set in; an identifier only where it means something to a reader (never a
-    urn:uuid). ``typefaces`` names the faces, where the edition does not credit them itself."""
+    urn:uuid). ``typefaces`` names the faces, where the edition does not credit them itself,
+    ``licences`` the licences they are used under."""
     section = element('section', class_='copyright', epub_type='copyright-page', id='copyright')
     labels = metadata.labels
     lines: list[tuple[str | None, str | None]] = []  # (label key or None, text)
@@ -176,7 +178,7 @@ def copyright_page(metadata: Metadata, typefaces: Sequence[str] = ()) -> etree._
         lines.append(('identifier', labels('identifier', identifier=metadata.identifier)))
     if typefaces:
         lines.append(('set-in', labels('set-in', faces=labels.join(list(typefaces)),
-                                       licence='SIL Open Font License 1.1')))
+                                       licence=labels.join(list(licences)))))
     for key, text in lines:
         if text:
             line = child(section, 'p', text)

@@ -9,7 +9,8 @@ restart at 1 in each file and sit in a table, a list (with an item nested by two
 spaces) and a quotation, a note
 nobody cites, a `.markdown` file opening with '##', a blank Quarto heading (and a
 decorative image with empty alt text), a
-character the book face lacks, and a Graphviz SVG whose text names Times.
+character the book face lacks, symbols (arrows, dingbats, box drawing) in text and
+code, and a Graphviz SVG whose text names Times.
 The book is built once, in all three formats, with the system's temporary folder
 pointed at an empty one, which must be empty again afterwards.
 """
@@ -76,9 +77,12 @@ def test_what_was_done_is_said_once_each_with_file_and_line(built: Built) -> Non
                 for line in built.err.splitlines() if ' warning: ' in line]
     assert sorted(warnings) == ['01-untitled.md:1: MB300', '01-untitled.md:5: MB301',
                                 '01-untitled.md:5: MB301', '01-untitled.md:8: MB330',
+                                '02-harbour.md:25: MB430', '02-harbour.md:25: MB430',  # symbols: 2 faces
                                 '02-harbour.md:4: MB430', '04-blank.md:1: MB331', '04-blank.md:5: MB304']
     assert "'ϰ' (U+03F0 GREEK KAPPA SYMBOL) in chapter 'The Harbour' is not in the book's faces, and set " \
         'in the fallback face Noto Serif' in built.err
+    assert "'➜' (U+279C HEAVY ROUND-TIPPED RIGHTWARDS ARROW)" in built.err
+    assert 'set in the fallback face DejaVu Sans' in built.err
     assert 'make-book: Layout: folder (4 .md files, 1 .markdown file)' in built.err
 
 
@@ -161,7 +165,8 @@ def test_a_character_the_faces_lack_is_set_in_a_fallback_face_in_every_edition(b
     names = {line.split()[0].split('+')[-1] for line in listed.splitlines()[2:]}
     # Source Code Pro sets the code ('->' in a heading); Noto Serif the kappa symbol alone.
     assert names == {'Source-Serif-Pro', 'Source-Serif-Pro-Semi-Bold', 'Source-Serif-Pro-Italic',
-                     'Source-Code-Pro', 'Source-Code-Pro-Semi-Bold', 'Noto-Serif'}
+                     'Source-Code-Pro', 'Source-Code-Pro-Semi-Bold', 'Noto-Serif', 'STIX-Two-Math',
+                     'DejaVu-Sans'}  # the symbols' faces (test_common_symbols_are_set_in_every_edition)
     epub = built.epub
     manifest = [item.get('href') for item in epub.manifest().values()]
     assert 'fonts/NotoSerif-wdth-wght-400.ttf' in manifest
@@ -170,6 +175,40 @@ def test_a_character_the_faces_lack_is_set_in_a_fallback_face_in_every_edition(b
     licence = ''.join(epub.item('font-licence.xhtml').itertext())
     assert 'Noto Serif' in licence and 'Noto Project Authors' in licence
     assert "font-family: 'Noto Serif'" in (built.out / 'html' / 'style.css').read_text(encoding='utf-8')
+
+
+# Symbols technical books use (pure bash bible's prompt arrow U+279C among them), as the fixture has them.
+SYMBOLS = '➜ ✓ ✗ ✘ ★ ♠ ← ⇒ ∀ ≠ ┌─┐ ❯ ✦'
+
+
+def test_common_symbols_are_set_in_every_edition(built: Built) -> None:
+    """Arrows, dingbats, check and ballot marks, stars, card suits, math operators and box
+    drawing: the Dingbats none of the OFL faces has are set in DejaVu Sans, the last fallback,
+    embedded in the PDF, a subset in the EPUB and web edition, with its licence named."""
+    import io
+    import subprocess
+
+    from fontTools.ttLib import TTFont
+    text = ' '.join(subprocess.run(['pdftotext', '-enc', 'UTF-8', str(built.pdf), '-'], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert SYMBOLS in text and "PS1='➜ '" in text
+    listed = subprocess.run(['pdffonts', str(built.pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = {line.split()[0].split('+')[-1]: line.split()[-5] for line in listed.splitlines()[2:]}
+    assert embedded['DejaVu-Sans'] == 'yes' and embedded['STIX-Two-Math'] == 'yes'
+    harbour = built.epub.chapter_documents()[2]
+    assert SYMBOLS in ''.join(harbour.itertext()) and "PS1='➜ '" in ''.join(harbour.itertext())
+    subset = TTFont(io.BytesIO(built.epub.read('EPUB/fonts/DejaVuSans-400.ttf')))
+    assert {0x279C, 0x2717, 0x2718, 0x276F, 0x2726} <= set(subset.getBestCmap())
+    assert len(subset.getGlyphOrder()) < 12  # those five alone, and .notdef
+    licence = ''.join(built.epub.item('font-licence.xhtml').itertext())
+    assert 'DejaVu changes are in public domain' in licence and 'Bitstream Vera Fonts Copyright' in licence
+    credit = ' '.join(''.join(built.epub.item('copyright.xhtml').itertext()).split())
+    assert 'DejaVu Sans, and Source Code Pro, used under the SIL Open Font License 1.1 and Bitstream Vera ' \
+        'Fonts License.' in credit
+    web = built.out / 'html'
+    assert "font-family: 'DejaVu Sans'" in (web / 'style.css').read_text(encoding='utf-8')
+    assert (web / 'fonts' / 'DejaVuSans-400.ttf').is_file()
+    assert any(SYMBOLS in page.read_text(encoding='utf-8') for page in web.glob('*.html'))
 
 
 def test_the_svg_a_drawing_program_exported_is_in_every_edition_without_its_dtd(built: Built) -> None:

@@ -120,23 +120,24 @@ def test_a_latin_book_quoting_other_scripts_passes_the_font_check(write_book, tm
 
 def test_a_character_no_face_has_fails_with_its_file_and_line(write_book, tmp_path, capsys) -> None:
     book = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nFine.\n',
-                       '02.md': '# Two\n\nStill fine.\n\nA floral heart ❦ here.\n'})
+                       '02.md': '# Two\n\nStill fine.\n\nA lenticular bracket 〖 here.\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf')
     assert run.status == 1  # a book error (the text), found before layout: not even the fallbacks have it
-    assert re.search(r"02\.md:5: MB404 error: the character '❦' \(U\+2766 FLORAL HEART\)", run.err), run.err
+    assert re.search(r"02\.md:5: MB404 error: the character '〖' "
+                     r"\(U\+3016 LEFT WHITE LENTICULAR BRACKET\)", run.err), run.err
     assert not (tmp_path / 'out').exists() or not list((tmp_path / 'out').iterdir())
 
 
-@pytest.mark.skipif(not subprocess.run(['fc-list', ':charset=2766'], capture_output=True,
+@pytest.mark.skipif(not subprocess.run(['fc-list', ':charset=3016'], capture_output=True,
                                        text=True).stdout.strip(),
-                    reason='no system font has U+2766 to fall back to')
+                    reason='no system font has U+3016 to fall back to')
 def test_the_font_check_still_refuses_a_silent_fallback(write_book, tmp_path, capsys, monkeypatch) -> None:
     # With the character check out of the way, the check of the finished PDF must still fail.
     from makebook import checks
 
     monkeypatch.setattr(checks, 'CHECKS', tuple(c for c in checks.CHECKS if c.formats != ('pdf',)))
-    # U+2766 is in no bundled face (not even the fallbacks) but in a system font such as DejaVu.
-    book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA ❦ B.\n'})
+    # U+3016 is in no bundled face (not even the fallbacks) but in a system font (DejaVu Math TeX Gyre).
+    book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA 〖 B.\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf')
     assert run.status == 4
     assert 'instead of Source Serif Pro' in run.err

@@ -94,16 +94,13 @@ def titlepage_document(book: RenderedBook) -> bytes:
 def copyright_document(book: RenderedBook) -> bytes:
     meta = book.metadata
     section = copyright_page(meta)
-    names = meta.labels.join([face.family for face in faces.faces_for(book)])
-    # 'Set in {faces}, used under the {licence}.': the licence's name is the link.
+    used = faces.faces_for(book)
+    names = meta.labels.join([face.family for face in used])
+    # 'Set in {faces}, used under the {licence}.': the licences' names are the link.
     before, _, after = meta.labels('set-in', faces=names, licence='\0').partition('\0')
     note = labelled(child(section, 'p', before, class_='colophon'), meta, 'set-in')
-    child(note, 'a', OFL, href=FONT_LICENCE).tail = after
+    child(note, 'a', meta.labels.join(faces.licence_names(used)), href=FONT_LICENCE).tail = after
     return document(meta, meta.labels('copyright'), [section], [STYLESHEET], {'epub_type': 'frontmatter'})
-
-
-# The font licence's name, as the licence itself gives it.
-OFL = 'SIL Open Font License 1.1'
 
 
 def licence_document(book: RenderedBook) -> bytes:

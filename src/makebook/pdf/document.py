@@ -21,7 +21,7 @@ from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
 from makebook.pdf.mathsvg import math_to_svg
-from makebook.theme.faces import faces_for
+from makebook.theme.faces import faces_for, licence_names
 from makebook.xhtml import chapter_element, child, copyright_page, element, labelled, title_page
 
 
@@ -45,7 +45,8 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         half = child(body, 'section', class_='halftitle', id='halftitle')
         child(half, 'p', meta.title, class_='halftitle-title')
     body.append(title_page(meta))
-    body.append(copyright_page(meta, [face.family for face in faces_for(book)]))
+    used = faces_for(book)
+    body.append(copyright_page(meta, [face.family for face in used], licence_names(used)))
     sections = [_chapter(book, index) for index in range(len(book.chapters))]
     notes = None
     if settings.notes == 'book-endnotes':

@@ -20,7 +20,13 @@ the SIL Open Font License:
 * Noto Sans Symbols, Noto Emoji (monochrome, as print wants it) and Noto Sans
   for Armenian, Bengali, Devanagari, Ethiopic, Georgian, Gujarati, Gurmukhi,
   Kannada, Khmer, Lao, Malayalam, Myanmar, Oriya, Sinhala, Tamil, Telugu and
-  Thai (``manimgx-fonts``, Noto unmodified).
+  Thai (``manimgx-fonts``, Noto unmodified);
+* last, DejaVu Sans (shipped with ziafont, which ziamath draws with): the
+  Dingbats the faces above lack (``➜ ✗ ✘ ❯ ➤ ✦ ❖``), and 5,900 characters more.
+  Its licence is not the OFL but Bitstream Vera's (DejaVu's changes are in the
+  public domain): free to embed and redistribute, modified copies renamed. It
+  has no "Bitstream" or "Vera" in its name, so a subset may keep it; the
+  licence travels with it as the font's own name table gives it.
 
 Each character goes to the first face that has it: Latin stays in the book
 face. Only the faces a book uses are declared and embedded, each with its
@@ -55,6 +61,11 @@ from makebook.model import Asset, Metadata, RenderedBook
 from makebook.theme import fonts
 from makebook.theme.fonts import FontFile
 
+# The licence of every face but DejaVu Sans, as the licence itself names it.
+OFL = 'SIL Open Font License 1.1'
+# DejaVu Sans's: the licence text is headed "Bitstream Vera Fonts Copyright".
+BITSTREAM_VERA = 'Bitstream Vera Fonts License'
+
 # Script blocks a face is there for (the fallback faces also carry Latin, unused).
 _HEBREW = ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
@@ -75,6 +86,7 @@ class Face:
     blocks: tuple[tuple[int, int], ...] = ()  # the script's code points (empty: the book face)
     languages: frozenset[str] = frozenset()
     licence_note: str = ''  # the licence as the font states it, for a face with no licence file
+    licence_name: str = OFL  # the licence's name, as the copyright page credits it
 
     @property
     def added(self) -> bool:
@@ -164,7 +176,21 @@ def fallback_faces() -> tuple[Face, ...]:
         path = next(folder.glob(f'{name}[[]*.ttf'), None)
         if path is not None:
             faces.append(_single(path, '', licence))
+    dejavu = _dejavu_sans()
+    if dejavu is not None:
+        faces.append(dejavu)
     return tuple(faces)
+
+
+def _dejavu_sans() -> Face | None:
+    """DejaVu Sans, the widest of the fallbacks and the last: ziafont ships it (as the face it
+    draws text in), and its name table carries its whole licence."""
+    import ziafont
+
+    path = Path(ziafont.__file__).parent / 'fonts' / 'DejaVuSans.ttf'
+    if not path.is_file():
+        return None
+    return replace(_single(path, _own_licence(path)), licence_name=BITSTREAM_VERA)
 
 
 def _single(path: Path, note: str, licence: Path | None = None) -> Face:
@@ -183,15 +209,20 @@ def _distribution_licence(name: str) -> Path | None:
     return Path(str(found.locate())) if found is not None else None
 
 
-def _ofl_note(path: Path) -> str:
-    """A face's licence from its own tables (copyright, licence, its URL) and the OFL's text,
-    which is the same for every OFL font (the book face's copy of it is used)."""
+def _own_licence(path: Path) -> str:
+    """A face's licence from its own tables: copyright, licence, the licence's URL."""
     from fontTools.ttLib import TTFont  # a WeasyPrint dependency
 
     with TTFont(str(path), lazy=True) as font:
         names = font['name']
-        own = '\n\n'.join(filter(None, (names.getDebugName(0), names.getDebugName(13),
+        return '\n\n'.join(filter(None, (names.getDebugName(0), names.getDebugName(13),
                                           names.getDebugName(14))))
+
+
+def _ofl_note(path: Path) -> str:
+    """A face's licence from its own tables and the OFL's text, which is the same for every
+    OFL font (the book face's copy of it is used)."""
+    own = _own_licence(path)
     ofl = fonts.font_licence().read_text(encoding='utf-8')
     body = ofl[ofl.index('-----'):] if '-----' in ofl else ofl
     return f'{own}\n\n{body}'
@@ -203,6 +234,11 @@ def _family_name(path: Path) -> str:
 
     with TTFont(str(path), lazy=True) as font:
         return str(font['name'].getDebugName(16) or font['name'].getDebugName(1) or path.stem)
+
+
+def licence_names(used: Iterable[Face]) -> list[str]:
+    """The licences ``used`` faces are under, each named once, the OFL first."""
+    return list(dict.fromkeys(face.licence_name for face in used))
 
 
 def author_faces(metadata: Metadata) -> tuple[Face, ...]:
@@ -337,6 +373,8 @@ def _subset(path: Path, weight: int, characters: frozenset[str]) -> bytes:
     options.name_IDs = ['*']  # keep the copyright and licence the font carries
     options.notdef_outline = True
     options.layout_features = ['*']
+    # FontForge's timestamp (DejaVu Sans has one): fontTools cannot subset it and says so.
+    options.drop_tables = [*options.drop_tables, 'FFTM']
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(ord(c) for c in characters))
     subsetter.subset(font)  # first: instancing a whole variable font takes minutes, a subset not

@@ -182,7 +182,8 @@ def _chapter_nav(book: RenderedBook, before: Chapter | None, after: Chapter | No
 
 def _footer(book: RenderedBook) -> etree._Element:
     footer = element('footer', class_='book-footer')
-    footer.append(copyright_page(book.metadata, [face.family for face in faces.faces_for(book)]))
+    used = faces.faces_for(book)
+    footer.append(copyright_page(book.metadata, [face.family for face in used], faces.licence_names(used)))
     return footer
 
 
