@@ -350,6 +350,14 @@ class SourceFile:
     part: str | None = None  # the part the project layout puts the file in
     depth: int = 0  # > 0: the layout nests the file's chapter under the chapter before it
     unnumbered: bool = False  # the layout says so (mdBook's prefix and suffix chapters)
+    # The layout's list decides the chapters (mdBook's SUMMARY.md): the file is one chapter,
+    # its headings after its title stay inside it, and ``listed_title`` (the list's link
+    # text) titles it when it has no heading.
+    one_chapter: bool = False
+    listed_title: str | None = None
+    # mdBook hides lines of code blocks (rustdoc's '# ' in Rust, a prefix per language from
+    # book.toml's [output.html.code.hidelines]): None outside mdBook, else (language, prefix)s.
+    hidelines: tuple[tuple[str, str], ...] | None = None
     # Where each line of ``markdown`` was written, when it is not this file (mdBook
     # includes): (file, line) per line; empty means line n is ``first_line + n`` here.
     origins: tuple[tuple[Path, int], ...] = ()

@@ -122,14 +122,36 @@ def test_mdbook_includes_are_expanded(layout_epub) -> None:
     assert 'An included paragraph of Markdown.' in epub.text_blocks()
 
 
+# The Reading chapter's code blocks as mdBook shows them: rustdoc's hidden lines ('# ', '#')
+# gone, '##' one '#', attributes kept; Python's '~' lines (book.toml's hidelines); a block's
+# own 'hidelines=!!!'; a console's '# ' comment shown.
+SHOWN_CODE = ['#[derive(Debug)]\nstruct Shown;\n    # a line that keeps one hash\nfn main() {\n}',
+              'print("shown")', 'a shown line', '# apt install rustc']
+
+
+def test_mdbook_code_hides_the_lines_mdbook_hides_in_every_edition(mdbook_build: Path) -> None:
+    epub = Epub(next(mdbook_build.glob('*.epub')))
+    reading = next(d for d in epub.chapter_documents() if d.findtext('.//x:h1', namespaces=NS) == 'Reading')
+    assert [''.join(pre.itertext()).strip() for pre in reading.iter(f'{{{NS["x"]}}}pre')] == SHOWN_CODE
+    web = next(p for p in (mdbook_build / 'html').glob('*.html')
+               if 'a shown line' in p.read_text(encoding='utf-8'))
+    shown = [''.join(pre.itertext()).strip() for pre in etree.parse(str(web)).iter(f'{{{NS["x"]}}}pre')]
+    assert shown[-len(SHOWN_CODE):] == SHOWN_CODE  # Reading's blocks are the book's last
+    text = '\n'.join(pdf_pages_text(next(mdbook_build.glob('*.pdf'))))
+    assert 'struct Shown;' in text and '# a line that keeps one hash' in text
+    for hidden in ('HashMap', 'allow(unused)', 'let hidden', 'import os', 'a hidden line', '##'):
+        assert hidden not in text and hidden not in ''.join(reading.itertext())
+
+
 # SUMMARY.md's nesting: (title, [entries under it]) with sections and sub-chapters in
-# reading order (Installation's '## Requirements' comes before its sub-chapters).
+# reading order (Installation's '## Requirements' comes before its sub-chapters). SUMMARY.md
+# alone makes chapters: the second '# Summary' of 'On macOS' is a section inside it.
 MDBOOK_TREE = [
     ('Introduction', []),
     ('User Guide', [
         ('Installation', [('Requirements', []),
                           ('On Linux', [('On Debian', [])]),
-                          ('On macOS', [])]),
+                          ('On macOS', [('Summary', [])])]),
         ('Reading', [])]),
     ('Contributors', []),
 ]
@@ -238,7 +260,7 @@ def test_mdbook_nesting_in_the_pdf_contents_and_bookmarks(mdbook_build: Path) ->
         return tree
     bookmarks = dict(outline(PdfReader(str(pdf)).outline))
     assert bookmarks['Installation'] == [('Requirements', []), ('On Linux', [('On Debian', [])]),
-                                         ('On macOS', [])]
+                                         ('On macOS', [('Summary', [])])]
 
 
 def test_jekyll_front_matter_names_and_tags_chapters(layout_epub) -> None:

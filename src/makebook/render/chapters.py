@@ -9,7 +9,11 @@ least one chapter:
   titles it; else it is a chapter of its own, numbered and titled by
   ``chapter-title-template`` ("Chapter 3", "Chapitre 3"), never by its file name;
 * text before the first level-1 heading of a file that has one continues the
-  chapter before it, as pandoc, which joins its input files, reads it.
+  chapter before it, as pandoc, which joins its input files, reads it;
+* in a layout whose list decides the chapters (mdBook's SUMMARY.md), a file is
+  exactly one chapter: the headings after its title (the Rust book's sub-chapters
+  each end with a "## Summary" at their title's level) move below it, and a file
+  with no heading is titled as the list names it.
 
 ``# Title {.part}`` opens a part (a title page, not a chapter); a heading with a
 front- or back-matter class (``{.dedication}``, ``{.appendix}``...), or a title
@@ -75,6 +79,10 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
     titled = isinstance(front_title, str) and bool(front_title.strip())
     if not titled:
         _promote_headings(body)
+    if source.one_chapter:
+        _keep_in_one_chapter(body, titled)
+        if not titled and source.listed_title and not any(child.tag == _H1 for child in body):
+            front_title, titled = source.listed_title, True
     has_heading = any(child.tag == _H1 for child in body)
     drafts: list[Draft] = []
     continued: list[Draft] = []
@@ -142,6 +150,16 @@ def _promote_headings(body: etree._Element) -> None:
         own = _HEADING_LEVEL.get(child.tag)
         if own is not None:
             child.tag = f'{{{XHTML_NS}}}h{max(1, own - level + 1)}'
+
+
+def _keep_in_one_chapter(body: etree._Element, titled: bool) -> None:
+    """A file that is one chapter: every level-1 heading but the one that opens it (none when a
+    'title:' names the chapter) becomes a level-2 heading, inside the chapter."""
+    blocks = [child for child in body if not _has_no_text(child)]
+    opening = blocks[0] if blocks and blocks[0].tag == _H1 and not titled else None
+    for child in body:
+        if child.tag == _H1 and child is not opening:
+            child.tag = f'{{{XHTML_NS}}}h2'
 
 
 def first_chapter_ids(files: tuple[SourceFile, ...], drafts: list[Draft]) -> dict[str, str | None]:

@@ -84,6 +84,8 @@ def convert_file(source: SourceFile) -> Converted:
     text = _ATX_HEADING.sub(lambda m: unnumbered_minus(m.group()), source.markdown)
     md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
                            extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
+    if source.hidelines is not None:  # an mdBook's: extensions/commonmark hides its code's lines
+        md.__dict__['makebook_hidelines'] = dict(source.hidelines)
     where = Locator(source)  # each problem at its own line, a repeated one too
     text, listings = media.hide_listings(text)
     try:
@@ -149,11 +151,12 @@ def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1,
     """
     typography = typography or Typography()
     # Everything convert_file reads of a file: diagnostics carry its path, lines count
-    # from first_line; then the typography it is set in (the book's language and quotes,
-    # the file's own lang:). The rest of the source (front matter, part...) is used afresh.
+    # from first_line, an mdBook's code hides lines; then the typography it is set in (the
+    # book's language and quotes, the file's own lang:). The rest of the source (front
+    # matter, part...) is used afresh.
     keys = [cache.key(CACHE_NAMESPACE, str(source.path), source.name, str(source.first_line),
-                      source.markdown, typography.language, typography.quotes or '',
-                      file_language(source) or '') for source in sources]
+                      repr(source.hidelines), source.markdown, typography.language,
+                      typography.quotes or '', file_language(source) or '') for source in sources]
     progress = progress or NoProgress()
     found: list[Converted | None] = []
     for source, key in zip(sources, keys, strict=True):

@@ -9,7 +9,8 @@ Recognised in this order (the first that applies wins, and is reported):
    the book's title and author come from it.
 3. mdBook: ``book.toml`` and ``SUMMARY.md`` in its source folder: prefix and
    suffix chapters (unnumbered), numbered chapters (nested items: sub-chapters),
-   ``# Part`` titles between lists.
+   ``# Part`` titles between lists. As in mdBook, SUMMARY.md alone decides the
+   chapters: each file is one, whatever headings it holds.
    ``{{#include}}`` and ``{{#rustdoc_include}}`` are expanded by
    :mod:`makebook.source.includes`, confined to the book folder.
 4. Leanpub: ``Book.txt`` (or ``manuscript/Book.txt``), one file per line.
@@ -46,6 +47,7 @@ class Entry:
     part: str | None = None  # title of the part the file belongs to
     depth: int = 0  # 0: a chapter; 1: a sub-chapter of the entry before it at depth 0; ...
     unnumbered: bool = False  # mdBook's prefix and suffix chapters have no number
+    title: str | None = None  # the title the listing gives it (SUMMARY.md's link text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Layout:
     entries: tuple[Entry, ...]
     metadata: dict[str, Any] = field(default_factory=dict)  # book keys the layout file gives
     diagnostics: tuple[Diagnostic, ...] = ()
+    # mdBook's hidden code lines: (language, prefix) from [output.html.code.hidelines]
+    hidelines: tuple[tuple[str, str], ...] = ()
 
 
 def natural_key(name: str) -> tuple[object, ...]:
@@ -359,8 +363,20 @@ def _mdbook(root: Path) -> Layout:
                                                summary, number))
         elif path is not None:
             entries.append(Entry(path, part if is_list_item else None, depth,
-                                 unnumbered=not is_list_item))
-    return Layout('mdBook', tuple(entries), meta, tuple(problems))
+                                 unnumbered=not is_list_item, title=match.group('title').strip() or None))
+    return Layout('mdBook', tuple(entries), meta, tuple(problems), _hidelines(config))
+
+
+def _hidelines(config: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """book.toml's ``[output.html.code.hidelines]``: ``python = "~"`` hides the lines of Python
+    blocks that start with '~' (anything else there is not mdBook's and is ignored)."""
+    found: object = config
+    for key in ('output', 'html', 'code', 'hidelines'):
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, dict):
+        return ()
+    return tuple((str(language), prefix) for language, prefix in found.items()
+                 if isinstance(prefix, str) and prefix)
 
 
 def _list_depth(indents: list[int], indent: int) -> int:

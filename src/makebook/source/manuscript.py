@@ -92,7 +92,9 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
             entry = entries.get(file_path)
             if entry is not None:
                 source = replace(source, part=entry.part, depth=entry.depth,
-                                 unnumbered=entry.unnumbered)
+                                 unnumbered=entry.unnumbered, one_chapter=layout.kind == 'mdBook',
+                                 listed_title=entry.title,
+                                 hidelines=layout.hidelines if layout.kind == 'mdBook' else None)
             files.append(source)
 
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority

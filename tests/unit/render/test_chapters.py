@@ -110,6 +110,38 @@ def test_an_mdbook_sub_chapter_opening_with_a_lower_heading_is_its_own_chapter(w
     assert 'old-install' in book.chapters[1].ids  # the anchors it opens with are its own
 
 
+def test_in_an_mdbook_summary_md_alone_decides_the_chapters(write_book) -> None:
+    """The Rust book's sub-chapters end with '## Summary' at their title's level, and a file
+    may hold a second '#': in mdBook each file is one page, so each is one chapter here, its
+    later headings inside it; a file with no heading is titled as SUMMARY.md names it."""
+    book = render(write_book, {
+        'book.toml': '[book]\ntitle = "T"\nauthors = ["A"]\nlanguage = "en"\n',
+        'src/SUMMARY.md': '[Foreword](foreword.md)\n\n- [Getting Started](ch01.md)\n'
+                          '    - [Installation](ch01-01.md)\n        - [On Linux](ch01-01-01.md)\n'
+                          '- [Ownership](ch02.md)\n',
+        'src/foreword.md': 'Words before the book, with no heading.\n\n# Thanks\n\nTo all.\n',
+        'src/ch01.md': '# Getting Started\n\nIntro.\n\n# Summary\n\nWe started.\n',
+        'src/ch01-01.md': '## Installation\n\nSteps.\n\n### Windows\n\nText.\n\n'
+                          '## Summary\n\nInstalled.\n',
+        'src/ch01-01-01.md': '### On Linux\n\nText.\n\n### Summary\n\nDone.\n',
+        'src/ch02.md': '# Ownership\n\nOwn.\n'})
+    assert [(c.title, c.depth, c.number) for c in book.chapters] == [
+        ('Foreword', 0, None), ('Getting Started', 0, 1), ('Installation', 1, None),
+        ('On Linux', 2, None), ('Ownership', 0, 2)]
+    assert [[s.title for s in c.sections] for c in book.chapters] == [
+        ['Thanks'], ['Summary'], ['Windows', 'Summary'], ['Summary'], []]
+    foreword = ''.join(etree.fromstring(book.chapters[0].body).itertext())
+    assert 'Words before the book' in foreword and 'To all.' in foreword
+    assert heading(book.chapters[0]).text == 'Foreword'
+    assert not [d for d in book.diagnostics if d.code == 'MB300']  # titled by SUMMARY.md, said nowhere
+
+
+def test_outside_mdbook_a_level_one_heading_still_starts_a_chapter(write_book) -> None:
+    book = render(write_book, {'1.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nText.\n\n'
+                                       '# Two\n\nText.\n'})
+    assert [c.title for c in book.chapters] == ['One', 'Two']
+
+
 def test_text_before_a_files_first_heading_continues_the_chapter_and_is_reported_at_its_file(
         write_book) -> None:
     book = render(write_book, {'1.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nText.\n',

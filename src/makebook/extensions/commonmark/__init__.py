@@ -30,7 +30,8 @@ class CommonMarkBlocks(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = '\n'.join(lines).replace(STX, '').replace(ETX, '')
         text = re.sub(r'\r\n?', '\n', text)
-        writer = Writer(reader.parse(text), self.stash)
+        hidelines = self.md.__dict__.get('makebook_hidelines')  # set for an mdBook's file
+        writer = Writer(reader.parse(text), self.stash, hidelines=hidelines)
         out = writer.write()
         for label, definition in writer.parsed.references.items():
             # Python-Markdown's stubs say str; its link processors take None for no title.

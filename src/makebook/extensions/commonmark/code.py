@@ -4,7 +4,8 @@ A fence's info string is read as pandoc, Quarto and mdBook write it (``rust,igno
 ``python {.numberLines}``, ``{.python .numberLines}``, ``{python}``): the first word is the
 language, the rest are classes; ``{=html}`` is raw HTML and another ``{=format}`` is left
 out with a warning (raw_format's rule). The code is kept exactly: its tabs, blank lines
-and leading spaces (Pygments is told not to strip them). Pygments writes CSS classes
+and leading spaces (Pygments is told not to strip them), but for the lines an mdBook hides
+(:func:`hide_lines`). Pygments writes CSS classes
 only, no inline styles and no scripts, and ``<code class="language-X">`` names the
 language, as CommonMark renderers do.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,33 @@ def render_code(code: str, info: Info) -> str:
     if info.id:
         out = out.replace('<div ', f'<div id="{html.escape(info.id)}" ', 1)
     return out
+
+
+# rustdoc's hidden lines as mdBook reads them: '#' alone or '# ' hides the line, '##' shows
+# a literal '#', and '#!' or '#[' (attributes) stay.
+_RUST_HIDDEN = re.compile(r'^(\s*)#(.?)(.*)$')
+_HIDELINES = re.compile(r'(?:^|[\s,])hidelines=(\S+)')
+
+
+def hide_lines(code: str, info: Info, info_string: str, prefixes: Mapping[str, str]) -> str:
+    """The code of an mdBook's block as mdBook shows it: a Rust block without rustdoc's hidden
+    lines; another without the lines that start with its prefix (the block's own
+    ``hidelines=X``, else the one book.toml gives its language in ``prefixes``)."""
+    lines = code.split('\n')
+    if info.language == 'rust':
+        shown = []
+        for line in lines:
+            match = _RUST_HIDDEN.match(line)
+            if match is None or match.group(2) not in ('', ' ', '#'):
+                shown.append(line)
+            elif match.group(2) == '#':
+                shown.append(f'{match.group(1)}#{match.group(3)}')
+        return '\n'.join(shown)
+    own = _HIDELINES.search(info_string)
+    prefix = own.group(1) if own else prefixes.get(info.language or '')
+    if not prefix:
+        return code
+    return '\n'.join(line for line in lines if not line.lstrip().startswith(prefix))
 
 
 def is_html(info: Info) -> bool:

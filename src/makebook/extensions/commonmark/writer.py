@@ -26,7 +26,7 @@ Python-Markdown does).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -112,10 +112,12 @@ Problem = tuple[Code, str, int]  # code, message, line index in the text
 class Writer:
     """Writes one parse; ``problems`` gets what CommonMark reads differently from habit."""
 
-    def __init__(self, parsed: Parsed, stash: Stash, offset: int = 0) -> None:
+    def __init__(self, parsed: Parsed, stash: Stash, offset: int = 0,
+                 hidelines: Mapping[str, str] | None = None) -> None:
         self.parsed = parsed
         self.stash = stash
         self.offset = offset  # line of parsed.lines[0] in the file's text
+        self.hidelines = hidelines  # an mdBook's file: its code blocks hide lines as mdBook does
         self.problems: list[Problem] = []
         # Elements with markdown="1": (tag, attributes, inline only); containers.py builds them.
         self.elements: list[tuple[str, dict[str, str], bool]] = []
@@ -348,7 +350,7 @@ class Writer:
 
     def nested(self, text: str, first_line: int) -> list[str]:
         """Markdown inside an HTML block, read like a file of its own."""
-        writer = Writer(reader.parse(text), self.stash, self.offset + first_line)
+        writer = Writer(reader.parse(text), self.stash, self.offset + first_line, self.hidelines)
         writer.elements = self.elements
         lines = writer.write()
         self.problems += writer.problems
@@ -372,7 +374,10 @@ class Writer:
                       '{=html} means something in an EPUB, a PDF made from HTML and a web page',
                       (token.map or [0])[0])
             return []
-        return [self.stash(code_blocks.render_code(token.content, info))]
+        code = token.content
+        if self.hidelines is not None:
+            code = code_blocks.hide_lines(code, info, token.info, self.hidelines)
+        return [self.stash(code_blocks.render_code(code, info))]
 
 
 def table_lines(lines: list[str]) -> list[str]:
