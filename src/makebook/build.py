@@ -64,7 +64,7 @@ class Format:
 # In the order they are made: a format comes after those it uses.
 FORMATS_REGISTRY: tuple[Format, ...] = (
     Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True, cached=True),
-    Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',)),
+    Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',), cached=True),
     Format('html', 'the web edition', 'makebook.web:web_edition', cached=True),
 )
 assert {f.name for f in FORMATS_REGISTRY} == set(FORMATS)

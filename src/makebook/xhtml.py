@@ -7,6 +7,8 @@ with ``#id`` links and :func:`relink` rewrites them per output.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -67,6 +69,25 @@ def _attribute(name: str) -> str:
 def chapter_element(chapter: Chapter) -> etree._Element:
     """A fresh, mutable copy of the chapter's <section>."""
     return etree.fromstring(chapter.body)
+
+
+# An in-book link in a chapter's markup, as lxml writes it (ids never need escaping).
+_IN_BOOK_LINK = re.compile(r'href="#([^"]+)"')
+
+
+def link_targets(markup: str) -> list[str]:
+    """The ids a chapter's in-book links name, in order, found in its markup without parsing it
+    (a cached page's key names where each leads)."""
+    return _IN_BOOK_LINK.findall(markup)
+
+
+def undated(metadata: Metadata) -> Metadata:
+    """The metadata as an EPUB chapter or a web page shows it: without the date, which every
+    save changes and no such page prints (a cached page's key names the rest)."""
+    return dataclasses.replace(metadata, modified=_EPOCH)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def relink(tree: etree._Element, href_for: Callable[[str], str]) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from makebook import codes
+from makebook.cache import Cache
 from makebook.epub.nav import finish_ncx
 from makebook.epub.package import build_package, finish_opf, reproducible_zip
 from makebook.errors import OutputError
@@ -38,20 +39,23 @@ OPF = 'EPUB/content.opf'
 NCX = 'EPUB/toc.ncx'
 
 
-def write_epub(book: RenderedBook, printed: PrintedBook | None = None) -> bytes:
+def write_epub(book: RenderedBook, printed: PrintedBook | None = None, cache: Cache | None = None) -> bytes:
     """The EPUB file's bytes; identical for identical input.
 
     ``printed``, the print edition when it was made in the same run, adds print
     page markers, the page-list and the metadata naming the print edition.
     Without it the EPUB has none of these (the blocks keep their ids, so the
-    bytes are otherwise the same).
+    bytes are otherwise the same). ``cache``, when given, keeps each chapter's
+    document while it is unchanged (epub/package.py).
     """
     pages = printed.pages if printed is not None else None
-    package = build_package(book, pages)
+    package = build_package(book, pages, cache)
     with tempfile.TemporaryDirectory(prefix='make-book-') as folder:
         target = Path(folder) / 'book.epub'
         options = {
             'raise_exceptions': True,
+            # Stored, not deflated: reproducible_zip re-packs (and deflates) every entry anyway.
+            'compresslevel': 0,
             'epub3_landmark': False,  # our nav.xhtml has the landmarks
             'epub3_pages': False,  # and the page-list
             # ebooklib formats this with a literal 'Z': it must be UTC.

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from ebooklib import epub
 from lxml import etree
 
+from makebook.cache import Cache, describe
 from makebook.config.stylesheets import css_for
 from makebook.epub import accessibility
 from makebook.epub.cover import CoverImage, cover_image
@@ -34,15 +35,23 @@ from makebook.epub.documents import (
     chapter_document,
     copyright_document,
     cover_document,
+    href_for,
     licence_document,
     titlepage_document,
 )
 from makebook.epub.nav import nav_document, ncx_toc
 from makebook.model import XML_NS, Author, Metadata, PrintPages, RenderedBook, leading
 from makebook.theme import edition_stylesheet, faces
+from makebook.xhtml import link_targets, undated
+
+# The cache's namespace for the chapters' documents (cache.py): one entry a chapter, so a save
+# makes the edited chapter's document alone.
+CACHE_NAMESPACE = 'epub/chapter'
 
 
-def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook:
+def build_package(book: RenderedBook, pages: PrintPages | None, cache: Cache | None = None) -> epub.EpubBook:
+    """ebooklib's book, every document in it; ``cache``, when given, keeps each chapter's document
+    while nothing it shows changes (made afresh when ``pages`` marks the print edition's pages)."""
     meta = book.metadata
     cover = _unique_name(cover_image(meta), {asset.href for asset in book.assets})
     package = epub.EpubBook()
@@ -83,11 +92,11 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
     # The OFL asks that the licence travel with the font: a page linked from the copyright page.
     licence = _add(package, 'font-licence', FONT_LICENCE, XHTML, licence_document(book))
     nav = _add(package, 'nav', NAV, XHTML, _fitted(fit, nav_document(book, pages)), properties=['nav'])
+    documents = _chapter_documents(book, pages, fit, cache or Cache.off(), describe(used))
     chapters = [
-        _add(package, f'chapter-{index:03d}', chapter.file_name, XHTML,
-             _fitted(fit, chapter_document(book, chapter, pages)),
+        _add(package, f'chapter-{index:03d}', chapter.file_name, XHTML, document,
              properties=['mathml'] if chapter.has_math else None)
-        for index, chapter in enumerate(book.chapters, start=1)
+        for index, (chapter, document) in enumerate(zip(book.chapters, documents, strict=True), start=1)
     ]
     package.add_item(epub.EpubNcx())  # else ebooklib's <spine toc="ncx"> points at nothing
     package.toc = ncx_toc(book)
@@ -104,6 +113,28 @@ def build_package(book: RenderedBook, pages: PrintPages | None) -> epub.EpubBook
         {'type': 'text', 'href': start.file_name, 'title': start.title},
     ]
     return package
+
+
+def _chapter_documents(book: RenderedBook, pages: PrintPages | None, fit: Callable[[str], str],
+                       cache: Cache, faces_used: str) -> list[bytes]:
+    """Each chapter's document, reused from ``cache`` while all it shows is unchanged: the
+    metadata (but its date), the faces, the chapter, and the file each of its links leads to."""
+    if pages is not None:  # the print edition's page markers, from this very run
+        return [_fitted(fit, chapter_document(book, chapter, pages)) for chapter in book.chapters]
+    context = cache.key('epub/book', describe(undated(book.metadata)), faces_used)
+    documents = []
+    for chapter in book.chapters:
+        link = href_for(book, chapter)
+        key = cache.key(CACHE_NAMESPACE, context, describe(chapter),
+                        describe([link(target) for target in link_targets(chapter.body)]))
+        stored = cache.load(CACHE_NAMESPACE, key)
+        if isinstance(stored, str):
+            documents.append(stored.encode('utf-8'))
+            continue
+        document = _fitted(fit, chapter_document(book, chapter, None))
+        cache.store(CACHE_NAMESPACE, key, document.decode('utf-8'))
+        documents.append(document)
+    return documents
 
 
 def _fitted(fit: Callable[[str], str], document: bytes) -> bytes:

@@ -12,8 +12,6 @@ next chapters a click away; links between chapters point into the right page.
 from __future__ import annotations
 
 import copy
-import dataclasses
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 
@@ -30,9 +28,11 @@ from makebook.xhtml import (
     document,
     element,
     labelled,
+    link_targets,
     relink,
     title_page,
     toc_entry,
+    undated,
 )
 
 STYLESHEET = 'style.css'
@@ -101,8 +101,7 @@ def _chapter_pages(book: RenderedBook, fitted: Callable[[bytes], bytes], cache: 
     chapters = list(book.chapters[leading(book.chapters):])
     href = _href(book)
     sidebar = _contents(book, href, 'toc sidebar')  # the same on every page but for the mark
-    context = cache.key('web/book', describe(dataclasses.replace(book.metadata, modified=_NO_DATE)),
-                        faces_used, etree.tostring(sidebar))
+    context = cache.key('web/book', describe(undated(book.metadata)), faces_used, etree.tostring(sidebar))
     for index, chapter in enumerate(chapters):
         before = chapters[index - 1] if index else None
         after = chapters[index + 1] if index + 1 < len(chapters) else None
@@ -110,7 +109,7 @@ def _chapter_pages(book: RenderedBook, fitted: Callable[[bytes], bytes], cache: 
         key = cache.key(CACHE_NAMESPACE, context, describe(chapter),
                         describe([(c.id, c.title, c.file_name) for c in (before, after) if c is not None]),
                         str(before is None), str(_opens_part(book, chapter)),
-                        describe([link(target) for target in _LINK.findall(chapter.body)]))
+                        describe([link(target) for target in link_targets(chapter.body)]))
         stored = cache.load(CACHE_NAMESPACE, key)
         if isinstance(stored, str):
             yield page_of(chapter), stored.encode('utf-8')
@@ -119,11 +118,6 @@ def _chapter_pages(book: RenderedBook, fitted: Callable[[bytes], bytes], cache: 
         cache.store(CACHE_NAMESPACE, key, page.decode('utf-8'))
         yield page_of(chapter), page
 
-
-# What no web page shows, in place of the metadata's date in a page's key.
-_NO_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# An in-book link of a chapter's markup (relink points each where the web edition keeps it).
-_LINK = re.compile(r'href="#([^"]+)"')
 
 
 def _head(book: RenderedBook) -> list[etree._Element]:
