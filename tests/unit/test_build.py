@@ -35,7 +35,7 @@ class EpubRecorder:
     def __init__(self) -> None:
         self.calls: list[tuple[RenderedBook, PrintedBook | None]] = []
 
-    def __call__(self, book: RenderedBook, printed: PrintedBook | None = None) -> bytes:
+    def __call__(self, book: RenderedBook, printed: PrintedBook | None = None, cache: object = None) -> bytes:
         self.calls.append((book, printed))
         return b'EPUB of ' + book.metadata.title.encode()
 

@@ -257,9 +257,12 @@ def _stage(target: Path, content: Content) -> _Staged:
             raise
         return _Staged(target, temp)
     staging = Path(tempfile.mkdtemp(prefix=_temp_name(), dir=target.parent))
+    old = target if target.is_dir() and not target.is_symlink() else None
     try:
         for relative, data in content.items():
-            _write_durably(_inside(staging, relative), data)
+            path = _inside(staging, relative)
+            if old is None or not _link_if_same(old, relative, data, path):
+                _write_durably(path, data)
         _write_durably(staging / MANIFEST, '\n'.join(sorted(content)).encode() + b'\n')
         if target.is_dir() and not target.is_symlink():
             _carry_over(target, staging, content)
@@ -356,6 +359,21 @@ def _inside(folder: Path, relative: str) -> Path:
         raise OutputError(f'{relative}: refusing to write outside {folder}', code=codes.OUTPUT_ESCAPES.id)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def _link_if_same(old: Path, relative: str, data: bytes, path: Path) -> bool:
+    """Put the old folder's file at ``path`` (a hard link) when it holds ``data`` already: a
+    rebuild after one save writes, and flushes to disk, only the files that changed (the
+    old file was flushed when it was written). False when it cannot be reused."""
+    previous = old / relative
+    try:
+        if (previous.is_symlink() or not previous.is_file() or previous.stat().st_size != len(data)
+                or not previous.resolve().is_relative_to(old.resolve()) or previous.read_bytes() != data):
+            return False
+        os.link(previous, path)
+    except OSError:  # another file system, no hard links: written afresh
+        return False
+    return True
 
 
 def _write_durably(path: Path, data: bytes) -> None:

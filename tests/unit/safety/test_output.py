@@ -52,6 +52,39 @@ def test_folders_drop_stale_files_of_ours_and_keep_the_users(tmp_path: Path) -> 
     assert leftovers(tmp_path) == []
 
 
+def test_a_folder_written_again_rewrites_only_the_files_that_changed(tmp_path: Path) -> None:
+    """The web edition after one save: its unchanged files are the very files already on disk
+    (hard links: nothing written or flushed again), the changed ones new; a file whose bytes
+    were altered in place since is written afresh, and none of it shows in the old files."""
+    folder = tmp_path / 'html'
+    output.write_folder(folder, {'index.html': b'1', 'ch-1.html': b'one', 'fonts/f.ttf': b'font'})
+    before = {name: (folder / name).stat().st_ino for name in ('index.html', 'ch-1.html', 'fonts/f.ttf')}
+    (folder / 'fonts' / 'f.ttf').write_bytes(b'FONT')  # changed in place, same size
+    output.write_folder(folder, {'index.html': b'1', 'ch-1.html': b'one, edited', 'fonts/f.ttf': b'font'})
+    assert (folder / 'index.html').stat().st_ino == before['index.html']
+    assert (folder / 'ch-1.html').stat().st_ino != before['ch-1.html']
+    assert (folder / 'fonts' / 'f.ttf').stat().st_ino != before['fonts/f.ttf']
+    assert [(folder / name).read_bytes() for name in ('index.html', 'ch-1.html', 'fonts/f.ttf')] == [
+        b'1', b'one, edited', b'font']
+    assert (folder / 'index.html').stat().st_mode & 0o777 == 0o644
+    assert leftovers(tmp_path) == []
+
+
+def test_a_link_in_the_old_folder_is_never_reused(tmp_path: Path) -> None:
+    """A file of ours replaced by a link to one outside (with the same bytes) is not taken into
+    the new folder: the page is written afresh, a file of its own."""
+    outside = tmp_path / 'outside.html'
+    outside.write_bytes(b'same')
+    folder = tmp_path / 'html'
+    output.write_folder(folder, {'index.html': b'1', 'page.html': b'same'})
+    (folder / 'page.html').unlink()
+    (folder / 'page.html').symlink_to(outside)
+    output.write_folder(folder, {'index.html': b'1', 'page.html': b'same'})
+    page = folder / 'page.html'
+    assert not page.is_symlink() and page.stat().st_ino != outside.stat().st_ino
+    assert page.read_bytes() == b'same' and outside.read_bytes() == b'same'
+
+
 @pytest.mark.parametrize('name', ['../escape.txt', 'a/../../escape.txt', '/tmp/escape.txt'])
 def test_a_folder_never_writes_outside_itself(tmp_path: Path, name: str) -> None:
     (tmp_path / 'out').mkdir()
