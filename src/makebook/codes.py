@@ -176,6 +176,8 @@ CHAPTERS_BELOW = _code('MB216', WARNING, 'the chapters are in a folder below',
                        'Build the folder that holds the chapters (make-book build DIR/chapters), or '
                        'list them in a chapters: key.')
 # Hardening (issue 10) numbers its MB2xx codes from 220.
+CHAPTERS_INFERRED = _code('MB217', WARNING, 'chapters inferred from the folder, some left out',
+                          "Check the files left out; a 'chapters:' list in metadata.yaml names them all.")
 YAML_DUPLICATE_KEY = _code('MB220', WARNING, 'a YAML key given twice',
                            'Keep one of the two: the second one is used, the first is ignored.')
 LISTED_WRONG = _code('MB221', ERROR, 'a listing entry of the wrong kind',
@@ -254,6 +256,9 @@ EMPTY_HEADING = _code('MB331', WARNING, 'a level-1 heading with no text',
 CITATION_LEFT = _code('MB332', WARNING, 'pandoc citations left as text',
                       'make-book has no citeproc: write the references out, or build the bibliography '
                       'with pandoc.')
+REPEATED_BOOK_TITLE = _code('MB333', WARNING, "the book's title repeated above a chapter's, left out",
+                            "Nothing to do, or remove the line: the book's title heads every page "
+                            'already.')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

@@ -69,11 +69,14 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
     ids = IdRegistry()
     meta = manuscript.metadata
     typography = Typography(meta.language, meta.quotes)
+    repeated: list[SourceFile] = []  # files opening with the book's title above their own
     for file in converted:
         problems.extend(file.problems)
         ids.claim_all(file.body, file.source.name, file.notes)
         ids.alias_headings(file.body, file.source.name, file.headings)  # as the author typed them
         language = file_language(file.source)
+        if chapters.drop_repeated_book_title(file.body, meta.title):
+            repeated.append(file.source)
         new, continued = chapters.cut(file.body, file.source, drafts[-1] if drafts else None, ids,
                                       problems)
         for draft in new:  # a title from the front matter ('title: Qui a peur ?') is text too
@@ -81,6 +84,12 @@ def assemble(manuscript: Manuscript, converted: list[Converted],
         if file.notes is not None:
             notes.distribute_footnotes(file.notes, [d.element for d in continued + new])
         drafts.extend(new)
+    if repeated:
+        names = ', '.join(source.name for source in repeated[:3]) + (', …' if len(repeated) > 3 else '')
+        problems.append(codes.REPEATED_BOOK_TITLE(
+            f"the book's title '{meta.title}' opens {len(repeated)} file{'s' if len(repeated) > 1 else ''} "
+            f"({names}) as a level-1 heading above the chapter's own title; left out each time "
+            '(a running head, not a chapter)', repeated[0].path, repeated[0].first_line))
     if not drafts:
         problems.append(codes.NO_TEXT('the manuscript has no text', manuscript.root))
     first_ids = chapters.first_chapter_ids(manuscript.files, drafts)

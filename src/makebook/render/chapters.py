@@ -162,6 +162,25 @@ def _keep_in_one_chapter(body: etree._Element, titled: bool) -> None:
             child.tag = f'{{{XHTML_NS}}}h2'
 
 
+def drop_repeated_book_title(body: etree._Element, book_title: str) -> bool:
+    """Leave out a level-1 heading that repeats the book's title right above the file's own
+    title (each chapter of You Don't Know JS opens '# You Don't Know JS Yet: Scope & Closures'
+    then '# Chapter 1: ...'): a running head on GitHub, an empty chapter in a book. True when
+    one was left out."""
+    blocks = [child for child in body if not _has_no_text(child)]
+    if len(blocks) < 2 or blocks[0].tag != _H1 or blocks[1].tag != _H1 or (blocks[0].tail or '').strip():
+        return False
+    if not _words(plain_text(blocks[0])) or _words(plain_text(blocks[0])) != _words(book_title):
+        return False
+    body.remove(blocks[0])
+    return True
+
+
+def _words(text: str) -> str:
+    """The letters and digits of a title, case folded ('Don't' and 'Don’t' compare equal)."""
+    return re.sub(r'[\W_]+', '', text.casefold())
+
+
 def first_chapter_ids(files: tuple[SourceFile, ...], drafts: list[Draft]) -> dict[str, str | None]:
     """Where a link to each file lands: its first chapter, or the chapter it continues."""
     first_of: dict[int, Draft] = {}  # by id() of the SourceFile

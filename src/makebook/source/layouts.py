@@ -14,8 +14,17 @@ Recognised in this order (the first that applies wins, and is reported):
    ``{{#include}}`` and ``{{#rustdoc_include}}`` are expanded by
    :mod:`makebook.source.includes`, confined to the book folder.
 4. Leanpub: ``Book.txt`` (or ``manuscript/Book.txt``), one file per line.
-5. Every Markdown file in the folder (``.md``, ``.markdown``, ``.mdown``...), in natural
+5. pandoc-book-template (the RLHF book's): a metadata file beside a ``chapters/``
+   folder; its Markdown files, in natural file-name order, are the book, as the
+   template's Makefile reads them (a README there describes the folder).
+6. A list of links: GitBook's ``SUMMARY.md``, or a README or index page whose
+   bulleted links name nearly every Markdown file of the folder (You Don't Know
+   JS); the list gives the order, nested items are sub-chapters.
+7. Every Markdown file in the folder (``.md``, ``.markdown``, ``.mdown``...), in natural
    file-name order.
+
+5 and 6 are inferred: what they leave out is said (MB217), and a ``chapters:`` list
+overrides them.
 
 Each is a detector in :data:`LAYOUTS`, a function from the folder to a
 :class:`Layout`, or None when the folder is not laid out that way.
@@ -27,6 +36,7 @@ import contextlib
 import itertools
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +137,94 @@ def _book_txt(root: Path, book_txt: Path) -> Layout:
                       lambda path: numbers[int(path[0])] if path else None)
 
 
+# The metadata files pandoc's --metadata-file is usually given (source/manuscript.py reads them).
+_METADATA_NAMES = ('metadata.yaml', 'metadata.yml')
+
+
+def _chapters_folder(root: Path) -> Layout | None:
+    metadata = next((root / name for name in _METADATA_NAMES if (root / name).is_file()), None)
+    folder = root / 'chapters'
+    if metadata is None or not folder.is_dir() or folder.is_symlink():
+        return None
+    found = _markdown_files(folder)
+    chapters = [p for p in found if not _is_readme(p)]
+    top = _markdown_files(root)
+    if len(chapters) < 2 or len(top) >= len(chapters):
+        return None
+    left = [p.name for p in top] + [f'chapters/{p.name}' for p in found if _is_readme(p)]
+    diagnostics = (codes.CHAPTERS_INFERRED(
+        f"the chapters are chapters/*.md in file-name order, as pandoc-book-template's Makefile "
+        f"reads them; left out: {', '.join(left)} (a 'chapters:' list in {metadata.name} chooses "
+        'otherwise)', metadata),) if left else ()
+    return Layout('chapters folder', tuple(Entry(p) for p in chapters), diagnostics=diagnostics)
+
+
+def _is_readme(path: Path) -> bool:
+    return path.stem.lower() == 'readme'
+
+
+# Where a folder's table of contents may be, in the order looked for: GitBook's SUMMARY.md,
+# then a README or an index page.
+_CONTENTS_PAGES = ('SUMMARY.md', 'README.md', 'readme.md', 'index.md', 'toc.md', 'TOC.md', 'contents.md')
+# A list item that starts with a link: '* [Chapter 1: Scope](ch1.md) (by ...)'.
+_LIST_LINK = re.compile(r'^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?:[^\]\\]|\\.)*\]'
+                        r'\((?P<href>[^)\s]+)(?:[ \t]+"[^"]*")?\)')
+
+
+def _linked_list(root: Path) -> Layout | None:
+    files = _markdown_files(root)
+    for name in _CONTENTS_PAGES:
+        page = root / name
+        if page in files and not page.is_symlink():  # a link out of the book is not read here
+            layout = _from_links(root, page, files)
+            if layout is not None:
+                return layout
+    return None
+
+
+def _from_links(root: Path, page: Path, files: list[Path]) -> Layout | None:
+    """The chapters ``page``'s list of links names, when they are nearly every other Markdown
+    file of the folder (a README linking two side documents is no table of contents)."""
+    try:
+        text = resources.read_text(page, page.name)
+    except resources.Unreadable:
+        return None
+    entries: list[Entry] = []
+    away: list[str] = []  # links to Markdown files outside the book or missing
+    indents: list[int] = []
+    fence = ''
+    for line in text.split('\n'):
+        opened = re.match(r'^\s*(`{3,}|~{3,})', line)
+        if opened and (not fence or opened.group(1).startswith(fence)):
+            fence = '' if fence else opened.group(1)
+        match = None if fence or opened else _LIST_LINK.match(line)
+        if match is None:
+            continue
+        href = urllib.parse.unquote(match.group('href').split('#')[0])
+        if not href or re.match(r'[A-Za-z][\w+.-]*:', href) \
+                or Path(href).suffix.lower() not in MARKDOWN_SUFFIXES:
+            continue  # a web address, an image, a page of the site
+        path = _listed_file(href, root, root)[1]
+        if path is None:
+            away.append(href)
+        elif path != page.resolve() and all(entry.path != path for entry in entries):
+            depth = _list_depth(indents, len(match.group('indent').expandtabs(4)))
+            entries.append(Entry(path, depth=min(depth, MAX_DEPTH)))
+    listed = {entry.path for entry in entries}
+    left = [p for p in files if p.resolve() not in listed and p != page]
+    if len(entries) < 2 or len(left) > max(1, len(entries) // 4):
+        return None
+    if page.name != 'SUMMARY.md':
+        left.insert(0, page)  # the page is the contents, which the book makes itself
+    said = [f"{', '.join(p.name for p in left)} left out" if left else '',
+            f"links out of the book or to no file: {', '.join(clip(h) for h in away)}" if away else '']
+    diagnostics = (codes.CHAPTERS_INFERRED(
+        f"the chapters are the files {page.name}'s list links to, in its order; "
+        f"{'; '.join(filter(None, said))} (a 'chapters:' list in metadata.yaml chooses otherwise)",
+        page),) if left or away else ()
+    return Layout(f"{page.name}'s links", tuple(entries), diagnostics=diagnostics)
+
+
 def _folder(root: Path) -> Layout:
     files = _markdown_files(root)
     below = chapter_folders_below(root) if len(files) <= 1 else []
@@ -135,9 +233,12 @@ def _folder(root: Path) -> Layout:
     # A repository whose README sits above the chapters (Moby-Dick's chapters/, a novel's
     # src/): building the root makes a one-chapter book of the README; say where they are.
     where = ', '.join(f"'{name}' ({count} Markdown files)" for name, count in below)
+    target = root / below[0][0]
+    if target.name == 'chapters' and _chapters_folder(target.parent) is not None:
+        target = target.parent  # pandoc-book-template's: the folder with the metadata file
     return Layout('folder', (Entry(files[0]),), diagnostics=(codes.CHAPTERS_BELOW(
         f'only {files[0].name} is read as the book; the chapters seem to be below: {where} '
-        f'(build that folder: make-book build {root / below[0][0]})', files[0]),))
+        f'(build that folder: make-book build {target})', files[0]),))
 
 
 def chapter_folders_below(root: Path, least: int = 3) -> list[tuple[str, int]]:
@@ -391,4 +492,4 @@ def _list_depth(indents: list[int], indent: int) -> int:
 
 # The layouts, in the order they are tried; the plain folder always applies.
 LAYOUTS: tuple[Callable[[Path], Layout | None], ...] = (
-    _chapters_list, _quarto, _mdbook_layout, _leanpub, _folder)
+    _chapters_list, _quarto, _mdbook_layout, _leanpub, _chapters_folder, _linked_list, _folder)

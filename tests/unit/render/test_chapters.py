@@ -151,3 +151,19 @@ def test_text_before_a_files_first_heading_continues_the_chapter_and_is_reported
     (problem,) = book.diagnostics
     assert (problem.path.name, problem.line) == ('2.md', 1)
     assert 'data-source' not in book.chapters[0].body
+
+
+def test_the_books_title_repeated_above_each_files_title_is_left_out(write_book) -> None:
+    """You Don't Know JS opens each file with the book's title, then the chapter's: on GitHub a
+    running head, in a book an empty chapter before every chapter. Said once, not per file."""
+    series = "# You Don't Know JS Yet: Scope\n"
+    meta = "title: 'You Don’t Know JS Yet: Scope'\nauthor: A\nlang: en\n"
+    book = render(write_book, {'metadata.yaml': meta,
+                               '1.md': series + '# Chapter 1: One\n\nText.\n',
+                               '2.md': series + '# Chapter 2: Two\n\nText.\n',
+                               '3.md': series + '\nA text under the title: a chapter of its own.\n'})
+    assert [c.title for c in book.chapters] == ['Chapter 1: One', 'Chapter 2: Two',
+                                                'You Don’t Know JS Yet: Scope']
+    (said,) = book.diagnostics
+    assert (said.code, said.path.name, said.line) == ('MB333', '1.md', 1)
+    assert 'opens 2 files (1.md, 2.md)' in said.message

@@ -229,3 +229,62 @@ def test_the_command_line_says_which_layout_it_used(write_book, capsys, tmp_path
     assert 'make-book: Layout: Quarto (2 .md files)' in run.err.splitlines()  # before Leanpub
     quiet = make_book(capsys, 'build', root, '-o', tmp_path / 'out', '-f', 'html', '-q')
     assert quiet.err == ''
+
+
+def test_a_readmes_list_of_links_gives_the_chapters_and_their_order(write_book):
+    """You Don't Know JS: README.md lists the chapters as links (the foreword first, the
+    appendices last), which file names would not give; the README itself is the contents."""
+    root = write_book({
+        'README.md': '# A Series: Book One\n\n[Table of Contents](toc.md)\n\n'
+                     '* [Foreword](foreword.md) (by someone)\n* [Preface](../preface.md)\n'
+                     '* [Chapter 1: Scope](ch1.md)\n* [Chapter 2: More](ch2.md)\n'
+                     '    * [A sub-chapter](ch2-1.md)\n* [Appendix A](apA.md)\n'
+                     '* [Buy it](https://example.com/buy)\n',
+        'toc.md': '# Contents\n\n* Foreword\n* Chapter 1\n',
+        **{name: f'# {name}\n\nText.\n'
+           for name in ('apA.md', 'ch1.md', 'ch2.md', 'ch2-1.md', 'foreword.md')}})
+    layout = detect_layout(root.resolve())
+    assert layout.kind == "README.md's links"
+    assert [(e.path.name, e.depth) for e in layout.entries] == [
+        ('foreword.md', 0), ('ch1.md', 0), ('ch2.md', 0), ('ch2-1.md', 1), ('apA.md', 0)]
+    (said,) = layout.diagnostics
+    assert (said.code, said.path.name) == ('MB217', 'README.md')
+    assert 'README.md, toc.md left out' in said.message and '../preface.md' in said.message
+
+
+def test_a_gitbook_summary_gives_the_chapters(write_book):
+    root = write_book({'SUMMARY.md': '# Summary\n\n- [Introduction](README.md)\n- [One](one/README.md)\n'
+                                     '  - [Detail](one/detail.md)\n- [Two](two.md)\n',
+                       'README.md': '# Intro\n', 'one/README.md': '# One\n', 'one/detail.md': '# Detail\n',
+                       'two.md': '# Two\n'})
+    layout = detect_layout(root.resolve())
+    assert [(e.path.relative_to(root.resolve()).as_posix(), e.depth) for e in layout.entries] == [
+        ('README.md', 0), ('one/README.md', 0), ('one/detail.md', 1), ('two.md', 0)]
+    assert layout.diagnostics == ()  # nothing left out: SUMMARY.md is no chapter in GitBook either
+
+
+def test_a_readme_linking_a_few_documents_is_not_a_table_of_contents(write_book):
+    root = write_book({'README.md': '# Book\n\n- [Licence](LICENSE.md)\n- [Contributing](CONTRIBUTING.md)\n',
+                       'LICENSE.md': 'L\n', 'CONTRIBUTING.md': 'C\n',
+                       **{f'{n:02}.md': f'# {n}\n' for n in range(1, 6)}})
+    assert detect_layout(root.resolve()).kind == 'folder'
+
+
+def test_pandoc_book_templates_chapters_folder_beside_its_metadata(write_book):
+    """The RLHF book (built on pandoc-book-template): book/metadata.yml, book/chapters/*.md,
+    a README and another document beside them; its Makefile takes chapters/*.md but README.md."""
+    root = write_book({'metadata.yml': 'title: T\nauthor: A\nlang: en\n', 'README.md': '# Build system\n',
+                       'HOSTING.md': '# Hosting\n', 'chapters/README.md': '# The chapters\n',
+                       **{f'chapters/{n:02}-c.md': f'# C{n}\n' for n in (1, 2, 10)},
+                       'chapters/appendix-a.md': '# A\n'})
+    layout = detect_layout(root.resolve())
+    assert layout.kind == 'chapters folder'
+    assert [e.path.name for e in layout.entries] == ['01-c.md', '02-c.md', '10-c.md', 'appendix-a.md']
+    (said,) = layout.diagnostics
+    assert (said.code, said.path.name) == ('MB217', 'metadata.yml')
+    assert 'left out: HOSTING.md, README.md, chapters/README.md' in said.message
+    # From the repository root, the warning names the folder to build: the one with the metadata.
+    parent = root.parent
+    (parent / 'README.md').write_text('# The repository\n', encoding='utf-8')
+    (said,) = detect_layout(parent.resolve()).diagnostics
+    assert said.code == 'MB216' and said.message.endswith(f'make-book build {root.resolve()})')
