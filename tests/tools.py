@@ -345,3 +345,16 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding='utf-8')
     return folder
+
+
+def child_processes(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc: Linux only)."""
+    found = set()
+    for entry in Path('/proc').iterdir():
+        try:
+            fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != 'Z':
+            found.add(int(entry.name))
+    return found

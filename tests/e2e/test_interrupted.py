@@ -147,19 +147,6 @@ def test_files_of_yours_in_the_output_folders_are_never_deleted(versions, tmp_pa
     assert (out / 'html' / 'index.html').is_file()
 
 
-def _children(pid: int) -> set[int]:
-    """The live processes whose parent is ``pid`` (from /proc)."""
-    found = set()
-    for entry in Path('/proc').iterdir():
-        try:
-            fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid and fields[0] != 'Z':
-            found.add(int(entry.name))
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         return (Path('/proc') / str(pid) / 'stat').read_text().rsplit(')', 1)[1].split()[0] != 'Z'
@@ -185,7 +172,7 @@ def test_a_killed_build_takes_its_render_workers_with_it(tmp_path: Path) -> None
     deadline = time.monotonic() + 300
     workers: set[int] = set()
     while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
-        workers = _children(process.pid)
+        workers = tools.child_processes(process.pid)
         time.sleep(0.01)
     if process.poll() is not None:
         pytest.skip('the book was converted before the workers were seen')
@@ -217,7 +204,7 @@ def test_a_killed_build_of_several_books_takes_its_book_processes_with_it(tmp_pa
     deadline = time.monotonic() + 300
     workers: set[int] = set()
     while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
-        workers = _children(process.pid)
+        workers = tools.child_processes(process.pid)
         time.sleep(0.01)
     if process.poll() is not None:
         pytest.skip('the books were built before their processes were seen')

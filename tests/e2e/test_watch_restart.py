@@ -17,25 +17,13 @@ from makebook import web
 from makebook.commands.loop import Builder, Event
 from makebook.epub import package
 from makebook.model import BuildOptions
+from tests.tools import child_processes
 
 pytestmark = pytest.mark.slow
 
 META = '---\ntitle: Restarted\nauthor: A\nlang: en\n---\n'
 CHAPTERS = {f'0{n}.md': f'# Chapter {name}\n\nThe text of chapter {name}.\n'
             for n, name in enumerate(('One', 'Two', 'Three', 'Four'), start=1)}
-
-
-def _children() -> set[int]:
-    """This process's live children (the PDF's layout runs in one), from /proc."""
-    found = set()
-    for entry in Path('/proc').iterdir():
-        try:
-            fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == os.getpid() and fields[0] != 'Z':
-            found.add(int(entry.name))
-    return found
 
 
 @pytest.mark.skipif(not Path('/proc/self/stat').exists(), reason='reads /proc')
@@ -58,7 +46,7 @@ def test_a_save_during_the_pdf_keeps_what_is_done_and_remakes_only_what_changed(
 
     def save_during_the_layout() -> None:
         deadline = time.monotonic() + 120
-        while not _children() and time.monotonic() < deadline:  # the PDF's layout has begun
+        while not child_processes(os.getpid()) and time.monotonic() < deadline:  # the PDF's layout has begun
             time.sleep(0.01)
         before.update({page.name: page.stat().st_ino for page in html.glob('*.html')})
         made.clear()
