@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import zipfile
 from dataclasses import dataclass
@@ -358,3 +360,19 @@ def child_processes(pid: int) -> set[int]:
         if int(fields[1]) == pid and fields[0] != 'Z':
             found.add(int(entry.name))
     return found
+
+
+def faulthandler_env() -> dict[str, str]:
+    """The environment with Python's fault handler on, so SIGABRT prints every thread's stack."""
+    return {**os.environ, 'PYTHONFAULTHANDLER': '1'}
+
+
+def dump_stacks_and_kill(process: subprocess.Popen) -> None:
+    """A command that did not stop: its threads' stacks go to its stderr, then it is gone, so no
+    process outlives the test to fail a later one with a ResourceWarning."""
+    process.send_signal(signal.SIGABRT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)

@@ -23,6 +23,7 @@ import pytest
 
 from makebook.cli import main
 from makebook.safety.output import TEMP_PREFIX
+from tests.tools import dump_stacks_and_kill, faulthandler_env
 
 CHAPTER = Path('manuscript') / '02-the-second-chapter.md'
 
@@ -33,7 +34,7 @@ class Served:
     def __init__(self, book: Path, *extra: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'makebook', 'serve', str(book), '--port', '0', '--stop-after', '240',
-             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=faulthandler_env())
         line = self.process.stdout.readline()  # 'Serving http://127.0.0.1:PORT/ ...'
         assert line.startswith('Serving http://127.0.0.1:'), line + self.process.stderr.read()
         self.url = line.split()[1]
@@ -80,7 +81,12 @@ class Served:
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
-        _, err = self.process.communicate(timeout=120)
+        try:
+            _, err = self.process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            dump_stacks_and_kill(self.process)
+            _, err = self.process.communicate(timeout=30)
+            pytest.fail(f'serve did not stop within 120 s of Ctrl-C; it said:\n{err}')
         for reader in self.readers:  # the server ends each event stream as it stops
             reader.join(timeout=30)
         return self.process.returncode, err

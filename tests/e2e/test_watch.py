@@ -18,6 +18,7 @@ import pytest
 
 from makebook.cli import main
 from makebook.safety.output import TEMP_PREFIX
+from tests.tools import dump_stacks_and_kill, faulthandler_env
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +31,8 @@ class Watched:
     def __init__(self, book: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'makebook', 'watch', str(book), '--format', 'html,epub',
-             '--stop-after', '240'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             '--stop-after', '240'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=faulthandler_env())
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -54,7 +56,12 @@ class Watched:
         self.process.send_signal(signal.SIGINT)
         # wait(), not communicate(): the reader thread owns stderr, and communicate() would race it
         # for the last lines (the 'stopped' line went to communicate() and was lost).
-        self.process.wait(timeout=120)
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            dump_stacks_and_kill(self.process)
+            self.reader.join(timeout=30)
+            pytest.fail('watch did not stop within 120 s of Ctrl-C; it said:\n' + '\n'.join(self.lines))
         self.reader.join(timeout=30)
         assert self.process.stderr is not None
         self.process.stderr.close()
