@@ -134,18 +134,21 @@ def build(options: BuildOptions, freshness: fresh.Freshness | None = None,
     settings: see :meth:`BuildOptions.assumed`).
     """
     limits.check_environment()  # a bad bound is refused before any work
-    freshness = freshness or fresh.check(options.assumed())
-    if freshness.replay is not None:
-        freshness.replay.warn()
-        return BuildResult(freshness.replay.outputs, freshness.replay.warnings, freshness.replay.layout)
     # A library's warnings are kept for the record (the fast path repeats them) and passed on.
     passed_on: list[python_warnings.WarningMessage] = []
     try:
-        with python_warnings.catch_warnings(record=True) as caught:
-            try:
-                result, chosen, written, cache, remote_images = _build(options, progress or NoProgress())
-            finally:
-                passed_on = list(caught)
+        # Within MAKEBOOK_BUILD_SECONDS and _MEMORY_MB, up to the outputs written (MB026, MB027).
+        with limits.whole_build():
+            freshness = freshness or fresh.check(options.assumed())
+            if freshness.replay is not None:
+                freshness.replay.warn()
+                return BuildResult(freshness.replay.outputs, freshness.replay.warnings,
+                                   freshness.replay.layout)
+            with python_warnings.catch_warnings(record=True) as caught:
+                try:
+                    result, chosen, written, cache, remote_images = _build(options, progress or NoProgress())
+                finally:
+                    passed_on = list(caught)
     finally:  # built or not, outside the recording
         for warning in passed_on:
             python_warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -211,15 +214,17 @@ def inspect(options: BuildOptions, progress: Progress | None = None) -> Inspecti
     written and nothing downloaded (a remote image is reported as the build would without
     --allow-remote)."""
     progress = progress or NoProgress()
-    manuscript = read(options, progress)
-    chosen = plan(options, manuscript)
-    progress.stage('rendering', len(manuscript.files))
-    with limits.stage('rendering'):
-        book = render_book(manuscript, None, reading_cache(chosen.out_dir, manuscript.root),
-                           options.jobs or os.cpu_count() or 1, progress)
-    progress.stage('checking the book')
-    with limits.stage('checking'):
-        found = [*manuscript.diagnostics, *check_book(book, chosen.formats, author=True)]
+    limits.check_environment()
+    with limits.whole_build():
+        manuscript = read(options, progress)
+        chosen = plan(options, manuscript)
+        progress.stage('rendering', len(manuscript.files))
+        with limits.stage('rendering'):
+            book = render_book(manuscript, None, reading_cache(chosen.out_dir, manuscript.root),
+                               options.jobs or os.cpu_count() or 1, progress)
+        progress.stage('checking the book')
+        with limits.stage('checking'):
+            found = [*manuscript.diagnostics, *check_book(book, chosen.formats, author=True)]
     problems = without_ignored(found, manuscript.settings.ignore, manuscript.root)
     return Inspection(manuscript, book, chosen, tuple(problems))
 
@@ -254,9 +259,11 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
         raise
     warnings = tuple(unique([*warnings, *_late_warnings(late, manuscript, chosen)]))
     progress.stage('writing the outputs')
-    # All together or none: a failure while writing (a full disk) leaves every old output.
-    output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): made[fmt.name]
-                                                    for fmt in FORMATS_REGISTRY if fmt.name in made})
+    # All together or none: a failure while writing (a full disk) leaves every old output;
+    # the build's time bound never cuts it in the middle.
+    with limits.stage('writing the outputs'), limits.uninterrupted():
+        output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): made[fmt.name]
+                                                        for fmt in FORMATS_REGISTRY if fmt.name in made})
     written = [_written(fmt, made[fmt.name], seconds[fmt.name], book, chosen.out_dir, out_dir, files_written)
                for fmt in FORMATS_REGISTRY if fmt.name in made]
     written.sort(key=lambda made_: FORMATS.index(made_.format))
@@ -274,13 +281,15 @@ def build_in_turn(options: BuildOptions, order: tuple[str, ...], on_output: Call
     PDF does not get its page breaks (the EPUB's page-list is made by a full build)."""
     progress = progress or NoProgress()
     cancelled = cancelled or (lambda: False)
-    manuscript = read(options, progress)
-    chosen = plan(options, manuscript)
-    try:
-        result = _build_in_turn(options, chosen, manuscript, order, on_output, progress, cancelled)
-    except MakeBookError as exc:
-        exc.layout = exc.layout or manuscript.layout
-        raise
+    limits.check_environment()
+    with limits.whole_build():
+        manuscript = read(options, progress)
+        chosen = plan(options, manuscript)
+        try:
+            result = _build_in_turn(options, chosen, manuscript, order, on_output, progress, cancelled)
+        except MakeBookError as exc:
+            exc.layout = exc.layout or manuscript.layout
+            raise
     return result
 
 
@@ -311,7 +320,8 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             if isinstance(results[name], PrintedBook):  # failed (strict) before the PDF is written
                 late.extend(_late_warnings(results[name].warnings, manuscript, chosen))
             # One at a time here (the watch loop shows each edition as soon as it is made).
-            output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): content})
+            with limits.uninterrupted():
+                output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): content})
             made = _written(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
             written.append(made)
             on_output(made)
@@ -459,12 +469,12 @@ def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],
     if fmt.cached and cache is not None:
         writer = functools.partial(writer, cache=cache)
     inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
-    if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
-        heard = limits.Forwarded('weasyprint.progress', LayoutProgress(progress)) if progress else None
-        return limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),
-                                  bounds=limits.bounds_from_environment(fmt.name.upper()),
-                                  cancelled=cancelled, forwarded=heard)
-    with limits.stage(fmt.title):
+    with limits.stage(f'making {fmt.title}'):
+        if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory
+            heard = limits.Forwarded('weasyprint.progress', LayoutProgress(progress)) if progress else None
+            return limits.run_bounded(writer, book, *inputs, stage=fmt.name.upper(),
+                                      bounds=limits.bounds_from_environment(fmt.name.upper()),
+                                      cancelled=cancelled, forwarded=heard)
         return writer(book, *inputs)
 
 

@@ -85,6 +85,12 @@ STAGE_TOO_DEEP = _code('MB024', ERROR, 'too deeply nested to lay out',
                        'Flatten deeply nested lists, quotes or HTML.')
 STAGE_CRASHED = _code('MB025', ERROR, 'a renderer failed',
                       'This is a bug in make-book or a library: please report it with the manuscript.')
+BUILD_TIMED_OUT = _code('MB026', ERROR, 'the build ran out of time',
+                       'The stage (and file) named ran away, or the book is simply large: '
+                       'raise MAKEBOOK_BUILD_SECONDS (default 3600).')
+BUILD_OUT_OF_MEMORY = _code('MB027', ERROR, 'the build ran out of memory',
+                            'The stage (and file) named ran away, or the book is simply large: '
+                            'raise MAKEBOOK_BUILD_MEMORY_MB (default 8192).')
 THEME_LOADS_OUTSIDE = _code('MB030', ERROR, "a theme stylesheet loads files outside the theme",
                             "Keep url() and @import in make-book's styles/ inside that folder.")
 NOT_EMPTY = _code('MB040', ERROR, 'a folder that is not empty',

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 import zlib
@@ -11,7 +12,7 @@ import pytest
 
 from makebook.build import BuildResult
 from makebook.safety import limits
-from tests.tools import make_book
+from tests.tools import make_book, outputs
 
 HEAD = '---\ntitle: Bounds\nauthor: A\nlang: en\n---\n# A\n\nText.\n'
 
@@ -57,7 +58,7 @@ def test_an_enormous_image_hits_the_memory_bound(capsys, write_book, tmp_path: P
     assert not (tmp_path / 'out' / 'bounds.pdf').exists()
 
 
-@pytest.mark.parametrize('value', ['soon', '0', '-5'])
+@pytest.mark.parametrize('value', ['soon', '0', '-5', 'inf'])
 def test_a_bad_bound_is_a_clear_error(capsys, write_book, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv('MAKEBOOK_PDF_SECONDS', value)
@@ -104,3 +105,71 @@ def test_the_cli_reports_a_library_warning_as_its_own(capsys, monkeypatch: pytes
         run = make_book(capsys, tmp_path, '-o', tmp_path / 'out')
     assert run.status == 0
     assert run.err == 'make-book: warning: PDF: DecompressionBombWarning: Image size exceeds limit\n'
+
+
+def _slow_conversion(monkeypatch: pytest.MonkeyPatch, slow_file: str) -> None:
+    """Converting ``slow_file`` takes a minute (a runaway stage, without the CPU it would burn)."""
+    import time
+
+    from makebook.render import convert
+
+    real = convert.convert_file
+
+    def convert_file(source):  # type: ignore[no-untyped-def]
+        if source.path.name == slow_file:
+            for _ in range(1200):
+                time.sleep(0.05)
+        return real(source)
+    monkeypatch.setattr(convert, 'convert_file', convert_file)
+
+
+def test_the_whole_build_stops_at_its_time_bound_naming_the_stage_and_the_file(
+        capsys, write_book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MAKEBOOK_BUILD_SECONDS bounds every stage, not only the PDF's: the build stops with MB026
+    naming the stage and the file, exit 1, no traceback, and the last good outputs stay whole."""
+    book = write_book({'01.md': HEAD, '02.md': '# B\n\nMore.\n'})
+    out = tmp_path / 'out'
+    assert make_book(capsys, book, '-o', out, '-f', 'epub,html').status == 0
+    before = outputs(out)
+    (book / '02.md').write_text('# B\n\nChanged, and slow to convert.\n', encoding='utf-8')
+    _slow_conversion(monkeypatch, '02.md')
+    monkeypatch.setenv('MAKEBOOK_BUILD_SECONDS', '2')
+    run = make_book(capsys, book, '-o', out, '-f', 'epub,html')
+    assert run.status == 1, run.err
+    assert 'Traceback' not in run.err
+    assert f'{book / "02.md"}: MB026 error: being worked on when the build was stopped after 2 s' in run.err
+    assert ('MB026 error: the build was stopped after 2 s (MAKEBOOK_BUILD_SECONDS=2), while rendering '
+            f'({book / "02.md"})') in run.err
+    assert outputs(out) == before
+    assert limits.remaining() is None  # the bound is gone with the build: the next one is free
+    monkeypatch.undo()
+    assert make_book(capsys, book, '-o', out, '-f', 'epub,html').status == 0
+    assert outputs(out) != before
+
+
+def test_the_whole_build_stops_at_its_memory_bound_naming_the_stage_and_the_file(tmp_path: Path) -> None:
+    """MAKEBOOK_BUILD_MEMORY_MB caps the build's address space (in a process of its own here: the
+    cap is the process's): a book that needs more stops with MB027 naming the stage and file,
+    exit 1, no traceback, the last good outputs whole."""
+    import os
+    import subprocess
+    import sys
+
+    book = tmp_path / 'book'
+    book.mkdir()
+    (book / '01.md').write_text(HEAD, encoding='utf-8')
+    (book / '02.md').write_text('# Long\n\n' + 'Words, *words* and [more](#a) words.\n\n' * 40_000,
+                                encoding='utf-8')
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'bounds.epub').write_bytes(b'the previous EPUB')
+    env = {**os.environ, 'MAKEBOOK_BUILD_MEMORY_MB': '1'}
+    run = subprocess.run([sys.executable, '-m', 'makebook', 'build', 'book', '-o', 'out', '-f', 'epub'],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 1, run.stderr
+    assert 'Traceback' not in run.stderr
+    assert 'book/02.md: MB027 error: being worked on when the build ran out of memory (1 MB)' in run.stderr
+    # The files in the stage's hands: 02.md, and 01.md too when they go to worker processes.
+    assert re.search(r'MB027 error: the build ran out of memory \(MAKEBOOK_BUILD_MEMORY_MB=1\), while '
+                     r'rendering \((book/01\.md, )?book/02\.md\)', run.stderr), run.stderr
+    assert (out / 'bounds.epub').read_bytes() == b'the previous EPUB'

@@ -110,7 +110,7 @@ def test_illegal_characters_and_bad_entities_never_reach_output(capsys, write_bo
 
 @pytest.mark.parametrize(('error', 'message'), [
     (RecursionError, 'rendering: the input is nested too deeply'),
-    (MemoryError, 'rendering: ran out of memory'),
+    (MemoryError, 'the build ran out of memory (MAKEBOOK_BUILD_MEMORY_MB=8192), while rendering'),
 ])
 def test_a_stage_that_runs_out_of_stack_or_memory_is_named(capsys, write_book, tmp_path: Path,
                                                           monkeypatch, error, message) -> None:

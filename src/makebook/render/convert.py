@@ -11,10 +11,11 @@ content model; the footnotes are taken out for the book to place.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import multiprocessing
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,15 +184,42 @@ def _convert_to_json(sources: list[SourceFile], typography: Typography,
     # fork: the workers start with everything loaded; the big files first, so none is left last.
     order = sorted(range(len(sources)), key=lambda i: -len(sources[i].markdown))
     # A killed build takes its workers with it (they would wait for work for ever).
-    with concurrent.futures.ProcessPoolExecutor(min(workers, len(sources)),
-                                                mp_context=multiprocessing.get_context('fork'),
-                                                initializer=limits.die_with_parent) as pool:
-        done = dict(zip(order, pool.map(convert, [sources[i] for i in order]), strict=True))
+    with limits.working_on(*(source.path for source in sources)):
+        return _convert_in_workers(sources, order, workers, convert)
+
+
+def _convert_in_workers(sources: list[SourceFile], order: list[int], workers: int,
+                        convert: Callable[[SourceFile], dict[str, Any]]) -> list[dict[str, Any]]:
+    pool = concurrent.futures.ProcessPoolExecutor(min(workers, len(sources)),
+                                                  mp_context=multiprocessing.get_context('fork'),
+                                                  initializer=limits.die_with_parent)
+    done: dict[int, dict[str, Any]] = {}
+    try:
+        pending = {pool.submit(convert, sources[i]): i for i in order}
+        while pending:
+            # The files still being converted are the ones a stopped build names.
+            with limits.working_on(*(sources[i].path for i in sorted(pending.values()))):
+                finished, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:  # a worker's MemoryError is raised here
+                    done[pending.pop(future)] = future.result()
+    except BaseException:  # out of time, Ctrl-C, a worker's error: the others are not waited for
+        _kill_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return [done[i] for i in range(len(sources))]
 
 
+def _kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    processes = getattr(pool, '_processes', None) or {}  # the executor has no public way (3.14 has)
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
 def _converted_json(source: SourceFile, typography: Typography) -> dict[str, Any]:
-    return to_json(set_type(convert_file(source), typography))
+    with limits.working_on(source.path):
+        return to_json(set_type(convert_file(source), typography))
 
 
 def to_json(converted: Converted) -> dict[str, Any]:

@@ -1,4 +1,10 @@
-"""Time and memory bounds for a stage that may run away.
+"""Time and memory bounds: for the whole build, and for a stage that may run away.
+
+The whole build (reading, rendering, checking, making every format) runs within
+``MAKEBOOK_BUILD_SECONDS`` (default 3600) and ``MAKEBOOK_BUILD_MEMORY_MB`` (default
+8192): see :func:`whole_build`. When either is hit the build stops with a message
+naming the stage it was in and, where known, the file (MB026, MB027); nothing is
+written, so the last good outputs stay as they were.
 
 WeasyPrint's own security notes warn that a document can make a render take
 forever or eat all memory (huge CSS values, enormous images, deep nesting).
@@ -25,10 +31,11 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from makebook import codes
-from makebook.errors import BookError, MakeBookError, OutputError, clip
+from makebook.errors import BookError, Diagnostic, MakeBookError, OutputError, clip
 
 T = TypeVar('T')  # what the bounded function returns
 
@@ -68,6 +75,8 @@ def positive_number(name: str, default: float) -> float:
 
 # Every bound the environment may set, with its default; checked before a build starts.
 ENVIRONMENT_BOUNDS = {
+    'MAKEBOOK_BUILD_SECONDS': 3600.0,
+    'MAKEBOOK_BUILD_MEMORY_MB': 8192.0,
     'MAKEBOOK_PDF_SECONDS': 600.0,
     'MAKEBOOK_PDF_MEMORY_MB': 4096.0,
     'MAKEBOOK_IMAGE_MEGAPIXELS': 50.0,
@@ -105,6 +114,10 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
     """
     if not hasattr(os, 'fork') or sys.platform == 'win32':
         return function(*args)  # no fork: run unbounded rather than not at all
+    left = remaining()
+    by_build = left is not None and left < bounds.seconds  # the build's time ends first
+    if left is not None and by_build:
+        bounds = Bounds(left, bounds.memory_mb)
     read_end, write_end = os.pipe()
     log_read, log_write = os.pipe() if forwarded is not None else (-1, -1)
     pid = os.fork()
@@ -135,6 +148,8 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
     _, status = os.waitpid(pid, 0)
     hint = (f'raise MAKEBOOK_{stage.upper()}_SECONDS or MAKEBOOK_{stage.upper()}_MEMORY_MB '
             'if the book is simply large')
+    if timed_out and by_build:
+        raise OutOfTime
     if timed_out:
         raise OutputError(f'{stage}: stopped after {bounds.seconds:g} seconds; the layout ran away '
                           f'(huge CSS values or images?); {hint}', code=codes.STAGE_TIMED_OUT.id)
@@ -169,6 +184,9 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
         with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
             limit = bounds.memory_mb * 1024 * 1024
+            inherited, _ = resource.getrlimit(resource.RLIMIT_AS)  # the build's, if lower
+            if inherited != resource.RLIM_INFINITY:
+                limit = min(limit, inherited)
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             # A CPU bound as well, so the child stops even if nobody is left to kill it.
             cpu = int(bounds.seconds) + 5
@@ -273,12 +291,288 @@ def _how(status: int) -> str:
 
 @contextlib.contextmanager
 def stage(name: str) -> Iterator[None]:
-    """Run a stage; running out of stack or memory becomes a clear error naming it."""
+    """Run a stage; running out of stack or memory becomes a clear error naming it. Within
+    :func:`whole_build`, the stage is what a stopped build names, and entering it is one of
+    the places the build's time is checked."""
+    watch = _WATCH
+    if watch is not None:
+        checkpoint()
+        watch.stages.append(name)
     try:
         yield
+    except MemoryError:
+        if watch is not None:
+            watch.stopped()
+            raise watch.out_of_memory() from None
+        raise BookError(f'{name}: ran out of memory (a huge image or file?)',
+                        code=codes.STAGE_EXHAUSTED.id) from None
     except RecursionError:
         raise BookError(f'{name}: the input is nested too deeply to process '
                         '(deeply nested lists, quotes or HTML?)', code=codes.STAGE_EXHAUSTED.id) from None
-    except MemoryError:
-        raise BookError(f'{name}: ran out of memory (a huge image or file?)',
-                        code=codes.STAGE_EXHAUSTED.id) from None
+    except BaseException:
+        if watch is not None:
+            watch.stopped()  # where a bound was hit, if that is what this is
+        raise
+    finally:
+        if watch is not None and watch.stages and watch.stages[-1] == name:
+            watch.stages.pop()
+
+
+# ---- the whole build's bound
+
+class OutOfTime(BaseException):
+    """The whole build's time is up. A BaseException, as KeyboardInterrupt is, so that no
+    ``except Exception`` on the way (a library's, a best-effort summary's) swallows it;
+    :func:`whole_build` turns it into a BookError (MB026)."""
+
+
+@dataclass(slots=True)
+class _Watch:
+    """The running build's bounds and where it is, for the message when one is hit."""
+
+    seconds: float
+    memory_mb: int
+    deadline: float  # time.monotonic()
+    stages: list[str]
+    files: tuple[Path, ...] = ()  # the files being worked on, where known
+    protected: int = 0  # inside uninterrupted(): the outputs are being written
+    # Where the build was when a bound was hit (kept as the stages and files unwind).
+    stopped_in: tuple[str, tuple[Path, ...]] | None = None
+
+    def stopped(self) -> None:
+        """Note where the build is: a bound was hit here."""
+        if self.stopped_in is None:
+            self.stopped_in = (self.stages[-1] if self.stages else 'starting', self.files)
+
+    def where(self) -> str:
+        """'while rendering (book/03.md)'."""
+        self.stopped()
+        stage_, files = self.stopped_in or ('starting', ())
+        shown = ', '.join(str(_relative(path)) for path in files[:3])
+        more = f' and {len(files) - 3} more' if len(files) > 3 else ''
+        return f'while {stage_}' + (f' ({shown}{more})' if shown else '')
+
+    def diagnostics(self, code: codes.Code, message: str) -> list[Diagnostic]:
+        self.stopped()
+        return [code(message, path) for path in (self.stopped_in or ('', ()))[1][:3]]
+
+    def out_of_time(self) -> BookError:
+        message = (f'the build was stopped after {self.seconds:g} s '
+                   f'(MAKEBOOK_BUILD_SECONDS={self.seconds:g}), '
+                   f'{self.where()}; the previous outputs are untouched')
+        return BookError(message, self.diagnostics(codes.BUILD_TIMED_OUT, f'being worked on when the build '
+                                                    f'was stopped after {self.seconds:g} s'),
+                         code=codes.BUILD_TIMED_OUT.id)
+
+    def out_of_memory(self) -> BookError:
+        message = (f'the build ran out of memory (MAKEBOOK_BUILD_MEMORY_MB={self.memory_mb}), '
+                   f'{self.where()}; the previous outputs are untouched')
+        return BookError(message, self.diagnostics(codes.BUILD_OUT_OF_MEMORY, 'being worked on when the '
+                                                    f'build ran out of memory ({self.memory_mb} MB)'),
+                         code=codes.BUILD_OUT_OF_MEMORY.id)
+
+
+_WATCH: _Watch | None = None
+# After the deadline, this long for the build to stop by itself (OutOfTime is raised between
+# Python steps): a stage stuck inside a library's C code is then ended with the process.
+HARD_STOP_GRACE = 30.0
+
+
+def _relative(path: Path) -> Path:
+    with contextlib.suppress(ValueError):
+        return path.relative_to(Path.cwd()) if path.is_absolute() else path
+    return path
+
+
+@contextlib.contextmanager
+def whole_build() -> Iterator[None]:
+    """Run the build within MAKEBOOK_BUILD_SECONDS and MAKEBOOK_BUILD_MEMORY_MB; raises BookError
+    (MB026, MB027) naming the stage and the files being worked on when a bound is hit.
+
+    Time: checked on entering every stage and every file, and, in the main thread, by a
+    SIGALRM that raises :class:`OutOfTime` wherever the build is (repeated each second, so
+    it cannot be lost); the PDF's child process gets no more than what is left. A build stuck
+    in C code past the deadline for :data:`HARD_STOP_GRACE` is ended with its process
+    (status 1, the message on stderr). Writing the outputs (:func:`uninterrupted`) is never
+    cut in the middle. Memory: the address space (RLIMIT_AS) is capped at the bound for the
+    build (on top of what the process has when it starts), so a runaway allocation raises
+    MemoryError instead of taking the machine.
+    Re-entering (a build inside a build) keeps the outer bound.
+    """
+    global _WATCH
+    if _WATCH is not None:
+        yield
+        return
+    seconds = positive_number('MAKEBOOK_BUILD_SECONDS', ENVIRONMENT_BOUNDS['MAKEBOOK_BUILD_SECONDS'])
+    memory_mb = max(1, int(positive_number('MAKEBOOK_BUILD_MEMORY_MB',
+                                           ENVIRONMENT_BOUNDS['MAKEBOOK_BUILD_MEMORY_MB'])))
+    watch = _WATCH = _Watch(seconds, memory_mb, time.monotonic() + seconds, [])
+    with contextlib.ExitStack() as undo:
+        undo.callback(_forget, watch)
+        undo.enter_context(_address_space(memory_mb))
+        undo.enter_context(_alarm(seconds))
+        undo.enter_context(_hard_stop(watch, seconds + HARD_STOP_GRACE + seconds / 10))
+        try:
+            yield
+        except OutOfTime:
+            raise watch.out_of_time() from None
+        except MemoryError:
+            raise watch.out_of_memory() from None
+        except MakeBookError:
+            raise
+        except Exception:
+            # A library that turns a failed allocation into its own error (lxml: 'XMLSyntaxError:
+            # unknown error'): if the build came up against the bound, that is what it was.
+            if _at_address_limit():
+                raise watch.out_of_memory() from None
+            raise
+
+
+def _forget(watch: _Watch) -> None:
+    global _WATCH
+    if _WATCH is watch:
+        _WATCH = None
+
+
+def checkpoint() -> None:
+    """Raise :class:`OutOfTime` if the build's time is up (outside :func:`uninterrupted`)."""
+    watch = _WATCH
+    if watch is not None and not watch.protected and time.monotonic() > watch.deadline:
+        raise OutOfTime
+
+
+def remaining() -> float | None:
+    """Seconds left of the build's time; None outside a bounded build."""
+    watch = _WATCH
+    return None if watch is None else max(0.001, watch.deadline - time.monotonic())
+
+
+@contextlib.contextmanager
+def working_on(*paths: Path) -> Iterator[None]:
+    """The build is busy with ``paths`` (named if a bound is hit meanwhile); checks the time."""
+    watch = _WATCH
+    if watch is None:
+        yield
+        return
+    checkpoint()
+    before, watch.files = watch.files, tuple(paths)
+    try:
+        yield
+    except BaseException:
+        watch.stopped()  # where a bound was hit, if that is what this is
+        raise
+    finally:
+        watch.files = before
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Never stopped for time in the middle (the outputs being swapped in): a deadline passing
+    meanwhile is noticed at the next checkpoint."""
+    watch = _WATCH
+    if watch is None:
+        yield
+        return
+    watch.protected += 1
+    try:
+        yield
+    finally:
+        watch.protected -= 1
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    watch = _WATCH
+    if watch is None:
+        return
+    if not watch.protected:  # else the alarm comes again a second later
+        raise OutOfTime
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """SIGALRM after ``seconds``, then every second, raising OutOfTime; only in the main thread
+    and when nobody else uses SIGALRM (elsewhere the checkpoints alone keep the time)."""
+    import threading
+    usable = (hasattr(signal, 'setitimer') and threading.current_thread() is threading.main_thread()
+              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _hard_stop(watch: _Watch, after: float) -> Iterator[None]:
+    """End the process, with the message, if the build is still running ``after`` seconds on
+    (stuck where OutOfTime cannot reach it); never while the outputs are being written."""
+    import threading
+
+    def stop() -> None:
+        if _WATCH is watch and not watch.protected:
+            error = watch.out_of_time()
+            with contextlib.suppress(Exception):
+                sys.stderr.write(f'make-book: {error.code} error: {error}\n')
+                sys.stderr.flush()
+            os._exit(1)
+
+    timer = threading.Timer(after, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+_LIMIT: list[int] = []  # the address-space limit set for the running build, if any
+
+
+def _at_address_limit() -> bool:
+    """Whether the process's peak address space came within 64 MB of the build's limit."""
+    if not _LIMIT:
+        return False
+    try:
+        with open('/proc/self/status', encoding='ascii') as status:
+            peak = next(int(line.split()[1]) * 1024 for line in status if line.startswith('VmPeak:'))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return False
+    return peak >= _LIMIT[-1] - 64 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def _address_space(memory_mb: int) -> Iterator[None]:
+    """RLIMIT_AS lowered to what the process has now plus ``memory_mb`` (at least 16 MB, to report
+    with; never raised) for the build, then put back. Counted from now: what make-book itself
+    has loaded (or a test runner calling it) is not the book's doing."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open('/proc/self/statm', encoding='ascii') as statm:
+            now = int(statm.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    limit = now + max(memory_mb, 16) * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):
+        yield
+        return
+    _LIMIT.append(limit)
+    try:
+        yield
+    finally:
+        _LIMIT.pop()
+        with contextlib.suppress(OSError, ValueError):
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -17,13 +17,18 @@ from typing import Any
 from makebook import codes
 from makebook.errors import BookError, Diagnostic, clip, errors_in
 from makebook.model import SourceFile
-from makebook.safety import resources
+from makebook.safety import limits, resources
 from makebook.source import yamltext
 
 FRONT_MATTER_END = re.compile(r'^(---|\.\.\.)\s*$')
 
 
 def read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
+    with limits.working_on(path):  # named if the build's time or memory runs out here
+        return _read_source(path, root)
+
+
+def _read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
     name = path.relative_to(root).as_posix()
     try:
         text = resources.read_text(path, 'chapter')
