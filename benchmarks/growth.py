@@ -49,7 +49,11 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'a-runs': ('tags', 2_500, lambda n: 'x ' + '<a ' * n),
     'nested-divs': ('divs', 12_500, lambda n: '<div>' * n + 'x'),
     'unclosed-tags': ('tags', 2_500, lambda n: '\n\n'.join(f'<em>word {i}' for i in range(n))),
+    'nested-divs-closed': ('divs', 12_500, lambda n: '<div>' * n + 'x' + '</div>' * n),
     'nested-spans': ('levels', 625, lambda n: '[*' * n + 'x' + '*]{.a}' * n),
+    'nested-emphasis': ('levels', 625, lambda n: '*_' * n + 'x' + '_*' * n),
+    'nested-inline-html': ('spans', 6_250, lambda n: 'x ' + '<span>' * n + 'y'),
+    'nested-quotes': ('levels', 125, lambda n: '>' * n + ' deep'),
     'note-cited-often': ('citations', 625, lambda n: 'x[^a] ' * n + '\n\n[^a]: The note.'),
     'prose': ('paragraphs', 2_500, lambda n: '\n\n'.join(f'{LOREM} *{i}* {LOREM}' for i in range(n))),
 }

@@ -69,16 +69,21 @@ class IdRegistry:
         (:func:`typed_headings`, in document order): the other tools slug what was typed."""
         names = self.by_file.setdefault(file_name, {})
         seen: dict[str, set[str]] = {}
+        # The smallest count still free for each (style, slug): those below it are taken, and
+        # stay taken, so 3,000 headings of the same text are not counted up from 0 each time.
+        free_from: dict[tuple[str, str], int] = {}
         for heading, text in zip(body.iter(*_HEADINGS), typed, strict=True):
             target = heading.get('id')
             if not target:
                 continue
             for style, slug in heading_slugs(text):
                 taken = seen.setdefault(style, set())
-                alias, counter = slug, 0
+                counter = free_from.get((style, slug), 0)
+                alias = f'{slug}-{counter}' if counter else slug
                 while alias in taken:
                     counter += 1
                     alias = f'{slug}-{counter}'
+                free_from[style, slug] = counter + 1
                 taken.add(alias)
                 names.setdefault(alias, target)
 
