@@ -5,6 +5,9 @@ inside ``<em>`` or ``<span>`` (phrasing content may hold no blocks), text straig
 inside ``<ul>`` or ``<table>``. Each is repaired here, keeping every word, and
 reported once per element at the line where it is written:
 
+* an id the HTML parser copied (``<p><em id="k">a <h3>T</h3></em>``: HTML5 reopens
+  the ``<em>``, id and all, inside the heading and after it) stays on the first
+  element only: the author wrote it once (:func:`drop_copied_ids`);
 * a block inside an element that may hold only phrasing content is moved out:
   the element is closed before the block and opened again after it (the copy
   without the id, which must stay unique);
@@ -19,6 +22,9 @@ by repairs.nesting before this runs).
 
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
 from collections.abc import Callable
 
 from lxml import etree
@@ -58,6 +64,31 @@ def local(element: etree._Element) -> str | None:
     if not isinstance(tag, str) or not tag.startswith(X):
         return None
     return tag[len(X):]
+
+
+# An id attribute in a start tag, its value quoted or not ('data-id' is not one: a space before).
+_ID_ATTRIBUTE = re.compile(r"""<[A-Za-z][^<>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+                           re.IGNORECASE)
+
+
+def written_ids(markup: str) -> Counter[str]:
+    """How many times each id is written in ``markup`` (the HTML given to the parser)."""
+    return Counter(html.unescape(double or single or bare)
+                   for double, single, bare in _ID_ATTRIBUTE.findall(markup))
+
+
+def drop_copied_ids(body: etree._Element, written: Counter[str]) -> None:
+    """Take the id off each element past the number of times it was written: the HTML parser
+    made those copies (it reopens a formatting element, attributes and all, after a block
+    closes it), and a copied id would be reported as the author's duplicate (MB307)."""
+    seen: Counter[str] = Counter()
+    for element in body.iter():
+        value = element.get('id') if isinstance(element.tag, str) else None
+        if value is None:
+            continue
+        seen[value] += 1
+        if seen[value] > written[value]:
+            del element.attrib['id']
 
 
 def repair_content(body: etree._Element, report: Report) -> None:

@@ -32,6 +32,7 @@ from makebook.extensions.attributes import unnumbered_minus
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, NoProgress, Progress, SourceFile
 from makebook.render import mathml, media, repairs
 from makebook.render.balance import balance
+from makebook.render.content import drop_copied_ids, written_ids
 from makebook.render.ids import typed_headings
 from makebook.render.notes import keep_unreferenced, take_footnotes
 from makebook.render.typography import Typography, file_language, typeset_tree
@@ -107,6 +108,7 @@ def convert_file(source: SourceFile) -> Converted:
     markup = balance(markup, lambda code, message, needle: problems.append(
         code(message, source.path, where.line_of(needle, ignore_case=True))))
     body = to_xhtml(sanitize(markup, where, problems))
+    drop_copied_ids(body, written_ids(markup))  # the HTML parser's copies, not the author's
     mathml.convert_math(body, lambda code, message, tex: problems.append(
         code(message, source.path, where.line_of(tex))))
     repairs.check_body(body, where, problems)

@@ -76,3 +76,28 @@ def test_a_heading_inside_a_phrase_is_moved_out_of_it(write_book) -> None:
     assert ''.join(heading.itertext()) == 'Title'
     assert not [a for a in heading.iterancestors() if etree.QName(a).localname in ('em', 'p', 'span')]
     assert ''.join(bodies[0].itertext()).split() == ['One', 'before', 'Title', 'after']
+
+
+@pytest.mark.parametrize('markup', [
+    '<em id="k">a <h3>T</h3> b</em>',  # in a paragraph: HTML5 reopens the <em> in and after the <h3>
+    'Text <strong id="k">a <h3>T</h3> b</strong> end.',
+    '<b id="k">a <p>T</p> b</b>',
+    '<i id=k>a <h4>T</h4> b</i>',
+    "<em class='x' id='k'>a <div>T</div> b</em>",
+    '<a id="k">a <h3>T</h3> b</a>',
+])
+def test_an_id_the_html_parser_copies_stays_on_one_element(write_book, markup: str) -> None:
+    """A raw formatting element with an id around a heading or a block: the HTML parser reopens
+    it, attributes and all, inside and after the block; the id stays on the first copy only
+    (no MB307 'given 3 times' the author never wrote), and every word is kept."""
+    _, bodies, problems = _render(write_book, f'# One\n\n{markup}\n\nSee [it](#k).\n')
+    assert [e for e in bodies[0].iter() if e.get('id') == 'k'] == [bodies[0].find('.//*[@id="k"]')]
+    assert 'MB307' not in [code for code, _ in problems]
+    words = ''.join(bodies[0].itertext()).split()
+    assert [w for w in words if w in ('a', 'T', 'b')] == ['a', 'T', 'b']
+    assert bodies[0].find(f'.//{X}a[@href="#k"]') is not None
+
+
+def test_an_id_the_author_wrote_twice_is_still_reported(write_book) -> None:
+    _, _, problems = _render(write_book, '# One\n\n<em id="k">a <h3>T</h3> b</em>\n\n<span id="k">c</span>\n')
+    assert ('MB307', 8) in problems
