@@ -153,6 +153,11 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
     if timed_out:
         raise OutputError(f'{stage}: stopped after {bounds.seconds:g} seconds; the layout ran away '
                           f'(huge CSS values or images?); {hint}', code=codes.STAGE_TIMED_OUT.id)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+        # Its CPU time ran out: ours (the bound plus 5 s) or one inherited (ulimit -t, prlimit).
+        raise OutputError(f'{stage}: stopped when its CPU time ran out (SIGXCPU: the bound of '
+                          f'{bounds.seconds:g} seconds, or a limit set outside make-book, ulimit -t); '
+                          f'{hint}', code=codes.STAGE_TIMED_OUT.id)
     if os.WIFSIGNALED(status) or not data:
         raise OutputError(f'{stage}: the renderer died ({_how(status)}) - probably out of memory '
                           f'(limit {bounds.memory_mb} MB); {hint}', code=codes.STAGE_DIED.id)
