@@ -20,6 +20,7 @@ import collections
 import html.entities
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from markdown import Markdown, util
 from markdown.inlinepatterns import (
@@ -478,11 +479,20 @@ class RawHtml(HtmlInlineProcessor):
     """CommonMark's inline raw HTML, except the ``<destination>`` of a link."""
 
     def handleMatch(self, m: re.Match[str], data: str) -> InlineResult:  # type: ignore[override]
-        paren = data.rfind('(', 0, m.start(0))
-        if paren > 0 and data[paren - 1] == ']' and not data[paren + 1:m.start(0)].strip(' \t\n') \
-                and get_link(data, paren)[3]:
+        # The '(' of a link just before, with only blanks between: found by walking back over
+        # the blanks (not data.rfind('('), which read the whole paragraph back for each tag).
+        paren = m.start(0) - 1 - _blanks_before(data, m.start(0))
+        if paren > 0 and data[paren] == '(' and data[paren - 1] == ']' and get_link(data, paren)[3]:
             return None, m.start(0), m.start(0) + 1
         return super().handleMatch(m, data)
+
+
+def _blanks_before(data: str, end: int) -> int:
+    """How many spaces, tabs and newlines come just before ``end``."""
+    start = end
+    while start > 0 and data[start - 1] in ' \t\n':
+        start -= 1
+    return end - start
 
 
 class Entity(HtmlInlineProcessor):
@@ -532,6 +542,95 @@ class LinearInline(InlineTreeprocessor):
     same walk with the place counted and a deque (the same elements, in the same order).
     """
 
+    def _InlineProcessor__applyPattern(self, pattern: Any, data: str, pattern_index: int,
+                                       start_index: int = 0) -> tuple[str, bool, int]:
+        """Python-Markdown's ``__applyPattern``, but for raw HTML and entities every match of the
+        text at once: it rebuilt the whole text for each match (quadratic in the tags of one
+        paragraph: 50,000 ``<span>`` took seconds, 16 MB would take hours). Their handlers
+        return a string and read nothing before their match but blanks, so each sees what
+        it saw before; the text comes out the same, placeholders and all."""
+        if not isinstance(pattern, (RawHtml, Entity)):
+            return super()._InlineProcessor__applyPattern(  # type: ignore[misc, no-any-return]
+                pattern, data, pattern_index, start_index)
+        if any(exclude.lower() in self.ancestors for exclude in pattern.ANCESTOR_EXCLUDES):
+            return data, False, 0
+        stash = self._InlineProcessor__stashNode  # type: ignore[attr-defined]
+        regex = pattern.getCompiledRegExp()
+        pieces: list[str] = []
+        position = scan = start_index
+        pieces.append(data[:start_index])
+        while (match := regex.search(data, scan)) is not None:
+            node, start, end = pattern.handleMatch(match, data)
+            if start is None or end is None:
+                scan = max(match.end(0), scan + 1)
+                continue
+            if node is None:  # not this pattern's after all: look again from where it says
+                scan = max(end, scan + 1)
+                continue
+            pieces += [data[position:start], stash(node, pattern.type())]
+            position = scan = end
+        if len(pieces) == 1:
+            return data, False, 0
+        pieces.append(data[position:])
+        return ''.join(pieces), False, 0
+
+    def _InlineProcessor__processPlaceholders(self, data: str | None, parent: ET.Element,
+                                              is_text: bool = True) -> list[tuple[ET.Element, list[str]]]:
+        """Python-Markdown's ``__processPlaceholders``, with the text between placeholders
+        gathered and joined once for each place it goes: it added each piece to the element's
+        text with ``+=``, copying all of it each time (quadratic in the raw tags of one text)."""
+        find_placeholder = self._InlineProcessor__findPlaceholder  # type: ignore[attr-defined]
+        element_text = self._InlineProcessor__processElementText  # type: ignore[attr-defined]
+        prefix = self._InlineProcessor__placeholder_prefix  # type: ignore[attr-defined]
+        result: list[tuple[ET.Element, list[str]]] = []
+        pending: list[str] = []
+
+        def flush() -> None:
+            """The pending text into where linkText put it: the last result's tail, else the
+            parent's tail or text (a lone piece as it is, keeping an AtomicString one)."""
+            if not pending:
+                return
+            text = pending[0] if len(pending) == 1 else ''.join(pending)
+            pending.clear()
+            if result:
+                target, attribute = result[-1][0], 'tail'
+            else:
+                target, attribute = parent, 'text' if is_text else 'tail'
+            before = getattr(target, attribute)
+            setattr(target, attribute, before + text if before else text)
+
+        start = 0
+        while data:
+            index = data.find(prefix, start)
+            if index == -1:
+                text = data[start:]
+                pending.append(util.AtomicString(text) if isinstance(data, util.AtomicString) else text)
+                data = ''
+                continue
+            id_, end = find_placeholder(data, index)
+            if id_ not in self.stashed_nodes:  # a wrong placeholder: kept as text
+                pending.append(data[start:index + len(prefix)])
+                start = index + len(prefix)
+                continue
+            node = self.stashed_nodes[id_]
+            if index > 0 and data[start:index]:
+                pending.append(data[start:index])
+            if isinstance(node, str) or node is None:  # (a stashed node is never None)
+                if node:
+                    pending.append(node)
+                start = end
+                continue
+            for child in [node, *list(node)]:
+                if child.tail and child.tail.strip():
+                    element_text(node, child, False)
+                if child.text and child.text.strip():
+                    element_text(child, child)
+            flush()
+            start = end
+            result.append((node, self.ancestors[:]))
+        flush()
+        return result
+
     def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
         self.stashed_nodes = {}
         tree_parents = [] if ancestors is None else ancestors[:]
@@ -539,7 +638,7 @@ class LinearInline(InlineTreeprocessor):
         stack: collections.deque[tuple[ET.Element, list[str]]] = collections.deque([(tree, tree_parents)])
         self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
         handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
-        placeholders = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+        placeholders = self._InlineProcessor__processPlaceholders
         while stack:
             current, parents = stack.popleft()
             self.ancestors = parents
