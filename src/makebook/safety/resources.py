@@ -355,6 +355,7 @@ def svg_problems(path: Path) -> list[str]:
     except etree.XMLSyntaxError as exc:
         return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
     problems = _declaration_problems(tree, data)
+    _resolve_switches(tree.getroot())  # what a <switch> does not draw is not carried either
     for found in _PROCESSING_INSTRUCTION.finditer(data):  # the parser drops them; the file keeps them
         at = data.count(b'\n', 0, found.start()) + 1
         problems.append(f'the SVG has a processing instruction <?{found.group(1).decode(errors="replace")}?> '
@@ -394,7 +395,32 @@ def svg_problems(path: Path) -> list[str]:
                 problems.append(f'the SVG has {what} that loads a resource (line {line})')
         if local == 'style' and _SVG_LOADING_STYLE.search(element.text or ''):
             problems.append(f'the SVG has a stylesheet that loads a resource (line {line})')
-    return problems
+    return list(dict.fromkeys(problems))  # a drawing written on one line repeats its reasons
+
+
+_SWITCH = '{http://www.w3.org/2000/svg}switch'
+_FOREIGN_OBJECT = '{http://www.w3.org/2000/svg}foreignObject'
+
+
+def _resolve_switches(root: etree._Element) -> bool:
+    """Decide each ``<switch>`` as a viewer that draws no HTML inside SVG does (WeasyPrint,
+    most e-readers): it draws its first child element that is not a ``<foreignObject>``; the
+    other children are removed. diagrams.net (draw.io) writes every label as HTML in a
+    ``<foreignObject>`` followed by a plain ``<text>`` copy, and ends with a switch whose
+    first child is an empty group and whose second is a "Text is not SVG" link to its site:
+    what is kept is the text and the empty group, as browsers draw them. A switch holding
+    only ``<foreignObject>`` children is left whole (and refused). True if anything changed."""
+    changed = False
+    for switch in list(root.iter(_SWITCH)):
+        children = [child for child in switch if isinstance(child.tag, str)]
+        kept = next((child for child in children if child.tag != _FOREIGN_OBJECT), None)
+        if kept is None:
+            continue
+        for child in children:
+            if child is not kept:
+                switch.remove(child)
+                changed = True
+    return changed
 
 
 def _entities(tree: etree._ElementTree) -> list[Any]:
@@ -437,13 +463,16 @@ def svg_content(path: Path) -> bytes:
     raw = read_bytes(path, 'SVG image', SVG_LIMIT)
     tree = etree.fromstring(raw, safe_xml_parser()).getroottree()
     docinfo: Any = tree.docinfo
-    if not docinfo.doctype and docinfo.internalDTD is None:
+    root = tree.getroot()
+    declares = bool(docinfo.doctype) or docinfo.internalDTD is not None
+    if declares:
+        if _declaration_problems(tree, raw):
+            raise Refused('the SVG declares DTD or entities that make-book does not expand')
+        parser = etree.XMLParser(resolve_entities=True, no_network=True, load_dtd=False, huge_tree=False,
+                                 remove_pis=True)
+        root = etree.fromstring(raw, parser)
+    if not _resolve_switches(root) and not declares:
         return raw
-    if _declaration_problems(tree, raw):
-        raise Refused('the SVG declares DTD or entities that make-book does not expand')
-    parser = etree.XMLParser(resolve_entities=True, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_pis=True)
-    root = etree.fromstring(raw, parser)
     return etree.tostring(root, xml_declaration=True, encoding='utf-8')
 
 

@@ -272,3 +272,40 @@ def test_a_drawing_with_local_paints_and_animation_passes(tmp_path: Path) -> Non
 def test_every_argument_of_an_image_function_is_a_url(rule: str) -> None:
     """Issue 10's smaller leaks: image-set() and its kin were checked on their first argument only."""
     assert ('http://127.0.0.1/b', 1) in resources.css_references(rule)
+
+
+# As diagrams.net (draw.io) exports a drawing (Norvig's PAIP has 39 such figures): every label
+# HTML in a <foreignObject>, a plain <text> copy after it in a <switch>, the whole on one line,
+# and a last switch whose fallback links to the program's site.
+DRAWIO = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" '
+    'height="60"><g><rect x="1" y="1" width="100" height="40" fill="none" stroke="black"/>'
+    + ''.join(f'<switch><foreignObject requiredFeatures="http://www.w3.org/TR/SVG11/feature#Extensibility"'
+              f' width="100%" height="100%"><div xmlns="http://www.w3.org/1999/xhtml">label {n}</div>'
+              f'</foreignObject><text x="5" y="{10 * n}" font-family="Helvetica">label {n}</text></switch>'
+              for n in (1, 2, 3))
+    + '</g><switch><g requiredFeatures="http://www.w3.org/TR/SVG11/feature#Extensibility"/>'
+    '<a transform="translate(0,-5)" xlink:href="https://www.diagrams.net/doc/faq/svg-export-text-problems" '
+    'target="_blank"><text x="50%" y="100%">Text is not SVG - cannot display</text></a></switch></svg>')
+
+
+def test_a_drawio_drawing_is_carried_as_its_plain_text_labels(tmp_path: Path) -> None:
+    path = tmp_path / 'figure.svg'
+    path.write_text(DRAWIO)
+    assert resources.svg_problems(path) == []
+    carried = resources.svg_content(path)
+    root = etree.fromstring(carried)
+    ns = {'s': 'http://www.w3.org/2000/svg'}
+    assert root.xpath('//s:switch/s:text/text()', namespaces=ns) == ['label 1', 'label 2', 'label 3']
+    assert not root.xpath('//s:foreignObject | //s:a', namespaces=ns)
+    assert b'Text is not SVG' not in carried and b'diagrams.net' not in carried and b'DOCTYPE' not in carried
+
+
+def test_html_in_an_svg_with_no_fallback_is_still_refused_and_said_once(tmp_path: Path) -> None:
+    path = tmp_path / 'html.svg'
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg">'
+                    + '<switch><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>'
+                      '</switch>' * 3 + '<foreignObject/></svg>')
+    assert resources.svg_problems(path) == ['the SVG has a <foreignObject> element (line 1)']
