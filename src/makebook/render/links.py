@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import posixpath
 from collections.abc import Callable, Mapping
@@ -99,7 +100,7 @@ def resolve_links(section: etree._Element, chapter_source: SourceFile, ids: IdRe
             found = book_file(written, first_ids)
             if found is None:
                 problems.append(codes.BROKEN_FILE_LINK(
-                    f"broken link '{href}': it points to {_what(written)}; the link is left out "
+                    f"broken link '{href}': it points to {_what(written, source)}; the link is left out "
                     'and its text kept', source.path, _link_line(lines(source), href)))
                 unlink(link)
                 continue
@@ -140,10 +141,14 @@ def book_file(written: str, files: Mapping[str, object]) -> str | None:
     return None
 
 
-def _what(written: str) -> str:
+def _what(written: str, source: SourceFile) -> str:
     if written == '..' or written.startswith('../'):
         return 'a page outside the book'
     if written.lower().endswith(MARKDOWN_SUFFIXES):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if (source.path.parents[source.name.count('/')] / written).is_file():
+                # a docsify sidebar or a SUMMARY.md that leaves a page out
+                return "a manuscript file the layout's list of chapters leaves out"
         return 'a manuscript file that does not exist'
     return 'a file that is not part of the book'
 

@@ -13,17 +13,20 @@ Recognised in this order (the first that applies wins, and is reported):
    chapters: each file is one, whatever headings it holds.
    ``{{#include}}`` and ``{{#rustdoc_include}}`` are expanded by
    :mod:`makebook.source.includes`, confined to the book folder.
-4. Leanpub: ``Book.txt`` (or ``manuscript/Book.txt``), one file per line.
-5. pandoc-book-template (the RLHF book's): a metadata file beside a ``chapters/``
+4. GitBook: ``SUMMARY.md`` beside ``README.md`` (the same list of links as
+   mdBook's; ``book.json`` for the title, author and language); docsify:
+   ``_sidebar.md`` beside the ``index.html`` that loads docsify.
+5. Leanpub: ``Book.txt`` (or ``manuscript/Book.txt``), one file per line.
+6. pandoc-book-template (the RLHF book's): a metadata file beside a ``chapters/``
    folder; its Markdown files, in natural file-name order, are the book, as the
    template's Makefile reads them (a README there describes the folder).
-6. A list of links: GitBook's ``SUMMARY.md``, or a README or index page whose
-   bulleted links name nearly every Markdown file of the folder (You Don't Know
-   JS); the list gives the order, nested items are sub-chapters.
-7. Every Markdown file in the folder (``.md``, ``.markdown``, ``.mdown``...), in natural
+7. A list of links: a README or index page whose bulleted links name nearly every
+   Markdown file of the folder (You Don't Know JS); the list gives the order,
+   nested items are sub-chapters.
+8. Every Markdown file in the folder (``.md``, ``.markdown``, ``.mdown``...), in natural
    file-name order.
 
-5 and 6 are inferred: what they leave out is said (MB217), and a ``chapters:`` list
+6 and 7 are inferred: what they leave out is said (MB217), and a ``chapters:`` list
 overrides them.
 
 Each is a detector in :data:`LAYOUTS`, a function from the folder to a
@@ -33,7 +36,9 @@ Each is a detector in :data:`LAYOUTS`, a function from the folder to a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
+import json
 import re
 import tomllib
 import urllib.parse
@@ -62,7 +67,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    kind: str  # 'chapters list', 'Quarto', 'mdBook', 'Leanpub', 'folder'
+    kind: str  # 'chapters list', 'Quarto', 'mdBook', 'GitBook', 'docsify', 'Leanpub', 'folder'
     entries: tuple[Entry, ...]
     metadata: dict[str, Any] = field(default_factory=dict)  # book keys the layout file gives
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -431,10 +436,21 @@ def _mdbook(root: Path) -> Layout:
     if not summary.is_file():
         return Layout('mdBook', (), meta, (codes.MDBOOK_NO_SUMMARY('an mdBook needs src/SUMMARY.md',
                                                                   summary),))
+    return dataclasses.replace(_summary_layout('mdBook', summary, src, root, meta),
+                               hidelines=_hidelines(config))
+
+
+def _summary_layout(kind: str, summary: Path, src: Path, root: Path, meta: dict[str, Any],
+                    site: bool = False) -> Layout:
+    """The chapters an mdBook ``SUMMARY.md`` (or a GitBook ``SUMMARY.md``, a docsify
+    ``_sidebar.md``: the same list of links) names, in order, relative to ``src``.
+    ``site``: the links are a web site's, as GitBook and docsify write them (``/`` or a
+    folder for its ``README.md``, ``/x.md`` from the book's folder, ``x`` for ``x.md``,
+    ``x.md#part`` for ``x.md``)."""
     try:
-        lines = resources.read_text(summary, 'SUMMARY.md').split('\n')
+        lines = resources.read_text(summary, summary.name).split('\n')
     except resources.Unreadable as exc:
-        return Layout('mdBook', (), meta, (exc.diagnostic(summary),))
+        return Layout(kind, (), meta, (exc.diagnostic(summary),))
     entries: list[Entry] = []
     problems: list[Diagnostic] = []
     part: str | None = None
@@ -456,6 +472,10 @@ def _mdbook(root: Path) -> Layout:
         if not match or not match.group('href').strip():
             continue  # draft chapters '[Title]()' have no file yet
         href = match.group('href').strip()
+        if site:
+            href = _site_page(href, src)
+            if href is None:
+                continue  # a link out of the book (an address), not a chapter
         problem, path = _listed_file(href, src, root)
         if problem is not None:
             problems.append(problem(f"'{clip(href)}' {_REASONS[problem.id]}", summary, number))
@@ -465,7 +485,76 @@ def _mdbook(root: Path) -> Layout:
         elif path is not None:
             entries.append(Entry(path, part if is_list_item else None, depth,
                                  unnumbered=not is_list_item, title=match.group('title').strip() or None))
-    return Layout('mdBook', tuple(entries), meta, tuple(problems), _hidelines(config))
+    return Layout(kind, tuple(entries), meta, tuple(problems))
+
+
+def _site_page(href: str, src: Path) -> str | None:
+    """The file a GitBook or docsify link names, relative to ``src`` (None: an address)."""
+    if resources.scheme(href) is not None or href.startswith('//'):
+        return None
+    href = href.split('#', 1)[0].split('?', 1)[0].lstrip('/')
+    if not href or href.endswith('/'):
+        return f'{href}README.md'
+    if not Path(href).suffix and (src / f'{href}.md').is_file():
+        return f'{href}.md'
+    return href
+
+
+def _gitbook(root: Path) -> Layout | None:
+    """GitBook: ``SUMMARY.md`` (a list of links, as mdBook's) beside ``README.md``, in the
+    folder or in the one ``.gitbook.yaml``'s ``root:`` names; ``book.json`` gives the title,
+    author and language. The README is the book's first page when the list does not name it."""
+    src = root
+    gitbook_yaml = root / '.gitbook.yaml'
+    if gitbook_yaml.is_file():
+        data, _, _ = load_yaml_file(gitbook_yaml, 'GitBook configuration')
+        named = data.get('root') if isinstance(data, dict) else None
+        if isinstance(named, str) and named.strip():
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                found = (root / named.strip()).resolve()
+                src = found if found.is_relative_to(root) and found.is_dir() else root
+    summary, readme = src / 'SUMMARY.md', src / 'README.md'
+    if not (summary.is_file() and readme.is_file() and _lists_pages(summary)):
+        return None
+    meta: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError, resources.Unreadable):
+        book = json.loads(resources.read_text(root / 'book.json', 'book.json')) \
+            if (root / 'book.json').is_file() else {}
+        if isinstance(book, dict):
+            meta = {key: book[key] for key in ('title', 'author', 'description')
+                    if isinstance(book.get(key), str)}
+            if isinstance(book.get('language'), str):
+                meta['lang'] = book['language']
+    layout = _summary_layout('GitBook', summary, src, root, meta, site=True)
+    if any(entry.path == readme.resolve() for entry in layout.entries):
+        return layout
+    return Layout(layout.kind, (Entry(readme.resolve(), unnumbered=True), *layout.entries),
+                  layout.metadata, layout.diagnostics)
+
+
+def _docsify(root: Path) -> Layout | None:
+    """docsify: ``_sidebar.md`` (a list of links) beside an ``index.html`` that loads docsify."""
+    sidebar, index = root / '_sidebar.md', root / 'index.html'
+    if not (sidebar.is_file() and index.is_file() and _lists_pages(sidebar)):
+        return None
+    try:
+        if 'docsify' not in resources.read_text(index, 'index.html'):
+            return None
+    except resources.Unreadable:
+        return None
+    return _summary_layout('docsify', sidebar, root, root, {}, site=True)
+
+
+def _lists_pages(listing: Path) -> bool:
+    """Whether ``listing`` is a list of links to pages (not a chapter that happens to be named
+    SUMMARY.md)."""
+    try:
+        text = resources.read_text(listing, listing.name)
+    except resources.Unreadable:
+        return False
+    links = [match for match in map(_SUMMARY_LINK.match, text.split('\n')) if match]
+    return bool(links) and sum(1 for line in text.split('\n') if line.strip()
+                               and not line.lstrip().startswith(('#', '<!--'))) <= 2 * len(links)
 
 
 def _hidelines(config: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -492,4 +581,5 @@ def _list_depth(indents: list[int], indent: int) -> int:
 
 # The layouts, in the order they are tried; the plain folder always applies.
 LAYOUTS: tuple[Callable[[Path], Layout | None], ...] = (
-    _chapters_list, _quarto, _mdbook_layout, _leanpub, _chapters_folder, _linked_list, _folder)
+    _chapters_list, _quarto, _mdbook_layout, _gitbook, _docsify, _leanpub, _chapters_folder, _linked_list,
+    _folder)

@@ -48,6 +48,15 @@ def test_an_mdbook_readme_is_its_folders_index_page(write_book) -> None:
     assert links(book.chapters[0]) == [('the guide', '#guide')]
 
 
+def test_a_page_the_layouts_list_leaves_out_is_named_as_such(write_book) -> None:
+    book = render(write_book, {
+        'index.html': '<script src="//unpkg.com/docsify/lib/docsify.min.js"></script>',
+        '_sidebar.md': '* [One](one.md)\n', 'one.md': META + '# One\n\nSee [the notes](notes.md#n1).\n',
+        'notes.md': '# Notes\n'})
+    (problem,) = book.diagnostics
+    assert "it points to a manuscript file the layout's list of chapters leaves out" in problem.message
+
+
 @pytest.mark.parametrize(('written', 'why'), [
     ('../std/index.html', 'a page outside the book'),
     ('missing.html', 'a file that is not part of the book'),

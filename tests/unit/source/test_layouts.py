@@ -288,3 +288,40 @@ def test_pandoc_book_templates_chapters_folder_beside_its_metadata(write_book):
     (parent / 'README.md').write_text('# The repository\n', encoding='utf-8')
     (said,) = detect_layout(parent.resolve()).diagnostics
     assert said.code == 'MB216' and said.message.endswith(f'make-book build {root.resolve()})')
+
+
+def test_a_gitbook_reads_its_summary_and_opens_with_its_readme(write_book):
+    # As basarat/typescript-book: SUMMARY.md and README.md at the top, the chapters in docs/,
+    # book.json naming the book; the list does not name the README, GitBook's first page.
+    root = write_book({
+        'book.json': '{"title": "Deep Dive", "author": "B. Syed", "language": "en", "plugins": []}',
+        'README.md': '# Deep Dive\n', 'GLOSSARY.md': '# Glossary\n', 'footer.md': 'footer',
+        'SUMMARY.md': '# Summary\n\n* [Getting Started](docs/start.md)\n  * [Why](docs/why.md)\n'
+                      '* [Types](docs/types/index.md)\n\n## Appendix\n\n* [Tips](/docs/tips#first)\n',
+        'docs/start.md': '# Start', 'docs/why.md': '# Why', 'docs/types/index.md': '# Types',
+        'docs/tips.md': '# Tips'})
+    layout = detect_layout(root.resolve())
+    assert layout.kind == 'GitBook'
+    assert layout.metadata == {'title': 'Deep Dive', 'author': 'B. Syed', 'lang': 'en'}
+    assert _depths(root) == [('README.md', 0, True), ('start.md', 0, False), ('why.md', 1, False),
+                             ('index.md', 0, False), ('tips.md', 0, False)]
+    assert _names(root)[-1] == ('docs/tips.md', 'Appendix')
+
+
+def test_a_docsify_site_reads_its_sidebar(write_book):
+    # As norvig/paip-lisp's docs/: '/' is the README, pages named with or without '.md'.
+    root = write_book({
+        'index.html': '<script>window.$docsify = {loadSidebar: true}</script>'
+                      '<script src="//unpkg.com/docsify/lib/docsify.min.js"></script>',
+        '_sidebar.md': '<!-- docs/_sidebar.md -->\n\n* [Home](/)\n* [Preface](preface.md)\n'
+                       '* [Chapter 1](chapter1)\n* [GitHub](https://github.com/x/y)\n',
+        '_coverpage.md': '# Cover', 'README.md': '# Home', 'preface.md': '# Preface',
+        'chapter1.md': '# One', 'appendix.md': '# Appendix'})
+    assert detect_layout(root.resolve()).kind == 'docsify'
+    assert [name for name, _ in _names(root)] == ['README.md', 'preface.md', 'chapter1.md']
+
+
+def test_a_chapter_named_summary_is_not_a_gitbook(write_book):
+    root = write_book({'README.md': '# Intro', 'SUMMARY.md': '# Summary\n\nIn short, [see](a.md).\n\nMore.\n',
+                       'a.md': '# A'})
+    assert detect_layout(root.resolve()).kind == 'folder'
