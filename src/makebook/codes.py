@@ -265,6 +265,9 @@ CITATION_LEFT = _code('MB332', WARNING, 'pandoc citations left as text',
 REPEATED_BOOK_TITLE = _code('MB333', WARNING, "the book's title repeated above a chapter's, left out",
                             "Nothing to do, or remove the line: the book's title heads every page "
                             'already.')
+REMOTE_IMAGE = _code('MB334', WARNING, 'a remote image not fetched',
+                     'Save the image in the manuscript folder and use a relative path, or pass '
+                     '--allow-remote to download it; its alt text stands in for it (an error with --strict).')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

@@ -218,12 +218,28 @@ def resolve_images(section: etree._Element, chapter_source: SourceFile, root: Pa
         elif not alt.strip():
             problems.append(codes.EMPTY_ALT_TEXT(f"image '{src}' has empty alt text; describe it for "
                                                  'readers who cannot see it', source.path, line))
+        if download is None and (resources.scheme(src) in ('http', 'https') or src.startswith('//')):
+            # A badge, a figure kept on the author's site: nothing is fetched unless asked,
+            # and the book is made with the image's words in its place.
+            problems.append(codes.REMOTE_IMAGE(
+                f"image '{src}': remote images are not fetched ({resources.REMOTE_HINT}); "
+                'its alt text stands in for it', source.path, line))
+            _stand_in(image)
+            continue
         asset = _image_asset(src, source, root, download)
         if isinstance(asset, str):
             problems.append(codes.BAD_IMAGE(f"image '{src}': {asset}", source.path, line))
             continue
         assets[asset.href] = asset
         image.set('src', asset.href)
+
+
+def _stand_in(image: etree._Element) -> None:
+    """Replace ``image`` by its alt text (by nothing in a figure, whose caption stays)."""
+    parent = image.getparent()
+    if parent is not None and parent.tag != f'{{{XHTML_NS}}}figure':
+        image.tail = (image.get('alt') or '') + (image.tail or '')
+    drop(image)
 
 
 def drop(element: etree._Element) -> None:
@@ -245,6 +261,13 @@ def _resolve_image(src: str, folder: str, root: Path) -> tuple[str, Path]:
     try:
         return resources.resolve(src, folder, confinement, 'image file')
     except resources.Refused as exc:
+        if src.startswith('/') and not src.startswith('//'):
+            # '/images/x.png': from the site's root, as GitBook, docsify, Jekyll and Hugo
+            # read it; here the book folder (still confined to it).
+            try:
+                return resources.resolve(src.lstrip('/'), '', confinement, 'image file')
+            except resources.Refused:
+                raise exc from None
         if not folder or not str(exc).startswith('no such'):
             raise
         try:

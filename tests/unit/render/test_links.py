@@ -137,3 +137,12 @@ def test_quarto_tables_and_equations_are_numbered_and_referenced(write_book) -> 
     assert math.get('id') == 'eq-energy' and math.getprevious().text == '(1)'
     assert section.find('x:dl/x:dd', NS).text == 'stays a definition'
     assert '{#' not in ''.join(section.itertext())
+
+
+def test_an_image_path_from_the_sites_root_is_read_from_the_book_folder(write_book) -> None:
+    # GitBook, docsify, Jekyll and Hugo read '/images/x.png' from the site's root.
+    from tests.tools import tiny_png
+    book = render(write_book, {'one.md': META + '# One\n\n![Logo](/images/logo.png)\n',
+                               'images/logo.png': tiny_png()})
+    assert book.diagnostics == ()
+    assert etree.fromstring(book.chapters[0].body).find('.//x:img', NS).get('src') == 'images/logo.png'
