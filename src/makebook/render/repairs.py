@@ -204,6 +204,19 @@ def citations(body: etree._Element, where: Locator, problems: list[Diagnostic]) 
             'reference out, or build the bibliography with pandoc)', where.path, where.line_of(found[0])))
 
 
+_XHTML_A = '{http://www.w3.org/1999/xhtml}a'
+
+
+def named_anchors(body: etree._Element) -> None:
+    """``<a name="x">``, the anchor HTML 4 wrote (and translations of old books still do:
+    the Russian Rust book has 38), becomes ``<a id="x">``, so links to ``#x`` reach it; the
+    name attribute is obsolete in the XHTML of an EPUB 3."""
+    for anchor in body.iter(_XHTML_A, 'a'):
+        name = anchor.attrib.pop('name', None)
+        if name and name.strip() and not anchor.get('id') and not any(c.isspace() for c in name):
+            anchor.set('id', name)
+
+
 def check_body(body: etree._Element, source: SourceFile | Locator, problems: list[Diagnostic]) -> None:
     """Every check of one converted file, run before its ids and notes are rearranged."""
     where = Locator.of(source)
@@ -211,6 +224,7 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
     repair_content(body, lambda message, needle: problems.append(
         codes.HTML_REPAIRED(message, where.path, where.line_of(needle, ignore_case=True))))
     misplaced(body, where, problems)
+    named_anchors(body)
     duplicate_ids(body, where, problems)
     missing_footnotes(body, where, problems)
     citations(body, where, problems)

@@ -42,7 +42,8 @@ DROPPED_WITH_CONTENT = frozenset({'script', 'style', 'template', 'svg', 'math', 
 GLOBAL_ATTRIBUTES = frozenset({'id', 'class', 'title', 'lang', 'xml:lang', 'dir', 'role',
                                'epub:type', 'hidden', 'style', 'translate'})
 TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
-    'a': frozenset({'href', 'hreflang'}),
+    # 'name': the anchor HTML 4 wrote (<a name="x">); render/repairs.py makes it the id.
+    'a': frozenset({'href', 'hreflang', 'name'}),
     'img': frozenset({'src', 'alt', 'width', 'height'}),
     'ol': frozenset({'start', 'reversed', 'type'}),
     'li': frozenset({'value'}),

@@ -56,8 +56,41 @@ def _read_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagno
             return None, problems
         text = '\n'.join(lines[end + 1:])
         first_line = end + 2
+    elif lines and _TITLE_BLOCK.match(lines[0]):
+        end, front_matter, key_lines = _title_block(lines)
+        text = '\n'.join(lines[end:])
+        first_line = end + 1
     return SourceFile(path=path, name=name, markdown=text, first_line=first_line,
                       front_matter=front_matter, front_matter_lines=key_lines), problems
+
+
+_TITLE_BLOCK = re.compile(r'^%(?:\s|$)')
+_ISO_DATE = re.compile(r'\d{4}(?:-\d{2}(?:-\d{2})?)?')
+
+
+def _title_block(lines: list[str]) -> tuple[int, dict[str, Any], dict[str, int]]:
+    """Pandoc's title block: up to three '%' lines opening the file (title, authors separated
+    by ';', date), each continued by indented lines; the old rustbook and many pandoc books
+    title every chapter file so ('% Вектора'). Returns (index of the first line after it, its
+    keys, the line of each). A date that is not ISO 8601 is left out, not refused."""
+    fields: list[tuple[str, int]] = []
+    index = 0
+    while index < len(lines) and len(fields) < 3 and _TITLE_BLOCK.match(lines[index]):
+        start, words = index, [lines[index][1:].strip()]
+        index += 1
+        while index < len(lines) and lines[index][:1] in (' ', '\t') and lines[index].strip():
+            words.append(lines[index].strip())
+            index += 1
+        fields.append((' '.join(word for word in words if word), start + 1))
+    keys: dict[str, Any] = {}
+    at: dict[str, int] = {}
+    for key, (value, line) in zip(('title', 'author', 'date'), fields, strict=False):
+        if key == 'author':
+            names = [name.strip() for name in value.split(';') if name.strip()]
+            value = names if len(names) > 1 else ''.join(names)
+        if value and (key != 'date' or _ISO_DATE.fullmatch(value)):
+            keys[key], at[key] = value, line
+    return index, keys, at
 
 
 def _after_leading_comments(lines: list[str]) -> int:

@@ -1,0 +1,48 @@
+"""Manuscripts as other tools' books write them, found building public books unedited
+(docs/notes/issue-14-books.md): pandoc title blocks, old HTML anchors."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from makebook.render import render_book
+from makebook.source import read_manuscript
+from tests.tools import NS
+
+
+def render(write_book, files: dict):
+    return render_book(read_manuscript(write_book(files)))
+
+
+def test_a_pandoc_title_block_titles_the_chapter_and_is_not_text(write_book) -> None:
+    # The Russian Rust book (ruRust/rust_book_ru, from the old rustbook) opens 71 files so.
+    book = render(write_book, {
+        'metadata.yaml': 'title: Язык программирования Rust\nauthor: A\nlang: ru\n',
+        '01-vectors.md': '% Вектора\n\n«Вектор» — это динамический массив.\n\n## Доступ\n\nТекст.\n',
+        '02-strings.md': '% Строки и\n  срезы\n% Иван Петров; Анна Смирнова\n% 2015-05-01\n\nСтроки.\n'})
+    assert [c.title for c in book.chapters] == ['Вектора', 'Строки и срезы']
+    body = etree.fromstring(book.chapters[0].body)
+    assert body.find('x:h1', NS).text == 'Вектора'
+    assert '%' not in ''.join(body.itertext())
+    assert 'Иван' not in ''.join(etree.fromstring(book.chapters[1].body).itertext())
+    assert not [d for d in book.diagnostics if d.code == 'MB300']
+
+
+def test_a_pandoc_title_block_names_a_one_file_book(write_book) -> None:
+    book = render(write_book, {'book.md': '% My Book\n% Sam Smith\n% March 2014\n\n# Chapter One\n\nText.\n'})
+    assert (book.metadata.title, [a.name for a in book.metadata.authors]) == ('My Book', ['Sam Smith'])
+    assert [c.title for c in book.chapters] == ['Chapter One']
+
+
+def test_an_html4_named_anchor_is_a_link_target(write_book) -> None:
+    book = render(write_book, {
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01.md': '# Errors\n\nSee [the idiom](#the-idiom) and [the basics](02.md#basics).\n\n'
+                 '<a name="the-idiom"></a>\n\nThe idiom.\n',
+        '02.md': '# Two\n\n<a name="basics"></a>\nBasics.\n'})
+    assert book.diagnostics == ()
+    first, second = (etree.fromstring(c.body) for c in book.chapters)
+    assert [a.get('href') for a in first.iterfind('.//x:a[@href]', NS)] == ['#the-idiom', '#basics']
+    assert first.find('.//x:a[@id="the-idiom"]', NS) is not None
+    assert second.find('.//x:a[@id="basics"]', NS) is not None
+    assert not [a for c in (first, second) for a in c.iterfind('.//x:a[@name]', NS)]
