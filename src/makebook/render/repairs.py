@@ -212,8 +212,11 @@ def named_anchors(body: etree._Element) -> None:
     the Russian Rust book has 38), becomes ``<a id="x">``, so links to ``#x`` reach it; the
     name attribute is obsolete in the XHTML of an EPUB 3."""
     for anchor in body.iter(_XHTML_A, 'a'):
-        name = anchor.attrib.pop('name', None)
-        if name and name.strip() and not anchor.get('id') and not any(c.isspace() for c in name):
+        name = anchor.get('name')
+        if name is None:
+            continue
+        del anchor.attrib['name']
+        if name.strip() and not anchor.get('id') and not any(c.isspace() for c in name):
             anchor.set('id', name)
 
 

@@ -85,11 +85,10 @@ def _title_block(lines: list[str]) -> tuple[int, dict[str, Any], dict[str, int]]
     keys: dict[str, Any] = {}
     at: dict[str, int] = {}
     for key, (value, line) in zip(('title', 'author', 'date'), fields, strict=False):
-        if key == 'author':
-            names = [name.strip() for name in value.split(';') if name.strip()]
-            value = names if len(names) > 1 else ''.join(names)
+        names = [name.strip() for name in value.split(';') if name.strip()]
+        kept: str | list[str] = names if key == 'author' and len(names) > 1 else value
         if value and (key != 'date' or _ISO_DATE.fullmatch(value)):
-            keys[key], at[key] = value, line
+            keys[key], at[key] = kept, line
     return index, keys, at
 
 
