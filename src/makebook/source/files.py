@@ -129,6 +129,10 @@ def load_yaml_file(path: Path, what: str = 'metadata file'
         text = resources.read_text(path, what)
     except resources.Unreadable as exc:
         return {}, yamltext.Lines(), [exc.diagnostic(path)]
+    if path.suffix.lower() == '.json':
+        # JSON is YAML but for its tabs between tokens (pandoc reads metadata.json too; a
+        # raw tab inside a JSON string is not JSON, so every one is whitespace).
+        text = text.replace('\t', ' ')
     return yamltext.load(text, path)
 
 

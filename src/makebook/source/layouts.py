@@ -231,7 +231,7 @@ def _from_links(root: Path, page: Path, files: list[Path]) -> Layout | None:
 
 
 def _folder(root: Path) -> Layout:
-    files = _markdown_files(root)
+    files = _markdown_files(root) or _ordered_folders(root)
     below = chapter_folders_below(root) if len(files) <= 1 else []
     if not files or not below:
         return Layout('folder', tuple(Entry(p) for p in files))
@@ -244,6 +244,27 @@ def _folder(root: Path) -> Layout:
     return Layout('folder', (Entry(files[0]),), diagnostics=(codes.CHAPTERS_BELOW(
         f'only {files[0].name} is read as the book; the chapters seem to be below: {where} '
         f'(build that folder: make-book build {target})', files[0]),))
+
+
+def _ordered_folders(root: Path) -> list[Path]:
+    """A folder with no Markdown of its own whose chapters sit in folders below it: one
+    folder (a project's ``book/``), or folders numbered in reading order (``01 Front matter``,
+    ``02 Manuscript/01 Part 1/Chapter 01.md``, as pandoc-novel, Scrivener's exports and
+    Obsidian vaults lay out a novel): every Markdown file below, in natural order of its
+    path. Anything else (a repository of several books) is not guessed."""
+    holding = [folder for folder in _folders(root, 1) if _markdown_below(folder)]
+    if not holding or (len(holding) > 1 and not all(f.name[:1].isdigit() for f in holding)):
+        return []
+    found = [path for folder in holding for path in _markdown_below(folder)]
+    return sorted(found, key=lambda path: tuple(natural_key(part) for part in path.relative_to(root).parts))
+
+
+def _markdown_below(folder: Path, depth: int = 4) -> list[Path]:
+    found = _markdown_files(folder)
+    if depth > 1:
+        for child in _folders(folder, 1):
+            found.extend(_markdown_below(child, depth - 1))
+    return found[:5000]  # a bound for a huge tree
 
 
 def chapter_folders_below(root: Path, least: int = 3) -> list[tuple[str, int]]:

@@ -227,7 +227,7 @@ def _stand_in_metadata(modified: dt.datetime) -> Metadata:
 
 
 # The book's metadata file: pandoc's names for it, in the folder or (Leanpub) beside Book.txt.
-METADATA_NAMES = ('metadata.yaml', 'metadata.yml')
+METADATA_NAMES = ('metadata.yaml', 'metadata.yml', 'metadata.json')
 
 
 def metadata_file(root: Path, layout_kind: str) -> Path | None:

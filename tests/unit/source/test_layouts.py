@@ -325,3 +325,24 @@ def test_a_chapter_named_summary_is_not_a_gitbook(write_book):
     root = write_book({'README.md': '# Intro', 'SUMMARY.md': '# Summary\n\nIn short, [see](a.md).\n\nMore.\n',
                        'a.md': '# A'})
     assert detect_layout(root.resolve()).kind == 'folder'
+
+
+def test_a_novel_in_numbered_folders_is_read_in_their_order(write_book):
+    # As mattgemmell/pandoc-novel lays a novel out (its demo/ holds book/ and metadata.json).
+    root = write_book({
+        'metadata.json': '{\n\t"lang": "en",\n\t"title": "Your Book Title",\n\t"author": "Your Name"\n}\n',
+        'book/01 Front matter/00 Accolades.md': '# Accolades', 'book/01 Front matter/02 Title page.md': 'T',
+        'book/02 Manuscript/00 Prologue/Prologue.md': '# Prologue',
+        'book/02 Manuscript/10 Part 10/Chapter 10.md': '# Chapter 10',
+        'book/02 Manuscript/2 Part 2/Chapter 2.md': '# Chapter 2',
+        'book/03 Back matter/01 Afterword.md': '# Afterword'})
+    assert [name for name, _ in _names(root)] == [
+        'book/01 Front matter/00 Accolades.md', 'book/01 Front matter/02 Title page.md',
+        'book/02 Manuscript/00 Prologue/Prologue.md', 'book/02 Manuscript/2 Part 2/Chapter 2.md',
+        'book/02 Manuscript/10 Part 10/Chapter 10.md', 'book/03 Back matter/01 Afterword.md']
+    book = read_manuscript(root)
+    assert (book.metadata.title, book.metadata.language) == ('Your Book Title', 'en')
+    # Folders of several books, not numbered: not guessed (the error names the fullest).
+    other = write_book({'a/1.md': '# A', 'a/2.md': '# B', 'a/3.md': '# C', 'b/1.md': '# D'}, 'repo')
+    with pytest.raises(BookError, match="'a' has 3: build that folder"):
+        read_manuscript(other)
