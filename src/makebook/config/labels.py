@@ -33,7 +33,8 @@ Where the words come from (say so when you add one):
   Fischer print it; babel's "Inhaltsverzeichnis" is a thesis's), Dutch "Inhoud"
   (not "Inhoudsopgave"), Portuguese "Índice" in Portugal and "Sumário" in
   Brazil (ABNT NBR 6027), Arabic "الفصل" for a chapter (polyglossia's "باب" is
-  a classical book's division).
+  a classical book's division), Russian "Содержание" and "Рис." (GOST 7.0.4 and
+  Russian publishers' usage; babel's "Рисунок" is the long form).
 * *Landmarks*: Thorium Reader's (EDRLab) locales, ``reader.marks.landmarks``.
 * *The accessibility summary*: the W3C's localised Accessibility Metadata
   Display Guide (w3c/publ-a11y-display-guide-localizations, W3C Software and
@@ -486,10 +487,57 @@ _AR: dict[str, str] = {
     'list-end': '{0} و{1}',
 }
 
+_RU: dict[str, str] = {
+    'contents': 'Содержание',
+    'landmarks': 'Ориентиры',
+    'cover': 'Обложка',
+    'title-page': 'Титульный лист',
+    'copyright': 'Выходные сведения',
+    'start-of-content': 'Начало текста',
+    'pages': 'Страницы',
+    'chapter': 'Глава {n}',
+    'notes': 'Примечания',
+    'continued': '(продолжение)',
+    'figure-caption': 'Рис. {n}.',
+    'figure-ref': 'рис. {n}',
+    'figure': 'рисунок',
+    'here': 'здесь',
+    'table-caption': 'Таблица {n}.',
+    'table-ref': 'табл. {n}',
+    'equation-ref': 'формула {n}',
+    'audio-note': 'Аудио: {name}',
+    'video-note': 'Видео: {name}',
+    'page-ref': 'с. {n}',
+    'section-page-ref': '{title}, с. {n}',
+    'dedication': 'Посвящение',
+    'epigraph': 'Эпиграф',
+    # A name after a label, not inside the sentence: Russian declines names ("под редакцией
+    # Ивана Петрова"), which a table cannot; imprints print "Перевод: …", "Редактор: …".
+    'cover-alt': 'Обложка книги «{title}», автор: {authors}',
+    'title-subtitle': '{title}. {subtitle}',
+    'edited-by': 'Редактор: {name}',
+    'translated-by': 'Перевод: {name}',
+    'illustrated-by': 'Иллюстрации: {name}',
+    'series-book': '{series}, книга {n}',
+    'published': 'Дата публикации: {date}',
+    'first-published': 'Впервые опубликовано в {year} году',
+    'first-published-by': 'Впервые опубликовано в {year} году, издательство {publisher}',
+    'translated-from': 'Перевод {language}: {name}',  # с английского (config/language.py)
+    'isbn': 'ISBN {isbn}',
+    'identifier': 'Идентификатор: {identifier}',
+    'set-in': 'Набрано шрифтами {faces} ({licence}).',
+    'font-licence': '{face}: лицензия',
+    'font-licences': 'Лицензии шрифтов',
+    'list-two': '{0} и {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} и {1}',
+}
+
 # By language tag, most specific first when looked up ('pt-BR' before 'pt').
 TABLES: Mapping[str, Mapping[str, str]] = {
     'en': _EN, 'fr': _FR, 'de': _DE, 'es': _ES, 'it': _IT, 'pt': _PT, 'pt-br': _PT_BR,
-    'nl': _NL, 'he': _HE, 'iw': _HE, 'ar': _AR,
+    'nl': _NL, 'he': _HE, 'iw': _HE, 'ar': _AR, 'ru': _RU,
 }
 KEYS: tuple[str, ...] = tuple(_EN)
 

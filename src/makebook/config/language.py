@@ -59,6 +59,10 @@ def source_language(tag: str, book_language: str) -> str | None:
         return ('dallo ' if impure else 'dal ') + name
     if primary == 'de':
         return name + 'en'  # aus dem Schwedischen, Englischen
+    if primary == 'ru' and name.endswith(('ий', 'ый', 'ой')):
+        # перевод с английского; со before с, з, ш, ж and a consonant (со шведского)
+        cluster = name[:1] in 'сзшжщ' and name[1:2] not in 'аеёиоуыэюя'
+        return ('со ' if cluster else 'с ') + name[:-2] + 'ого'
     return name
 
 

@@ -61,6 +61,7 @@ QUOTES = {
     'pt': '«»“”', 'pt-br': '“”‘’',
     'he': '””’’', 'iw': '””’’',
     'ar': '«»”“',
+    'ru': '«»„“',  # CLDR: «ёлочки» outside, „лапки“ inside
 }
 # French space rules, and whether a space is added where none was typed (ibid.).
 _FRENCH_ADDS_SPACES = {'fr': True, 'fr-ca': False, 'fr-ch': False}

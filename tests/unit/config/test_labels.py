@@ -11,7 +11,7 @@ from makebook.config.labels import KEYS, TABLES, labels_for, placeholders
 from makebook.config.metadata import build_metadata
 
 MODIFIED = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-LANGUAGES = ('en', 'fr', 'de', 'es', 'it', 'pt', 'pt-br', 'nl', 'he', 'ar')
+LANGUAGES = ('en', 'fr', 'de', 'es', 'it', 'pt', 'pt-br', 'nl', 'he', 'ar', 'ru')
 
 
 @pytest.mark.parametrize('language', LANGUAGES)
@@ -35,6 +35,7 @@ def test_every_language_has_every_label_with_the_english_placeholders(language: 
     ('nl-BE', 'Inhoud', 'Hoofdstuk 3'),
     ('he', 'תוכן העניינים', 'פרק 3'),
     ('ar-EG', 'المحتويات', 'الفصل 3'),
+    ('ru-RU', 'Содержание', 'Глава 3'),
 ])
 def test_a_language_tag_reads_its_language_s_table(tag: str, contents: str, chapter: str) -> None:
     labels = labels_for(tag)
@@ -68,6 +69,7 @@ def test_a_key_missing_from_a_table_falls_back_to_english(monkeypatch: pytest.Mo
     ('he', ['רחל', 'דוד'], 'רחל ודוד'),  # "and" is a prefix
     ('he', ['רחל', 'John'], 'רחל ו-John'),  # with a hyphen before a name not in Hebrew (ICU)
     ('ar', ['أحمد', 'سارة', 'ليلى'], 'أحمد وسارة وليلى'),  # CLDR: و between every name
+    ('ru', ['Анна', 'Борис', 'Вера'], 'Анна, Борис и Вера'),
     ('en', ['Solo'], 'Solo'),
     ('en', [], ''),
 ])
@@ -107,3 +109,13 @@ def test_labels_that_are_not_a_mapping_are_refused() -> None:
     _, problems = build_metadata({'title': 'T', 'author': 'A', 'lang': 'en', 'labels': ['contents']}, {},
                                  None, MODIFIED)
     assert [p.code for p in problems] == ['MB101']
+
+
+@pytest.mark.parametrize(('tag', 'line'), [
+    ('en', 'Перевод с английского: Анна Петрова'),
+    ('sv', 'Перевод со шведского: Анна Петрова'),
+])
+def test_a_russian_book_says_from_which_language_it_was_translated(tag: str, line: str) -> None:
+    from makebook.config.language import source_language
+    labels = labels_for('ru')
+    assert labels('translated-from', language=source_language(tag, 'ru'), name='Анна Петрова') == line
