@@ -63,6 +63,7 @@ def test_canada_and_switzerland_make_typed_spaces_no_break_but_add_none_before_q
     (conventions_for('he'), 'אמר: "הוא גר בארה"ב" וצה"ל.', 'אמר: ”הוא גר בארה״ב” וצה״ל.'),
     (EN, 'Hebrew in English: צה"ל', 'Hebrew in English: צה”ל'),
     (conventions_for('ar'), 'قال "نعم".', 'قال «نعم».'),
+    (conventions_for('ru'), 'Он сказал: "это \'Вектор\'".', 'Он сказал: «это „Вектор“».'),
     (conventions_for('de', read_quotes('»«›‹')), 'Er sagte "ja".', 'Er sagte »ja«.'),
 ])
 def test_straight_quotes_become_the_language_s(conventions, text: str, expected: str) -> None:
