@@ -89,8 +89,11 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
     current: etree._Element | None = None
     waiting: list[etree._Element] = []  # anchors a file opens with ('<a id="old-heading"></a>')
     for child in list(body):
-        if current is None and has_heading and child.tag != _H1 and _has_no_text(child):
-            waiting.append(child)  # kept for the file's first chapter, not the chapter before
+        if current is None and has_heading and child.tag != _H1 and (
+                _has_no_text(child) or (previous is None and _only_links(child))):
+            # Kept for the file's first chapter, not the chapter before: anchors, and the
+            # badges or logo a README opens the book with, above its '# Title'.
+            waiting.append(child)
             continue
         if child.tag == _H1:
             current = _new_section(child.get('id'))
@@ -443,6 +446,18 @@ def _has_no_text(node: etree._Element) -> bool:
     drawn = ('img', 'svg', 'math', 'hr', 'br')
     return not text_content(node).strip() and not any(
         isinstance(e.tag, str) and etree.QName(e).localname in drawn for e in node.iter())
+
+
+def _only_links(node: etree._Element) -> bool:
+    """A block of images and links only, no words of its own (a README's row of badges)."""
+    links = [e for e in node.iter() if isinstance(e.tag, str) and etree.QName(e).localname in ('a', 'img')]
+    if not links:
+        return False
+    words = (node.text or '') + ''.join(
+        (e.tail or '') + ('' if etree.QName(e).localname == 'a' else e.text or '')
+        for e in node.iterdescendants() if isinstance(e.tag, str) and not any(
+            etree.QName(a).localname == 'a' for a in e.iterancestors() if isinstance(a.tag, str)))
+    return not words.strip(' \n\t|·•')
 
 
 def _is_blank(node: etree._Element) -> bool:

@@ -46,3 +46,19 @@ def test_an_html4_named_anchor_is_a_link_target(write_book) -> None:
     assert first.find('.//x:a[@id="the-idiom"]', NS) is not None
     assert second.find('.//x:a[@id="basics"]', NS) is not None
     assert not [a for c in (first, second) for a in c.iterfind('.//x:a[@name]', NS)]
+
+
+def test_the_badges_a_readme_opens_the_book_with_are_no_chapter_of_their_own(write_book) -> None:
+    # TypeScript Deep Dive's README: a linked badge above its title made a chapter
+    # 'YouTube Channel Subscribers'. Badges are kept in the first chapter, under its title.
+    from tests.tools import tiny_png
+    book = render(write_book, {
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01-readme.md': '[![Subscribers](badge.png)](https://example.org/c) | [![Stars](badge.png)]'
+                        '(https://example.org/s)\n\nTypeScript Deep Dive\n====\n\nText.\n',
+        '02-next.md': 'Some words first.\n\n# Next\n\nMore.\n', 'badge.png': tiny_png()})
+    assert [c.title for c in book.chapters] == ['TypeScript Deep Dive', 'Next']
+    first = etree.fromstring(book.chapters[0].body)
+    assert len(first.findall('.//x:img', NS)) == 2 and first.find('x:h1', NS) is not None
+    # Words before a later file's heading still continue the chapter before, as pandoc reads them.
+    assert 'Some words first.' in ''.join(first.itertext())
