@@ -220,6 +220,15 @@ def named_anchors(body: etree._Element) -> None:
             anchor.set('id', name)
 
 
+def empty_header_cells(body: etree._Element) -> None:
+    """An empty header cell (the corner of a table whose first column heads its rows, as
+    '|   | a | b |' writes it) is a data cell: a header that names nothing is an accessibility
+    failure (Ace, axe's empty-table-header), and reads the same."""
+    for cell in body.iter('{http://www.w3.org/1999/xhtml}th', 'th'):
+        if not text_content(cell).strip() and len(cell) == 0:
+            cell.tag = cell.tag[:-2] + 'td'
+
+
 def check_body(body: etree._Element, source: SourceFile | Locator, problems: list[Diagnostic]) -> None:
     """Every check of one converted file, run before its ids and notes are rearranged."""
     where = Locator.of(source)
@@ -228,6 +237,7 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
         codes.HTML_REPAIRED(message, where.path, where.line_of(needle, ignore_case=True))))
     misplaced(body, where, problems)
     named_anchors(body)
+    empty_header_cells(body)
     duplicate_ids(body, where, problems)
     missing_footnotes(body, where, problems)
     citations(body, where, problems)

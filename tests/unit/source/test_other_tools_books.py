@@ -62,3 +62,11 @@ def test_the_badges_a_readme_opens_the_book_with_are_no_chapter_of_their_own(wri
     assert len(first.findall('.//x:img', NS)) == 2 and first.find('x:h1', NS) is not None
     # Words before a later file's heading still continue the chapter before, as pandoc reads them.
     assert 'Some words first.' in ''.join(first.itertext())
+
+
+def test_an_empty_corner_header_cell_is_a_data_cell(write_book) -> None:
+    # The Rustonomicon's variance table: Ace failed the EPUB on its empty <th>.
+    book = render(write_book, {'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+                               '01.md': '# Variance\n\n|   | a | T |\n|---|---|---|\n| `&T` | co | co |\n'})
+    table = etree.fromstring(book.chapters[0].body).find('.//x:table', NS)
+    assert [etree.QName(c).localname for c in table.find('.//x:tr', NS)] == ['td', 'th', 'th']
