@@ -28,6 +28,7 @@ from makebook.safety.resources import Confinement, Refused
 from makebook.source.files import load_yaml_file, modified_time, read_source
 from makebook.source.includes import Budget, expand_includes_mapped
 from makebook.source.layouts import Layout, chapter_folders_below, detect_layout
+from makebook.source.notes import share_notes
 
 
 def read_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Manuscript:
@@ -97,6 +98,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
                                  hidelines=layout.hidelines if layout.kind == 'mdBook' else None)
             files.append(source)
 
+    files = share_notes(files)  # pandoc joins the files: a note may be written in another
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority
     lines_of_keys: dict[str, int] = {}
     key_paths: dict[str, Path] = {}  # the file each key was read from, for its messages

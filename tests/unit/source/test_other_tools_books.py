@@ -70,3 +70,29 @@ def test_an_empty_corner_header_cell_is_a_data_cell(write_book) -> None:
                                '01.md': '# Variance\n\n|   | a | T |\n|---|---|---|\n| `&T` | co | co |\n'})
     table = etree.fromstring(book.chapters[0].body).find('.//x:table', NS)
     assert [etree.QName(c).localname for c in table.find('.//x:tr', NS)] == ['td', 'th', 'th']
+
+
+def test_a_note_written_in_another_file_is_its_calls_as_pandoc_joins_the_files(write_book) -> None:
+    # Tholonia calls 446 notes in its chapters and writes them all in a last References file.
+    book = render(write_book, {
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01-chaos.md': '# Chaos\n\nA claim.[^304] Another.[^7] Again.[^304]\n\n[^7]: Its own note.\n',
+        '02-order.md': '# Order\n\nA third.[^12]\n\n```\nregex [^12] in code\n```\n',
+        '99-references.md': '# References\n\nThe sources.[^1]\n\n[^1]: Called here.\n\n'
+                            '[^304]: Gerald Pollack, *The Fourth Phase of Water*,\n'
+                            'continued on a second line.\n\n    And a second paragraph.\n\n'
+                            '[^12]: Gleick, *Chaos*.\n\nAfter the notes.\n'})
+    assert not [d for d in book.diagnostics if d.code in ('MB306', 'MB330')], book.diagnostics
+    chaos, order, references = (''.join(etree.fromstring(c.body).itertext()) for c in book.chapters)
+    assert 'Gerald Pollack' in chaos and 'a second line' in chaos and 'second paragraph' in chaos
+    assert 'Gleick' in order and 'Gleick' not in references and 'Pollack' not in references
+    assert 'Called here.' in references and 'After the notes.' in references
+
+
+def test_a_note_two_other_files_define_is_not_guessed(write_book) -> None:
+    book = render(write_book, {
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01.md': '# One\n\nA call.[^1]\n', '02.md': '# Two\n\n[^1]: One.\n',
+        '03.md': '# Three\n\n[^1]: Two.\n'})
+    missing = [(d.path.name, d.line) for d in book.diagnostics if d.code == 'MB306']
+    assert missing == [('01.md', 3)]
