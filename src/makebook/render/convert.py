@@ -10,6 +10,7 @@ content model; the footnotes are taken out for the book to place.
 
 from __future__ import annotations
 
+import bisect
 import concurrent.futures
 import contextlib
 import functools
@@ -80,6 +81,34 @@ class Converted:
     headings: tuple[str, ...] = ()
 
 
+# A line that is one block-level HTML element, opened and closed on it (Typora and pandoc
+# books open chapters with '<div style="page-break-after: always;"></div>'), or an <hr>.
+_BLOCK_TAGS = r'(?:div|p|center|section|aside|figure|header|footer|nav|h[1-6]|blockquote|pre|table|dl)'
+_CLOSED_HTML_LINE = re.compile(
+    rf'^ {{0,3}}(?:<({_BLOCK_TAGS})\b[^<>]*>[^<>]*</\1\s*>|<hr\b[^<>]*>)\s*$', re.IGNORECASE)
+
+
+def _end_closed_html_lines(text: str) -> tuple[str, list[int]]:
+    """``text`` with a blank line after each line that is a closed HTML element followed by
+    more text, and the (0-based) indexes of the lines inserted. Python-Markdown, like
+    CommonMark, runs an HTML block on to the next blank line, so the heading and notes that
+    follow such a line were raw HTML; pandoc ends the element where it closes and reads
+    on (its markdown_in_html_blocks): the Markdown after it is Markdown."""
+    lines = text.split('\n')
+    out: list[str] = []
+    inserted: list[int] = []
+    fence = False
+    for index, line in enumerate(lines):
+        out.append(line)
+        if line.lstrip().startswith(('```', '~~~')):
+            fence = not fence
+        followed = index + 1 < len(lines) and bool(lines[index + 1].strip())
+        if not fence and followed and _CLOSED_HTML_LINE.match(line):
+            inserted.append(len(out))
+            out.append('')
+    return ('\n'.join(out), inserted) if inserted else (text, inserted)
+
+
 def convert_file(source: SourceFile) -> Converted:
     """Markdown to XHTML for one file; every problem is in ``problems``, none is raised."""
     problems: list[Diagnostic] = []
@@ -90,6 +119,7 @@ def convert_file(source: SourceFile) -> Converted:
         md.__dict__['makebook_hidelines'] = dict(source.hidelines)
     where = Locator(source)  # each problem at its own line, a repeated one too
     text, listings = media.hide_listings(text)
+    text, inserted = _end_closed_html_lines(text)
     try:
         html = md.convert(text)
     except RecursionError:  # Python-Markdown reads nested lists and quotes recursively
@@ -98,7 +128,8 @@ def convert_file(source: SourceFile) -> Converted:
             'the structure', source.path, repairs.deepest_line(source)))
         return Converted(source, xhtml.element('body'), None, tuple(problems), ())
     for code, message, needle in getattr(md, 'makebook_warnings', ()):
-        line = source.first_line + needle if isinstance(needle, int) else where.line_of(needle)
+        line = source.first_line + needle - bisect.bisect_right(inserted, needle) if isinstance(needle, int) \
+            else where.line_of(needle)
         problems.append(codes.ALL[code](message, source.path, line))
     markup = media.media_notes(
         media.listings(html, listings), lambda message, needle: problems.append(

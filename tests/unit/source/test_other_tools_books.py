@@ -96,3 +96,22 @@ def test_a_note_two_other_files_define_is_not_guessed(write_book) -> None:
         '03.md': '# Three\n\n[^1]: Two.\n'})
     missing = [(d.path.name, d.line) for d in book.diagnostics if d.code == 'MB306']
     assert missing == [('01.md', 3)]
+
+
+def test_markdown_after_a_closed_html_line_is_markdown_as_pandoc_reads_it(write_book) -> None:
+    # Tholonia opens every chapter with a page-break <div> and writes its notes under a heading
+    # on the next line: Python-Markdown (and CommonMark) ran the HTML block on to the blank line.
+    book = render(write_book, {
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01.md': "<div style='page-break-after: always;'></div>\n# One\n\nCall.[^1]\n\n"
+                 "<div style='page-break-after: always;'></div>\n###### Notes\n[^1]: The note.\n\n"
+                 '<span>Inline</span>\nthe same paragraph.\n\n```\n<div></div>\nkept as code\n```\n\n'
+                 '::: note\nNever closed.\n'})
+    assert [c.title for c in book.chapters] == ['One']
+    body = etree.fromstring(book.chapters[0].body)
+    assert [h.text for h in body.iterfind('.//x:h6', NS)] == ['Notes']
+    assert not [d for d in book.diagnostics if d.code == 'MB306']
+    assert any(''.join(p.itertext()) == 'Inline\nthe same paragraph.' for p in body.iterfind('.//x:p', NS))
+    assert body.find('.//x:pre', NS).findtext('x:code', namespaces=NS) == '<div></div>\nkept as code\n'
+    # A problem found by line number is still at its own line, after the lines added.
+    assert [(d.code, d.line) for d in book.diagnostics if d.code == 'MB313'] == [('MB313', 18)]
