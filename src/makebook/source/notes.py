@@ -5,10 +5,11 @@ built with it may call a note in one chapter and define it in another (all the
 notes of Tholonia, 446 of them, sit in a last ``References`` file). Read one
 file at a time, each such call would have no note. :func:`share_notes` gives
 every call with no note in its own file the note of that label from the one
-other file that defines it: the note's lines are copied to the end of the
+other file that defines it, or, as pandoc keeps the first of two definitions,
+from the first in reading order: the note's lines are copied to the end of the
 calling file (keeping their own file and line for messages), and left as blank
-lines where they were unless that file calls the note too. A label defined in
-two other files is ambiguous and left alone (the call stays an error).
+lines where they were unless that file calls the note too (Tholonia writes many
+notes twice, in their chapter and in the References file).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def share_notes(files: list[SourceFile]) -> list[SourceFile]:
     for index, labels in enumerate(calls):
         for label in sorted(labels - blocks[index].keys()):
             defined_in = owners.get(label, [])
-            if len(defined_in) == 1:
+            if defined_in:
                 wanted.setdefault(index, []).append((defined_in[0], label))
     if not wanted:
         return files

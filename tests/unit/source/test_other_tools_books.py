@@ -89,11 +89,13 @@ def test_a_note_written_in_another_file_is_its_calls_as_pandoc_joins_the_files(w
     assert 'Called here.' in references and 'After the notes.' in references
 
 
-def test_a_note_two_other_files_define_is_not_guessed(write_book) -> None:
+def test_a_note_two_other_files_define_is_the_first_as_pandoc_keeps_it(write_book) -> None:
     book = render(write_book, {
         'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
-        '01.md': '# One\n\nA call.[^1]\n', '02.md': '# Two\n\n[^1]: One.\n',
-        '03.md': '# Three\n\n[^1]: Two.\n'})
+        '01.md': '# One\n\nA call.[^1] A note nobody wrote.[^9]\n', '02.md': '# Two\n\n[^1]: The first.\n',
+        '03.md': '# Three\n\n[^1]: The second.\n'})
+    first = ''.join(etree.fromstring(book.chapters[0].body).itertext())
+    assert 'The first.' in first and 'The second.' not in first
     missing = [(d.path.name, d.line) for d in book.diagnostics if d.code == 'MB306']
     assert missing == [('01.md', 3)]
 
