@@ -93,7 +93,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
             entry = entries.get(file_path)
             if entry is not None:
                 source = replace(source, part=entry.part, depth=entry.depth,
-                                 unnumbered=entry.unnumbered, one_chapter=layout.kind == 'mdBook',
+                                 unnumbered=entry.unnumbered, one_chapter=layout.kind in _PAGE_LISTS,
                                  listed_title=entry.title,
                                  hidelines=layout.hidelines if layout.kind == 'mdBook' else None)
             files.append(source)
@@ -227,6 +227,10 @@ def _stand_in_metadata(modified: dt.datetime) -> Metadata:
     assert metadata is not None
     return metadata
 
+
+# Layouts whose list of pages decides the chapters: each file one chapter, titled as the list
+# names it when it has no heading (mdBook, GitBook and docsify make one page of each).
+_PAGE_LISTS = frozenset({'mdBook', 'GitBook', 'docsify'})
 
 # The book's metadata file: pandoc's names for it, in the folder or (Leanpub) beside Book.txt.
 METADATA_NAMES = ('metadata.yaml', 'metadata.yml', 'metadata.json')

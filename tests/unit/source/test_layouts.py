@@ -308,6 +308,18 @@ def test_a_gitbook_reads_its_summary_and_opens_with_its_readme(write_book):
     assert _names(root)[-1] == ('docs/tips.md', 'Appendix')
 
 
+def test_a_gitbook_page_with_no_heading_is_titled_as_its_summary_names_it(write_book):
+    # TypeScript Deep Dive's pages open with their own list of links, then '### Arrow Functions'.
+    from makebook.render import render_book
+    root = write_book({
+        'book.json': '{"title": "Deep Dive", "author": "B", "language": "en"}', 'README.md': '# Deep Dive\n',
+        'SUMMARY.md': '* [Arrow Functions](docs/arrow.md)\n',
+        'docs/arrow.md': '* [Arrow Functions](#arrow-functions)\n* [Tip](#tip)\n\n'
+                         '### Arrow Functions\n\nText.\n\n### Tip\n\nMore.\n'})
+    book = render_book(read_manuscript(root))
+    assert [c.title for c in book.chapters] == ['Deep Dive', 'Arrow Functions']
+
+
 def test_a_docsify_site_reads_its_sidebar(write_book):
     # As norvig/paip-lisp's docs/: '/' is the README, pages named with or without '.md'.
     root = write_book({
