@@ -173,3 +173,32 @@ def test_the_whole_build_stops_at_its_memory_bound_naming_the_stage_and_the_file
     assert re.search(r'MB027 error: the build ran out of memory \(MAKEBOOK_BUILD_MEMORY_MB=1\), while '
                      r'rendering \((book/01\.md, )?book/02\.md\)', run.stderr), run.stderr
     assert (out / 'bounds.epub').read_bytes() == b'the previous EPUB'
+
+
+def test_a_file_size_limit_stops_the_writing_with_every_old_output_kept_and_no_traceback(
+        tmp_path: Path) -> None:
+    """ulimit -f below the EPUB's size: the EPUB is made in memory (ebooklib wrote it to a
+    temporary file, whose ZipFile then printed a traceback when collected); writing the outputs
+    fails with MB012, exit 4, and both old editions stay."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    book = tmp_path / 'book'
+    book.mkdir()
+    (book / '01.md').write_text(HEAD, encoding='utf-8')
+    command = [sys.executable, '-m', 'makebook', 'build', 'book', '-o', 'out', '-f', 'epub,html']
+    subprocess.run(command, cwd=tmp_path, capture_output=True, check=True, timeout=300)
+    before = outputs(tmp_path / 'out')
+    (book / '01.md').write_text(HEAD + '\nMore text.\n', encoding='utf-8')
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200 * 1024, resource.RLIM_INFINITY))
+
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+                         preexec_fn=small_files, env={**os.environ})
+    assert run.returncode == 4, run.stderr
+    assert 'Traceback' not in run.stderr
+    assert 'MB012 error' in run.stderr
+    assert outputs(tmp_path / 'out') == before

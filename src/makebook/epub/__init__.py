@@ -23,8 +23,7 @@ reader trusts a different one (field notes §2.7).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
+import io
 
 from ebooklib import epub
 
@@ -50,24 +49,26 @@ def write_epub(book: RenderedBook, printed: PrintedBook | None = None, cache: Ca
     """
     pages = printed.pages if printed is not None else None
     package = build_package(book, pages, cache)
-    with tempfile.TemporaryDirectory(prefix='make-book-') as folder:
-        target = Path(folder) / 'book.epub'
-        options = {
-            'raise_exceptions': True,
-            # Stored, not deflated: reproducible_zip re-packs (and deflates) every entry anyway.
-            'compresslevel': 0,
-            'epub3_landmark': False,  # our nav.xhtml has the landmarks
-            'epub3_pages': False,  # and the page-list
-            # ebooklib formats this with a literal 'Z': it must be UTC.
-            'mtime': book.metadata.modified.astimezone(dt.UTC).replace(tzinfo=None),
-        }
-        try:
-            written = epub.write_epub(str(target), package, options)
-        except Exception as exc:  # ebooklib raises bare Exceptions of many kinds
-            raise OutputError(f'ebooklib could not write the EPUB: {exc}',
-                              code=codes.EPUB_UNWRITABLE.id) from exc
-        if written is False or not target.is_file():
-            raise OutputError('ebooklib could not write the EPUB', code=codes.EPUB_UNWRITABLE.id)
-        return reproducible_zip(target.read_bytes(), book.metadata.modified,
-                                 {OPF: lambda data: finish_opf(data, book.metadata),
-                                  NCX: lambda data: finish_ncx(data, book, pages)})
+    # Written in memory, not in a temporary file: the EPUB is wanted as bytes anyway, and a
+    # file could fail half-way (a full disk, ulimit -f) and leave ZipFile to complain about it,
+    # traceback and all, when it is collected. Writing the outputs is output.py's.
+    buffer = io.BytesIO()
+    options = {
+        'raise_exceptions': True,
+        # Stored, not deflated: reproducible_zip re-packs (and deflates) every entry anyway.
+        'compresslevel': 0,
+        'epub3_landmark': False,  # our nav.xhtml has the landmarks
+        'epub3_pages': False,  # and the page-list
+        # ebooklib formats this with a literal 'Z': it must be UTC.
+        'mtime': book.metadata.modified.astimezone(dt.UTC).replace(tzinfo=None),
+    }
+    try:
+        written = epub.write_epub(buffer, package, options)
+    except Exception as exc:  # ebooklib raises bare Exceptions of many kinds
+        raise OutputError(f'ebooklib could not write the EPUB: {exc}',
+                          code=codes.EPUB_UNWRITABLE.id) from exc
+    if written is False or not buffer.getbuffer().nbytes:
+        raise OutputError('ebooklib could not write the EPUB', code=codes.EPUB_UNWRITABLE.id)
+    return reproducible_zip(buffer.getvalue(), book.metadata.modified,
+                            {OPF: lambda data: finish_opf(data, book.metadata),
+                             NCX: lambda data: finish_ncx(data, book, pages)})
