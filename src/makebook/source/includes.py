@@ -37,6 +37,21 @@ class Budget:
     remaining: int = MAX_EXPANDED_BYTES
     exhausted: bool = False
     files: dict[Path, str | resources.Unreadable] = field(default_factory=dict)
+    # Each (name, folder) resolved once: a file included thousands of times is looked up once.
+    resolved: dict[tuple[str, str], Path | resources.Refused] = field(default_factory=dict)
+
+    def resolve(self, name: str, base: str, root: Path) -> Path:
+        """The included file ``name`` written in the book's folder ``base``. Raises Refused."""
+        key = (name, base)
+        if key not in self.resolved:
+            try:
+                self.resolved[key] = resources.resolve(name, base, resources.Confinement.of([root]))[1]
+            except resources.Refused as exc:
+                self.resolved[key] = exc
+        found = self.resolved[key]
+        if isinstance(found, resources.Refused):
+            raise found
+        return found
 
     def read(self, path: Path) -> str:
         """The included file's text (read once a build). Raises Unreadable."""
@@ -60,23 +75,26 @@ def expand_includes(text: str, path: Path, root: Path, problems: list[Diagnostic
 
 
 def expand_includes_mapped(text: str, origins: list[Origin], root: Path,
-                           problems: list[Diagnostic], depth: int = 0, budget: Budget | None = None
-                           ) -> tuple[str, list[Origin]]:
+                           problems: list[Diagnostic], depth: int = 0, budget: Budget | None = None,
+                           within: tuple[Path, ...] = ()) -> tuple[str, list[Origin]]:
     """:func:`expand_includes` with a source map: ``origins`` gives the file and line of each
     line of ``text``; the result's map gives them for each line of the expanded text, so a
     problem found later in included text names the included file and its own line.
 
     ``budget`` bounds what the includes of the whole build may add (one is made when none
     is given); past it, an include is an error at its line and the rest are left out.
+    ``within``: the files whose includes are being expanded (the text's own file when not
+    given): a file that would include one of them is a loop, an error at its line.
     """
     budget = budget if budget is not None else Budget()
+    within = within or tuple(dict.fromkeys(path for path, _ in origins[:1]))
     out = _MappedText()
     position = line = 0  # where the text not yet emitted starts, and its line (0-based)
     for match in _INCLUDE.finditer(text):
         out.emit(text[position:match.start()], origins, line)
         line += text.count('\n', position, match.start())
         position = match.end()
-        included = _include(match, origins[line], root, problems, depth, budget)
+        included = _include(match, origins[line], root, problems, depth, budget, within)
         if included is not None:
             out.emit(*included, 0)
         line += text.count('\n', match.start(), match.end())
@@ -108,7 +126,7 @@ class _MappedText:
 
 
 def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Diagnostic],
-             depth: int, budget: Budget) -> tuple[str, list[Origin]] | None:
+             depth: int, budget: Budget, within: tuple[Path, ...] = ()) -> tuple[str, list[Origin]] | None:
     """The expanded text (and its map) one include directive stands for; None on a problem."""
     path, line = where
     if budget.exhausted:
@@ -117,12 +135,16 @@ def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Dia
     # The one resolver (safety/resources.py): no absolute paths, no '..' or symlink out of the book.
     base = path.parent.relative_to(root).as_posix() if path.parent.is_relative_to(root) else ''
     try:
-        _, target = resources.resolve(name, '' if base == '.' else base,
-                                      resources.Confinement.of([root]))
+        target = budget.resolve(name, '' if base == '.' else base, root)
     except resources.Refused as exc:
         message = (f"'{clip(name)}': no such file to include" if str(exc).startswith('no such')
                    else f"'{clip(name)}': an include must stay inside the book folder ({exc})")
         problems.append(codes.INCLUDE_REFUSED(message, path, line))
+        return None
+    if target in within:  # a file that includes itself, or one that includes it: 4^9 copies before
+        loop = ' -> '.join(item.name for item in (*within[within.index(target):], target))
+        problems.append(codes.INCLUDE_TOO_DEEP(f"'{clip(name)}': includes go round in a loop ({clip(loop)}); "
+                                               'it is left out here', path, line))
         return None
     if depth > 8:
         problems.append(codes.INCLUDE_TOO_DEEP(f"'{clip(name)}': includes nested too deep (a loop?)",
@@ -150,7 +172,7 @@ def _include(match: re.Match[str], where: Origin, root: Path, problems: list[Dia
     budget.remaining -= size
     return expand_includes_mapped('\n'.join(text for _, text in chosen),
                                   [(target, number) for number, _ in chosen] or [where],
-                                  root, problems, depth + 1, budget)
+                                  root, problems, depth + 1, budget, (*within, target))
 
 
 def _select(text: str, selector: str) -> list[tuple[int, str]] | None:

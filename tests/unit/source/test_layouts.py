@@ -358,3 +358,22 @@ def test_a_novel_in_numbered_folders_is_read_in_their_order(write_book):
     other = write_book({'a/1.md': '# A', 'a/2.md': '# B', 'a/3.md': '# C', 'b/1.md': '# D'}, 'repo')
     with pytest.raises(BookError, match="'a' has 3: build that folder"):
         read_manuscript(other)
+
+
+@pytest.mark.parametrize(('files', 'where'), [
+    ({'src/one.md': '# One\n\n{{#include one.md}}\n'}, [('one.md', 3)]),  # a chapter including itself
+    ({'src/one.md': '# One\n\n{{#include a.md}}\n', 'src/a.md': 'A\n\n{{#include a.md}}\n' * 4},
+     [('a.md', n) for n in (3, 6, 9, 12)]),  # each of four self-includes, at its own line
+    ({'src/one.md': '# One\n\n{{#include a.md}}\n', 'src/a.md': '{{#include b.md}}\n',
+      'src/b.md': 'B\n\n{{#include a.md}}\n{{#include a.md}}\n'}, [('b.md', 3), ('b.md', 4)]),
+])
+def test_includes_that_go_round_in_a_loop_are_an_error_at_each_directive(write_book, files, where):
+    """A file that includes itself (or one that includes it) four times stood for 4^9 copies
+    and 262,144 directives before the depth limit stopped it (minutes, the attack harness's
+    exhaust-include-self); the loop is found at once and named, the text around it kept."""
+    root = write_book({'book.toml': '[book]\ntitle = "T"\n', 'src/SUMMARY.md': '- [One](one.md)\n', **files})
+    with pytest.raises(BookError) as caught:
+        read_manuscript(root)
+    found = sorted({(p.path.name, p.line) for p in caught.value.diagnostics})
+    assert found == where
+    assert all(p.code == 'MB212' and 'loop' in p.message for p in caught.value.diagnostics)
