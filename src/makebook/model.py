@@ -548,6 +548,7 @@ class Chapter:
     # The ids of the chapter's top-level blocks, in reading order (footnotes left out):
     # the print edition reports on which page each begins, for the EPUB's page-list.
     blocks: tuple[str, ...] = ()
+    listed: bool = True  # False: left out of every table of contents (pandoc's {.unlisted})
 
 
 # A chapter in a table of contents, with the chapters nested under it.
@@ -569,9 +570,12 @@ def nest(chapters: list[Chapter]) -> list[TocNode]:
 
 
 def by_part(chapters: tuple[Chapter, ...]) -> list[tuple[Part | None, list[Chapter]]]:
-    """Runs of consecutive chapters sharing a part (None: not in a part), for the TOCs."""
+    """Runs of consecutive chapters sharing a part (None: not in a part), for the TOCs; a chapter
+    left out of them (``listed`` False) is not in any."""
     groups: list[tuple[Part | None, list[Chapter]]] = []
     for chapter in chapters:
+        if not chapter.listed:
+            continue
         if groups and groups[-1][0] == chapter.part:
             groups[-1][1].append(chapter)
         else:

@@ -64,6 +64,7 @@ class Draft:
     part: Part | None = None
     opens_part: bool = False  # a '# Title {.part}' heading, not a chapter
     generated: bool = False  # a file with no title of its own: titled by the template when numbered
+    unlisted: bool = False  # pandoc's '{.unlisted}': a page left out of every table of contents
 
 
 def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: IdRegistry,
@@ -100,6 +101,7 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
             classes = (child.get('class') or '').split()
             drafts.append(Draft(source, current, plain_text(child),
                                 'unnumbered' in classes or division_type(child) is not None))
+            drafts[-1].unlisted = 'unlisted' in classes
             if 'part' in classes:
                 drafts[-1].part = Part(child.get('id') or '', plain_text(child))
                 drafts[-1].opens_part = True
@@ -318,6 +320,8 @@ def number(drafts: list[Draft], template: str = 'Chapter {n}',
             _give_title(draft, None if draft.unnumbered else count, template, problems)
             # A title made from the template says its number ('{n}'): no label above it.
             own_number = own_number or (draft.generated and not draft.unnumbered)
+        if draft.unlisted:  # out of the PDF's bookmarks too (print.css)
+            section.set('class', section.get('class', '') + ' unlisted')
         if depth > 0:
             section.set('class', section.get('class', '') + ' subchapter')
             section.set('data-depth', str(depth))
@@ -338,6 +342,7 @@ def number(drafts: list[Draft], template: str = 'Chapter {n}',
             kind=kind,
             epub_type=division or 'chapter',
             depth=depth,
+            listed=not draft.unlisted,
         ))
     return tuple(chapters)
 
@@ -374,6 +379,9 @@ def _give_title(draft: Draft, number: int | None, template: str, problems: list[
                 source.first_line))
         else:  # '# &nbsp;': the page keeps its blank heading; readers and contents get words
             heading.set('aria-label', title)
+            if draft.unlisted:  # a page meant to have no title ('# <!-- Page break --> {.unlisted}')
+                draft.title = title
+                return
             problems.append(codes.EMPTY_HEADING(
                 f"a level-1 heading with no text; the contents and readers call the chapter '{title}' "
                 '(write a title, or use a dedication or epigraph division for a page without one)',

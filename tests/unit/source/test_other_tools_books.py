@@ -117,3 +117,21 @@ def test_markdown_after_a_closed_html_line_is_markdown_as_pandoc_reads_it(write_
     assert body.find('.//x:pre', NS).findtext('x:code', namespaces=NS) == '<div></div>\nkept as code\n'
     # A problem found by line number is still at its own line, after the lines added.
     assert [(d.code, d.line) for d in book.diagnostics if d.code == 'MB313'] == [('MB313', 18)]
+
+
+def test_an_unlisted_page_is_in_the_book_and_in_no_contents(write_book) -> None:
+    # pandoc-novel's front matter: '# <!-- Page break --> {.unlisted .unindented}' pages with no
+    # title, which filled the contents with their first words and warned MB331 each.
+    from makebook.epub.nav import nav_document, ncx_toc
+    book = render(write_book, {
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01-accolades.md': '# <!-- Page break --> {.unlisted .unindented}\n\n"Astonishing."\n',
+        '02-praise.md': '# More Praise {.unlisted}\n\nText.\n', '03-one.md': '# Chapter 1\n\nText.\n'})
+    assert [(c.title, c.listed) for c in book.chapters] == [
+        ('“Astonishing.”', False), ('More Praise', False), ('Chapter 1', True)]
+    assert not [d for d in book.diagnostics if d.code == 'MB331']
+    nav = etree.fromstring(nav_document(book, None))
+    toc = nav.find('.//x:nav[@id="toc"]', NS)
+    assert [a.text for a in toc.iterfind('.//x:a', NS)] == ['Chapter 1']
+    assert len(ncx_toc(book)) == 1
+    assert 'unlisted' in etree.fromstring(book.chapters[0].body).get('class')
