@@ -268,6 +268,9 @@ REPEATED_BOOK_TITLE = _code('MB333', WARNING, "the book's title repeated above a
 REMOTE_IMAGE = _code('MB334', WARNING, 'a remote image not fetched',
                      'Save the image in the manuscript folder and use a relative path, or pass '
                      '--allow-remote to download it; its alt text stands in for it (an error with --strict).')
+CHUNKS_NOT_RUN = _code('MB335', WARNING, 'executable code chunks left out',
+                       'make-book runs no code: save what the chunk draws (a plot, a table) as a file and '
+                       'show it with an image or a table.')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

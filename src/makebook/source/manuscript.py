@@ -25,6 +25,7 @@ from makebook.config.metadata import build_metadata, build_settings
 from makebook.errors import BookError, Diagnostic, Severity, fail_on_errors
 from makebook.model import MARKDOWN_SUFFIXES, Manuscript, Metadata, PrintOverrides, SourceFile
 from makebook.safety.resources import Confinement, Refused
+from makebook.source.chunks import quarto_chunks
 from makebook.source.files import load_yaml_file, modified_time, read_source
 from makebook.source.includes import Budget, expand_includes_mapped
 from makebook.source.layouts import Layout, chapter_folders_below, detect_layout
@@ -90,6 +91,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
         if source is not None:
             if layout.kind == 'mdBook':
                 source = _with_includes(source, root, problems, budget)
+            source = quarto_chunks(source, problems)
             entry = entries.get(file_path)
             if entry is not None:
                 source = replace(source, part=entry.part, depth=entry.depth,

@@ -135,3 +135,31 @@ def test_an_unlisted_page_is_in_the_book_and_in_no_contents(write_book) -> None:
     assert [a.text for a in toc.iterfind('.//x:a', NS)] == ['Chapter 1']
     assert len(ncx_toc(book)) == 1
     assert 'unlisted' in etree.fromstring(book.chapters[0].body).get('class')
+
+
+def test_quarto_chunks_show_their_code_their_images_and_never_their_options(write_book) -> None:
+    # R for Data Science: 67 figures are knitr::include_graphics() in chunks with echo: false,
+    # referenced as @fig-x; 133 chunks hide their code; '#|' options were shown as code.
+    from tests.tools import tiny_png
+    book_folder = write_book({
+        'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+        '01.md': '# Intro\n\n```{r}\n#| echo: false\nsource("_common.R")\n```\n\n'
+                 'The cycle is in @fig-ds-diagram.\n\n'
+                 '```{r}\n#| label: fig-ds-diagram\n#| echo: false\n#| fig-cap: |\n'
+                 '#|   In our model of the data science process,\n#|   you start with import.\n'
+                 'knitr::include_graphics("diagrams/base.png", dpi = 270)\n```\n\n'
+                 '```{r}\n#| label: numbers\nx <- c(1, 2)\nmean(x)\n```\n\n'
+                 '```{r setup, include=FALSE}\nlibrary(tidyverse)\n```\n',
+        'diagrams/base.png': tiny_png()})
+    book = render_book(read_manuscript(book_folder))
+    body = etree.fromstring(book.chapters[0].body)
+    text = ''.join(body.itertext())
+    assert 'source(' not in text and 'library(' not in text and '#|' not in text
+    assert 'mean(x)' in text
+    figure = body.find('.//x:figure', NS)
+    assert figure is not None and 'In our model of the data science process, you start with import.' in \
+        ''.join(figure.find('x:figcaption', NS).itertext())
+    assert 'The cycle is in figure 1.' in text
+    assert not [d for d in book.diagnostics if d.code == 'MB302']
+    (hidden,) = [d for d in read_manuscript(book_folder).diagnostics if d.code == 'MB335']
+    assert (hidden.path.name, hidden.line) == ('01.md', 3) and hidden.message.startswith('2 code chunks')
