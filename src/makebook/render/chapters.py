@@ -91,7 +91,7 @@ def cut(body: etree._Element, source: SourceFile, previous: Draft | None, ids: I
     waiting: list[etree._Element] = []  # anchors a file opens with ('<a id="old-heading"></a>')
     for child in list(body):
         if current is None and has_heading and child.tag != _H1 and (
-                _has_no_text(child) or (previous is None and _only_links(child))):
+                _has_no_text(child) or ((previous is None or source.one_chapter) and _only_links(child))):
             # Kept for the file's first chapter, not the chapter before: anchors, and the
             # badges or logo a README opens the book with, above its '# Title'.
             waiting.append(child)
@@ -160,7 +160,7 @@ def _promote_headings(body: etree._Element) -> None:
 def _keep_in_one_chapter(body: etree._Element, titled: bool) -> None:
     """A file that is one chapter: every level-1 heading but the one that opens it (none when a
     'title:' names the chapter) becomes a level-2 heading, inside the chapter."""
-    blocks = [child for child in body if not _has_no_text(child)]
+    blocks = [child for child in body if not _has_no_text(child) and not _only_links(child)]
     opening = blocks[0] if blocks and blocks[0].tag == _H1 and not titled else None
     for child in body:
         if child.tag == _H1 and child is not opening:

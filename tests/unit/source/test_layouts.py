@@ -311,8 +311,10 @@ def test_a_gitbook_reads_its_summary_and_opens_with_its_readme(write_book):
 def test_a_gitbook_page_with_no_heading_is_titled_as_its_summary_names_it(write_book):
     # TypeScript Deep Dive's pages open with their own list of links, then '### Arrow Functions'.
     from makebook.render import render_book
+    from tests.tools import tiny_png
     root = write_book({
-        'book.json': '{"title": "Deep Dive", "author": "B", "language": "en"}', 'README.md': '# Deep Dive\n',
+        'book.json': '{"title": "Deep Dive", "author": "B", "language": "en"}', 'badge.png': tiny_png(),
+        'README.md': '[![Stars](badge.png)](https://example.org/s)\n\n# Deep Dive\n',  # badges above
         'SUMMARY.md': '* [Arrow Functions](docs/arrow.md)\n',
         'docs/arrow.md': '* [Arrow Functions](#arrow-functions)\n* [Tip](#tip)\n\n'
                          '### Arrow Functions\n\nText.\n\n### Tip\n\nMore.\n'})
