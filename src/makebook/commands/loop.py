@@ -13,9 +13,11 @@ to ``listeners`` (the terminal; the preview server's browsers).
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +59,10 @@ class Builder:
         self.out_dir: Path | None = None  # known after the first read: changes there are ours
         self._lock = threading.Lock()
         self._pending: set[str] = set()
+        # Each file's content (its SHA-256; None: no such file) as the last build began: a save
+        # that leaves a file as it was (an editor saving twice, a touch) builds nothing and calls
+        # off nothing (a PDF half laid out goes on).
+        self._read: dict[str, str | None] = {}
         self._first = True
         self._wake = threading.Event()
         self._stopping = False
@@ -68,9 +74,32 @@ class Builder:
             self.request(())
 
     def request(self, changed: Iterable[str]) -> None:
+        """Build again for ``changed`` (names under the watched folder; none: build anyway),
+        unless every file named is as the build under way, or the last one, read it."""
+        changed = tuple(changed)
         with self._lock:
-            self._pending.update(changed)
+            news = [name for name in changed if self._read.get(name, '?') != self._content(name)]
+            if changed and not news:
+                return
+            self._pending.update(news)
             self._wake.set()
+
+    def _content(self, name: str) -> str | None:
+        path = watched_folder(self.options) / name
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        except OSError:
+            return None
+
+    def _remember(self, changed: tuple[str, ...]) -> None:
+        """The content of the files this build reads: those ``changed``, or, on the first
+        build, every file under the watched folder (but the outputs)."""
+        if not changed:
+            root = watched_folder(self.options)
+            changed = tuple(_relative(path, root) for path in _files_under(root, self.out_dir))
+        contents = {name: self._content(name) for name in changed}
+        with self._lock:
+            self._read.update(contents)
 
     def stop(self) -> None:
         """Call off the build under way (nothing half-written stays) and end the thread."""
@@ -106,6 +135,7 @@ class Builder:
             try:
                 if self.out_dir is None:
                     self.out_dir = plan(self.options, read(self.options)).out_dir.resolve()
+                self._remember(() if first else changed)
                 result = build_in_turn(self.options, ORDER, self._written, _Cancellable(self._wake),
                                        cancelled=self._wake.is_set)
             except Cancelled:
@@ -165,6 +195,15 @@ async def watch(options: BuildOptions, builder: Builder, stop: asyncio.Event) ->
                                            debounce=400, raise_interrupt=False):
         names = {_relative(Path(path), root) for _, path in changes}
         builder.request(names)
+
+
+def _files_under(root: Path, skipped: Path | None) -> Iterator[Path]:
+    """Every file under ``root``, but those under ``skipped`` (the output folder) and hidden ones."""
+    for folder, folders, files in os.walk(root):
+        here = Path(folder)
+        folders[:] = [name for name in folders if not name.startswith('.')
+                      and (skipped is None or here / name != skipped)]
+        yield from (here / name for name in files if not name.startswith('.'))
 
 
 def _relative(path: Path, root: Path) -> str:
