@@ -58,6 +58,20 @@ def text_content(node: etree._Element) -> str:
     return ''.join(text if isinstance(text, str) else text.decode() for text in node.itertext())
 
 
+def remove_keeping_tail(node: etree._Element, tail: str | None = None) -> None:
+    """Remove ``node`` (not its tail: ``tail`` instead when given); the tail joins the text
+    before it."""
+    parent = node.getparent()
+    assert parent is not None  # a node inside a tree
+    text = (node.tail or '') if tail is None else tail
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or '') + text
+    else:
+        parent.text = (parent.text or '') + text
+    parent.remove(node)
+
+
 def _attribute(name: str) -> str:
     if name == 'epub_type':
         return f'{{{EPUB_NS}}}type'

@@ -10,8 +10,8 @@ and given a line break (``<br>``) at each chosen space. Every line then fits the
 room to spare, so WeasyPrint breaks nowhere else; were a measure ever wrong, it would only
 wrap a line again, never overflow.
 
-A display line holding what the line breaker does not measure (an image, math, a line break
-the author wrote) is left alone, as is a book with its own print stylesheet.
+A display line holding a line break the author wrote, or what the line breaker does not
+measure (an image, math), is left alone, as is a book with its own print stylesheet.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _balance(display: Display, width: float, language: str, metrics: Metrics) ->
     style = display.style
     runs = list(_runs(display.node, language, style.size, metrics, base=style))
     tokens, gaps = _tokens(runs)
-    if len(tokens) < 2:
+    if len(tokens) < 2 or any(run.forced for run in runs):  # the author broke it: as written
         return
 
     def shown(text: str) -> str:

@@ -15,10 +15,13 @@ other choice:
 
 So the block's hyphenation is make-book's too (:mod:`~makebook.pdf.hyphenate`:
 US patterns for plain ``en``, names and a block's last word never broken,
-ladders of at most two). Whatever cannot be measured here (an image, math, a
-line break, superscripts, an element print.css styles in a way not restated
-here) leaves the block to WeasyPrint, unhyphenated, as does a book with its own
-print stylesheet.
+ladders of at most two). Inline code may break between names (pdf/code.py marks each place with a
+``<wbr>``): such a place is a break opportunity here too, and only the chosen ones
+stay, as a zero-width space (the others are taken out). Whatever cannot be
+measured here (an image, math, a line break, superscripts, an element print.css
+styles in a way not restated here) leaves the block to WeasyPrint, unhyphenated,
+as does a book with its own print stylesheet; a class that no print stylesheet
+names is only a name, and its text is set as the text around it.
 
 Two of WeasyPrint 70's ways are designed around: it cannot break at a space
 that ends a text just before an inline element (it backs off, sometimes to
@@ -35,6 +38,7 @@ the other shows.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,11 +48,13 @@ from lxml import etree
 
 from makebook.model import XHTML_NS
 from makebook.pdf import hyphenate, linebreak
-from makebook.theme import faces, fonts
+from makebook.theme import edition_stylesheet, faces, fonts
+from makebook.xhtml import remove_keeping_tail
 
 _X = f'{{{XHTML_NS}}}'
 NBSP = '\u00a0'
 SOFT_HYPHEN = '\u00ad'
+ZERO_WIDTH_SPACE = '\u200b'
 WORD_JOINER = '\u2060'
 # print.css, restated: the body size, the indent, word-spacing, the lead-in, code, note calls.
 BODY_SIZE = 10.5
@@ -68,6 +74,9 @@ HYPHEN_COST = 15000.0
 TIGHT_WORD_SPACING_EM = -0.075
 TIGHT_CLASS = 'spaced-tight'
 TIGHT_DEMERITS = 200_000.0
+# Breaking inline code between names (after '::', '/', '.') costs as much as a hyphen: taken
+# where it saves a loose line, as WeasyPrint's first-fit took it wherever code did not fit.
+WBR_COST = HYPHEN_COST
 _SPACE = re.compile(r'[ \t\n\r\f]+')
 # Elements that change how text is set, and which face.
 _ITALIC = frozenset({'em', 'i', 'cite', 'dfn', 'var'})
@@ -107,6 +116,8 @@ class _Run:
     style: Style
     language: str | None
     extra: float = 0.0  # a box after the text: a note call
+    opens: bool = False  # the text follows a <wbr>: inline code may break before it
+    forced: bool = False  # the text follows a <br>: a line ends before it
 
 
 @dataclass
@@ -115,6 +126,8 @@ class _Token:
 
     pieces: list[tuple[int, int, int]] = field(default_factory=list)  # (run, start, end)
     extra: float = 0.0
+    cuts: list[int] = field(default_factory=list)  # pieces a <wbr> comes before
+    forced: bool = False  # a <br> follows it: a line ends here
 
 
 class Metrics:
@@ -214,7 +227,7 @@ def _blocks_in(container: etree._Element, size: float, inset: float) -> Iterator
     for node in container.iterchildren(f'{_X}*'):  # elements only
         local = etree.QName(node).localname
         classes = set((node.get('class') or '').split())
-        if local == 'p' and classes <= {'loose'}:
+        if local == 'p' and not styled(classes - {'loose'}):
             yield Block(node, size, inset, INDENT_EM * size if _indented(node) else 0.0)
         elif local == 'blockquote' and not classes and size == BODY_SIZE:
             yield from _blocks_in(node, QUOTE_SIZE, inset + _QUOTE_INSET)
@@ -244,6 +257,24 @@ def justify(body: etree._Element, width: float, language: str) -> None:
             continue
 
 
+def styled(classes: set[str]) -> bool:
+    """True if a print stylesheet (content.css, print.css) names one of ``classes``: its rules
+    may change how the text is set. A class none names is only a name (Quarto's spans, a
+    book's own markers) and its text is set as the text around it."""
+    names, fragments = _styled_names()
+    return any(name in names or any(fragment in name for fragment in fragments) for name in classes)
+
+
+@functools.cache
+def _styled_names() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every class the print stylesheets name ('.lead-in'), and the fragments of those they
+    match by attribute ('[class*=callout]')."""
+    css = re.sub(r'/\*.*?\*/', '', edition_stylesheet('print.css'), flags=re.S)
+    names = frozenset(re.findall(r'\.(-?[_a-zA-Z][\w-]*)', css))
+    fragments = tuple(re.findall(r'\[class[~|^$*]?=\s*[\'"]?([^\'"\]]+)', css))
+    return names, fragments
+
+
 def _indented(paragraph: etree._Element) -> bool:
     """print.css: ``p + p`` is indented, but not after a chapter's subtitle or label."""
     previous = next(paragraph.itersiblings(f'{_X}*', preceding=True), None)  # elements only
@@ -254,7 +285,8 @@ def _indented(paragraph: etree._Element) -> bool:
 
 # What was decided for a block, by its markup and measure: the print document is made again
 # for every layout pass, mostly with the same measure, and a long book has 200,000 words.
-_Decision = tuple[bool, dict[int, list[tuple[int, int, str]]]]  # (tight, run -> edits)
+# (tight, run -> edits, the runs after a <wbr> where a line breaks)
+_Decision = tuple[bool, dict[int, list[tuple[int, int, str]]], frozenset[int]]
 _DECIDED: dict[tuple[bytes, float, float, str, float], _Decision | None] = {}
 _MOST_DECIDED = 100_000
 
@@ -270,55 +302,89 @@ def _justify_block(block: Block, width: float, language: str, metrics: Metrics) 
     decision = _DECIDED[key]
     if decision is None:
         return False
-    tight, edits = decision
+    tight, edits, wbr_breaks = decision
     if tight:
         block.node.set('class', ' '.join([*(block.node.get('class') or '').split(), TIGHT_CLASS]))
-    _edit(list(_runs(block.node, language, block.size, metrics)), edits)
+    runs = list(_runs(block.node, language, block.size, metrics))
+    _edit(runs, edits)
+    _settle_wbr(runs, wbr_breaks)
     return True
 
 
 def _decide(block: Block, width: float, language: str, metrics: Metrics) -> _Decision | None:
     """The block's lines: whether its spaces close further, and the edits that make WeasyPrint
-    break where they end (None: leave the block to WeasyPrint)."""
+    break where they end (None: leave the block to WeasyPrint).
+
+    A line break the author wrote (``<br>``) ends a stretch of lines as a paragraph's end
+    does (its last line is not justified): each stretch is broken on its own, the first
+    with the block's indent.
+    """
     regular = Style('regular', block.size)
     space = metrics.width(' ', regular)
     runs = list(_runs(block.node, language, block.size, metrics))
     tokens, spaces = _tokens(runs)
     if len(tokens) < 4:
         return None
-    items, owners = _items(tokens, spaces, runs, metrics, block.size)
-    best: tuple[float, linebreak.Measure, list[int]] | None = None
+    stretches = _stretches(tokens, spaces, runs, metrics, block.size)
+    best: tuple[float, float, list[list[int]]] | None = None  # (cost, spacing, breaks per stretch)
     for spacing in (WORD_SPACING_EM, TIGHT_WORD_SPACING_EM):
-        measure = linebreak.Measure(
-            first=width - block.inset - block.indent, rest=width - block.inset, space=space,
-            least=space + spacing * block.size, loose=LOOSE_EM * block.size)
-        solution = linebreak.solve(items, measure)
-        if solution is None:
+        solutions = [linebreak.solve(items, _measure(block, width, space, spacing, first=number == 0))
+                     for number, (_, items, _) in enumerate(stretches)]
+        if any(solution is None for solution in solutions):
             continue
-        cost = solution.demerits + (TIGHT_DEMERITS if spacing != WORD_SPACING_EM else 0.0)
+        demerits = [solution.demerits for solution in solutions if solution is not None]
+        cost = sum(demerits) + (TIGHT_DEMERITS if spacing != WORD_SPACING_EM else 0.0)
         if best is None or cost < best[0]:
-            best = (cost, measure, solution.breaks)
-        if solution.demerits < TIGHT_DEMERITS:
+            best = (cost, spacing, [solution.breaks for solution in solutions if solution is not None])
+        if max(demerits) < TIGHT_DEMERITS:
             break  # good enough with the usual spaces
     if best is None:
         return None
-    _, measure, breaks = best
-    forbidden = linebreak.forbidden(items, breaks, measure)
-    where = _places(items)
+    _, spacing, all_breaks = best
     edits: dict[int, list[tuple[int, int, str]]] = {}  # run -> (start, end, replacement)
-    for index in forbidden:
-        if isinstance(items[index], linebreak.Space):
-            _no_break_space(edits, spaces[owners[index]])
-        else:
-            run_index, offset, kind = where[index]
-            if kind == 'dash':  # a word joiner after a dash (or before an em dash) it may not break at
-                edits.setdefault(run_index, []).append((offset, offset, WORD_JOINER))
-    for index in breaks:
-        if index < len(items) and isinstance(items[index], linebreak.Break):
-            run_index, offset, kind = where[index]
-            if kind == 'hyphen':
-                edits.setdefault(run_index, []).append((offset, offset, SOFT_HYPHEN))
-    return measure.least < space + WORD_SPACING_EM * block.size, edits
+    wbr_breaks: set[int] = set()
+    for number, ((first, items, owners), breaks) in enumerate(zip(stretches, all_breaks, strict=True)):
+        measure = _measure(block, width, space, spacing, first=number == 0)
+        where = _places(items)
+        for index in linebreak.forbidden(items, breaks, measure):
+            if isinstance(items[index], linebreak.Space):
+                _no_break_space(edits, spaces[first + owners[index]])
+            else:
+                run_index, offset, kind = where[index]
+                if kind == 'dash':  # a word joiner after a dash (or before an em dash) it may not break at
+                    edits.setdefault(run_index, []).append((offset, offset, WORD_JOINER))
+        for index in breaks:
+            if index < len(items) and isinstance(items[index], linebreak.Break):
+                run_index, offset, kind = where[index]
+                if kind == 'hyphen':
+                    edits.setdefault(run_index, []).append((offset, offset, SOFT_HYPHEN))
+                elif kind == 'wbr':
+                    wbr_breaks.add(run_index)
+    return spacing != WORD_SPACING_EM, edits, frozenset(wbr_breaks)
+
+
+def _measure(block: Block, width: float, space: float, spacing: float, first: bool) -> linebreak.Measure:
+    return linebreak.Measure(first=width - block.inset - (block.indent if first else 0.0),
+                             rest=width - block.inset, space=space, least=space + spacing * block.size,
+                             loose=LOOSE_EM * block.size)
+
+
+# A stretch of a block between line breaks the author wrote: (its first token, its items, and
+# the token each item belongs to, counted from that first token).
+_Stretch = tuple[int, list[linebreak.Item], list[int]]
+
+
+def _stretches(tokens: list[_Token], spaces: list[_Gap], runs: list[_Run], metrics: Metrics,
+               size: float) -> list[_Stretch]:
+    """The block's tokens cut after each one a ``<br>`` follows, as line-breaking items."""
+    stretches: list[_Stretch] = []
+    first = 0
+    for number, token in enumerate(tokens):
+        if token.forced or number == len(tokens) - 1:
+            items, owners = _items(tokens[first:number + 1], spaces[first:number], runs, metrics, size)
+            stretches.append((first, items, owners))
+            first = number + 1
+    return stretches
 
 
 def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metrics,
@@ -338,7 +404,11 @@ def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metric
                 yield _Run(kid, 'tail', kid.tail or '', style, lang,
                            extra=metrics.width(call, Style('regular', BODY_SIZE * CALL_SCALE)))
                 continue
-            if etree.QName(kid).localname in ('br', 'img', 'svg', 'math', 'sup', 'sub', 'wbr', 'small'):
+            if etree.QName(kid).localname in ('wbr', 'br') and not len(kid):
+                wbr = etree.QName(kid).localname == 'wbr'
+                yield _Run(kid, 'tail', kid.tail or '', style, lang, opens=wbr, forced=not wbr)
+                continue
+            if etree.QName(kid).localname in ('img', 'svg', 'math', 'sup', 'sub', 'small'):
                 raise Unmeasurable(f'<{etree.QName(kid).localname}>')
             kid_style = _style_of(kid, style)
             kid_lang = kid.get('lang') or lang
@@ -364,7 +434,7 @@ def _style_of(node: etree._Element, parent: Style) -> Style:
         return Style(face, parent.size * CODE_SCALE, False, 0.0, False)
     if local not in _PLAIN:
         raise Unmeasurable(f'<{local}>')
-    if classes - _KNOWN_CLASSES:
+    if styled(classes - _KNOWN_CLASSES):
         raise Unmeasurable(f'an element of class {" ".join(sorted(classes))}')
     if 'lead-in' in classes:
         return Style(parent.face, parent.size, True, LEAD_IN_TRACKING_EM * parent.size, False)
@@ -398,9 +468,17 @@ def _tokens(runs: list[_Run]) -> tuple[list[_Token], list[_Gap]]:
         return current
 
     for index, run in enumerate(runs):
+        if run.forced and (current is not None or tokens):
+            if current is not None:  # the word before the <br> ends there
+                tokens.append(current)
+                current = None
+            tokens[-1].forced = True
         if run.extra:
             open_token().extra += run.extra
         position = 0
+        # A <wbr> inside a word (not beside a space) is a place the word may break.
+        if run.opens and current is not None and run.text[:1].strip():
+            current.cuts.append(len(current.pieces))  # this run's first piece is the token's next
         for match in _SPACE.finditer(run.text):
             if match.start() > position:
                 open_token().pieces.append((index, position, match.start()))
@@ -462,6 +540,8 @@ def _word_items(token: _Token, runs: list[_Run], metrics: Metrics, breakable: bo
     never hyphenated (a dash inside them stays breakable to WeasyPrint, as it
     is to a reader's eye).
     """
+    if token.cuts and breakable:
+        return _cut_items(token, runs, metrics)
     if len(token.pieces) != 1 or not breakable:
         widths = sum(metrics.width(runs[r].text[s:e], runs[r].style) for r, s, e in token.pieces)
         return [linebreak.Box(widths + token.extra)]
@@ -476,6 +556,19 @@ def _word_items(token: _Token, runs: list[_Run], metrics: Metrics, breakable: bo
             items.append(_Cut(drawn, is_hyphen, cost, run_index, start + offset, kind))
     if token.extra:
         items[-1] = linebreak.Box(_box_width(items[-1]) + token.extra)
+    return items
+
+
+def _cut_items(token: _Token, runs: list[_Run], metrics: Metrics) -> list[linebreak.Item]:
+    """A word of inline code as its pieces between <wbr>s, each a place it may break."""
+    items: list[linebreak.Item] = []
+    bounds = [0, *token.cuts, len(token.pieces)]
+    for start, end in itertools.pairwise(bounds):
+        if start:
+            items.append(_Cut(0.0, False, WBR_COST, token.pieces[start][0], 0, 'wbr'))
+        drawn = sum(metrics.width(runs[r].text[s:e], runs[r].style) for r, s, e in token.pieces[start:end])
+        items.append(linebreak.Box(drawn))
+    items[-1] = linebreak.Box(_box_width(items[-1]) + token.extra)
     return items
 
 
@@ -517,7 +610,8 @@ class _Cut(linebreak.Break):
 
     run: int = 0
     offset: int = 0
-    kind: str = 'hyphen'  # 'hyphen': a soft hyphen makes it; 'dash': after a dash, always there
+    kind: str = 'hyphen'  # 'hyphen': a soft hyphen makes it; 'dash': after a dash, always there;
+    # 'wbr': before the run that follows a <wbr> (kept, as a zero-width space, only if chosen)
 
 
 def _places(items: list[linebreak.Item]) -> dict[int, _Place]:
@@ -531,6 +625,16 @@ def _no_break_space(edits: dict[int, list[tuple[int, int, str]]], gap: _Gap) -> 
     edits.setdefault(first[0], []).append((first[1], first[2], NBSP))
     for run_index, start, end in rest:
         edits.setdefault(run_index, []).append((start, end, ''))
+
+
+def _settle_wbr(runs: list[_Run], chosen: frozenset[int]) -> None:
+    """Each <wbr> of the block taken out; where a line breaks at one, a zero-width space left in
+    its place (WeasyPrint's first-fit breaks there, and nowhere else in the word)."""
+    for index in reversed(range(len(runs))):
+        run = runs[index]
+        if not run.opens:
+            continue
+        remove_keeping_tail(run.node, (ZERO_WIDTH_SPACE if index in chosen else '') + (run.node.tail or ''))
 
 
 def _edit(runs: list[_Run], edits: dict[int, list[tuple[int, int, str]]]) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from makebook.model import XHTML_NS
-from makebook.xhtml import fold_spaces
+from makebook.xhtml import fold_spaces, remove_keeping_tail
 
 _X = f'{{{XHTML_NS}}}'
 # Elements an inline note may hold as they are; anything else becomes a span.
@@ -125,16 +125,8 @@ def _inline_note(aside: etree._Element) -> etree._Element:
 
 def _drop_keeping_text(node: etree._Element, strip_leading: bool = False) -> None:
     """Remove ``node`` (not its tail); the tail joins the previous text."""
-    parent = _parent(node)
     tail = node.tail or ''
-    if strip_leading:
-        tail = tail.lstrip()
-    previous = node.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or '') + tail
-    else:
-        parent.text = (parent.text or '') + tail
-    parent.remove(node)
+    remove_keeping_tail(node, tail.lstrip() if strip_leading else tail)
 
 
 def _inline_all(note: etree._Element) -> None:

@@ -118,9 +118,55 @@ def test_italic_text_is_set_too_though_the_italic_has_no_hyphen_of_its_own() -> 
     assert justify.SOFT_HYPHEN in text_of(block)
 
 
+def test_inline_code_breaks_between_names_only_where_the_paragraph_s_lines_end() -> None:
+    """Inline code marked to break between names (<wbr>, pdf/code.py) is set by the line breaker
+    too: each <wbr> is taken out, and a zero-width space (where WeasyPrint breaks) left only
+    where a chosen line ends; before, every such paragraph was left to first-fit."""
+    calls = ' '.join(['<code>sensors::lamp::read_temperature()</code> then'] * 6)
+    block = xhtml(f'<section class="chapter"><p>The keeper calls {calls} and writes it down in the '
+                  'log, as the service asks of every keeper on every night of the year.</p></section>')
+    code.break_inline_code(block)
+    assert block.find(f'.//{X}wbr') is not None
+    justify.justify(block, 220.0, 'en')
+    paragraph = block.find(f'.//{X}p')
+    assert paragraph.find(f'.//{X}wbr') is None
+    text = text_of(paragraph)
+    assert 0 < text.count(justify.ZERO_WIDTH_SPACE) < 6 * 2  # some places, not every one
+    plain = text.replace(justify.ZERO_WIDTH_SPACE, '').replace(justify.NBSP, ' ')
+    plain = plain.replace(justify.SOFT_HYPHEN, '').replace(justify.WORD_JOINER, '')
+    assert plain.count('sensors::lamp::read_temperature()') == 6  # not a letter lost
+
+
+def test_a_class_no_print_stylesheet_names_is_only_a_name() -> None:
+    """Quarto's spans ([text]{.james-otis-rights}) and a paragraph's own class are set like the
+    text around them; a class print.css styles (.smallcaps is restated, .chapter-number is not)
+    still leaves its block to WeasyPrint."""
+    assert not justify.styled({'james-otis-rights', 'media-note'})
+    assert justify.styled({'chapter-number'}) and justify.styled({'callout-note'})  # [class*='callout']
+    block = _set(f'<p class="media-note">{PARAGRAPH[:90]} <span class="james-otis-rights">'
+                 f'{PARAGRAPH[90:]}</span></p><p class="chapter-number">{PARAGRAPH}</p>', 150.0)
+    first, second = block.iter(f'{X}p')
+    assert justify.NBSP in text_of(first) and justify.NBSP not in text_of(second)
+
+
 def test_what_cannot_be_measured_is_left_to_weasyprint() -> None:
-    block = _set(f'<p>{PARAGRAPH}<br/>{PARAGRAPH}</p>', 150.0)
+    block = _set(f'<p>{PARAGRAPH}<sup>2</sup> {PARAGRAPH}</p>', 150.0)
     assert justify.SOFT_HYPHEN not in text_of(block) and justify.NBSP not in text_of(block)
+
+
+def test_a_line_break_of_the_author_s_ends_a_stretch_broken_on_its_own() -> None:
+    """A paragraph with a <br> (an address, a verse quoted in prose) is set too: each stretch
+    between breaks as a paragraph of its own, the break kept."""
+    block = _set(f'<p>{PARAGRAPH}<br/>{PARAGRAPH} <br/> Yours, the keeper</p>', 150.0)
+    paragraph = block.find(f'.//{X}p')
+    assert len(paragraph.findall(f'{X}br')) == 2
+    before, middle, after = [paragraph.text, *(br.tail for br in paragraph.findall(f'{X}br'))]
+    for stretch in (before, middle):
+        assert justify.SOFT_HYPHEN in stretch or justify.NBSP in stretch  # set by make-book
+        assert justify.SOFT_HYPHEN not in stretch.split()[-1]  # a stretch's last word is whole
+    plain = text_of(paragraph).replace(justify.SOFT_HYPHEN, '').replace(justify.NBSP, ' ')
+    assert plain.replace(justify.WORD_JOINER, '') == f'{PARAGRAPH}{PARAGRAPH}  Yours, the keeper'
+    assert 'Yours' in after
 
 
 def test_the_line_breaker_never_sets_three_hyphens_in_a_row_nor_a_last_word_alone() -> None:
