@@ -376,3 +376,11 @@ def dump_stacks_and_kill(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=30)
+
+
+def ctrl_c_at_its_default() -> None:
+    """``preexec_fn`` for a command a test stops with Ctrl-C: SIGINT back at its default before
+    the command starts. A shell starts a background job without job control with SIGINT ignored
+    (POSIX), and an ignored SIGINT is inherited and kept by Python, so a suite run as
+    ``.ci/run &`` sent Ctrl-C to watch and serve for nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

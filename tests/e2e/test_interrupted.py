@@ -21,7 +21,7 @@ import pytest
 from makebook.cache import FOLDER as CACHE
 from makebook.safety.output import TEMP_PREFIX
 from tests import tools
-from tests.tools import BOOKS, REPO
+from tests.tools import BOOKS, REPO, ctrl_c_at_its_default
 
 SLUG = 'a-small-book-of-tests'
 
@@ -119,7 +119,8 @@ def test_sigkill_leaves_the_previous_outputs_intact(versions, tmp_path: Path, po
 def test_ctrl_c_says_the_previous_outputs_are_untouched(versions, tmp_path: Path) -> None:
     out = tmp_path / 'out'
     process = subprocess.Popen(command(versions['book'], out, '-v'), env=environment(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=ctrl_c_at_its_default)
     # Not a fixed sleep: on a loaded machine the interpreter may still be importing
     # (where Ctrl-C is Python's own traceback); the first step logged means main() runs.
     first = process.stderr.readline()

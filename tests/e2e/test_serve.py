@@ -23,7 +23,7 @@ import pytest
 
 from makebook.cli import main
 from makebook.safety.output import TEMP_PREFIX
-from tests.tools import dump_stacks_and_kill, faulthandler_env
+from tests.tools import ctrl_c_at_its_default, dump_stacks_and_kill, faulthandler_env
 
 CHAPTER = Path('manuscript') / '02-the-second-chapter.md'
 
@@ -34,7 +34,8 @@ class Served:
     def __init__(self, book: Path, *extra: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'makebook', 'serve', str(book), '--port', '0', '--stop-after', '240',
-             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=faulthandler_env())
+             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=faulthandler_env(),
+            preexec_fn=ctrl_c_at_its_default)
         line = self.process.stdout.readline()  # 'Serving http://127.0.0.1:PORT/ ...'
         assert line.startswith('Serving http://127.0.0.1:'), line + self.process.stderr.read()
         self.url = line.split()[1]

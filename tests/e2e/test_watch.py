@@ -18,7 +18,7 @@ import pytest
 
 from makebook.cli import main
 from makebook.safety.output import TEMP_PREFIX
-from tests.tools import dump_stacks_and_kill, faulthandler_env
+from tests.tools import ctrl_c_at_its_default, dump_stacks_and_kill, faulthandler_env
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ class Watched:
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'makebook', 'watch', str(book), '--format', 'html,epub',
              '--stop-after', '240'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            env=faulthandler_env())
+            env=faulthandler_env(), preexec_fn=ctrl_c_at_its_default)
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
