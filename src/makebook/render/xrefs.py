@@ -15,6 +15,8 @@ each link gets a class naming its kind.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from makebook.model import MATHML_NS, XHTML_NS, Labels
@@ -32,6 +34,9 @@ def _number_caption(node: etree._Element, caption: etree._Element, label_class: 
     label.tail = ' ' + (caption.text or '')
     caption.text = None
     caption.insert(0, label)
+
+
+_ADDRESS = re.compile(r'^(?:https?://|mailto:)', re.IGNORECASE)
 
 
 def fill_cross_references(sections: list[etree._Element], labels: Labels) -> None:
@@ -73,6 +78,11 @@ def fill_cross_references(sections: list[etree._Element], labels: Labels) -> Non
             href = link.get('href', '')
             is_xref = 'xref' in (link.get('class') or '').split()
             empty = not plain_text(link) and len(link) == 0
+            if empty and _ADDRESS.match(href):
+                # '[](https://github.com/x/pull/1931)': a link with nothing to read or press
+                # (Ace: link-name); it reads as its address, as a browser shows an address.
+                link.text = _ADDRESS.sub('', href)
+                continue
             if not href.startswith('#') or not (is_xref or empty) or href[1:] not in found:
                 continue
             kind, text = found[href[1:]]

@@ -163,3 +163,14 @@ def test_quarto_chunks_show_their_code_their_images_and_never_their_options(writ
     assert not [d for d in book.diagnostics if d.code == 'MB302']
     (hidden,) = [d for d in read_manuscript(book_folder).diagnostics if d.code == 'MB335']
     assert (hidden.path.name, hidden.line) == ('01.md', 3) and hidden.message.startswith('2 code chunks')
+
+
+def test_a_link_to_an_address_with_no_text_reads_as_its_address(write_book) -> None:
+    # TypeScript Deep Dive: '[](https://github.com/Microsoft/TypeScript/pull/1931)', four times;
+    # Ace failed the EPUB (link-name: a link with nothing to read).
+    book = render(write_book, {'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+                               '01.md': '# One\n\nSee [](https://github.com/x/pull/1931) and '
+                                        '[](mailto:a@b.org).\n'})
+    links = etree.fromstring(book.chapters[0].body).findall('.//x:a', NS)
+    assert [(a.get('href'), a.text) for a in links] == [
+        ('https://github.com/x/pull/1931', 'github.com/x/pull/1931'), ('mailto:a@b.org', 'a@b.org')]
