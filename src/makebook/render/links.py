@@ -16,7 +16,7 @@ import mimetypes
 import posixpath
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -93,7 +93,8 @@ def resolve_links(section: etree._Element, chapter_source: SourceFile, ids: IdRe
             continue
         parts = urlsplit(href)
         if parts.scheme or href.startswith('//'):
-            continue  # external: http, https, mailto...
+            link.set('href', valid_address(href))  # external: http, https, mailto...
+            continue
         target_file = source.name
         if parts.path:
             written = posixpath.normpath(posixpath.join(posixpath.dirname(source.name), unquote(parts.path)))
@@ -139,6 +140,24 @@ def book_file(written: str, files: Mapping[str, object]) -> str | None:
             if posixpath.splitext(name)[0] == candidate:
                 return name
     return None
+
+
+# What a URL may hold as it is (RFC 3986's unreserved and sub-delims, ':' '@' '/' '?', and '%'
+# so that what is escaped already stays so).
+_URL_SAFE = "!$&'()*+,;=:@/?-._~%"
+
+
+def valid_address(href: str) -> str:
+    """``href`` with what a URL may not hold escaped in its path, query and fragment: the
+    Russian Rust book links 'manifest.html#the-[features]-section', which EPUBCheck refuses
+    (RSC-020) and a reader may not follow."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # an unbalanced '[' in the host
+        return href
+    fixed = parts._replace(path=quote(parts.path, safe=_URL_SAFE), query=quote(parts.query, safe=_URL_SAFE),
+                           fragment=quote(parts.fragment, safe=_URL_SAFE))
+    return href if fixed == parts else urlunsplit(fixed)
 
 
 def _what(written: str, source: SourceFile) -> str:

@@ -174,3 +174,13 @@ def test_a_link_to_an_address_with_no_text_reads_as_its_address(write_book) -> N
     links = etree.fromstring(book.chapters[0].body).findall('.//x:a', NS)
     assert [(a.get('href'), a.text) for a in links] == [
         ('https://github.com/x/pull/1931', 'github.com/x/pull/1931'), ('mailto:a@b.org', 'a@b.org')]
+
+
+def test_an_address_with_characters_a_url_may_not_hold_is_escaped(write_book) -> None:
+    # The Russian Rust book: 'manifest.html#the-[features]-section' (EPUBCheck RSC-020).
+    book = render(write_book, {'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+                               '01.md': '# One\n\n[features](http://doc.crates.io/manifest.html#the-[features]-section)'
+                                        ' and [a page](https://x.org/a%20b?q=1).\n'})
+    links = etree.fromstring(book.chapters[0].body).findall('.//x:a', NS)
+    assert [a.get('href') for a in links] == ['http://doc.crates.io/manifest.html#the-%5Bfeatures%5D-section',
+                                              'https://x.org/a%20b?q=1']
