@@ -40,6 +40,21 @@ def element_for(attrs: attributes.Attributes) -> str:
     return 'div'
 
 
+_NOTES = {'note', 'warning', 'caution', 'important'}
+
+
+def _note_role(attrs: attributes.Attributes) -> str | None:
+    """A callout is a note in the text, not a landmark: an ``<aside>`` without a role is a
+    complementary landmark, and a chapter with several unnamed ones fails Ace's
+    landmark-unique (R for Data Science has up to three a chapter)."""
+    classes = set(attrs.classes)
+    if 'tip' in classes or 'callout-tip' in classes:
+        return 'doc-tip'
+    if classes & _NOTES or any(c.startswith('callout') for c in classes):
+        return 'note'
+    return None
+
+
 class FencedDivProcessor(BlockProcessor):
     def test(self, parent: ET.Element, block: str) -> bool:
         return bool(OPEN_RE.match(block.split('\n', 1)[0]))
@@ -67,7 +82,7 @@ class FencedDivProcessor(BlockProcessor):
             attrs.classes.insert(0, opener.group('word'))
         div = ET.SubElement(parent, element_for(attrs))
         attrs.apply(div)
-        role = attributes.role_for(attrs.pairs.get('epub:type', ''))
+        role = attributes.role_for(attrs.pairs.get('epub:type', '')) or _note_role(attrs)
         if role and div.get('role') is None:
             div.set('role', role)
         self.parser.parseChunk(div, '\n'.join(lines[1:close]))

@@ -64,5 +64,5 @@ class TestFencedDivs(TestCase):
         import markdown
         converter = markdown.Markdown(extensions=md)
         html = converter.convert('::: note\nText.\n')
-        assert html == '<aside class="note">\n<p>Text.</p>\n</aside>'
+        assert html == '<aside class="note" role="note">\n<p>Text.</p>\n</aside>'
         assert converter.makebook_warnings[0][::2] == ('MB313', '::: note')

@@ -184,3 +184,12 @@ def test_an_address_with_characters_a_url_may_not_hold_is_escaped(write_book) ->
     links = etree.fromstring(book.chapters[0].body).findall('.//x:a', NS)
     assert [a.get('href') for a in links] == ['http://doc.crates.io/manifest.html#the-%5Bfeatures%5D-section',
                                               'https://x.org/a%20b?q=1']
+
+
+def test_callouts_are_notes_not_landmarks(write_book) -> None:
+    # R for Data Science: three '::: callout-note' a chapter, unnamed <aside> landmarks (Ace).
+    book = render(write_book, {'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+                               '01.md': '# One\n\n::: callout-note\nA.\n:::\n\n::: callout-tip\nB.\n:::\n\n'
+                                        '::: sidebar\nC.\n:::\n'})
+    asides = etree.fromstring(book.chapters[0].body).findall('.//x:aside', NS)
+    assert [a.get('role') for a in asides] == ['note', 'doc-tip', None]
