@@ -43,13 +43,16 @@ def write_pdf(book: RenderedBook) -> bytes:
 PAGES_NAMESPACE = 'pdf/pages'
 
 
-def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook:
+def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool = True) -> PrintedBook:
     """The PDF, with where each of its pages begins (for the EPUB's page-list).
 
     The gutter depends on the page count, which is known only after layout:
     the first pass uses the page count of the book's previous layout (from
     ``cache``), else an estimate, and another pass is made only when the real
     count lands in another gutter step, or a note must be cut or relaxed.
+    With ``pieces`` the book is laid out a chapter at a time, and a layout after the first lays
+    out again only the chapters it changes (:mod:`~makebook.pdf.pieces`); the pages are the
+    same as the single document's.
     Raises :class:`BookError` for a note that cannot be made to fit.
     """
     cache = cache or Cache.off()
@@ -57,11 +60,12 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
     pages_key = cache.key(PAGES_NAMESPACE, str(book.root), book.metadata.identifier)
     previous = cache.load(PAGES_NAMESPACE, pages_key)
     estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
-    layout = lay_out(book, estimate)
+    session = engine.Session(book, pieces)
     try:
-        layout, passes = _final_layout(book, layout, estimate)
-        LOGGER.info('PDF: %d pages, laid out %d %s', layout.pages, passes,
-                    'time' if passes == 1 else 'times')
+        layout = lay_out(book, estimate, session=session)
+        layout, passes = _final_layout(book, layout, estimate, session)
+        LOGGER.info('PDF: %d pages, laid out %d %s (%d chapter pieces laid out, %d reused)', layout.pages,
+                    passes, 'time' if passes == 1 else 'times', session.rendered, session.reused)
         # A note still misplaced after cutting and relaxing but whole at the foot of the next
         # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
         # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
@@ -70,25 +74,27 @@ def print_edition(book: RenderedBook, cache: Cache | None = None) -> PrintedBook
             _notes_that_do_not_fit(book, set(layout.misplaced - deferred))
         pdf = engine.write(book, layout)
     finally:
-        layout.release()
+        session.close()
     check_fonts(pdf, [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
     return PrintedBook(pdf, print_pages(book, layout.anchors, layout.folios),
                        tuple(_note_on_next_page(book, note) for note in sorted(deferred)))
 
 
-def _final_layout(book: RenderedBook, layout: Layout, estimate: int) -> tuple[Layout, int]:
+def _final_layout(book: RenderedBook, layout: Layout, estimate: int,
+                  session: engine.Session) -> tuple[Layout, int]:
     """The layout to print, and how many layouts it took: laid out again while the gutter
     is not the one its page count calls for, or a note must be cut or relaxed."""
     holder = [layout]  # the layout held now, released if anything fails
     try:
-        return _lay_out_until_final(book, holder, estimate)
+        return _lay_out_until_final(book, holder, estimate, session)
     except BaseException:
         holder[0].release()
         raise
 
 
-def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int) -> tuple[Layout, int]:
+def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int,
+                         session: engine.Session) -> tuple[Layout, int]:
     layout = holder[0]
     passes = 1
     stray = set(layout.misplaced)
@@ -102,7 +108,7 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
             # count calls for, so a build that starts from the previous build's count
             # cuts the very notes a build from the estimate does (the same PDF).
             estimate = layout.pages
-            layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm)
+            layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm, session)
             passes += 1
             stray = set(layout.misplaced)
             continue
@@ -135,17 +141,18 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
             elif block not in firm:
                 loose.add(block)
         estimate = layout.pages
-        layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm)
+        layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm, session)
         passes += 1
         stray = set(layout.misplaced)
     return layout, passes
 
 
 def _again(book: RenderedBook, previous: Layout, pages: int, loose: set[str],
-           cuts: dict[str, splits.NoteSplit], firm: set[str]) -> Layout:
-    """Another layout; the previous one released first, so that only one is held in memory."""
+           cuts: dict[str, splits.NoteSplit], firm: set[str], session: engine.Session) -> Layout:
+    """Another layout; the previous one released first, so that only one is held in memory
+    (with the pieces the next may reuse)."""
     previous.release()
-    return lay_out(book, pages, frozenset(loose), tuple(cuts.values()), frozenset(firm))
+    return lay_out(book, pages, frozenset(loose), tuple(cuts.values()), frozenset(firm), session)
 
 
 def _note_on_next_page(book: RenderedBook, note: str) -> Diagnostic:

@@ -28,7 +28,20 @@ from makebook.xhtml import chapter_element, child, copyright_page, element, labe
 def print_html(book: RenderedBook, loose: Collection[str] = (),
                splits: Sequence[print_split.NoteSplit] = (), pages: int = 0,
                firm: Collection[str] = ()) -> str:
-    """The single HTML document WeasyPrint lays out.
+    """The single HTML document WeasyPrint lays out (:func:`print_tree`, serialised)."""
+    return serialise(print_tree(book, loose, splits, pages, firm))
+
+
+def serialise(root: etree._Element) -> str:
+    """An HTML tree as the HTML string WeasyPrint reads."""
+    # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
+    return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
+
+
+def print_tree(book: RenderedBook, loose: Collection[str] = (),
+               splits: Sequence[print_split.NoteSplit] = (), pages: int = 0,
+               firm: Collection[str] = ()) -> etree._Element:
+    """The tree of the single HTML document WeasyPrint lays out.
 
     ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
     (class ``loose``), or blocks relaxed themselves (unless named in ``firm``), ``splits`` the
@@ -88,8 +101,7 @@ def print_html(book: RenderedBook, loose: Collection[str] = (),
         notes_heading.set('data-running', meta.labels('notes'))
         labelled(notes_heading, meta, 'notes')
         body.append(notes)
-    # lxml writes a namespaced <br> as '<br></br>', which HTML parsers read as two breaks.
-    return etree.tostring(root, encoding='unicode', method='html').replace('</br>', '')
+    return root
 
 
 def label_css(meta: Metadata) -> str:
@@ -98,14 +110,30 @@ def label_css(meta: Metadata) -> str:
     labels = meta.labels
 
     def content(key: str, counter: str) -> str:
-        before, _, after = labels(key, n='\0', title='').partition('\0')
-        return f'{css_string(before)} target-counter(attr(href url), {counter}) {css_string(after)}'
+        return _label_content(meta, key, f'target-counter(attr(href url), {counter})')
 
     return (f"a.xref-fig::after {{ content: {content('figure-ref', 'figure')}; }}\n"
             f"a.xref-page::after {{ content: {content('page-ref', 'page')}; }}\n"
             f"a.xref-sec::after {{ content: {content('section-page-ref', 'page')}; }}\n"
             'span.footnote-cont::footnote-marker { content: '
             f"{css_string(labels('continued'))} '\\2002'; }}\n")
+
+
+def literal_label_css(meta: Metadata) -> str:
+    """The rules of :func:`label_css` and print.css's contents for a link that carries its number
+    (``data-mb-ref``, set when the book is laid out in pieces and its target is in another:
+    :mod:`~makebook.pdf.pieces`), where target-counter() would find no target."""
+    number = 'attr(data-mb-ref)'
+    return (f"a.xref-fig[data-mb-ref]::after {{ content: {_label_content(meta, 'figure-ref', number)}; }}\n"
+            f"a.xref-page[data-mb-ref]::after {{ content: {_label_content(meta, 'page-ref', number)}; }}\n"
+            'a.xref-sec[data-mb-ref]::after { content: '
+            f"{_label_content(meta, 'section-page-ref', number)}; }}\n"
+            f"nav.toc a[data-mb-ref]::after {{ content: leader('.') {number}; }}\n")
+
+
+def _label_content(meta: Metadata, key: str, number: str) -> str:
+    before, _, after = meta.labels(key, n='\0', title='').partition('\0')
+    return f'{css_string(before)} {number} {css_string(after)}'
 
 
 def css_string(text: str) -> str:

@@ -27,7 +27,7 @@ from makebook import codes
 from makebook.config.stylesheets import css_for
 from makebook.errors import MissingDependency, OutputError
 from makebook.model import Asset, RenderedBook
-from makebook.pdf import colour, document, geometry, patches
+from makebook.pdf import colour, document, geometry, patches, pieces
 from makebook.pdf import splits as print_split
 from makebook.pdf.fonts import face_css, font_face_rules
 from makebook.pdf.svgfonts import svg_for_print
@@ -51,16 +51,18 @@ class Layout:
     folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
     misplaced: frozenset[str]  # footnotes not on the page of their call
     deferred: frozenset[str]  # misplaced, but whole at the foot of the next page
-    fonts: Any  # the FontConfiguration: its font files are embedded when the PDF is written
+    session: Session | None  # its own, when laid out alone: holds the fonts the PDF embeds
 
     @property
     def pages(self) -> int:
         return len(self.anchors)
 
     def release(self) -> None:
-        """Drop the boxes (a large book's are hundreds of MB) and the font folder; idempotent."""
+        """Drop the boxes (a large book's are hundreds of MB), and the fonts' folder of a layout
+        made alone; idempotent."""
         self.document = None
-        _remove_font_folder(self.fonts)
+        if self.session is not None:
+            self.session.close()
 
 
 def _weasyprint() -> tuple[ModuleType, ModuleType]:
@@ -95,43 +97,209 @@ def print_stylesheets(book: RenderedBook, pages_for_gutter: int) -> list[tuple[s
 
 
 def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = frozenset(),
-            splits: tuple[print_split.NoteSplit, ...] = (), firm: frozenset[str] = frozenset()) -> Layout:
+            splits: tuple[print_split.NoteSplit, ...] = (), firm: frozenset[str] = frozenset(),
+            session: Session | None = None) -> Layout:
     """One layout of the book, its gutter set for ``pages_for_gutter`` pages (``loose``,
-    ``splits`` and ``firm``: :func:`makebook.pdf.document.print_html`)."""
+    ``splits`` and ``firm``: :func:`makebook.pdf.document.print_html`). With a ``session``, the
+    book is laid out a chapter at a time (:mod:`~makebook.pdf.pieces`) and the chapters the
+    session laid out before, unchanged, are not laid out again."""
     weasyprint, urls = _weasyprint()
-    used = faces_for(book)
-    settings = book.metadata.print_settings
-    fetcher_class = _fetcher_class(urls)
-    if settings.variant == 'pdf/x-1a':  # CMYK only: images converted as they load
-        fetcher_class = _cmyk_fetcher_class(fetcher_class, urls)
-    fetcher = fetcher_class(allowed=[book.root, styles_dir(),
-                                     *{f.path.parent for face in used for f in face.files}],
-                            assets={book.root / a.href: a for a in book.assets},
-                            svg_families=with_families(STYLESHEET_FAMILIES, used))
-    # @font-face rules are ignored unless one FontConfiguration is shared by
-    # the stylesheets and the render; @color-profile rules likewise need one dict.
-    fonts = weasyprint.text.fonts.FontConfiguration()
-    profiles: dict[str, Any] = {}
-    stylesheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=fonts,
-                                  color_profiles=profiles if index == 0 else None)
-                   for index, (css, base_url) in enumerate(print_stylesheets(book, pages_for_gutter))]
-    html = weasyprint.HTML(string=document.print_html(book, loose, splits, pages_for_gutter, firm),
-                           base_url=book.root.as_uri() + '/', url_fetcher=fetcher)
+    own = session is None
+    session = session or Session(book)
     try:
         with _weasyprint_errors(urls):
-            laid_out = html.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles,
-                                   pdf_variant=settings.variant, pdf_tags=settings.tagged)
+            setup = session.setup(pages_for_gutter)
+            root = document.print_tree(book, loose, splits, pages_for_gutter, firm)
+            laid_out = session.in_pieces(setup, root) if session.pieces else None
+            if laid_out is None:
+                html = weasyprint.HTML(string=document.serialise(root), base_url=book.root.as_uri() + '/',
+                                       url_fetcher=setup.fetcher)
+                laid_out = setup.render(html)
             if len(laid_out.pages) % 2:
                 # A book has an even number of pages (two to a leaf): a blank one ends it.
                 laid_out = laid_out.copy([*laid_out.pages, _blank_page(weasyprint, book, pages_for_gutter,
-                                                                       fonts)])
+                                                                       setup.fonts)])
     except BaseException:
-        _remove_font_folder(fonts)
+        if own:
+            session.close()
         raise
     notes = _note_boxes(laid_out)  # one walk over the boxes for both findings
     return Layout(laid_out, tuple(tuple(page.anchors) for page in laid_out.pages),
                   tuple(_printed_folio(page) for page in laid_out.pages),
-                  frozenset(_misplaced(notes)), frozenset(_deferred(notes)), fonts)
+                  frozenset(_misplaced(notes)), frozenset(_deferred(notes)), session if own else None)
+
+
+@dataclass
+class _Setup:
+    """The stylesheets, fonts and fetcher of the layouts for one gutter."""
+
+    key: tuple[str, ...]  # the stylesheets' text
+    weasyprint: ModuleType
+    settings: Any  # the book's PrintSettings
+    fetcher: Any
+    fonts: Any  # weasyprint FontConfiguration, shared by the stylesheets and every render
+    profiles: dict[str, Any]
+    stylesheets: list[Any]
+
+    def render(self, html: Any, extra: list[Any] | None = None) -> Any:
+        return html.render(stylesheets=[*self.stylesheets, *(extra or [])], font_config=self.fonts,
+                           color_profiles=self.profiles, pdf_variant=self.settings.variant,
+                           pdf_tags=self.settings.tagged)
+
+
+class Session:
+    """What the layouts of one print edition share: the stylesheets and fonts (parsed once per
+    gutter) and the pieces laid out last (:mod:`~makebook.pdf.pieces`), reused while unchanged.
+    Holds the fonts' folder until :meth:`close`: the PDF embeds the fonts when it is written."""
+
+    # Chapters per piece: one, so that a note cut or relaxed lays out again only its chapter.
+    PER_PIECE = 1
+    # Layouts of the pieces while a page number one refers to has changed (then: one document).
+    _ROUNDS = 3
+
+    def __init__(self, book: RenderedBook, pieces: bool = True) -> None:
+        self.book = book
+        # A book's own print stylesheet may number pages or figures its own way: one document.
+        self.pieces = pieces and not any('print' in sheet.editions for sheet in book.metadata.stylesheets)
+        self._setup: _Setup | None = None
+        self._fonts: list[Any] = []
+        self._laid_out: dict[str, Any] = {}  # a piece's HTML and rules -> its document
+        self._at: dict[int, str] = {}  # the piece laid out last at each place (-1: the front)
+        self._pages: dict[str, int] = {}  # the page number (counter) of each id, last layout
+        self.reused = 0  # pieces not laid out again (for -v and the tests)
+        self.rendered = 0
+
+    def setup(self, pages_for_gutter: int) -> _Setup:
+        sheets = print_stylesheets(self.book, pages_for_gutter)
+        key = tuple(css for css, _ in sheets)
+        if self._setup is not None and self._setup.key == key:
+            return self._setup
+        weasyprint, urls = _weasyprint()
+        book = self.book
+        used = faces_for(book)
+        settings = book.metadata.print_settings
+        fetcher_class = _fetcher_class(urls)
+        if settings.variant == 'pdf/x-1a':  # CMYK only: images converted as they load
+            fetcher_class = _cmyk_fetcher_class(fetcher_class, urls)
+        fetcher = fetcher_class(allowed=[book.root, styles_dir(),
+                                         *{f.path.parent for face in used for f in face.files}],
+                                assets={book.root / a.href: a for a in book.assets},
+                                svg_families=with_families(STYLESHEET_FAMILIES, used))
+        # @font-face rules are ignored unless one FontConfiguration is shared by
+        # the stylesheets and the render; @color-profile rules likewise need one dict.
+        fonts = weasyprint.text.fonts.FontConfiguration()
+        self._fonts.append(fonts)
+        profiles: dict[str, Any] = {}
+        stylesheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=fonts,
+                                      color_profiles=profiles if index == 0 else None)
+                       for index, (css, base_url) in enumerate(sheets)]
+        self._setup = _Setup(key, weasyprint, settings, fetcher, fonts, profiles, stylesheets)
+        self._laid_out.clear()  # laid out for another gutter
+        return self._setup
+
+    def in_pieces(self, setup: _Setup, root: Any) -> Any:
+        """The book laid out a piece at a time and joined (a weasyprint Document), or None when
+        it cannot be (no contents; numbers that do not settle)."""
+        cut = pieces.cut(root, self.PER_PIECE)
+        if cut is None:
+            return None
+        front, body = cut
+        figures = pieces.figure_numbers(root)
+        progress = _Progress()
+        for _ in range(self._ROUNDS):
+            used: dict[str, Any] = {}
+            joined: list[Any] = []
+            pages: dict[str, int] = {}
+            asked: dict[str, int | None] = {}  # what the pieces were told of other pieces' pages
+            for index, piece in enumerate(body):
+                known = {**self._pages, **pages}
+                first_page = None if index == 0 else len(joined) + 1
+                laid = self._piece(setup, piece, known, figures, first_page, used, index)
+                if laid is None:
+                    return None
+                for number, page in enumerate(laid, start=len(joined) + 1):
+                    for anchor in page.anchors:
+                        pages.setdefault(anchor, number)
+                asked.update((ref, known.get(ref)) for ref in piece.references())
+                joined.extend(laid)
+                progress.pages(len(joined))
+            settled = all(pages.get(ref) == number for ref, number in asked.items())
+            self._pages = pages
+            if settled:
+                break
+        else:
+            return None
+        opening = self._piece(setup, front, pages, figures, None, used, -1)
+        if opening is None:
+            return None
+        progress.pages(len(opening) + len(joined))
+        self._laid_out = used  # what this layout did not use is dropped
+        return _document_of(used, opening, [*opening, *joined])
+
+    def _piece(self, setup: _Setup, piece: pieces.Piece, pages: dict[str, int], figures: dict[str, int],
+               first_page: int | None, used: dict[str, Any], place: int) -> list[Any] | None:
+        """The pages of one piece (its closing chapter's page dropped), laid out or reused."""
+        html, css = piece.html(pages, figures), piece.css(first_page)
+        key = hashlib.sha256(f'{html}\0{css}'.encode()).hexdigest()
+        laid_out = used.get(key) or self._laid_out.get(key)
+        if laid_out is None:
+            # The piece it replaces is dropped now, not after the layout: one layout in memory.
+            if self._at.get(place) not in used:
+                self._laid_out.pop(self._at.get(place, ''), None)
+            weasyprint = setup.weasyprint
+            extra = weasyprint.CSS(string=css + '\n' + document.literal_label_css(self.book.metadata),
+                                   font_config=setup.fonts)
+            source = weasyprint.HTML(string=html, base_url=self.book.root.as_uri() + '/',
+                                     url_fetcher=setup.fetcher)
+            with _quiet_progress():
+                laid_out = setup.render(source, [extra])
+            self.rendered += 1
+        else:
+            self.reused += 1
+        used[key] = laid_out
+        self._at[place] = key
+        if piece.last:
+            return list(laid_out.pages)
+        if not laid_out.pages or pieces.PIECE_END not in laid_out.pages[-1].anchors:
+            return None  # the closing chapter did not open a page of its own
+        return list(laid_out.pages[:-1])
+
+    def close(self) -> None:
+        """Drop the pieces and remove the fonts' folders (the PDF is written by then)."""
+        self._laid_out.clear()
+        self._at.clear()
+        for fonts in self._fonts:
+            _remove_font_folder(fonts)
+        self._fonts.clear()
+        self._setup = None
+
+
+def _document_of(used: dict[str, Any], first: list[Any], pages: list[Any]) -> Any:
+    """One document of ``pages``, with the metadata of the document ``first`` comes from."""
+    owner = next(laid_out for laid_out in used.values() if laid_out.pages and laid_out.pages[0] is first[0])
+    return owner.copy(pages)
+
+
+class _Progress:
+    """The layout's progress as WeasyPrint tells it for one document (the build hears it:
+    build.LayoutProgress), for a book laid out in pieces: one layout, its pages so far."""
+
+    def __init__(self) -> None:
+        self.log = logging.getLogger('weasyprint.progress')
+        self.log.info('Step 4 - Creating formatting structure')
+
+    def pages(self, count: int) -> None:
+        self.log.info('Step 5 - Creating layout - Page %d', count)
+
+
+@contextlib.contextmanager
+def _quiet_progress() -> Iterator[None]:
+    progress = logging.getLogger('weasyprint.progress')
+    was_disabled, progress.disabled = progress.disabled, True
+    try:
+        yield
+    finally:
+        progress.disabled = was_disabled
 
 
 def write(book: RenderedBook, layout: Layout) -> bytes:

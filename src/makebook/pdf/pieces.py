@@ -1,0 +1,166 @@
+"""The print document cut into pieces that WeasyPrint lays out one at a time (issue 13).
+
+Every chapter (and part) opens on a recto, so the book can be laid out a chapter at a time and
+the pages joined: :mod:`~makebook.pdf.engine` lays out each piece as its own document and joins
+their pages into one, which the rest of the print edition reads as it read the single
+document's. A piece whose HTML and starting numbers have not changed is not laid out again:
+in a build that lays the book out several times (a note cut, a paragraph relaxed), only the
+chapters that changed are.
+
+What the single document knew from the layout, a piece is told (and the engine checks it):
+- the page number it starts on (``@page :first { counter-reset: page N }``);
+- the figure counter's value at its start (``html { counter-reset: figure N }``);
+- the numbers of figures and pages it refers to in other pieces: written into the link
+  (``data-mb-ref``) and printed by :func:`~makebook.pdf.document.literal_label_css`'s rules
+  instead of ``target-counter()``.
+The contents (front matter) are laid out last, their page numbers written in the same way.
+Each piece but the last ends with an empty chapter (:data:`PIECE_END`) whose page is dropped:
+it makes the blank verso a chapter ending on a recto needs, as the single document does.
+
+No WeasyPrint here: this module only cuts and rewrites trees, so it can be tested quickly.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from makebook.model import XHTML_NS
+from makebook.pdf.document import serialise
+
+# The id of the empty chapter that ends every piece but the last (its page is dropped).
+PIECE_END = 'mb-piece-end'
+# The links whose generated words carry a number from the layout (print.css, label_css).
+_PAGE_REFS = ('xref-page', 'xref-sec')
+_FIGURE_REF = 'xref-fig'
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Consecutive sections of the body (or the front matter) to lay out as one document."""
+
+    head: etree._Element
+    html_attributes: tuple[tuple[str, str], ...]
+    sections: tuple[etree._Element, ...]
+    front: bool  # the front matter, with the contents: laid out last
+    last: bool  # ends the book: no closing empty chapter
+    figures: int  # numbered figures before the piece
+    ids: frozenset[str]  # every id in the piece
+    book_ids: frozenset[str]  # every id in the book
+
+    def html(self, pages: Mapping[str, int], figures: Mapping[str, int]) -> str:
+        """The piece as its own HTML document. ``pages`` gives the page number (the page
+        counter, as target-counter() reads it) of each id in other pieces, ``figures`` the
+        figure number of each numbered figure's ids."""
+        root = etree.Element(f'{{{XHTML_NS}}}html', nsmap={None: XHTML_NS})  # type: ignore[dict-item]
+        for name, value in self.html_attributes:
+            root.set(name, value)
+        root.append(copy.deepcopy(self.head))
+        body = etree.SubElement(root, f'{{{XHTML_NS}}}body')
+        for section in self.sections:
+            body.append(copy.deepcopy(section))
+        for link in body.iter(f'{{{XHTML_NS}}}a'):
+            target = (link.get('href') or '')[1:]
+            if not (link.get('href') or '').startswith('#') or target in self.ids:
+                continue
+            classes = (link.get('class') or '').split()
+            if _FIGURE_REF in classes and target in figures:
+                link.set('data-mb-ref', str(figures[target]))
+            elif (any(kind in classes for kind in _PAGE_REFS) or self.front) and target in self.book_ids:
+                # A page not laid out yet: a guess the engine checks (and lays out again).
+                link.set('data-mb-ref', str(pages.get(target, 0)))
+        if not self.last:
+            etree.SubElement(body, f'{{{XHTML_NS}}}section', {'class': 'chapter', 'id': PIECE_END})
+        return serialise(root)
+
+    def css(self, first_page: int | None) -> str:
+        """The piece's own rules: the page number it starts on (None: as the stylesheets say)
+        and the figures before it."""
+        rules = []
+        if first_page is not None:
+            rules.append(f'@page :first {{ counter-reset: page {first_page}; }}')
+        if self.figures:
+            rules.append(f'html {{ counter-reset: figure {self.figures}; }}')
+        return '\n'.join(rules) or '/**/'
+
+    def references(self) -> frozenset[str]:
+        """The ids in other pieces whose page number the piece prints."""
+        found = set()
+        for section in self.sections:
+            for link in section.iter(f'{{{XHTML_NS}}}a'):
+                href = link.get('href') or ''
+                classes = (link.get('class') or '').split()
+                if (href.startswith('#') and href[1:] not in self.ids and href[1:] in self.book_ids
+                        and (self.front or any(kind in classes for kind in _PAGE_REFS))):
+                    found.add(href[1:])
+        return frozenset(found)
+
+
+def cut(root: etree._Element, per_piece: int = 1) -> tuple[Piece, list[Piece]] | None:
+    """The front matter (up to the contents) and the body in pieces of ``per_piece`` chapters
+    (a part's page counts as one); None when the document cannot be cut (no contents, or no
+    chapter that opens the body)."""
+    head = root.find(f'{{{XHTML_NS}}}head')
+    body = root.find(f'{{{XHTML_NS}}}body')
+    if head is None or body is None:
+        return None
+    children = [node for node in body if isinstance(node.tag, str)]
+    toc = next((index for index, node in enumerate(children) if _classes(node) & {'toc'}), None)
+    if toc is None or toc + 1 >= len(children) or not _opens_page(children[toc + 1]) \
+            or 'body-start' not in _classes(children[toc + 1]):
+        return None
+    groups: list[list[etree._Element]] = []
+    for node in children[toc + 1:]:
+        if _opens_page(node) and (not groups or len(groups[-1]) >= per_piece):
+            groups.append([node])
+        else:
+            groups[-1].append(node)
+    attributes = tuple((str(name), str(value)) for name, value in root.attrib.items())
+    numbered = _figure_counts(children)
+    everywhere = _ids(children)
+    front = Piece(head, attributes, tuple(children[:toc + 1]), True, False, 0,
+                  _ids(children[:toc + 1]), everywhere)
+    pieces = []
+    for index, group in enumerate(groups):
+        pieces.append(Piece(head, attributes, tuple(group), False, index == len(groups) - 1,
+                            numbered[id(group[0])], _ids(group), everywhere))
+    return front, pieces
+
+
+def figure_numbers(root: etree._Element) -> dict[str, int]:
+    """The number print.css's 'figure' counter gives each numbered figure, by every id in it."""
+    numbers: dict[str, int] = {}
+    count = 0
+    for node in root.iter(f'{{{XHTML_NS}}}figure'):
+        if 'numbered' in _classes(node):
+            count += 1
+            for inner in node.iter():
+                if isinstance(inner.tag, str) and inner.get('id'):
+                    numbers.setdefault(inner.get('id', ''), count)
+    return numbers
+
+
+def _figure_counts(children: list[etree._Element]) -> dict[int, int]:
+    """For each top-level section (by id()), the numbered figures before it."""
+    counts, count = {}, 0
+    for node in children:
+        counts[id(node)] = count
+        count += sum(1 for figure in node.iter(f'{{{XHTML_NS}}}figure') if 'numbered' in _classes(figure))
+    return counts
+
+
+def _opens_page(node: etree._Element) -> bool:
+    """A section print.css opens on a recto: a chapter or a part's page."""
+    return etree.QName(node).localname == 'section' and bool(_classes(node) & {'chapter', 'part'})
+
+
+def _classes(node: etree._Element) -> set[str]:
+    return set((node.get('class') or '').split())
+
+
+def _ids(nodes: list[etree._Element]) -> frozenset[str]:
+    return frozenset(inner.get('id', '') for node in nodes for inner in node.iter()
+                     if isinstance(inner.tag, str) and inner.get('id'))

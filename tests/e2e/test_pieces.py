@@ -1,0 +1,98 @@
+"""The print edition laid out a chapter at a time makes the pages the single document makes
+(issue 13): the same page count, the same text on every page (folios, running heads, the
+contents' page numbers, cross-references, footnotes), the same bookmarks and the same link
+targets and page labels. The contents' numbers are also checked against the pages their
+links lead to.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from makebook.pdf import print_edition
+from makebook.render import render_book
+from makebook.source import read_manuscript
+from tests.conftest import ESSAY_EPOCH
+from tests.tools import BOOKS, NESTED_BOOK, write_files
+
+
+def facts(pdf: bytes, path: Path) -> dict[str, object]:
+    """What a reader sees of a PDF: each page's text, the bookmarks, the links and the labels."""
+    path.write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    count = len(reader.pages)
+    texts = [subprocess.run(['pdftotext', '-layout', '-f', str(n), '-l', str(n), str(path), '-'],
+                            capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+    outline: list[tuple[int, str, int | None]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                outline.append((depth, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 0)
+    named = reader.named_destinations
+    links = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get('/Annots') or []:
+            annotation = annotation.get_object()
+            if annotation.get('/Subtype') != '/Link':
+                continue
+            action = annotation.get('/A') or {}
+            target = annotation.get('/Dest') or action.get('/D') or action.get('/URI')
+            if isinstance(target, str) and target in named:
+                target = reader.get_destination_page_number(named[target])
+            links.append((number, [round(float(x)) for x in annotation['/Rect']], str(target)))
+    return {'pages': count, 'text': texts, 'outline': outline, 'links': links,
+            'labels': list(reader.page_labels)}
+
+
+def contents_numbers_are_the_pages_linked(found: dict[str, object]) -> None:
+    """Each contents entry prints the number of the page its link leads to: the first chapter's
+    is 1, and the others follow the pages (openers print no folio, nor a thin book's labels)."""
+    contents = next(n for n, text in enumerate(found['text']) if re.search(r'^\s*Contents\s*$', text, re.M))
+    targets: list[int] = []  # an entry's title, leader and number may be a link each
+    for number, _, target in found['links']:
+        if number == contents and target.isdigit() and (not targets or targets[-1] != int(target)):
+            targets.append(int(target))
+    assert targets
+    printed = re.findall(r'(\d+)\s*$', found['text'][contents], re.M)
+    assert printed == [str(target - targets[0] + 1) for target in targets]
+
+
+@pytest.fixture
+def nested_folder(tmp_path: Path) -> Path:
+    return write_files(tmp_path / 'nested', NESTED_BOOK)
+
+
+@pytest.mark.parametrize('name', ['print-features', 'quarto', 'nested'])
+def test_the_book_in_pieces_is_the_single_document(name: str, nested_folder: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+    book = render_book(read_manuscript(nested_folder if name == 'nested' else BOOKS / name))
+    with caplog.at_level(logging.INFO, logger='makebook'):
+        in_pieces = facts(print_edition(book).pdf, tmp_path / 'pieces.pdf')
+    laid_out = [record.getMessage() for record in caplog.records if 'chapter pieces' in record.getMessage()]
+    counts = re.search(r'\((\d+) chapter pieces laid out, (\d+) reused', laid_out[-1])
+    assert counts is not None
+    pieces, reused = int(counts[1]), int(counts[2])
+    assert pieces > 2
+    if name == 'print-features':  # laid out three times (notes cut): only what changed again
+        assert 'laid out 3 times' in laid_out[-1] and reused > pieces / 2
+    single = facts(print_edition(book, pieces=False).pdf, tmp_path / 'single.pdf')
+    assert in_pieces['pages'] == single['pages']
+    for number, (ours, theirs) in enumerate(zip(in_pieces['text'], single['text'], strict=True)):
+        assert ours == theirs, f'page {number + 1}'
+    assert in_pieces['outline'] == single['outline']
+    assert in_pieces['links'] == single['links']
+    assert in_pieces['labels'] == single['labels']
+    contents_numbers_are_the_pages_linked(in_pieces)
