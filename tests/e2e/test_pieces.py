@@ -20,6 +20,7 @@ from makebook.pdf import print_edition
 from makebook.render import render_book
 from makebook.source import read_manuscript
 from tests.conftest import ESSAY_EPOCH
+from tests.e2e.test_fast_paths import pages_and_outline
 from tests.tools import BOOKS, NESTED_BOOK, write_files
 
 
@@ -30,15 +31,7 @@ def facts(pdf: bytes, path: Path) -> dict[str, object]:
     count = len(reader.pages)
     texts = [subprocess.run(['pdftotext', '-layout', '-f', str(n), '-l', str(n), str(path), '-'],
                             capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
-    outline: list[tuple[int, str, int | None]] = []
-
-    def walk(items: list, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                outline.append((depth, item.title, reader.get_destination_page_number(item)))
-    walk(reader.outline, 0)
+    _, outline = pages_and_outline(path)
     named = reader.named_destinations
     links = []
     for number, page in enumerate(reader.pages):

@@ -3,7 +3,8 @@
 The whole book becomes one HTML document (:mod:`~makebook.pdf.document`)
 styled by ``styles/print.css`` and the book's geometry
 (:mod:`~makebook.pdf.geometry`), laid out by WeasyPrint
-(:mod:`~makebook.pdf.engine`). Laying out is repeated while it changes
+(:mod:`~makebook.pdf.engine`) a chapter at a time, the pages joined
+(:mod:`~makebook.pdf.pieces`). Laying out is repeated while it changes
 something (:func:`print_edition`): the gutter depends on the page count, and
 WeasyPrint cannot split a footnote over two pages, so notes too tall for the
 room under their call are cut and continued (:mod:`~makebook.pdf.boxes`,
