@@ -200,8 +200,9 @@ def convert_all(sources: Sequence[SourceFile], cache: Cache, workers: int = 1,
     missing = [index for index, converted in enumerate(found) if converted is None]
     for index, value in zip(missing, _convert_to_json([sources[i] for i in missing], typography, workers),
                             strict=True):
-        cache.store(CACHE_NAMESPACE, keys[index], value)
-        found[index] = from_json(sources[index], value)
+        with limits.working_on(sources[index].path):
+            cache.store(CACHE_NAMESPACE, keys[index], value)
+            found[index] = from_json(sources[index], value)
         progress.advance()
     assert all(converted is not None for converted in found)  # our own serialisation parses
     return [converted for converted in found if converted is not None]

@@ -325,6 +325,11 @@ def stage(name: str) -> Iterator[None]:
 
 # ---- the whole build's bound
 
+class OutOfMemory(BaseException):
+    """The build's memory bound was reached (the watchdog saw its address space pass it): raised
+    in the main thread as :class:`OutOfTime` is, and made MB027 by :func:`whole_build`."""
+
+
 class OutOfTime(BaseException):
     """The whole build's time is up. A BaseException, as KeyboardInterrupt is, so that no
     ``except Exception`` on the way (a library's, a best-effort summary's) swallows it;
@@ -341,6 +346,9 @@ class _Watch:
     stages: list[str]
     files: tuple[Path, ...] = ()  # the files being worked on, where known
     protected: int = 0  # inside uninterrupted(): the outputs are being written
+    memory_limit: int | None = None  # bytes of address space the bound allows, once set
+    memory_hit: bool = False  # the watchdog saw the address space pass memory_limit
+    alarm: bool = False  # SIGALRM is ours: the watchdog may send it to the main thread
     # Where the build was when a bound was hit (kept as the stages and files unwind).
     stopped_in: tuple[str, tuple[Path, ...]] | None = None
 
@@ -414,21 +422,23 @@ def whole_build() -> Iterator[None]:
     watch = _WATCH = _Watch(seconds, memory_mb, time.monotonic() + seconds, [])
     with contextlib.ExitStack() as undo:
         undo.callback(_forget, watch)
-        undo.enter_context(_address_space(memory_mb))
-        undo.enter_context(_alarm(seconds))
-        undo.enter_context(_hard_stop(watch, seconds + HARD_STOP_GRACE + seconds / 10))
+        undo.enter_context(_address_space(memory_mb, watch))
+        undo.enter_context(_alarm(seconds, watch))
+        undo.enter_context(_watchdog(watch, seconds + HARD_STOP_GRACE + seconds / 10))
         try:
             yield
         except OutOfTime:
             raise watch.out_of_time() from None
-        except MemoryError:
+        except (MemoryError, OutOfMemory):
             raise watch.out_of_memory() from None
         except MakeBookError:
             raise
-        except Exception:
+        except Exception as exc:
             # A library that turns a failed allocation into its own error (lxml: 'XMLSyntaxError:
-            # unknown error'): if the build came up against the bound, that is what it was.
-            if _at_address_limit():
+            # unknown error'), or a render worker that died of it (a Rust library aborts): if
+            # the build came up against the bound, that is what it was.
+            from concurrent.futures.process import BrokenProcessPool
+            if watch.memory_hit or _at_address_limit() or isinstance(exc, BrokenProcessPool):
                 raise watch.out_of_memory() from None
             raise
 
@@ -440,9 +450,14 @@ def _forget(watch: _Watch) -> None:
 
 
 def checkpoint() -> None:
-    """Raise :class:`OutOfTime` if the build's time is up (outside :func:`uninterrupted`)."""
+    """Raise :class:`OutOfTime` if the build's time is up, :class:`OutOfMemory` if its memory
+    is (outside :func:`uninterrupted`)."""
     watch = _WATCH
-    if watch is not None and not watch.protected and time.monotonic() > watch.deadline:
+    if watch is None or watch.protected:
+        return
+    if watch.memory_hit:
+        raise OutOfMemory
+    if time.monotonic() > watch.deadline:
         raise OutOfTime
 
 
@@ -489,12 +504,16 @@ def _on_alarm(signum: int, frame: object) -> None:
     watch = _WATCH
     if watch is None:
         return
-    if not watch.protected:  # else the alarm comes again a second later
+    if watch.protected:  # the alarm comes again a second later (or the watchdog's)
+        return
+    if watch.memory_hit:
+        raise OutOfMemory
+    if time.monotonic() >= watch.deadline - 0.01:
         raise OutOfTime
 
 
 @contextlib.contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
+def _alarm(seconds: float, watch: _Watch) -> Iterator[None]:
     """SIGALRM after ``seconds``, then every second, raising OutOfTime; only in the main thread
     and when nobody else uses SIGALRM (elsewhere the checkpoints alone keep the time)."""
     import threading
@@ -505,34 +524,65 @@ def _alarm(seconds: float) -> Iterator[None]:
         return
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    watch.alarm = True
     try:
         yield
     finally:
+        watch.alarm = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager
-def _hard_stop(watch: _Watch, after: float) -> Iterator[None]:
-    """End the process, with the message, if the build is still running ``after`` seconds on
-    (stuck where OutOfTime cannot reach it); never while the outputs are being written."""
+def _watchdog(watch: _Watch, after: float) -> Iterator[None]:
+    """A thread that looks at the build's resident memory 20 times a second: past the bound, the
+    main thread is told (SIGALRM, or its next checkpoint) and stops with MB027 before the
+    harder RLIMIT_AS is reached, where a Rust library (nh3) would abort the process instead
+    of failing an allocation. It also ends the process, with the message, if the build is
+    still running ``after`` seconds on (stuck where OutOfTime cannot reach it); never while
+    the outputs are being written."""
     import threading
+    stop = threading.Event()
+    main = threading.main_thread().ident
 
-    def stop() -> None:
-        if _WATCH is watch and not watch.protected:
-            error = watch.out_of_time()
-            with contextlib.suppress(Exception):
-                sys.stderr.write(f'make-book: {error.code} error: {error}\n')
-                sys.stderr.flush()
-            os._exit(1)
+    def look() -> None:
+        hard_deadline = time.monotonic() + after
+        while not stop.wait(0.05):
+            if _WATCH is not watch:
+                return
+            if not watch.memory_hit and watch.memory_limit is not None \
+                    and _resident_now() > watch.memory_limit:
+                watch.memory_hit = True
+                if watch.alarm and main is not None:
+                    with contextlib.suppress(Exception):
+                        signal.pthread_kill(main, signal.SIGALRM)
+            if time.monotonic() > hard_deadline and not watch.protected:
+                error = watch.out_of_memory() if watch.memory_hit else watch.out_of_time()
+                with contextlib.suppress(Exception):
+                    sys.stderr.write(f'make-book: {error.code} error: {error}\n')
+                    sys.stderr.flush()
+                os._exit(1)
 
-    timer = threading.Timer(after, stop)
-    timer.daemon = True
-    timer.start()
+    thread = threading.Thread(target=look, name='make-book bounds', daemon=True)
+    thread.start()
     try:
         yield
     finally:
-        timer.cancel()
+        stop.set()
+
+
+def _address_space_now(field: int = 0) -> int:
+    """The process's address space in bytes (what RLIMIT_AS limits), or with ``field=1`` its
+    resident memory; 0 if unknown."""
+    try:
+        with open('/proc/self/statm', encoding='ascii') as statm:
+            return int(statm.read().split()[field]) * os.sysconf('SC_PAGE_SIZE')
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _resident_now() -> int:
+    return _address_space_now(1)
 
 
 _LIMIT: list[int] = []  # the address-space limit set for the running build, if any
@@ -551,19 +601,26 @@ def _at_address_limit() -> bool:
 
 
 @contextlib.contextmanager
-def _address_space(memory_mb: int) -> Iterator[None]:
-    """RLIMIT_AS lowered to what the process has now plus ``memory_mb`` (at least 16 MB, to report
-    with; never raised) for the build, then put back. Counted from now: what make-book itself
-    has loaded (or a test runner calling it) is not the book's doing."""
+def _address_space(memory_mb: int, watch: _Watch) -> Iterator[None]:
+    """The bound: the memory the process has now plus ``memory_mb`` (at least 16 MB, to report
+    with), resident memory watched by :func:`_watchdog` (address space would count what a
+    thread merely reserves); and the address space it has now plus the bound and half as much
+    again (at least 256 MB), as RLIMIT_AS for the build (never raised, put back afterwards),
+    so a runaway allocation fails even where the watchdog is too slow. Counted from now: what
+    make-book itself has loaded (or a test runner calling it) is not the book's doing."""
     try:
         import resource
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        with open('/proc/self/statm', encoding='ascii') as statm:
-            now = int(statm.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
-    except (ImportError, OSError, ValueError):
+    except ImportError:
         yield
         return
-    limit = now + max(memory_mb, 16) * 1024 * 1024
+    now, resident = _address_space_now(), _resident_now()
+    if not now:
+        yield
+        return
+    bound = max(memory_mb, 16) * 1024 * 1024
+    watch.memory_limit = resident + bound
+    limit = now + bound + max(bound // 2, 256 * 1024 * 1024)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     if soft != resource.RLIM_INFINITY and soft <= limit:
