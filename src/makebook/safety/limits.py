@@ -188,7 +188,10 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
             _forward_log(*log)
         with contextlib.suppress(ImportError, ValueError, OSError):
             import resource
-            limit = bounds.memory_mb * 1024 * 1024
+            # On top of what the child has from its parent at the fork (the libraries loaded,
+            # a test runner's whole heap): an absolute limit below that would leave the child
+            # unable to load WeasyPrint's libraries at all (MB006 'needs Pango').
+            limit = _address_space_now() + bounds.memory_mb * 1024 * 1024
             inherited, _ = resource.getrlimit(resource.RLIMIT_AS)  # the build's, if lower
             if inherited != resource.RLIM_INFINITY:
                 limit = min(limit, inherited)
