@@ -471,9 +471,31 @@ def svg_content(path: Path) -> bytes:
         parser = etree.XMLParser(resolve_entities=True, no_network=True, load_dtd=False, huge_tree=False,
                                  remove_pis=True)
         root = etree.fromstring(raw, parser)
-    if not _resolve_switches(root) and not declares:
+    changed = _resolve_switches(root)
+    changed = _epub_styles(root) or changed
+    if not changed and not declares:
         return raw
     return etree.tostring(root, xml_declaration=True, encoding='utf-8')
+
+
+# What an EPUB's CSS may not hold (EPUBCheck CSS-001: the reader sets the direction), and
+# a declaration with no value (CSS-008), as MathJax's stylesheet writes 'vertical-align: ;'.
+_FORBIDDEN_DECLARATION = re.compile(
+    r'(?<=[{;])\s*(?:direction|unicode-bidi)\s*:[^;}]*;?|(?<=[{;])\s*[-\w]+\s*:\s*;', re.IGNORECASE)
+
+
+def _epub_styles(root: etree._Element) -> bool:
+    """Drop from the SVG's stylesheets what EPUB CSS may not hold (diagrams.net leaves
+    MathJax's stylesheet, with 'direction: ltr', in a drawing that had a formula). True if
+    anything changed."""
+    changed = False
+    for style in root.iter('{http://www.w3.org/2000/svg}style', '{http://www.w3.org/1999/xhtml}style'):
+        text = style.text or ''
+        cleaned = _FORBIDDEN_DECLARATION.sub('', text)
+        if cleaned != text:
+            style.text = cleaned
+            changed = True
+    return changed
 
 
 def _inline_reference(value: str) -> bool:

@@ -309,3 +309,17 @@ def test_html_in_an_svg_with_no_fallback_is_still_refused_and_said_once(tmp_path
                     + '<switch><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>'
                       '</switch>' * 3 + '<foreignObject/></svg>')
     assert resources.svg_problems(path) == ['the SVG has a <foreignObject> element (line 1)']
+
+
+def test_an_svgs_stylesheet_loses_what_epub_css_may_not_hold(tmp_path: Path) -> None:
+    # PAIP's diagram-18-05.svg: diagrams.net left MathJax's stylesheet in it (EPUBCheck CSS-001, 008).
+    path = tmp_path / 'formula.svg'
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><style>.a {vertical-align: ; font-size: 90%}\n'
+                    '.b {display: inline; direction: ltr; unicode-bidi: embed; margin: 0}</style>'
+                    '<text class="a">x</text><style xmlns="http://www.w3.org/1999/xhtml">.c {direction: rtl}'
+                    '</style></svg>')
+    assert resources.svg_problems(path) == []
+    style = etree.fromstring(resources.svg_content(path)).findtext('{http://www.w3.org/2000/svg}style')
+    assert 'direction' not in style and 'unicode-bidi' not in style and 'vertical-align' not in style
+    assert 'font-size: 90%' in style and 'display: inline' in style and 'margin: 0' in style
+    assert b'direction' not in resources.svg_content(path)  # MathJax's <style> is XHTML's
