@@ -19,7 +19,7 @@ from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import Locator, SourceFile
 from makebook.render.content import repair_content
-from makebook.xhtml import text_content
+from makebook.xhtml import remove_keeping_tail, text_content
 
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
 # refuses the document; no book needs a tenth of it.
@@ -220,13 +220,31 @@ def named_anchors(body: etree._Element) -> None:
             anchor.set('id', name)
 
 
+def empty_links(body: etree._Element) -> None:
+    """'[]()': a link with no address and nothing to read or press (PAIP leaves 67 in its tables'
+    header rows; Ace: link-name) is no link. It holds none of the author's text, so it goes;
+    before the header cells are looked at, so a cell it leaves empty is seen as empty."""
+    empty = [link for link in body.iter('{http://www.w3.org/1999/xhtml}a', 'a')
+             if link.get('href') is not None and not link.get('href', '').strip()
+             and not link.get('id') and not link.get('name')
+             and len(link) == 0 and not text_content(link).strip()]
+    for link in empty:
+        remove_keeping_tail(link)
+
+
 def empty_header_cells(body: etree._Element) -> None:
     """An empty header cell (the corner of a table whose first column heads its rows, as
     '|   | a | b |' writes it) is a data cell: a header that names nothing is an accessibility
     failure (Ace, axe's empty-table-header), and reads the same."""
     for cell in body.iter('{http://www.w3.org/1999/xhtml}th', 'th'):
-        if not text_content(cell).strip() and len(cell) == 0:
+        # An anchor alone ('<a name=fig-02-01>' above a figure's table, as PAIP writes) names nothing.
+        if not text_content(cell).strip() and all(_is_bare_anchor(child) for child in cell):
             cell.tag = cell.tag[:-2] + 'td'
+
+
+def _is_bare_anchor(node: etree._Element) -> bool:
+    return (isinstance(node.tag, str) and etree.QName(node).localname == 'a' and len(node) == 0
+            and not (node.text or '').strip())
 
 
 def check_body(body: etree._Element, source: SourceFile | Locator, problems: list[Diagnostic]) -> None:
@@ -237,6 +255,7 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
         codes.HTML_REPAIRED(message, where.path, where.line_of(needle, ignore_case=True))))
     misplaced(body, where, problems)
     named_anchors(body)
+    empty_links(body)
     empty_header_cells(body)
     duplicate_ids(body, where, problems)
     missing_footnotes(body, where, problems)

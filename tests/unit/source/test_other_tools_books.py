@@ -176,6 +176,22 @@ def test_a_link_to_an_address_with_no_text_reads_as_its_address(write_book) -> N
         ('https://github.com/x/pull/1931', 'github.com/x/pull/1931'), ('mailto:a@b.org', 'a@b.org')]
 
 
+def test_a_link_with_no_address_and_no_text_is_no_link(write_book) -> None:
+    # PAIP: '| []() |' in 67 tables' header rows; Ace failed the EPUB (link-name).
+    book = render(write_book, {'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
+                               '01.md': '# One\n\n| []() | b |\n|---|---|\n| 1 | 2 |\n\n'
+                                        '| <a name="fig-1"></a> | c |\n|---|---|\n| 3 | 4 |\n\n'
+                                        'Text []() more, [kept]() and [](#one).\n'})
+    body = etree.fromstring(book.chapters[0].body)
+    links = body.findall('.//x:a[@href]', NS)
+    assert [(a.get('href'), ''.join(a.itertext())) for a in links] == [('', 'kept'), ('#one', 'One')]
+    paragraph = body.findall('.//x:p', NS)[-1]
+    assert ''.join(paragraph.itertext()).startswith('Text  more, kept and')
+    # each table's empty corner (or one holding only an anchor) is a data cell
+    assert [len(body.findall(f'.//x:{tag}', NS)) for tag in ('th', 'td')] == [2, 6]
+    assert body.find('.//x:td/x:a[@id="fig-1"]', NS) is not None
+
+
 def test_an_address_with_characters_a_url_may_not_hold_is_escaped(write_book) -> None:
     # The Russian Rust book: 'manifest.html#the-[features]-section' (EPUBCheck RSC-020).
     book = render(write_book, {'metadata.yaml': 'title: T\nauthor: A\nlang: en\n',
