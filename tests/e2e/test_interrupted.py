@@ -170,21 +170,8 @@ def test_a_killed_build_takes_its_render_workers_with_it(tmp_path: Path) -> None
                                                      + '\n\n'.join([paragraph] * 150), encoding='utf-8')
     process = subprocess.Popen([*command(book, tmp_path / 'out'), '-f', 'epub'], env=environment(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    workers: set[int] = set()
-    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
-        workers = tools.child_processes(process.pid)
-        time.sleep(0.01)
-    if process.poll() is not None:
-        pytest.skip('the book was converted before the workers were seen')
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=60)
-    deadline = time.monotonic() + 30
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = [pid for pid in workers if _alive(pid)]
-    for pid in left:  # not this test's business to leave them running
-        os.kill(pid, signal.SIGKILL)
+    workers, left = _kill_once_two_children_run(
+        process, 'the book was converted before the workers were seen')
     assert len(workers) >= 2 and not left
 
 
@@ -202,19 +189,27 @@ def test_a_killed_build_of_several_books_takes_its_book_processes_with_it(tmp_pa
     several = [sys.executable, '-m', 'makebook', 'build', *books, '-o', str(tmp_path / 'out'), '-q']
     process = subprocess.Popen(several, env=environment(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
+    workers, left = _kill_once_two_children_run(
+        process, 'the books were built before their processes were seen')
+    assert len(workers) >= 2 and not left
+
+
+def _kill_once_two_children_run(process: subprocess.Popen, too_late: str) -> tuple[set[int], list[int]]:
+    """SIGKILL ``process`` once two children of its are seen (skip with ``too_late`` if it ends
+    first); its children, and those still alive 30 s later (killed here, so none outlives the test)."""
     deadline = time.monotonic() + 300
     workers: set[int] = set()
     while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
         workers = tools.child_processes(process.pid)
         time.sleep(0.01)
     if process.poll() is not None:
-        pytest.skip('the books were built before their processes were seen')
+        pytest.skip(too_late)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     deadline = time.monotonic() + 30
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     left = [pid for pid in workers if _alive(pid)]
-    for pid in left:  # not this test's business to leave them running (nor their PDF children)
+    for pid in left:
         os.kill(pid, signal.SIGKILL)
-    assert len(workers) >= 2 and not left
+    return workers, left
