@@ -24,8 +24,16 @@ from collections.abc import Callable, Iterator
 from makebook import codes
 from makebook.codes import Code
 
-# A tag: its name, and no '<' or '>' before its end.
-_TAG = re.compile(r'<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*?(/?)>')
+# A tag: its name, then attributes up to its end. A quoted value may hold '<' and '>' (HTML
+# reads '<iframe srcdoc="<img src=x>">' as one tag: read as two, the iframe's end tag closed
+# nothing and the iframe swallowed the rest of the chapter). Outside quotes, no '<' or '>'.
+# The attributes are read once, atomically (no backtracking: linear, a failed tag included);
+# a quote that is never closed is an ordinary character, as it was.
+_TAG = re.compile(r'<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])'
+                  r'(?>(?:[^<>=/]|/(?!>)|=\s*"[^"]*"|=\s*\'[^\']*\'|=)*)(/?)>')
+# <plaintext> has no end in HTML: everything after it, to the end of the file, is its text
+# (the chapter's later headings as escaped markup). It is taken out, its content kept.
+_PLAINTEXT = re.compile(r'</?plaintext(?=[\s/>])[^<>]*>', re.IGNORECASE)
 _VOID = frozenset({'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta',
                    'param', 'source', 'track', 'wbr', 'keygen', 'frame'})
 # Elements whose content is text up to their own end tag (no tags inside).
@@ -136,6 +144,7 @@ def balance(markup: str, report: Report) -> str:
     (the next block boundary), not at the end of the file."""
     if '<' not in markup:
         return markup
+    markup = _without_plaintext(markup, report)
     closed_later = _closed_later(markup)
     boundaries = _Boundaries(markup)
     out: list[str] = []
@@ -200,6 +209,16 @@ def balance(markup: str, report: Report) -> str:
     out.append(markup[position:])
     close_above(0)
     return ''.join(out)
+
+
+def _without_plaintext(markup: str, report: Report) -> str:
+    """``markup`` without its <plaintext> tags, each reported."""
+    def drop(match: re.Match[str]) -> str:
+        if not match.group().startswith('</'):
+            report(codes.RAW_HTML_REMOVED, 'raw HTML: removed <plaintext> (not allowed in a book: it would '
+                   'turn the rest of the chapter into plain text); its content is kept', '<plaintext')
+        return ''
+    return _PLAINTEXT.sub(drop, markup) if '<plaintext' in markup.lower() else markup
 
 
 def _end_tag(markup: str, name: str, start: int) -> int | None:

@@ -101,3 +101,27 @@ def test_an_id_the_html_parser_copies_stays_on_one_element(write_book, markup: s
 def test_an_id_the_author_wrote_twice_is_still_reported(write_book) -> None:
     _, _, problems = _render(write_book, '# One\n\n<em id="k">a <h3>T</h3> b</em>\n\n<span id="k">c</span>\n')
     assert ('MB307', 8) in problems
+
+
+@pytest.mark.parametrize('pasted', [
+    '<iframe srcdoc="<img src=x>"></iframe>',
+    "<iframe title='<p>'></iframe>",
+    'x <textarea title="</textarea>">y</textarea> z',
+    '<noscript data-x="<b>"></noscript>',
+    '<plaintext>',
+    'a <plaintext>b</plaintext> c',
+])
+def test_a_tag_with_markup_in_its_attributes_or_with_no_end_keeps_the_chapter_after_it(
+        write_book, pasted: str) -> None:
+    """Issue 10, silent loss (found by the fourth session): '<' and '>' in a quoted attribute
+    value made the tag two tags, so an <iframe>'s end tag closed nothing and the iframe, dropped
+    with its content, took every later heading and paragraph with it, without a word. <plaintext>
+    never ends in HTML: the rest of the chapter became escaped markup."""
+    book, bodies, problems = _render(write_book, f'# One\n\n{pasted}\n\nAfter *text*.\n\n# Two\n\n*Kept*.\n')
+    assert [c.title for c in book.chapters] == ['One', 'Two']
+    assert [e.text for e in bodies[0].iter(f'{X}em')] == ['text']
+    assert bodies[1].find(f'.//{X}em').text == 'Kept'
+    assert '&lt;' not in etree.tostring(bodies[0], encoding='unicode')
+    assert not [p for p in problems if p[0] == 'MB316']  # every tag here is closed, or has no end
+    if 'plaintext' in pasted:
+        assert ('MB310', 8) in problems
