@@ -127,7 +127,7 @@ BAD_STYLESHEET = _code('MB111', ERROR, 'an unusable stylesheet',
 CSS_SYNTAX = _code('MB112', ERROR, 'a CSS syntax error',
                    'Fix the rule at that line; e-readers would reject the stylesheet too.')
 STYLESHEET_LOADS = _code('MB113', ERROR, 'a stylesheet loads a file or address',
-                         'An extra stylesheet may load only #fragments and small data: URLs.')
+                         'An extra stylesheet may load only #fragments and small data: images and fonts.')
 # MB120-: the words make-book prints (config/labels.py) and the typographic conventions.
 UNKNOWN_LABEL = _code('MB120', WARNING, 'an unknown label name',
                       "Name a label make-book prints (README, Languages): 'labels: {contents: Sommaire}'.")

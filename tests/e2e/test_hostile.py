@@ -133,6 +133,30 @@ def test_formulas_carry_no_markup_links_or_styles_into_any_edition(hostile) -> N
                 if b'javascript' in uri.lower() or b'127.0.0.1' in uri]
 
 
+def test_more_ways_to_load_are_gone_from_every_edition(hostile) -> None:
+    """Issue 10's smaller leaks, the fourth session's variants (tests/books/hostile/04-leaks.md):
+    srcset, <source>, <link>, <base>, a refresh, image functions, src(), var(), escapes and
+    entities in style attributes, ping, background, lowsrc, an <input> image, an <iframe srcdoc>.
+    No edition holds the listener's address (the PDF's text included), none of them connected
+    (test_no_connection_and_no_secret_in_any_output), and the heading after the frame is kept."""
+    written = hostile['book'].joinpath('04-leaks.md').read_text(encoding='utf-8')
+    addresses = set(re.findall(r'127\.0\.0\.1:\d+/[a-z]+', written))
+    assert len(addresses) == 18
+    editions = {name: data for name, data in output_bytes(hostile['out']).items()
+                if not name.startswith('.make-book-cache')}  # the cache keeps what the author wrote
+    assert [(name, a) for name, data in editions.items() for a in addresses if a.encode() in data] == []
+    epub = Epub(next(hostile['out'].glob('*.epub')))
+    chapter = epub.item('chapter-004.xhtml')
+    assert chapter.find('.//x:h2', NS).text == 'After the frame'
+    web = (hostile['out'] / 'html' / 'index.html').read_text(encoding='utf-8')
+    assert '>After the frame</h2>' in web and 'its heading too.' in web
+    pdf = PdfReader(next(hostile['out'].glob('*.pdf')))
+    assert 'After the frame' in ''.join(page.extract_text() for page in pdf.pages)
+    pasted = str(hostile['book'] / '04-leaks.md')
+    for line in (5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37):
+        assert f'{pasted}:{line}: MB310 warning: raw HTML' in hostile['err'], (line, hostile['err'])
+
+
 def test_metadata_is_escaped_everywhere(hostile, tmp_path: Path) -> None:
     out = hostile['out']
     epub = Epub(next(out.glob('*.epub')))

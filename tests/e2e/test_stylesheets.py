@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -52,4 +53,50 @@ def test_a_stylesheet_may_not_load_files_or_leave_the_book(capsys, write_book, t
     assert f"{book / '01.md'}:7: MB111 error: metadata 'print-css': 'style/print.txt' is not a .css file" \
         in run.err
     assert 'epub.css' not in run.err  # a small data: URL is fine
+    assert not (tmp_path / 'out').exists()
+
+
+def test_a_stylesheet_may_not_load_through_var_data_urls_or_nested_imports(capsys, write_book,
+                                                                            tmp_path: Path) -> None:
+    """Issue 10's smaller leaks, the fourth session's variants: an address in a custom property
+    used by image-set(), a data: stylesheet that imports, a data: SVG that loads, an @import
+    inside a block. Each is an error at its line and no edition is written."""
+    book = write_book({
+        '01.md': HEAD,
+        'style/all.css': ':root { --a: "http://127.0.0.1:9/a" }\n'
+                         'p { background-image: -webkit-image-set(var(--a) 1x) }\n',
+        'style/epub.css': 'p { color: red }\n@import url("data:text/css,@import url(http://127.0.0.1:9/b);");\n',
+        'style/print.css': "h1 { background: url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'>"
+                           "<image href='http://127.0.0.1:9/c'/></svg>\") }\n",
+        'style/web.css': 'p { color: red }\n\n@media screen { @import "http://127.0.0.1:9/d"; }\n',
+    })
+    run = make_book(capsys, book, '-o', tmp_path / 'out')
+    assert run.status == 1
+    for name, line, what in (('all', 2, 'var(--a)'), ('epub', 2, 'data:text/css'),
+                             ('print', 1, 'data:image/svg+xml'), ('web', 3, 'http://127.0.0.1:9/d')):
+        assert f"{book / 'style' / f'{name}.css'}:{line}: MB113 error: '{what}" in run.err, (name, run.err)
+    assert not (tmp_path / 'out').exists()
+
+
+def test_an_svg_that_loads_in_a_way_a_byte_search_missed_is_refused(capsys, write_book,
+                                                                     tmp_path: Path) -> None:
+    """The fourth session's SVG variants, as images of a book: an @import after a comment in
+    <style>, one spelled by an entity, an <?xml-stylesheet?> in a UTF-16 file. Each is an error
+    at the image's line (the SVG reaches no edition)."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg">{}</svg>'
+    book = write_book({
+        '01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\n'
+                 '![a](a.svg)\n\n![b](b.svg)\n\n![c](c.svg)\n',
+        'a.svg': svg.format('<style><!-- -->@import "http://127.0.0.1:9/a";</style>'),
+        'b.svg': '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY i "@import \'http://127.0.0.1:9/b\';">]>\n'
+                 + svg.format('<style>&i;</style>'),
+        'c.svg': ('<?xml version="1.0" encoding="UTF-16"?>\n<?xml-stylesheet href="http://127.0.0.1:9/c"?>\n'
+                  + svg.format('')).encode('utf-16'),
+    })
+    run = make_book(capsys, book, '-o', tmp_path / 'out')
+    assert run.status == 1
+    for line, name, why in ((8, 'a', 'stylesheet that loads'), (10, 'b', 'stylesheet that loads'),
+                            (12, 'c', 'processing instruction <?xml-stylesheet?>')):
+        found = rf"01\.md:{line}: MB305 error: image '{name}\.svg': .*{re.escape(why)}"
+        assert re.search(found, run.err), run.err
     assert not (tmp_path / 'out').exists()

@@ -89,7 +89,10 @@ def _read(name: str, root: Path, editions: tuple[str, ...], key: str,
     for url, line in resources.css_references(css):
         if url.startswith('#'):
             continue
-        if resources.scheme(url) == 'data':
+        problem: str | None
+        if resources.computed_reference(url):
+            problem = resources.COMPUTED_HINT
+        elif resources.scheme(url) == 'data':
             problem = resources.data_image_problem(url)
         else:
             problem = ('an extra stylesheet may load only small data: URLs, no files or '

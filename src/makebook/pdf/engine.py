@@ -570,7 +570,7 @@ def _fetcher_class(urls: ModuleType) -> type:
             scheme = resources.scheme(url)
             try:
                 if scheme == 'data':
-                    problem = resources.data_image_problem(url)  # too large to decode, say
+                    problem = resources.data_image_problem(url, loads_nothing=False)  # too large, say
                     if problem:
                         raise resources.Refused(problem)
                     media_type, body = resources.data_url(url)

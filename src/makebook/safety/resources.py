@@ -248,14 +248,33 @@ def data_url(url: str, limit: int = DATA_URL_LIMIT) -> tuple[str, bytes]:
     return media_type, body
 
 
-def data_image_problem(url: str) -> str | None:
-    """Why a small ``data:`` raster image cannot be used (too large, unreadable), or None."""
+# What a data: URL may hold where a stylesheet or a drawing names it: an image or a font, which
+# load nothing more. A stylesheet (text/css: '@import url(data:text/css,@import url(http://…))'),
+# an HTML page or any other type could; an SVG is checked as an SVG file is.
+_FONT_TYPE = re.compile(r'font/[\w.+-]+|application/(?:x-)?font-[\w.+-]+|application/vnd\.ms-fontobject'
+                        r'|application/octet-stream')
+
+
+def data_image_problem(url: str, loads_nothing: bool = True) -> str | None:
+    """Why a small ``data:`` image or font cannot be used (too large, unreadable, another type,
+    an SVG that would load something), or None. The PDF's fetcher asks with ``loads_nothing``
+    false: what a data: URL it serves asks for comes back through the fetcher, checked."""
     from makebook.safety import images
 
     try:
         media_type, body = data_url(url)
-        if media_type.startswith('image/') and media_type != 'image/svg+xml':
+        if not loads_nothing:
+            if media_type.startswith('image/') and media_type != 'image/svg+xml':
+                images.check_raster(body, require_readable=False)
+        elif media_type == 'image/svg+xml':
+            problems = svg_data_problems(body)
+            if problems:
+                return f'an inline SVG that cannot go into a book: {problems[0]}'
+        elif media_type.startswith('image/'):
             images.check_raster(body, require_readable=False)
+        elif not _FONT_TYPE.fullmatch(media_type):
+            return (f"an inline '{media_type[:40]}' (only images and fonts may be inline: anything "
+                    'else could load other files)')
     except (Refused, images.ImageProblem) as exc:
         return str(exc)
     return None
@@ -265,17 +284,38 @@ def data_image_problem(url: str) -> str | None:
 
 _IMAGE_FUNCTIONS = frozenset({'url', 'src', 'image-set', '-webkit-image-set', 'image', '-webkit-image',
                               'cross-fade', '-webkit-cross-fade', 'element', '-moz-element'})
+# Functions whose value is known only where the stylesheet is used: inside an image function,
+# they could name any address ('--a: "http://…"; background: image-set(var(--a) 1x)').
+_COMPUTED_FUNCTIONS = frozenset({'var', 'env', 'attr'})
+
+
+def computed_reference(url: str) -> bool:
+    """True for what :func:`css_references` gives for an image named by var(), env() or attr()."""
+    return url.split('(', 1)[0].lower() in _COMPUTED_FUNCTIONS and url.endswith(')')
+
+
+COMPUTED_HINT = ('an image address made by var(), env() or attr() cannot be checked; write the '
+                 'address itself')
 
 
 def css_references(css: str) -> list[tuple[str, int]]:
-    """Every URL a stylesheet would load (``url()``, ``@import``), with its line."""
+    """Every URL a stylesheet would load (``url()``, ``@import``), with its line. An image
+    function holding ``var()``, ``env()`` or ``attr()`` gives that function's text (see
+    :func:`computed_reference`): what it names cannot be known here."""
     import tinycss2  # WeasyPrint's own CSS tokenizer, already installed with it
 
     found: list[tuple[str, int]] = []
 
     def walk(nodes: Iterable[Any] | None) -> None:  # tinycss2's nodes (untyped)
+        importing = False  # after an '@import' token inside a block (a browser ignores it: refused alike)
         for node in nodes or ():
             kind = getattr(node, 'type', None)
+            if kind == 'at-keyword':
+                importing = node.lower_value == 'import'
+            elif kind == 'string' and importing:
+                found.append((node.value, node.source_line))
+            elif kind == 'literal' and node.value == ';':
+                importing = False
             if kind == 'url':
                 found.append((node.value, node.source_line))
             elif kind == 'function' and node.lower_name in _IMAGE_FUNCTIONS:
@@ -284,6 +324,7 @@ def css_references(css: str) -> list[tuple[str, int]]:
                 strings = [t.value for t in node.arguments if getattr(t, 'type', None) == 'string']
                 found.extend((value, node.source_line) for value in
                              (strings[:1] if node.lower_name in ('url', 'src') else strings))
+                found.extend((tinycss2.serialize([t]), node.source_line) for t in _computed(node.arguments))
                 walk(node.arguments)
             elif kind == 'at-rule' and node.lower_at_keyword == 'import':
                 strings = [t for t in node.prelude if getattr(t, 'type', None) == 'string']
@@ -297,6 +338,16 @@ def css_references(css: str) -> list[tuple[str, int]]:
     return list(dict.fromkeys(found))
 
 
+def _computed(nodes: Iterable[Any]) -> Iterable[Any]:
+    """The var(), env() and attr() functions among ``nodes`` and inside their functions."""
+    for node in nodes:
+        if getattr(node, 'type', None) == 'function':
+            if node.lower_name in _COMPUTED_FUNCTIONS:
+                yield node
+            else:
+                yield from _computed(node.arguments)
+
+
 def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[tuple[str, int]]:
     """(message, line) for each reference in ``css`` the resolver refuses.
 
@@ -307,6 +358,8 @@ def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[t
         if url.startswith('#'):
             continue
         try:
+            if computed_reference(url):
+                raise Refused(COMPUTED_HINT)
             if scheme(url) == 'data':
                 problem = data_image_problem(url)
                 if problem:
@@ -321,11 +374,10 @@ def stylesheet_problems(css: str, base: str, confinement: Confinement) -> list[t
 # ---------------------------------------------------------------- SVG and XML
 
 SVG_LIMIT = 16 * 1024 * 1024  # bytes: a drawing, not a photograph in disguise
-# url() to anything but '#id', @import, and any CSS escape ('u\\72l(', '@\\69mport' spell the
-# same): a drawing needs none of them.
-_SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import|image-set|\\', re.IGNORECASE)
-# Any processing instruction but the XML declaration.
-_PROCESSING_INSTRUCTION = re.compile(rb'<\?(?![xX][mM][lL][\s?])([^\s?]{0,40})')
+# url() to anything but '#id', @import, image functions, and any CSS escape ('u\\72l(',
+# '@\\69mport' spell the same): a drawing needs none of them.
+_SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import|image-set|\b(?:image|src)\s*\(|\\',
+                                re.IGNORECASE)
 # SMIL animation, which can set an attribute (an href) to anything after the checks.
 _ANIMATION = frozenset({'set', 'animate', 'animateMotion', 'animateTransform', 'animateColor'})
 _XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
@@ -349,29 +401,65 @@ def svg_problems(path: Path) -> list[str]:
     """
     try:
         data = read_bytes(path, 'SVG image', SVG_LIMIT)
-        tree = etree.fromstring(data, safe_xml_parser()).getroottree()
     except Unreadable as exc:
         return [str(exc)]
+    return svg_data_problems(data)
+
+
+def _all_text(element: etree._Element) -> str:
+    """The text of ``element`` and of everything inside it, comments and instructions left out."""
+    texts: Any = element.xpath('.//text()')
+    return ''.join(str(text) for text in texts)
+
+
+def _keeping_pis() -> etree.XMLParser:
+    """The safe parser, keeping processing instructions to be found (in any encoding)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           dtd_validation=False, remove_pis=False)
+
+
+def _expanding() -> etree.XMLParser:
+    """A parser that writes out the internal subset's entities (checked first: they are plain
+    text) and loads nothing."""
+    return etree.XMLParser(resolve_entities=True, no_network=True, load_dtd=False, huge_tree=False,
+                           remove_pis=True)
+
+
+def svg_data_problems(data: bytes) -> list[str]:
+    """:func:`svg_problems` of an SVG's bytes (a file's, or a ``data:`` URL's)."""
+    try:
+        tree = etree.fromstring(data, _keeping_pis()).getroottree()
     except etree.XMLSyntaxError as exc:
         return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
     problems = _declaration_problems(tree, data)
+    # Found in the tree, not in the bytes: a file in UTF-16 hides them from a byte search.
+    instructions: Any = tree.xpath('//processing-instruction()')  # lxml's _ProcessingInstruction
+    for instruction in instructions:
+        problems.append(f'the SVG has a processing instruction <?{str(instruction.target)[:40]}?> '
+                        f'(line {instruction.sourceline}); a drawing needs none (<?xml-stylesheet?> '
+                        'loads a file)')
+    declared = _declared(tree)
+    entities: Iterable[Any] = tree.iter(etree.Entity)  # lxml's _Entity (typed _Element by lxml-stubs)
+    for entity in entities:
+        if problems or entity.name not in declared:
+            problems.append(f'the SVG uses the entity &{entity.name}; (line {entity.sourceline})')
+    if not problems and tree.docinfo.internalDTD is not None:
+        # Checked as the book carries it (svg_content): with its entities written out, so an
+        # entity cannot hide '@import' or 'url(http…)' from the checks below.
+        try:
+            tree = etree.fromstring(data, _expanding()).getroottree()
+        except etree.XMLSyntaxError as exc:
+            return [f'the SVG is not well-formed XML (line {exc.lineno}: {exc.msg})']
     _resolve_switches(tree.getroot())  # what a <switch> does not draw is not carried either
-    for found in _PROCESSING_INSTRUCTION.finditer(data):  # the parser drops them; the file keeps them
-        at = data.count(b'\n', 0, found.start()) + 1
-        problems.append(f'the SVG has a processing instruction <?{found.group(1).decode(errors="replace")}?> '
-                        f'(line {at}); a drawing needs none (<?xml-stylesheet?> loads a file)')
     for element in tree.iter():
-        if isinstance(element, etree._Entity):
-            if problems or element.name not in _declared(tree):
-                problems.append(f'the SVG uses the entity &{element.name}; (line {element.sourceline})')
-            continue
         if not isinstance(element.tag, str):
             continue
         local = etree.QName(element).localname
         line = element.sourceline
         if local in ('script', 'foreignObject', 'iframe', 'object', 'embed'):
             problems.append(f'the SVG has a <{local}> element (line {line})')
-        if local in _ANIMATION and (element.get('attributeName', '').split(':')[-1].lower() == 'href'
+        if local in _ANIMATION and (element.get('attributeName', '').strip().split(':')[-1].lower()
+                                    in ('href', 'src')
                                     or any(not _inline_reference(element.get(name, '#'))
                                            and 'url' in element.get(name, '').lower()
                                            for name in ('to', 'from', 'by', 'values'))):
@@ -393,7 +481,9 @@ def svg_problems(path: Path) -> list[str]:
                 # style="...", and presentation attributes too (fill="url(http://...)")
                 what = 'a style' if attribute == 'style' else f"an attribute '{attribute}'"
                 problems.append(f'the SVG has {what} that loads a resource (line {line})')
-        if local == 'style' and _SVG_LOADING_STYLE.search(element.text or ''):
+        # All of its text, as a browser reads a stylesheet: a comment or a child element inside
+        # <style> ('<style><!-- -->@import …</style>') leaves the rest in tails, not in .text.
+        if local == 'style' and _SVG_LOADING_STYLE.search(_all_text(element)):
             problems.append(f'the SVG has a stylesheet that loads a resource (line {line})')
     return list(dict.fromkeys(problems))  # a drawing written on one line repeats its reasons
 

@@ -73,9 +73,10 @@ IMAGE_SCHEMES = frozenset({'data', 'file', 'http', 'https', 'ftp'})
 # Elements that never hold content: libxml2 does not know <embed> and <frame> are void and
 # nests what follows inside them, but html5ever (nh3) does not, so that is not dropped.
 _VOID = frozenset({'embed', 'frame'})
-# A style attribute that can load something (url(), image-set(), @import,
+# A style attribute that can load something (url(), src(), image-set(), @import,
 # IE expression() and behavior, Mozilla bindings) or hide it in CSS escapes.
-_LOADING_STYLE = re.compile(r'url\s*\(|image-set|image\s*\(|@import|expression\s*\(|behavior|binding|\\',
+_LOADING_STYLE = re.compile(r'url\s*\(|image-set|image\s*\(|src\s*\(|cross-fade|@import|expression\s*\(|'
+                            r'behavior|binding|\\',
                             re.IGNORECASE)
 _SCHEME = re.compile(r'^\s*([a-zA-Z][a-zA-Z0-9+.-]*)\s*:')
 # Browsers drop tabs, newlines and other controls from a URL before reading its
@@ -174,8 +175,12 @@ def _removals(markup: str, source: Locator) -> list[Diagnostic]:
                 kind = 'event handler' if name.startswith('on') else 'attribute'
                 report(f"removed {kind} '{name}' from <{tag}>", (f'<{tag}', f'{name}='), name)
             elif name == 'style' and style_loads(value):
+                # The value as parsed ('url(' for the 'url&#40;' written): its start up to what
+                # may have been written as a reference finds the line when the whole does not.
+                written = re.split(r'[(&\\]', value, maxsplit=1)[0][:40]
                 report(f'removed a style attribute from <{tag}> that could load a resource '
-                       f"('{_short(value)}')", (f'<{tag}', value[:40]), value[:40], 'style')
+                       f"('{_short(value)}')", (f'<{tag}', value[:40]), value[:40], (f'<{tag}', written),
+                       'style=')
             elif name in URL_ATTRIBUTES and not _url_allowed(tag, name, value):
                 report(f"removed {name}='{_short(value)}' from <{tag}>: '{scheme_of(value)}:' "
                        'URLs are not allowed', (f'<{tag}', value[:40]), value[:40],

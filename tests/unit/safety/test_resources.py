@@ -244,6 +244,36 @@ def test_the_shipped_theme_passes_its_own_check() -> None:
      'values="#a;http://127.0.0.1/x.png"/></image></svg>', 'animation <animate>'),
     ('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/svg+xml;base64,PHN2Zy8+"/></svg>',
      'an SVG itself'),
+    # The fourth session's variants. What a <style> holds after a comment, a CDATA section or a
+    # child element is in no element's .text, but a browser reads it as the stylesheet.
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style><!-- c -->@import "http://127.0.0.1/a.css";'
+     '</style></svg>', 'stylesheet that loads'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style><![CDATA[ a {} ]]><!--x-->rect { fill: '
+     'url(http://127.0.0.1/p) }</style></svg>', 'stylesheet that loads'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>a {}<g/>@import "http://127.0.0.1/a.css";</style>'
+     '</svg>', 'stylesheet that loads'),
+    # An entity (plain text, so allowed) that spells what the checks look for.
+    ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY i "@import \'http://127.0.0.1/a.css\';">]>\n'
+     '<svg xmlns="http://www.w3.org/2000/svg"><style>&i;</style></svg>', 'stylesheet that loads'),
+    ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY u "url(http://127.0.0.1/p)">]>\n'
+     '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: &u;"/></svg>', 'a style'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: image(\'http://127.0.0.1/p\')"/></svg>',
+     'a style'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: src("http://127.0.0.1/p") }</style></svg>',
+     'stylesheet that loads'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><a href="#a"><set attributeName=" href " '
+     'to="http://127.0.0.1/x"/></a></svg>', 'animation <set>'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect><animate attributeName="style" '
+     'to="fill: image-set(\'http://127.0.0.1/x\' 1x)"/></rect></svg>', "attribute 'to'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><filter id="f"><feImage href="http://127.0.0.1/x"/></filter>'
+     '</svg>', "loads 'http://127.0.0.1/x'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use '
+     'xlink:href="other.svg#a"/></svg>', "loads 'other.svg#a'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><img xmlns="http://www.w3.org/1999/xhtml" '
+     'src="http://127.0.0.1/x"/></foreignObject></svg>', '<foreignObject>'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA"><animate '
+     'attributeName="href" values="data:image/png;base64,AAAA;http://127.0.0.1/x"/></image></svg>',
+     'animation <animate>'),
 ])
 def test_an_svg_that_could_load_something_another_way_is_refused(tmp_path: Path, svg: str, why: str) -> None:
     """Issue 10's smaller leaks: escapes, stylesheet PIs, presentation attributes, SMIL, nested SVG."""
@@ -251,6 +281,17 @@ def test_an_svg_that_could_load_something_another_way_is_refused(tmp_path: Path,
     path.write_text(svg)
     problems = resources.svg_problems(path)
     assert any(why in p for p in problems), problems
+
+
+def test_a_processing_instruction_is_found_in_any_encoding(tmp_path: Path) -> None:
+    """A byte search for '<?' missed an <?xml-stylesheet?> in a UTF-16 file (the file is carried
+    as it is), so they are found in the parsed document."""
+    path = tmp_path / 'x.svg'
+    path.write_bytes('<?xml version="1.0" encoding="UTF-16"?>\n<?xml-stylesheet href="http://127.0.0.1/x.css"?>'
+                     '\n<svg xmlns="http://www.w3.org/2000/svg"/>'.encode('utf-16'))
+    assert resources.svg_problems(path) == [
+        'the SVG has a processing instruction <?xml-stylesheet?> (line 2); a drawing needs none '
+        '(<?xml-stylesheet?> loads a file)']
 
 
 def test_a_drawing_with_local_paints_and_animation_passes(tmp_path: Path) -> None:
@@ -272,6 +313,43 @@ def test_a_drawing_with_local_paints_and_animation_passes(tmp_path: Path) -> Non
 def test_every_argument_of_an_image_function_is_a_url(rule: str) -> None:
     """Issue 10's smaller leaks: image-set() and its kin were checked on their first argument only."""
     assert ('http://127.0.0.1/b', 1) in resources.css_references(rule)
+
+
+@pytest.mark.parametrize(('rule', 'why'), [
+    (':root { --a: "http://127.0.0.1/b"; } p { background-image: image-set(var(--a) 1x); }', 'var()'),
+    ('p { --a: "http://127.0.0.1/b"; background-image: -webkit-image-set(var(--a, "x.png") 1x); }', 'var()'),
+    ('p { background-image: image(attr(data-src)); }', 'var()'),
+    ('p { background-image: cross-fade(image-set(env(x) 1x), red); }', 'var()'),
+    ('@import url("data:text/css,@import url(http://127.0.0.1/b);");', "inline 'text/css'"),
+    ('p { background: url("data:text/html,<img src=http://127.0.0.1/b>"); }', "inline 'text/html'"),
+    ("p { background: url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'><image "
+     "href='http://127.0.0.1/b'/></svg>\"); }", 'an inline SVG'),
+    ("p { background: url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'><style>"
+     "@import 'http://127.0.0.1/b';</style></svg>\"); }", 'an inline SVG'),
+    ('@media screen { @import "http://127.0.0.1/b"; }', 'remote'),
+    ('@font-face { font-family: x; src: local(x), url(http://127.0.0.1/b) format("woff"); '
+     'unicode-range: U+41; }', 'remote'),
+    ('p { background: u\\72l(http://127.0.0.1/b); }', 'remote'),
+    ('@\\69mport "http://127.0.0.1/b";', 'remote'),
+    ('@import url(http://127.0.0.1/b) layer(a) supports(display: grid);', 'remote'),
+    ('@namespace x url(http://127.0.0.1/b);', 'remote'),
+])
+def test_an_image_address_a_stylesheet_could_load_in_any_way_is_refused(tmp_path: Path, rule: str,
+                                                                       why: str) -> None:
+    """Issue 10's smaller leaks, the fourth session's variants: an address made by var(), env() or
+    attr(), a data: URL that is a stylesheet, a page or an SVG that loads, an @import nested in a
+    block, font-face sources, escapes."""
+    problems = resources.stylesheet_problems(rule, '', Confinement.of([tmp_path]))
+    assert len(problems) == 1 and problems[0][1] == 1, problems
+    assert why in problems[0][0] or (why == 'var()' and resources.COMPUTED_HINT in problems[0][0]) \
+        or (why == 'remote' and 'remote resources are not fetched' in problems[0][0]), problems
+
+
+def test_an_inline_image_or_font_in_a_stylesheet_is_still_fine(tmp_path: Path) -> None:
+    svg = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'><rect fill='url(%23g)'/></svg>"
+    css = (f'p {{ background: url("{svg}"); }} @font-face {{ font-family: x; src: '
+           'url(data:font/woff2;base64,AAAA) format("woff2"); }')
+    assert resources.stylesheet_problems(css, '', Confinement.of([tmp_path])) == []
 
 
 # As diagrams.net (draw.io) exports a drawing (Norvig's PAIP has 39 such figures): every label
