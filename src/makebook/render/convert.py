@@ -2,10 +2,11 @@
 
 :func:`convert_file` depends on nothing but the file itself (no other file,
 no book-wide state), so its result can be kept and reused while the file is
-unchanged. Each file gets a fresh Python-Markdown instance (as mkdocs does);
-its HTML is sanitised (raw HTML is untrusted), parsed into a namespaced XHTML
-tree, its math set as MathML, and repaired where pasted HTML breaks the
-content model; the footnotes are taken out for the book to place.
+unchanged. Each file is read by a Python-Markdown instance reset to as good as
+new (made once a thread: :func:`_reader`); its HTML is sanitised (raw HTML is
+untrusted), parsed into a namespaced XHTML tree, its math set as MathML, and
+repaired where pasted HTML breaks the content model; the footnotes are taken
+out for the book to place.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import functools
 import multiprocessing
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,12 +111,41 @@ def _end_closed_html_lines(text: str) -> tuple[str, list[int]]:
     return ('\n'.join(out), inserted) if inserted else (text, inserted)
 
 
+class _Readers(threading.local):
+    markdown: markdown.Markdown | None = None
+
+
+# One Markdown instance a thread (so one a worker process), reset between files: making one
+# (extensions, processors, patterns) cost a tenth of converting a book. A file takes it
+# (:func:`_reader`) and gives it back once read through, so one a conversion stopped in
+# (RecursionError, a time bound, Ctrl-C) is never used again, and a file is never read with
+# an instance another reading is still using.
+_READERS = _Readers()
+
+
+def _reader() -> markdown.Markdown:
+    """A Markdown instance as a fresh one reads: Python-Markdown's ``reset()`` (its stash,
+    references, and each extension's ``reset``: footnotes, abbreviations, toc), and
+    make-book's own per-file values, which its extensions keep as ``md.makebook_*``
+    attributes (warnings, an mdBook's hidden lines, the CommonMark reader's blocks and
+    bracket tables, the links read from brackets), removed. Every other part of an instance
+    is made once and only read (tests/unit/render/test_conversion_fast_paths.py converts every
+    fixture file fresh and reused, in shuffled orders: the same XHTML and problems)."""
+    md, _READERS.markdown = _READERS.markdown, None
+    if md is None:
+        return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
+                                 extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
+    md.reset()
+    for name in [name for name in vars(md) if name.startswith('makebook_')]:
+        del md.__dict__[name]
+    return md
+
+
 def convert_file(source: SourceFile) -> Converted:
     """Markdown to XHTML for one file; every problem is in ``problems``, none is raised."""
     problems: list[Diagnostic] = []
     text = _ATX_HEADING.sub(lambda m: unnumbered_minus(m.group()), source.markdown)
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS),
-                           extension_configs=MARKDOWN_CONFIG, output_format='xhtml')
+    md = _reader()
     if source.hidelines is not None:  # an mdBook's: extensions/commonmark hides its code's lines
         md.__dict__['makebook_hidelines'] = dict(source.hidelines)
     where = Locator(source)  # each problem at its own line, a repeated one too
@@ -131,6 +162,7 @@ def convert_file(source: SourceFile) -> Converted:
         line = source.first_line + needle - bisect.bisect_right(inserted, needle) if isinstance(needle, int) \
             else where.line_of(needle)
         problems.append(codes.ALL[code](message, source.path, line))
+    _READERS.markdown = md  # read through: the next file may use it
     markup = media.media_notes(
         media.listings(html, listings), lambda message, needle: problems.append(
             codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))

@@ -534,13 +534,70 @@ class ImageContent(Treeprocessor):
                 image.remove(child)
 
 
+# What a text must hold for each inline pattern (by its registry name) to match in it at all:
+# one of these strings, which every match (or its lookahead) contains. A text holding none
+# of them is not searched (most texts hold no '`', '<', '$', '[' or '\\'): a search that
+# cannot match costs only time, so skipping it changes nothing. A pattern not named here
+# is always searched. tests/unit/render/test_conversion_fast_paths.py checks each entry
+# against its pattern on every fixture book's text.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    'raw_inline': ('{=',), 'backtick': ('`',), 'autolink': ('<',), 'automail': ('<',),
+    'math_display': ('$$',), 'math_inline': ('$',), 'html': ('<',),
+    'backslash_break': ('\\\n',), 'escape_nbsp': ('\\ ',), 'escape': ('\\',),
+    'footnote': ('[^',), 'span': (']{',), 'reference': ('[',), 'link': ('[',),
+    'image_link': ('![',), 'image_reference': ('![',), 'short_reference': ('[',),
+    'short_image_ref': ('![',), 'image_link_nested': ('![',), 'xref': ('@',),
+    'linebreak': ('  \n',), 'entity': ('&',), 'strike': ('~~',), 'superscript': ('^',),
+    'subscript': ('~',), 'delimiter': ('*', '_'),
+    # smarty's dashes, ellipses and straight quotes (its own inline processor)
+    'smarty-em-dashes': ('---',), 'smarty-en-dashes': ('--',), 'smarty-ellipses': ('...',),
+    **{f'smarty-quotes-{n}': ("'",) for n in (0, 6, 7, 8, 9, 10)},
+    **{f'smarty-quotes-{n}': ('"',) for n in (1, 11, 12, 13, 14)},
+    'smarty-quotes-2': ('"\'',), 'smarty-quotes-3': ('\'"',), 'smarty-quotes-4': ('\'"',),
+    'smarty-quotes-5': ('"\'',),
+}
+
+
+def pattern_plan(registry: util.Registry[Any]) -> list[tuple[Any, tuple[str, ...] | None]]:
+    """The registry's patterns in the order they are tried, each with its :data:`TRIGGERS`."""
+    patterns = list(registry)
+    triggers: list[tuple[str, ...] | None] = [None] * len(patterns)
+    for name, needed in TRIGGERS.items():
+        if name in registry:
+            triggers[registry.get_index_for_name(name)] = needed
+    return list(zip(patterns, triggers, strict=True))
+
+
 class LinearInline(InlineTreeprocessor):
     """Python-Markdown's inline tree processor, linear in the number of siblings.
 
     Its ``run`` finds each child's place again with ``list(parent).index(child)`` and takes
     its work from the front of a list: a list of 40,000 items took minutes. This is the
     same walk with the place counted and a deque (the same elements, in the same order).
+    A pattern is not searched for in a text holding none of its :data:`TRIGGERS`.
     """
+
+    _plan: list[tuple[Any, tuple[str, ...] | None]] | None = None  # made by run()
+
+    def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:
+        """Python-Markdown's ``__handleInline``: each pattern in turn, again from where it
+        matched until it matches no more; but a pattern none of whose triggers is in the
+        text is passed over (its search would find nothing)."""
+        if isinstance(data, util.AtomicString):
+            return data
+        apply = self._InlineProcessor__applyPattern
+        plan = self._plan if self._plan is not None else pattern_plan(self.inlinePatterns)
+        start = 0
+        while index < len(plan):
+            pattern, triggers = plan[index]
+            if triggers is not None and not any(trigger in data for trigger in triggers):
+                index += 1
+                start = 0
+                continue
+            data, matched, start = apply(pattern, data, index, start)
+            if not matched:
+                index += 1
+        return data
 
     def _InlineProcessor__applyPattern(self, pattern: Any, data: str, pattern_index: int,
                                        start_index: int = 0) -> tuple[str, bool, int]:
@@ -633,11 +690,12 @@ class LinearInline(InlineTreeprocessor):
 
     def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
         self.stashed_nodes = {}
+        self._plan = pattern_plan(self.inlinePatterns)
         tree_parents = [] if ancestors is None else ancestors[:]
         self.parent_map = {c: p for p in tree.iter() for c in p}
         stack: collections.deque[tuple[ET.Element, list[str]]] = collections.deque([(tree, tree_parents)])
         self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
-        handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
+        handle = self._InlineProcessor__handleInline
         placeholders = self._InlineProcessor__processPlaceholders
         while stack:
             current, parents = stack.popleft()
