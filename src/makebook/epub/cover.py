@@ -16,7 +16,7 @@ import hashlib
 import io
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,13 +131,20 @@ def _font_path(weight: int, style: str, text: str, language: str,
     then the fallbacks: faces.py) with all the text's letters, in this weight and style; else a
     system face for the language."""
     letters = [ord(c) for c in text if not c.isspace()]
-    for face in (faces.book_face(), *faces.script_faces(), *own, *faces.fallback_faces()):
+    for face in _faces_in_order(own):
         files = face.files
         chosen = next((f.path for f in files if f.weight == weight and f.style == style),
                       next((f.path for f in files if f.weight == weight), files[0].path))
         if all(c in faces.cmap(chosen) for c in letters):
             return chosen, weight
     return _system_font(language) or fonts.font_files()[0].path, weight
+
+
+def _faces_in_order(own: tuple[faces.Face, ...]) -> Iterator[faces.Face]:
+    yield faces.book_face()
+    yield from faces.script_faces()
+    yield from own
+    yield from faces.fallback_faces()  # loaded only for a letter the faces above lack (rare)
 
 
 def _axis_value(axis: Any, weight: int) -> float:

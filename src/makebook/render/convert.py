@@ -32,6 +32,7 @@ from makebook.config.typography import LEFT_DOUBLE, LEFT_SINGLE, RIGHT_DOUBLE, R
 from makebook.errors import Diagnostic
 from makebook.extensions import EXTENSIONS
 from makebook.extensions.attributes import unnumbered_minus
+from makebook.extensions.commonmark.code import warm_lexers
 from makebook.model import EPUB_NS, XHTML_NS, XML_NS, Locator, NoProgress, Progress, SourceFile
 from makebook.render import mathml, media, repairs
 from makebook.render.balance import balance
@@ -247,7 +248,10 @@ def _convert_to_json(sources: list[SourceFile], typography: Typography,
     if workers < 2 or len(sources) < 2 or size < PARALLEL_CHARACTERS or 'fork' not in \
             multiprocessing.get_all_start_methods():
         return [convert(source) for source in sources]
-    # fork: the workers start with everything loaded; the big files first, so none is left last.
+    # fork: the workers start with everything loaded (the Markdown instance and the code's
+    # lexers made here, once, rather than in each); the big files first, so none is left last.
+    _READERS.markdown = _reader()
+    warm_lexers('\n'.join(source.markdown for source in sources))
     order = sorted(range(len(sources)), key=lambda i: -len(sources[i].markdown))
     # A killed build takes its workers with it (they would wait for work for ever).
     with limits.working_on(*(source.path for source in sources)):

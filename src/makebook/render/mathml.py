@@ -18,7 +18,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from latex2mathml.converter import convert_to_element
 from lxml import etree
 
 from makebook import codes
@@ -65,6 +64,9 @@ def to_mathml(tex: str, display: bool = False) -> tuple[ET.Element | None, str |
     problem = _balance_problem(tex)
     if problem is not None:
         return None, problem
+    # Imported at the first formula: most books have none, and it takes a tenth of a second.
+    from latex2mathml.converter import convert_to_element
+
     try:
         tree = convert_to_element(tex, display='block' if display else 'inline')
     except RecursionError:

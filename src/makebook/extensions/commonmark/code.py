@@ -12,6 +12,7 @@ language, as CommonMark renderers do.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Iterator, Mapping
@@ -71,6 +72,19 @@ class _LanguageFormatter(HtmlFormatter):  # type: ignore[type-arg]
         yield 0, f'<code{name}>'
         yield from inner
         yield 0, '</code>'
+
+
+# A fence's opening line (or a closing one, or one inside code: warming a lexer too many is harmless).
+_FENCE = re.compile(r'^ {0,3}(?:`{3,}|~{3,})([^`\n]*)$', re.MULTILINE)
+
+
+def warm_lexers(markdown: str) -> None:
+    """Make the lexers of the languages ``markdown``'s fences name: Pygments compiles a lexer's
+    patterns the first time one is made, in each process. Conversion workers forked after
+    this share them instead of each compiling its own."""
+    for language in sorted({read_info(m.group(1)).language or 'text' for m in _FENCE.finditer(markdown)}):
+        with contextlib.suppress(ClassNotFound):
+            get_lexer_by_name(language.lower())
 
 
 def render_code(code: str, info: Info) -> str:

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import html.entities
 import re
@@ -558,14 +559,33 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def pattern_plan(registry: util.Registry[Any]) -> list[tuple[Any, tuple[str, ...] | None]]:
-    """The registry's patterns in the order they are tried, each with its :data:`TRIGGERS`."""
-    patterns = list(registry)
-    triggers: list[tuple[str, ...] | None] = [None] * len(patterns)
-    for name, needed in TRIGGERS.items():
-        if name in registry:
-            triggers[registry.get_index_for_name(name)] = needed
-    return list(zip(patterns, triggers, strict=True))
+class PatternPlan:
+    """A registry's patterns in the order they are tried, each with its :data:`TRIGGERS`, and
+    for a text the patterns worth searching in it: those whose triggers it holds, and those
+    with none. Texts hold few distinct sets of triggers (most none, or only '.' and "'"), so
+    the patterns for each set are worked out once."""
+
+    def __init__(self, registry: util.Registry[Any]) -> None:
+        self.patterns = list(registry)
+        self.signature = tuple(map(id, self.patterns))
+        triggers: list[tuple[str, ...] | None] = [None] * len(self.patterns)
+        for name, needed in TRIGGERS.items():
+            if name in registry:
+                triggers[registry.get_index_for_name(name)] = needed
+        self.triggers = triggers
+        self._strings = tuple(sorted({t for needed in triggers if needed is not None for t in needed}))
+        self._worth: dict[frozenset[str], tuple[int, ...]] = {}
+
+    def worth_searching(self, data: str) -> tuple[int, ...]:
+        """The indexes, in order, of the patterns that may match in ``data``."""
+        held = frozenset(string for string in self._strings if string in data)
+        found = self._worth.get(held)
+        if found is None:
+            if len(self._worth) > 4096:  # texts made to hold every combination: start again
+                self._worth.clear()
+            found = self._worth[held] = tuple(index for index, needed in enumerate(self.triggers)
+                                              if needed is None or not held.isdisjoint(needed))
+        return found
 
 
 class LinearInline(InlineTreeprocessor):
@@ -577,26 +597,36 @@ class LinearInline(InlineTreeprocessor):
     A pattern is not searched for in a text holding none of its :data:`TRIGGERS`.
     """
 
-    _plan: list[tuple[Any, tuple[str, ...] | None]] | None = None  # made by run()
+    _plan: PatternPlan | None = None
+
+    def plan(self) -> PatternPlan:
+        """This processor's :class:`PatternPlan`, made again if its patterns changed."""
+        if self._plan is None or self._plan.signature != tuple(map(id, self.inlinePatterns)):
+            self._plan = PatternPlan(self.inlinePatterns)
+        return self._plan
 
     def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:
-        """Python-Markdown's ``__handleInline``: each pattern in turn, again from where it
-        matched until it matches no more; but a pattern none of whose triggers is in the
-        text is passed over (its search would find nothing)."""
+        """Python-Markdown's ``__handleInline``: from pattern ``index`` on, each pattern in
+        turn, again from where it matched until it matches no more; but only the patterns
+        whose triggers the text holds (another's search would find nothing), worked out
+        again each time a match changes the text."""
         if isinstance(data, util.AtomicString):
             return data
         apply = self._InlineProcessor__applyPattern
-        plan = self._plan if self._plan is not None else pattern_plan(self.inlinePatterns)
+        plan = self._plan or self.plan()
+        worth = plan.worth_searching(data)
+        position = bisect.bisect_left(worth, index)
         start = 0
-        while index < len(plan):
-            pattern, triggers = plan[index]
-            if triggers is not None and not any(trigger in data for trigger in triggers):
-                index += 1
-                start = 0
-                continue
-            data, matched, start = apply(pattern, data, index, start)
+        while position < len(worth):
+            index = worth[position]
+            data, matched, start = apply(plan.patterns[index], data, index, start)
             if not matched:
-                index += 1
+                position += 1
+                continue
+            worth = plan.worth_searching(data)
+            position = bisect.bisect_left(worth, index)
+            if position == len(worth) or worth[position] != index:
+                start = 0  # this pattern cannot match again: the next from the start
         return data
 
     def _InlineProcessor__applyPattern(self, pattern: Any, data: str, pattern_index: int,
@@ -690,7 +720,7 @@ class LinearInline(InlineTreeprocessor):
 
     def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
         self.stashed_nodes = {}
-        self._plan = pattern_plan(self.inlinePatterns)
+        self.plan()
         tree_parents = [] if ancestors is None else ancestors[:]
         self.parent_map = {c: p for p in tree.iter() for c in p}
         stack: collections.deque[tuple[ET.Element, list[str]]] = collections.deque([(tree, tree_parents)])
