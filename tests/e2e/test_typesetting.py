@@ -591,7 +591,7 @@ def _note_dense_book(folder: Path, trim: str) -> int:
     return n
 
 
-@pytest.mark.parametrize('trim', ['5x8', '6x9'])
+@pytest.mark.parametrize('trim', ['5x8', '5.5x8.5', '6x9', 'a5', 'b-format'])
 def test_a_note_dense_book_builds_at_every_trim_each_note_on_its_call_s_page(tmp_path: Path,
                                                                             trim: str) -> None:
     from makebook.cli import main
@@ -611,3 +611,57 @@ def test_a_note_dense_book_builds_at_every_trim_each_note_on_its_call_s_page(tmp
         assert calls == markers, f'page {number}: calls {calls}, notes {markers}'
         seen += len(markers)
     assert seen == count
+
+
+def _openers_book(folder: Path) -> int:
+    """Chapters that open as the Quarto history book's fourth does: a title on two lines, a
+    one-line paragraph, a paragraph calling a short note near its start, then a paragraph
+    beginning 'Meanwhile'. The paragraph with the call grows by a sentence of about
+    half a line from one chapter to the next, so that in one of them it ends with a line's room
+    and a little more left under it (the shape), whatever the line breaker makes of the words.
+    Returns how many chapters."""
+    short = ('The society sent out its agents', 'They spoke in churches and halls',
+             'Few families wished to cross an ocean', 'The reports counted the ships',
+             'Its friends voted money for the passage', 'Its critics answered in print')
+    rest = ' '.join(f'{short[i % 6]}, and the newspapers of the county printed every word of it.'
+                    for i in range(6))
+    lengths = range(22, 36)  # the shape comes at 28 and 29 sentences (issue 15's line breaker)
+    for n, length in enumerate(lengths, start=1):
+        first = ' '.join(short[(i + n) % 6] + '.' + (f'[^c{n}]' if i == 1 else '') for i in range(length))
+        (folder / f'{n:02d}.md').write_text(
+            '# Colonization Proposed as a Remedy for Migration\n\n*Read aloud by the author.*\n\n'
+            f'{first}\n\nMeanwhile {rest}\n\n'
+            f'[^c{n}]: *The African Repository*, XVI, p. {20 + n}.\n', encoding='utf-8')
+    (folder / 'metadata.yaml').write_text('title: Openers\nauthor: A. Historian\nlang: en\n',
+                                           encoding='utf-8')
+    return len(lengths)
+
+
+def test_a_note_called_near_an_opener_s_foot_stays_under_its_call(tmp_path: Path) -> None:
+    """When the paragraph after the call's cannot start on the page (orphans) even with the note
+    moved off to make room, WeasyPrint 70 left the note moved: it was set overleaf (MB607), the
+    opener a line short (pdf/patches.py). The page still ends a line short, with its note."""
+    from makebook.cli import main
+    from tests.e2e.test_print import calls_and_markers
+    from tests.tools import pdf_words
+
+    book = tmp_path / 'book'
+    book.mkdir()
+    chapters = _openers_book(book)
+    assert main([str(book), '-o', str(tmp_path / 'out'), '-q', '--format', 'pdf']) == 0
+    pages = pdf_words(tmp_path / 'out' / 'openers.pdf')
+    ends = {}  # the page of each call: the bottom of its last line of text (openers have no folio)
+    pitches = []
+    for number, words in enumerate(pages, start=1):
+        calls, markers = calls_and_markers(words)
+        assert calls == markers, f'page {number}: calls {calls}, notes {markers}'
+        if calls:
+            lines = sorted({round(w['bottom'], 1) for w in words if 9.5 < w['size'] < 11.5})
+            ends[number] = lines[-1]
+            pitches += [below - above for above, below in zip(lines[-6:], lines[-5:], strict=False)]
+    assert len(ends) == chapters  # every chapter's note on its opener
+    pitch = sorted(pitches)[len(pitches) // 2]  # the text's line pitch
+    # The shape: the call's paragraph ends the opener a line short, 'Meanwhile' begins overleaf.
+    shaped = [page for page, end in ends.items() if end < max(ends.values()) - 0.8 * pitch
+              and next(w['text'] for w in pages[page] if 9.5 < w['size'] < 11.5) == 'Meanwhile']
+    assert shaped, 'no opener ends a line short over its note: the fixture no longer makes the shape'
