@@ -33,8 +33,12 @@ into code) and to the metadata's display strings. The rules:
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 NBSP = '\u00a0'
@@ -91,6 +95,7 @@ def _lookup(table: dict[str, object], language: str) -> object | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)  # asked for each run of each block; a book has a few languages
 def conventions_for(language: str, quotes: str | None = None) -> Conventions:
     """The conventions of a language tag; ``quotes`` (from the metadata) replaces its marks."""
     marks = quotes or _lookup(dict(QUOTES), language)
@@ -137,6 +142,8 @@ def typeset(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
     a word for its neighbours. Quotes pair and spaces are added across runs,
     so ``*Quoi*?`` and ``"[a link]"`` come out right.
     """
+    if not any(conventions is not None and conventions.french for _, conventions in runs):
+        return _quotes_only(runs)
     chars: list[str] = []
     owner: list[int] = []  # the run each character comes from
     rules: list[Conventions | None] = []
@@ -145,7 +152,7 @@ def typeset(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
         chars.extend(pieces)
         owner.extend([index] * len(pieces))
         rules.extend([conventions] * len(pieces))
-    _resolve_quotes(chars, rules)
+    _resolve_quotes(chars, rules, [m.start() for m in _MARKER.finditer(''.join(chars))])
     out = list(chars)
     _french_spaces(chars, rules, out)
     result = ['' for _ in runs]
@@ -158,7 +165,38 @@ def typeset(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
     return result
 
 
-def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
+# Smarty's quote markers, found at once in a block's text.
+_MARKER = re.compile(f'[{MARKERS}]')
+
+
+class _RunRules:
+    """The conventions of each character of a block's runs joined (as :func:`typeset` lists
+    them), looked up by position instead of listed character by character."""
+
+    def __init__(self, runs: Sequence[tuple[str, Conventions | None]], starts: list[int]) -> None:
+        self.runs, self.starts = runs, starts
+
+    def __getitem__(self, position: int) -> Conventions | None:
+        return self.runs[bisect.bisect_right(self.starts, position) - 1][1]
+
+
+def _quotes_only(runs: Sequence[tuple[str, Conventions | None]]) -> list[str]:
+    """:func:`typeset` for a block with no French in it: only its quote markers change, so
+    only they are looked at (most blocks have none)."""
+    joined = ''.join(OPAQUE if conventions is None else text for text, conventions in runs)
+    positions = [m.start() for m in _MARKER.finditer(joined)]
+    if not positions:
+        return [text for text, _ in runs]
+    chars = list(joined)
+    sizes = (1 if conventions is None else len(text) for text, conventions in runs)
+    starts = list(itertools.accumulate(sizes, initial=0))
+    _resolve_quotes(chars, _RunRules(runs, starts), positions)
+    return [text if conventions is None else ''.join(chars[starts[index]:starts[index + 1]])
+            for index, (text, conventions) in enumerate(runs)]
+
+
+def _resolve_quotes(chars: list[str], rules: Sequence[Conventions | None] | _RunRules,
+                    positions: Iterable[int]) -> None:
     """Smarty's markers as each language's quotation marks (in place).
 
     Smarty's decisions stand, but where it reads one quote alone and the pair says
@@ -171,7 +209,8 @@ def _resolve_quotes(chars: list[str], rules: list[Conventions | None]) -> None:
     language's closing single quote looks like (``‘`` in German).
     """
     double_open = single_open = False
-    for i, char in enumerate(chars):
+    for i in positions:  # the markers' (each step changes only its own character)
+        char = chars[i]
         if char not in MARKERS or rules[i] is None:
             continue
         quotes = (rules[i] or ENGLISH).quotes

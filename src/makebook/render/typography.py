@@ -12,6 +12,7 @@ for hyphenation (README, The print edition).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,10 @@ _BLOCKS = frozenset({
 })
 
 
+# What some convention changes: quote markers, and the punctuation French spaces.
+_TOUCHED = re.compile(f'[{MARKERS};:!?«»‹›]')
+
+
 @dataclass(frozen=True, slots=True)
 class Typography:
     """What setting a book's text needs: its language and its ``quotes:`` choice."""
@@ -53,7 +58,7 @@ def typeset_tree(root: etree._Element, typography: Typography, language: str | N
             chapter_language = block.get('lang') or language
         base = _inherited_language(block, root) or chapter_language
         runs = list(_runs(block, base))
-        if not any(any(c in MARKERS or c in ';:!?«»‹›' for c in text) for text, _, _, _ in runs):
+        if not any(_TOUCHED.search(text) for text, _, _, _ in runs):
             continue  # nothing in this block any convention touches
         texts = typeset([(text, None if opaque else typography.conventions(lang))
                          for text, lang, opaque, _ in runs])
