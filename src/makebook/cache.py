@@ -181,14 +181,16 @@ class Cache:
         path = self._path(namespace, key)
         if path is None:
             return
-        content = json.dumps(value, sort_keys=True, separators=(',', ':'))
-        entry = {'key': key, 'format': FORMAT, 'sha256': hashlib.sha256(content.encode()).hexdigest(),
-                 'value': value}
         try:
+            content = json.dumps(value, sort_keys=True, separators=(',', ':'))
+            # The entry {'format', 'key', 'sha256', 'value'} as json.dumps(sort_keys=True) writes
+            # it, with the value's text written once (not encoded again, nor a piece at a time).
+            entry = (f'{{"format":{json.dumps(FORMAT)},"key":{json.dumps(key)},'
+                     f'"sha256":"{hashlib.sha256(content.encode()).hexdigest()}","value":{content}}}')
             path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temp = tempfile.mkstemp(prefix='.tmp-', dir=path.parent)
             with os.fdopen(descriptor, 'w', encoding='utf-8') as stream:
-                json.dump(entry, stream, sort_keys=True, separators=(',', ':'))
+                stream.write(entry)
             os.replace(temp, path)
         except (OSError, TypeError, ValueError):
             with contextlib.suppress(OSError, UnboundLocalError):
