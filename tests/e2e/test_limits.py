@@ -147,6 +147,71 @@ def test_the_whole_build_stops_at_its_time_bound_naming_the_stage_and_the_file(
     assert outputs(out) != before
 
 
+# A build whose conversion of a chapter goes into C code and does not come back for a minute, with
+# SIGALRM held off (so OutOfTime cannot be raised): through ctypes.CDLL, which lets other threads
+# run meanwhile, or ctypes.PyDLL, which keeps the GIL, as a C extension's own loop would.
+STUCK_IN_C = """
+import ctypes, signal, sys
+from makebook import cli
+from makebook.render import convert
+from makebook.safety import limits
+limits.HARD_STOP_GRACE = 2.0
+real = convert.convert_file
+def convert_file(source):
+    if source.name.endswith('.md'):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        library = ctypes.CDLL(None) if sys.argv[1] == 'releases' else ctypes.PyDLL(None)
+        library.sleep(60)
+    return real(source)
+convert.convert_file = convert_file
+sys.exit(cli.main(['build', 'book', '-o', 'out', '-f', 'epub,html']))
+"""
+
+
+@pytest.mark.parametrize('gil', ['releases', 'holds'])
+def test_a_build_stuck_in_c_code_past_its_deadline_ends_with_its_process(tmp_path: Path, gil: str) -> None:
+    """The hard stop: a stage that never returns to Python is ended with the process once the
+    deadline (6 s) and the grace (2 s here, 30 s by default) have passed, exit 1, no traceback, the
+    previous outputs whole. C code that lets threads run gets the MB026 message from the
+    watchdog thread; C code that holds the GIL stops that thread too, and faulthandler's timer
+    (a C thread) ends the process one grace later, silently (no Python can run to say why)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    book = tmp_path / 'book'
+    book.mkdir()
+    (book / '01.md').write_text(HEAD, encoding='utf-8')
+    (book / '02.md').write_text('# B\n\nMore.\n', encoding='utf-8')
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'bounds.epub').write_bytes(b'the previous EPUB')
+    # 6 s: a loaded machine still reads the book within them, so the build is stuck rendering.
+    env = {**os.environ, 'MAKEBOOK_BUILD_SECONDS': '6'}
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, '-c', STUCK_IN_C, gil], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=55, check=False)
+    assert time.monotonic() - started < 50  # not the minute the C call takes: it was cut short
+    assert run.returncode == 1, run.stderr
+    assert 'Traceback' not in run.stderr and 'Thread 0x' not in run.stderr and 'Timeout' not in run.stderr
+    # The build's own stop names the files it was working on first ('book/01.md: MB026 error: being
+    # worked on...'); the hard stop cannot (the main thread is stuck), so this one is the hard stop.
+    assert 'being worked on' not in run.stderr, run.stderr
+    if gil == 'releases':
+        assert re.search(r'^make-book: MB026 error: the build was stopped after 6 s '
+                         r'\(MAKEBOOK_BUILD_SECONDS=6\), while rendering \(book/0[12]\.md.*\); '
+                         r'the previous outputs are untouched$',
+                         run.stderr, re.M), run.stderr
+    assert (out / 'bounds.epub').read_bytes() == b'the previous EPUB'
+    assert [p.name for p in out.iterdir() if p.name != '.make-book-cache'] == ['bounds.epub']
+    # The dead build's lock and temporaries stand in no one's way: the next build is made.
+    again = subprocess.run([sys.executable, '-m', 'makebook', 'build', 'book', '-o', 'out', '-f', 'html'],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr
+    assert (out / 'html' / 'index.html').exists()
+
+
 def test_the_whole_build_stops_at_its_memory_bound_naming_the_stage_and_the_file(tmp_path: Path) -> None:
     """MAKEBOOK_BUILD_MEMORY_MB caps the build's address space (in a process of its own here: the
     cap is the process's): a book that needs more stops with MB027 naming the stage and file,

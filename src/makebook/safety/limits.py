@@ -352,6 +352,7 @@ class _Watch:
     memory_limit: int | None = None  # bytes of address space the bound allows, once set
     memory_hit: bool = False  # the watchdog saw the address space pass memory_limit
     alarm: bool = False  # SIGALRM is ours: the watchdog may send it to the main thread
+    native_net: bool = False  # faulthandler's timer is armed (see _native_net)
     # Where the build was when a bound was hit (kept as the stages and files unwind).
     stopped_in: tuple[str, tuple[Path, ...]] | None = None
 
@@ -409,10 +410,11 @@ def whole_build() -> Iterator[None]:
     SIGALRM that raises :class:`OutOfTime` wherever the build is (repeated each second, so
     it cannot be lost); the PDF's child process gets no more than what is left. A build stuck
     in C code past the deadline for :data:`HARD_STOP_GRACE` is ended with its process
-    (status 1, the message on stderr). Writing the outputs (:func:`uninterrupted`) is never
-    cut in the middle. Memory: the address space (RLIMIT_AS) is capped at the bound for the
-    build (on top of what the process has when it starts), so a runaway allocation raises
-    MemoryError instead of taking the machine.
+    (status 1, the message on stderr); one whose C code holds the GIL, so that not even
+    that watchdog runs, by faulthandler's timer (:func:`_native_net`). Writing the outputs
+    (:func:`uninterrupted`) is never cut in the middle. Memory: the address space (RLIMIT_AS) is
+    capped at the bound for the build (on top of what the process has when it starts), so a
+    runaway allocation raises MemoryError instead of taking the machine.
     Re-entering (a build inside a build) keeps the outer bound.
     """
     global _WATCH
@@ -428,6 +430,7 @@ def whole_build() -> Iterator[None]:
         undo.enter_context(_address_space(memory_mb, watch))
         undo.enter_context(_alarm(seconds, watch))
         undo.enter_context(_watchdog(watch, seconds + HARD_STOP_GRACE + seconds / 10))
+        undo.enter_context(_native_net(watch, seconds + 2 * HARD_STOP_GRACE + seconds / 10))
         try:
             yield
         except OutOfTime:
@@ -497,6 +500,7 @@ def uninterrupted() -> Iterator[None]:
         yield
         return
     watch.protected += 1
+    _cancel_native_net(watch)  # nothing may end the process while the outputs are swapped in
     try:
         yield
     finally:
@@ -572,6 +576,34 @@ def _watchdog(watch: _Watch, after: float) -> Iterator[None]:
         yield
     finally:
         stop.set()
+
+
+@contextlib.contextmanager
+def _native_net(watch: _Watch, after: float) -> Iterator[None]:
+    """The last net: faulthandler's timer, a C thread that needs no GIL, ends the process (status
+    1) ``after`` seconds on. C code that holds the GIL and never looks at signals stops both
+    SIGALRM's handler and the watchdog thread (a C extension's loop, ctypes.PyDLL); it cannot
+    stop this. No message can be printed then (no Python runs), and the report faulthandler
+    writes of where each thread was, a traceback, goes to a temporary file, never to the
+    terminal. Cancelled when the outputs start being written, and when the build ends."""
+    import faulthandler
+    import tempfile
+
+    with tempfile.TemporaryFile() as report:
+        faulthandler.dump_traceback_later(after, exit=True, file=report)
+        watch.native_net = True
+        try:
+            yield
+        finally:
+            _cancel_native_net(watch)
+
+
+def _cancel_native_net(watch: _Watch) -> None:
+    if watch.native_net:
+        import faulthandler
+
+        faulthandler.cancel_dump_traceback_later()
+        watch.native_net = False
 
 
 def _address_space_now(field: int = 0) -> int:
