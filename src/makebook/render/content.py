@@ -217,14 +217,50 @@ def _fits(item: etree._Element, allowed: set[str]) -> bool:
 
 def fit_containers(body: etree._Element, report: Report) -> None:
     """What a list or a table holds that it may not: into an item, or out before the table."""
-    for element in list(body.iter(*(f'{X}{name}' for name in (*LISTS, *_TABLE_PARTS, 'tr')))):
+    for element in list(body.iter(*(f'{X}{name}' for name in (*LISTS, *_TABLE_PARTS, 'tr', 'details')))):
         name = local(element)
-        if name in LISTS:
+        if name == 'details':
+            _fit_details(element, report)
+        elif name in LISTS:
             _wrap_strays(element, _LIST_ITEMS[name], LISTS[name], report)
         elif name == 'tr':
             _wrap_strays(element, _CELLS, 'td', report)
         elif name is not None:
             _fit_table_part(element, name, report)
+
+
+def _fit_details(details: etree._Element, report: Report) -> None:
+    """A <details> must open with its <summary> (EPUBCheck RSC-005 otherwise): a summary written
+    later is moved first; with none, the element is kept as a plain block, its content open."""
+    summary = details.find(f'{X}summary')
+    if summary is not None and not (details.text or '').strip() and details.index(summary) == 0:
+        return
+    if summary is None:
+        report('<details> has no <summary> (e-readers reject it); it is kept as a plain block, open',
+               '<details')
+        details.tag = f'{X}div'
+        if 'open' in details.attrib:
+            del details.attrib['open']
+        return
+    report('<details> must begin with its <summary> (e-readers reject it); the summary is moved first',
+           '<details')
+    _keep_text_after(summary)
+    details.insert(0, summary)
+    if (details.text or '').strip():
+        summary.tail = (details.text or '') + (summary.tail or '')
+        details.text = None
+
+
+def _keep_text_after(element: etree._Element) -> None:
+    """Leave ``element``'s tail where it is, before ``element`` is moved."""
+    if element.tail:
+        previous = element.getprevious()
+        parent = element.getparent()
+        if previous is not None:
+            previous.tail = (previous.tail or '') + element.tail
+        elif parent is not None:
+            parent.text = (parent.text or '') + element.tail
+        element.tail = None
 
 
 def _has_strays(container: etree._Element, allowed: set[str]) -> bool:

@@ -63,6 +63,46 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     **{h: frozenset({'data-short-title'}) for h in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')},
 }
 ATTRIBUTE_PREFIXES = ('aria-',)
+# The roles an element may take where ARIA in HTML restricts them (EPUBCheck's schema refuses
+# the others: '<hr role="note">' is RSC-005 and the EPUB fails). An element not named here
+# (div, span, p, table...) takes any role. A role outside its element's set is removed.
+_NONE = frozenset({'none', 'presentation'})
+_LIST_ROLES = _NONE | {'list', 'directory', 'group', 'listbox', 'menu', 'menubar', 'radiogroup', 'tablist',
+                       'toolbar', 'tree'}
+_SECTION_ROLES = _NONE | {
+    'region', 'alert', 'alertdialog', 'application', 'banner', 'complementary', 'contentinfo', 'dialog',
+    'document', 'feed', 'group', 'log', 'main', 'marquee', 'navigation', 'note', 'search', 'status',
+    'tabpanel', 'doc-abstract', 'doc-acknowledgments', 'doc-afterword', 'doc-appendix', 'doc-bibliography',
+    'doc-chapter', 'doc-colophon', 'doc-conclusion', 'doc-credit', 'doc-credits', 'doc-dedication',
+    'doc-endnotes', 'doc-epigraph', 'doc-epilogue', 'doc-errata', 'doc-example', 'doc-foreword',
+    'doc-glossary', 'doc-index', 'doc-introduction', 'doc-notice', 'doc-pagelist', 'doc-part',
+    'doc-preface', 'doc-prologue', 'doc-pullquote', 'doc-qna', 'doc-toc'}
+ROLES_OF: dict[str, frozenset[str]] = {
+    'a': frozenset({'button', 'checkbox', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'radio',
+                    'switch', 'tab', 'treeitem', 'link', 'doc-backlink', 'doc-biblioref', 'doc-glossref',
+                    'doc-noteref'}),
+    'article': _NONE | {'article', 'application', 'document', 'feed', 'main', 'region'},
+    'aside': _NONE | {'complementary', 'feature', 'note', 'region', 'search', 'doc-dedication', 'doc-example',
+                      'doc-footnote', 'doc-glossary', 'doc-pullquote', 'doc-tip'},
+    'br': _NONE, 'wbr': _NONE,
+    'caption': frozenset(), 'col': frozenset(), 'colgroup': frozenset(),
+    'dd': frozenset({'definition'}), 'dt': frozenset({'listitem', 'term'}),
+    'details': frozenset({'group'}), 'summary': frozenset({'button'}),
+    'dl': _NONE | {'list', 'group'},
+    'figcaption': _NONE | {'group'},
+    'footer': _NONE | {'contentinfo', 'group', 'doc-footnote'},
+    'header': _NONE | {'banner', 'group'},
+    **{f'h{level}': _NONE | {'heading', 'tab', 'doc-subtitle'} for level in range(1, 7)},
+    'hr': _NONE | {'separator', 'doc-pagebreak'},
+    'img': _NONE | {'img', 'button', 'checkbox', 'link', 'menuitem', 'menuitemcheckbox', 'menuitemradio',
+                    'option', 'progressbar', 'scrollbar', 'separator', 'slider', 'switch', 'tab', 'treeitem',
+                    'doc-cover'},
+    'li': _NONE | {'listitem', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'radio',
+                   'separator', 'tab', 'treeitem', 'doc-biblioentry', 'doc-endnote'},
+    'nav': _NONE | {'navigation', 'doc-index', 'doc-pagelist', 'doc-toc', 'menu', 'menubar', 'tablist'},
+    'ol': _LIST_ROLES, 'ul': _LIST_ROLES,
+    'section': _SECTION_ROLES,
+}
 URL_ATTRIBUTES = frozenset({'href', 'src', 'cite'})
 # Links may point to the web or mail. Image sources are left to the resolver
 # (resources.py), which refuses file:, remote and data: images with a message
@@ -128,8 +168,16 @@ def _data_image(value: str) -> bool:
     return _URL_NOISE.sub('', value).lower().startswith('data:image/')
 
 
+def role_refused(tag: str, value: str) -> bool:
+    """True if ``value`` (a role attribute's) is not a role ``tag`` may take."""
+    allowed = ROLES_OF.get(tag)
+    return allowed is not None and not (value.split() and value.split()[0].lower() in allowed)
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """nh3's per-attribute hook: the value to keep, or None to drop the attribute."""
+    if attribute == 'role' and role_refused(tag, value):
+        return None
     if attribute == 'style' and style_loads(value):
         return None
     if attribute in URL_ATTRIBUTES and not _url_allowed(tag, attribute, value):
@@ -181,6 +229,9 @@ def _removals(markup: str, source: Locator) -> list[Diagnostic]:
                 report(f'removed a style attribute from <{tag}> that could load a resource '
                        f"('{_short(value)}')", (f'<{tag}', value[:40]), value[:40], (f'<{tag}', written),
                        'style=')
+            elif name == 'role' and role_refused(tag, value):
+                report(f"removed role '{_short(value, 30)}' from <{tag}> (not a role a <{tag}> may take)",
+                       (f'<{tag}', f'role="{value}'), (f'<{tag}', 'role='), 'role=')
             elif name in URL_ATTRIBUTES and not _url_allowed(tag, name, value):
                 report(f"removed {name}='{_short(value)}' from <{tag}>: '{scheme_of(value)}:' "
                        'URLs are not allowed', (f'<{tag}', value[:40]), value[:40],

@@ -125,3 +125,25 @@ def test_a_tag_with_markup_in_its_attributes_or_with_no_end_keeps_the_chapter_af
     assert not [p for p in problems if p[0] == 'MB316']  # every tag here is closed, or has no end
     if 'plaintext' in pasted:
         assert ('MB310', 8) in problems
+
+
+@pytest.mark.parametrize(('pasted', 'kept_as'), [
+    ('<details open>Only text, no summary.</details>', 'div'),
+    ('<details class="c">\n\n*Inside* a details with no summary.\n\n</details>', 'div'),
+    ('<details>Before <summary>The summary</summary> after.</details>', 'details'),
+])
+def test_a_details_without_its_summary_first_is_repaired(write_book, pasted: str, kept_as: str) -> None:
+    """Issue 10's raw-HTML content models (found by the fourth session's role matrix through
+    EPUBCheck, RSC-005 'details incomplete; missing required element summary'): a <details> with
+    no <summary> is kept as a plain block; one whose summary comes later gets it first. No text
+    is lost, and MB317 says so at the line."""
+    _, bodies, problems = _render(write_book, f'# One\n\n{pasted}\n\nAfter.\n')
+    text = ''.join(bodies[0].itertext())
+    for words in ('Only text', 'Inside', 'Before', 'The summary', 'after.', 'After.'):
+        if words in pasted or words == 'After.':
+            assert words in text
+    element = bodies[0].find(f'.//{X}{kept_as}')
+    assert element is not None and element.get('open') is None
+    if kept_as == 'details':
+        assert element[0].tag == f'{X}summary' and not (element.text or '').strip()
+    assert ('MB317', 8) in problems

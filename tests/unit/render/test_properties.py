@@ -32,12 +32,13 @@ ODD = ['\x00', '\x0b', '\x1f', '\x7f', '\ufffe', '\uffff', '\u202e', '\u200b', '
        '\t', '\\', '*', '_', '`', '[', ']', '{', '}', '#']
 TAGS = ['p', 'div', 'span', 'aside', 'figure', 'figcaption', 'sup', 'sub', 'abbr', 'b', 'i', 'em',
         'table', 'tr', 'td', 'ul', 'li', 'a', 'img', 'script', 'style', 'iframe', 'object', 'embed',
-        'form', 'svg', 'math', 'link', 'meta', 'base', 'textarea', 'template', 'br', 'hr', 'section']
+        'form', 'svg', 'math', 'link', 'meta', 'base', 'textarea', 'template', 'br', 'hr', 'section',
+        'plaintext', 'noscript', 'details']
 ATTRIBUTES = ['id="x"', 'class="c"', 'epub:type="footnote"', 'role="note"', 'lang="fr"',
               'onclick="evil()"', 'style="color: red"', 'style="background: url(http://127.0.0.1/)"',
               'href="javascript:evil()"', 'href="#start"', 'href="https://example.org/"', 'src="x.png"',
               'rel="attachment"', 'data-resolved="1"', 'xmlns="http://evil"', 'title="a &bogus; b"',
-              'x:y="1"', '1bad="2"']
+              'x:y="1"', '1bad="2"', 'title="a <b> c"', "srcdoc='</p><img src=x>'"]
 
 words = st.text(alphabet=st.sampled_from('abcdefg xyz'), min_size=1, max_size=12)
 odd = st.sampled_from(ODD)

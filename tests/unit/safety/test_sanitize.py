@@ -106,3 +106,31 @@ def test_entities_and_unclosed_tags_come_out_as_text_and_closed_tags() -> None:
 ])
 def test_schemes_are_read_as_a_browser_reads_them(url: str, scheme: str | None) -> None:
     assert scheme_of(url) == scheme
+
+
+@pytest.mark.parametrize(('markup', 'kept'), [
+    ('<hr role="note">', False),
+    ('<hr role="doc-pagebreak">', True),
+    ('<p>a<br role="button">b</p>', False),
+    ('<ul role="note"><li>x</li></ul>', False),
+    ('<ul><li role="doc-endnote">x</li></ul>', True),
+    ('<ul><li role="note">x</li></ul>', False),
+    ('<p><a href="#x" role="note">x</a></p>', False),
+    ('<p><a href="#x" role="doc-noteref">x</a></p>', True),
+    ('<h2 role="note">x</h2>', False),
+    ('<aside role="doc-pullquote">x</aside>', True),
+    ('<aside role="navigation">x</aside>', False),
+    ('<section role="doc-chapter">x</section>', True),
+    ('<section role="heading">x</section>', False),
+    ('<figure><figcaption role="note">c</figcaption></figure>', False),
+    ('<img src="a.png" alt="a" role="note">', False),
+    ('<div role="note">x</div>', True),
+    ('<p><span role="note">x</span></p>', True),
+])
+def test_a_role_its_element_may_not_take_is_removed(markup: str, kept: bool) -> None:
+    """Issue 10, found by the Hypothesis EPUBCheck sample (fourth session): '<hr role="note">' is
+    refused by EPUBCheck (RSC-005) and the EPUB fails. ARIA in HTML's roles per element: one
+    outside its element's is removed with a warning at its line."""
+    result, warnings = clean(markup)
+    assert ('role=' in result) == kept, result
+    assert any('removed role' in w and w.startswith('3:') for w in warnings) != kept, warnings
