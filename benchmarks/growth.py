@@ -55,6 +55,10 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'nested-inline-html': ('spans', 6_250, lambda n: 'x ' + '<span>' * n + 'y'),
     'nested-quotes': ('levels', 125, lambda n: '>' * n + ' deep'),
     'note-cited-often': ('citations', 625, lambda n: 'x[^a] ' * n + '\n\n[^a]: The note.'),
+    # Links in one paragraph go through Python-Markdown's inline processor, which rebuilt the
+    # paragraph's text for each match; 'links-relative' are to a file of the book, each checked.
+    'links': ('links', 10_000, lambda n: '[a](https://e.org/) ' * n),
+    'links-relative': ('links', 10_000, lambda n: '[a](b) ' * n),
     'prose': ('paragraphs', 2_500, lambda n: '\n\n'.join(f'{LOREM} *{i}* {LOREM}' for i in range(n))),
 }
 
