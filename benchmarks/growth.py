@@ -1,6 +1,7 @@
 """Growth: each shape of hostile (or just large) manuscript at 1x, 2x, 4x and 8x its size.
 
     python benchmarks/growth.py [--shapes brackets,list-items] [--factors 1,2,4,8] [--budget 60]
+    python benchmarks/growth.py --pdf [--shapes list-items,table-rows] [--budget 120]
 
 Each run builds the web edition of a one-chapter book (make-book build -f html, in a child
 process, so memory and CPU are the build's own) and prints its CPU seconds and peak memory
@@ -9,6 +10,16 @@ smallest and the largest size (1.0 is linear, 2.0 quadratic), with the start-up 
 one-paragraph book subtracted first. A size that takes more than ``--budget`` CPU seconds is
 stopped there (RLIMIT_CPU) and the larger ones are skipped: that shape is not linear.
 The shapes are those of hardening issue 10 (the attack harness's, research/attacks/run.py).
+
+With ``--pdf``, each size's print edition instead: the book is read and rendered first (not
+counted), then ``print_edition`` (every layout, the PDF written, its fonts checked) is timed in
+CPU seconds, with where the time went (typesetting the print HTML, WeasyPrint's layouts, writing
+the PDF, reading it back for the fonts, the rest), and the pages and layouts it took. Beside it,
+in a process of its own, WeasyPrint alone: one render and write_pdf of the same print HTML
+(the final layout's, with the same stylesheets and PDF options: tagged), which is what
+make-book's passes add to. The
+growth exponents are taken without start-up. The 1x sizes are smaller than the web edition's
+(``PDF_SIZES``).
 Asserts nothing: it prints figures.
 """
 
@@ -24,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 LOREM = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.'
 
@@ -60,48 +72,201 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'links': ('links', 10_000, lambda n: '[a](https://e.org/) ' * n),
     'links-relative': ('links', 10_000, lambda n: '[a](b) ' * n),
     'prose': ('paragraphs', 2_500, lambda n: '\n\n'.join(f'{LOREM} *{i}* {LOREM}' for i in range(n))),
+    # What the harness's include fan-out (8 levels of 4: 65,536) expands to.
+    'paragraphs': ('paragraphs', 8_192, lambda n: '\n\n'.join([LOREM] * n)),
 }
 
+# The shapes --pdf lays out unless told (the attack harness's PDF failures).
+PDF_SHAPES = ('list-items', 'table-rows', 'footnotes', 'paragraphs', 'nested-divs', 'nested-spans')
+# The 1x size of each shape in --pdf (its print edition is laid out: hundreds of pages at 8x).
+PDF_SIZES = {'list-items': 625, 'table-rows': 312, 'footnotes': 375, 'paragraphs': 2_048,
+             'nested-divs': 12_500, 'nested-spans': 625, 'prose': 312, 'unclosed-tags': 625,
+             'note-cited-often': 625, 'dup-ids': 375, 'nested-emphasis': 625}
 
-def _child(body: str, budget: int) -> dict[str, float]:
+
+def _write_book(folder: str, body: str) -> Path:
+    book = Path(folder) / 'book'
+    book.mkdir()
+    (book / '01.md').write_text('---\ntitle: Growth\nauthor: Bench\nlanguage: en\n---\n\n# Chapter\n\n'
+                                + body + '\n', encoding='utf-8')
+    return book
+
+
+def _run(command: list[str], budget: int) -> tuple[dict[str, Any], str]:
+    """Run ``command`` under a CPU limit of ``budget`` seconds: its CPU seconds, peak MB and exit
+    status, and what it printed."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + 5))
+
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(command, preexec_fn=limit, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak memory
+        out.seek(0)
+        printed = out.read().decode(errors='replace')
+    rc = os.waitstatus_to_exitcode(status)
+    return {'seconds': usage.ru_utime + usage.ru_stime, 'mb': usage.ru_maxrss / 1024,
+            'rc': rc, 'killed': rc < 0}, printed
+
+
+def _child(body: str, budget: int) -> dict[str, Any]:
     """Build a book whose chapter is ``body`` in a child process; its CPU seconds and peak MB."""
     with tempfile.TemporaryDirectory(prefix='make-book-growth-') as folder:
-        book = Path(folder) / 'book'
-        book.mkdir()
-        (book / '01.md').write_text('---\ntitle: Growth\nauthor: Bench\nlanguage: en\n---\n\n# Chapter\n\n'
-                                    + body + '\n', encoding='utf-8')
+        book = _write_book(folder, body)
         code = ('import sys\nfrom makebook.cli import main\n'
                 'sys.exit(main(["build", sys.argv[1], "-o", sys.argv[2], "-f", "html", "-q"]))')
+        return _run([sys.executable, '-c', code, str(book), str(Path(folder) / 'out')], budget)[0]
 
-        def limit() -> None:
-            resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + 5))
 
-        child = subprocess.Popen([sys.executable, '-c', code, str(book), str(Path(folder) / 'out')],
-                                 preexec_fn=limit, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak memory
-        child.returncode = os.waitstatus_to_exitcode(status)
-    return {'seconds': usage.ru_utime + usage.ru_stime, 'mb': usage.ru_maxrss / 1024,
-            'rc': child.returncode, 'killed': child.returncode < 0}
+def _pdf_child(body: str, budget: int) -> dict[str, Any]:
+    """The print edition of a book whose chapter is ``body``, by make-book and by WeasyPrint
+    alone, each in a child process: the CPU seconds of the PDF part only, and the whole
+    child's peak MB."""
+    with tempfile.TemporaryDirectory(prefix='make-book-growth-') as folder:
+        book = _write_book(folder, body)
+        run, printed = _run([sys.executable, __file__, '--pdf-child', str(book)], budget)
+        if run['rc'] != 0 or not printed.strip():
+            return {**run, 'naive': {'seconds': math.nan, 'killed': True}}
+        measured = json.loads(printed.strip().splitlines()[-1])
+        naive, printed = _run([sys.executable, __file__, '--naive-child', str(book), str(measured['pages'])],
+                              budget)
+        if naive['rc'] == 0 and printed.strip():
+            naive.update(json.loads(printed.strip().splitlines()[-1]))
+    return {**run, **measured, 'naive': naive}
+
+
+def _rendered(book: Path) -> Any:
+    from makebook.render import render_book
+    from makebook.source import read_manuscript
+
+    return render_book(read_manuscript(book))
+
+
+def _measure_print_edition(book: Path) -> None:
+    """(In the child) print_edition's CPU seconds, where they went, its pages and layouts, as JSON."""
+    import logging
+    import time
+
+    import makebook.pdf as pdf
+    from makebook.pdf import document, engine
+
+    rendered = _rendered(book)
+    engine._weasyprint()  # imported before the clock starts, as in the other child
+    parts = {'typeset': 0.0, 'layout': 0.0, 'write': 0.0, 'fonts': 0.0}
+
+    def timed(part: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                parts[part] += time.process_time() - start
+        return wrapper
+
+    document.print_tree = timed('typeset', document.print_tree)  # type: ignore[assignment]
+    engine._Setup.render = timed('layout', engine._Setup.render)  # type: ignore[method-assign]
+    engine.write = timed('write', engine.write)  # type: ignore[assignment]
+    for check in ('check_fonts', 'check_embedded', 'embedded_fonts'):  # the PDF's fonts checked
+        if hasattr(pdf, check):
+            setattr(pdf, check, timed('fonts', getattr(pdf, check)))
+    told: list[str] = []
+    logger = logging.getLogger('makebook')
+    logger.setLevel(logging.INFO)
+    logger.addHandler(type('Told', (logging.Handler,), {'emit': lambda _, r: told.append(r.getMessage())})())
+    start = time.process_time()
+    printed = pdf.print_edition(rendered)
+    seconds = time.process_time() - start
+    parts['other'] = seconds - sum(parts.values())
+    # 'PDF: 28 pages, laid out 2 times (...)'
+    said = next(m for m in told if m.startswith('PDF: ')).split()
+    print(json.dumps({'pdf_seconds': seconds, 'pages': int(said[1]), 'layouts': int(said[5]),
+                      'bytes': len(printed.pdf), 'parts': parts}))
+
+
+def _measure_weasyprint_alone(book: Path, pages: int) -> None:
+    """(In the child) one WeasyPrint render and write_pdf of the book's print HTML (as laid out for
+    ``pages`` pages, with the print edition's stylesheets): CPU seconds, as JSON."""
+    import time
+
+    from makebook.pdf import document, engine
+
+    rendered = _rendered(book)
+    setup = engine.Session(rendered, pieces=False).setup(pages)
+    html = document.print_html(rendered, pages=pages)
+    start = time.process_time()
+    laid_out = setup.render(setup.weasyprint.HTML(string=html, base_url=rendered.root.as_uri() + '/',
+                                                  url_fetcher=setup.fetcher))
+    laid_out.write_pdf(**engine._pdf_options(rendered))  # tagged, as the print edition's
+    print(json.dumps({'seconds': time.process_time() - start, 'pages': len(laid_out.pages)}))
 
 
 def _exponent(small: float, large: float, factor: float) -> float:
     return math.log(max(large, 1e-3) / max(small, 1e-3)) / math.log(factor)
 
 
+def _pdf_growth(shapes: list[str], factors: list[int], budget: int) -> dict[str, list[dict[str, Any]]]:
+    """Print each shape's print edition at each size, and its growth: make-book's and WeasyPrint's."""
+    print(f'{"shape":13} {"n":>7} {"pages":>5} {"lay.":>4} {"make-book s":>11} {"typeset":>7} {"layout":>7} '
+          f'{"write":>6} {"fonts":>6} {"other":>6} {"MB":>5} {"WP alone s":>10} {"MB":>5} {"ratio":>5} '
+          f'{"ms/page":>7}', flush=True)
+    figures: dict[str, list[dict[str, Any]]] = {}
+    for name in shapes:
+        _, _, body = SHAPES[name]
+        runs: list[dict[str, Any]] = []
+        for factor in factors:
+            n = PDF_SIZES.get(name, SHAPES[name][1]) * factor
+            run = {'n': n, **_pdf_child(body(n), budget)}
+            runs.append(run)
+            if run['killed'] or 'pdf_seconds' not in run:
+                print(f'{name:13} {n:>7,} stopped (rc {run["rc"]}, over {budget} CPU s?)', flush=True)
+                break
+            parts, naive = run['parts'], run['naive']
+            alone = 'stopped' if naive.get('killed') else f'{naive["seconds"]:10.2f}'
+            print(f'{name:13} {n:>7,} {run["pages"]:>5} {run["layouts"]:>4} {run["pdf_seconds"]:11.2f} '
+                  + ' '.join(f'{parts[p]:{7 if p in ("typeset", "layout") else 6}.2f}'
+                             for p in ('typeset', 'layout', 'write', 'fonts', 'other'))
+                  + f' {run["mb"]:5.0f} {alone:>10} {naive.get("mb", 0):5.0f}'
+                  f' {run["pdf_seconds"] / naive.get("seconds", math.nan):5.2f}'
+                  f' {1000 * run["pdf_seconds"] / run["pages"]:7.0f}', flush=True)
+        figures[name] = runs
+        done = [r for r in runs if 'pdf_seconds' in r and not r['naive'].get('killed')]
+        if len(done) >= 2:
+            span = done[-1]['n'] / done[0]['n']
+            print(f'{name:13} growth exponent {done[0]["n"]:,} -> {done[-1]["n"]:,}: make-book '
+                  f'{_exponent(done[0]["pdf_seconds"], done[-1]["pdf_seconds"], span):.2f}, WeasyPrint alone '
+                  f'{_exponent(done[0]["naive"]["seconds"], done[-1]["naive"]["seconds"], span):.2f}, pages '
+                  f'{_exponent(done[0]["pages"], done[-1]["pages"], span):.2f}', flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--shapes', default=','.join(SHAPES), help='comma-separated: ' + ','.join(SHAPES))
+    parser.add_argument('--shapes', help='comma-separated: ' + ','.join(SHAPES))
     parser.add_argument('--factors', default='1,2,4,8')
     parser.add_argument('--budget', type=int, default=60, help='CPU seconds per size before giving up')
     parser.add_argument('--json', type=Path, help='also write the figures as JSON')
+    parser.add_argument('--pdf', action='store_true', help="each size's print edition instead (PDF_SIZES)")
+    parser.add_argument('--pdf-child', type=Path, help=argparse.SUPPRESS)
+    parser.add_argument('--naive-child', nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pdf_child:
+        _measure_print_edition(args.pdf_child)
+        return
+    if args.naive_child:
+        _measure_weasyprint_alone(Path(args.naive_child[0]), int(args.naive_child[1]))
+        return
     factors = [int(f) for f in args.factors.split(',')]
+    if args.pdf:
+        shapes = (args.shapes or ','.join(PDF_SHAPES)).split(',')
+        pdf_figures = _pdf_growth(shapes, factors, args.budget)
+        if args.json:
+            args.json.write_text(json.dumps({'shapes': pdf_figures}, indent=1), encoding='utf-8')
+        return
     start = _child('One paragraph.', args.budget)
     print(f'start-up (a one-paragraph book): {start["seconds"]:.2f} CPU s, {start["mb"]:.0f} MB', flush=True)
     print(f'{"shape":17} {"unit":10} ' + ' '.join(f'{str(f) + "x: n / s / MB":>24}' for f in factors)
           + f' {"time exp.":>9} {"mem exp.":>8}', flush=True)
     figures: dict[str, list[dict[str, float]]] = {}
-    for name in args.shapes.split(','):
+    for name in (args.shapes or ','.join(SHAPES)).split(','):
         unit, base, body = SHAPES[name]
         cells, runs = [], []
         for factor in factors:
