@@ -253,7 +253,7 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
     out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
     cache.settle(out_dir)
     try:
-        made, seconds, late = _make_timed(book, checked.formats, progress, cache)
+        made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache)
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise
@@ -264,7 +264,8 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
     with limits.stage('writing the outputs'), limits.uninterrupted():
         output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): made[fmt.name]
                                                         for fmt in FORMATS_REGISTRY if fmt.name in made})
-    written = [_written(fmt, made[fmt.name], seconds[fmt.name], book, chosen.out_dir, out_dir, files_written)
+    written = [_written(fmt, made[fmt.name], seconds[fmt.name], book, chosen.out_dir, out_dir, files_written,
+                        page_counts.get(fmt.name))
                for fmt in FORMATS_REGISTRY if fmt.name in made]
     written.sort(key=lambda made_: FORMATS.index(made_.format))
     return checked.finish(options, BuildResult(outputs=tuple(o.path for o in written), warnings=warnings,
@@ -322,7 +323,8 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             # One at a time here (the watch loop shows each edition as soon as it is made).
             with limits.uninterrupted():
                 output.write_outputs(out_dir, manuscript.root, {fmt.target(book.metadata.slug): content})
-            made = _written(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir)
+            made = _written(fmt, content, time.perf_counter() - start, book, chosen.out_dir, out_dir,
+                            page_count=getattr(results[name], 'page_count', None))
             written.append(made)
             on_output(made)
     cache.sweep()
@@ -399,9 +401,10 @@ class Checked:
 
 
 def _written(fmt: Format, content: Made, seconds: float, book: RenderedBook, shown_dir: Path,
-             out_dir: Path, files_written: list[Path] | None = None) -> Output:
+             out_dir: Path, files_written: list[Path] | None = None, page_count: int | None = None) -> Output:
     """What was written of one format (every file of it is added to ``files_written``, for the
-    nothing-changed record)."""
+    nothing-changed record). A PDF's ``page_count`` is the layout's, when known: reading the PDF
+    back for it cost a tenth of a long book's PDF time."""
     path = out_dir / fmt.target(book.metadata.slug)
     if isinstance(content, bytes):
         main_file, size, files = path, len(content), 1
@@ -412,7 +415,7 @@ def _written(fmt: Format, content: Made, seconds: float, book: RenderedBook, sho
     if files_written is not None:
         files_written.extend(new_files)
     return Output(fmt.name, shown(shown_dir / main_file.relative_to(out_dir)), size, seconds, files,
-                  _pages(content) if fmt.name == 'pdf' else None)
+                  (page_count or _pages(content)) if fmt.name == 'pdf' else None)
 
 
 def shown(path: Path) -> Path:
@@ -443,22 +446,26 @@ def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | No
     return _make_timed(book, formats, progress or NoProgress(), cache)[0]
 
 
-def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress,
-                cache: Cache | None = None) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic]]:
-    """The formats made, the seconds each took, and the warnings only making them could find
-    (a footnote the layout set a page late)."""
+def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress, cache: Cache | None = None
+                ) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic], dict[str, int]]:
+    """The formats made, the seconds each took, the warnings only making them could find
+    (a footnote the layout set a page late), and the PDF's page count."""
     results: dict[str, Any] = {}
     made: dict[str, Made] = {}
     seconds: dict[str, float] = {}
     late: list[Diagnostic] = []
+    page_counts: dict[str, int] = {}
     for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
         progress.stage(f'making {fmt.title}')
         start = time.perf_counter()
         result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress)
         made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
-        late.extend(result.warnings if isinstance(result, PrintedBook) else ())
+        if isinstance(result, PrintedBook):
+            late.extend(result.warnings)
+            if result.page_count:
+                page_counts[fmt.name] = result.page_count
         seconds[fmt.name] = time.perf_counter() - start
-    return made, seconds, late
+    return made, seconds, late, page_counts
 
 
 def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],

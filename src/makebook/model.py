@@ -694,3 +694,4 @@ class PrintedBook:
     pdf: bytes
     pages: PrintPages
     warnings: tuple[Any, ...] = ()  # Diagnostic values only the layout could find (errors.py)
+    page_count: int | None = None  # the layout's: the build's summary need not read the PDF again

@@ -23,7 +23,7 @@ from makebook.errors import BookError, Diagnostic
 from makebook.model import PrintedBook, RenderedBook
 from makebook.pdf import boxes, engine, geometry, splits
 from makebook.pdf.engine import Layout, lay_out
-from makebook.pdf.fonts import check_fonts
+from makebook.pdf.fonts import check_embedded, embedded_fonts
 from makebook.pdf.pages import print_pages
 from makebook.theme.faces import faces_for
 
@@ -73,13 +73,15 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
         deferred = set(layout.misplaced) & layout.deferred
         if layout.misplaced - deferred:
             _notes_that_do_not_fit(book, set(layout.misplaced - deferred))
-        pdf = engine.write(book, layout)
+        fonts: list[tuple[str, bool]] = []
+        pdf = engine.write(book, layout, fonts)
     finally:
         session.close()
-    check_fonts(pdf, [face.family for face in faces_for(book)])
+    # Read as the PDF was written, not back from its bytes (the same fonts: fonts.document_fonts).
+    check_embedded(fonts or embedded_fonts(pdf), [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
     return PrintedBook(pdf, print_pages(book, layout.anchors, layout.folios),
-                       tuple(_note_on_next_page(book, note) for note in sorted(deferred)))
+                       tuple(_note_on_next_page(book, note) for note in sorted(deferred)), layout.pages)
 
 
 def _final_layout(book: RenderedBook, layout: Layout, estimate: int,

@@ -29,7 +29,7 @@ from makebook.errors import MissingDependency, OutputError
 from makebook.model import Asset, RenderedBook
 from makebook.pdf import colour, document, geometry, patches, pieces
 from makebook.pdf import splits as print_split
-from makebook.pdf.fonts import face_css, font_face_rules
+from makebook.pdf.fonts import document_fonts, face_css, font_face_rules
 from makebook.pdf.svgfonts import svg_for_print
 from makebook.safety import resources
 from makebook.theme import edition_stylesheet, styles_dir
@@ -302,13 +302,14 @@ def _quiet_progress() -> Iterator[None]:
         progress.disabled = was_disabled
 
 
-def write(book: RenderedBook, layout: Layout) -> bytes:
+def write(book: RenderedBook, layout: Layout, fonts: list[tuple[str, bool]] | None = None) -> bytes:
     """The PDF of the final layout (writing it costs seconds on a long book: only this one
-    is written); the layout is released."""
+    is written); the layout is released. ``fonts`` gets the fonts the PDF embeds
+    (:func:`~makebook.pdf.fonts.document_fonts`)."""
     _, urls = _weasyprint()
     try:
         with _weasyprint_errors(urls):
-            pdf: bytes = layout.document.write_pdf(**_pdf_options(book, layout.folios))
+            pdf: bytes = layout.document.write_pdf(**_pdf_options(book, layout.folios, fonts))
     finally:
         layout.release()
     if not pdf:
@@ -438,9 +439,10 @@ def _deferred(boxes: list[_NoteBox] | None) -> set[str]:
     return {note for note, page in calls.items() if bodies.get(note) == {page + 1}}
 
 
-def _pdf_options(book: RenderedBook, folios: tuple[str | None, ...] = ()) -> dict[str, Any]:
+def _pdf_options(book: RenderedBook, folios: tuple[str | None, ...] = (),
+                 fonts: list[tuple[str, bool]] | None = None) -> dict[str, Any]:
     """write_pdf options: variant, tags, a pinned identifier for reproducible builds, and the
-    page labels and reading direction the finisher adds."""
+    page labels and reading direction the finisher adds (it also tells ``fonts`` the PDF's)."""
     settings = book.metadata.print_settings
     identifier = hashlib.sha256(book.metadata.identifier.encode()).hexdigest()[:32]
     options: dict[str, Any] = {'pdf_identifier': identifier.encode(), 'pdf_variant': settings.variant,
@@ -457,6 +459,8 @@ def _pdf_options(book: RenderedBook, folios: tuple[str | None, ...] = ()) -> dic
         if rtl:
             _right_to_left(document, pdf)
         _label_pages(pdf, labels)
+        if fonts is not None:
+            fonts.extend(document_fonts(pdf))
     options['finisher'] = finish
     return options
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from makebook import codes
 from makebook.errors import OutputError
@@ -52,7 +53,12 @@ def check_fonts(pdf: bytes, families: list[str]) -> list[str]:
     WeasyPrint falls back silently to any system font for a glyph the book face
     lacks (or for a family it could not load), so the check reads the PDF itself.
     """
-    embedded = embedded_fonts(pdf)
+    return check_embedded(embedded_fonts(pdf), families)
+
+
+def check_embedded(embedded: list[tuple[str, bool]], families: list[str]) -> list[str]:
+    """The names of the ``embedded`` fonts (:func:`embedded_fonts`, :func:`document_fonts`);
+    raises if one is not from the requested families, or is not embedded."""
     wanted = [_squash(family) for family in families]
     strangers = sorted({name for name, _ in embedded
                         if not any(_squash(name).startswith(w) for w in wanted)})
@@ -84,6 +90,35 @@ def embedded_fonts(pdf: bytes) -> list[tuple[str, bool]]:
             descriptor = descriptor.get_object() if descriptor is not None else {}
             is_embedded = any(key in descriptor for key in ('/FontFile', '/FontFile2', '/FontFile3'))
             found.append((str(font.get('/BaseFont', '')).lstrip('/').split('+')[-1], is_embedded))
+    return found
+
+
+def document_fonts(pdf: Any) -> list[tuple[str, bool]]:
+    """What :func:`embedded_fonts` finds, read from WeasyPrint's PDF (a ``pydyf.PDF``) as it is
+    about to be written (a ``write_pdf`` finisher sees it), not from the file read back: pypdf
+    parses every object of the file for that, which cost a tenth of a long book's PDF time.
+    WeasyPrint writes one font resource for all the pages, so every font object is a font the
+    pages use; a composite font's descendant is read through its parent, as pypdf's walk does."""
+    def resolved(value: Any) -> Any:
+        reference = value.decode() if isinstance(value, bytes) else value
+        if isinstance(reference, str) and re.fullmatch(r'\d+ \d+ R', reference):
+            return pdf.objects[int(reference.split()[0])]
+        return value
+
+    found = []
+    for font in pdf.objects:
+        if (not isinstance(font, dict) or font.get('Type') != '/Font'
+                or font.get('Subtype') in ('/CIDFontType0', '/CIDFontType2')):
+            continue
+        if 'DescendantFonts' in font:
+            descriptor = resolved(resolved(font['DescendantFonts'][0]).get('FontDescriptor'))
+        else:
+            descriptor = resolved(font.get('FontDescriptor'))
+        is_embedded = isinstance(descriptor, dict) and any(
+            key in descriptor for key in ('FontFile', 'FontFile2', 'FontFile3'))
+        name = font.get('BaseFont', '')
+        name = name.decode() if isinstance(name, bytes) else str(name)
+        found.append((name.lstrip('/').split('+')[-1], is_embedded))
     return found
 
 

@@ -68,3 +68,21 @@ def test_the_same_book_elsewhere_gives_the_same_pdf(printed: PrintedBook,
     folder = tmp_path_factory.mktemp('tiny-again')
     (folder / '01.md').write_text(TINY, encoding='utf-8')
     assert write_pdf(render_book(read_manuscript(folder))) == printed.pdf
+
+
+def test_the_fonts_read_as_the_pdf_is_written_are_those_in_the_file(tmp_path) -> None:
+    """print_edition checks the fonts WeasyPrint writes (fonts.document_fonts), not the file read back
+    by pypdf (a tenth of a long book's PDF time): both find the same fonts, embedded or not."""
+    from makebook.pdf import engine
+    from makebook.pdf.fonts import document_fonts
+
+    (tmp_path / '01.md').write_text('---\ntitle: F\nauthor: A\nlang: en\n---\n# One\n\n*Italic*, **bold**, '
+                                    '`code`, ☃ and $x^2$.\n', encoding='utf-8')
+    book = render_book(read_manuscript(tmp_path))
+    written: list[tuple[str, bool]] = []
+    pdf = engine.write(book, engine.lay_out(book, 20), written)
+    assert sorted(set(written)) == sorted(set(embedded_fonts(pdf)))
+    assert {'Source-Serif-Pro-Italic', 'Source-Serif-Pro-Bold', 'Source-Code-Pro'} <= {n for n, _ in written}
+    assert all(embedded for _, embedded in written)
+    bitmap = {'Type': '/Font', 'Subtype': '/Type3', 'BaseFont': b'/AAAAAA+Bitmap'}  # no descriptor
+    assert document_fonts(type('Written', (), {'objects': [bitmap]})()) == [('Bitmap', False)]
