@@ -73,3 +73,16 @@ def test_the_page_estimate_grows_with_the_text_and_shrinks_with_a_larger_page(ne
         nested_book.chapters[-1], body='<section>' + 'word ' * 20000 + '</section>')))
     assert estimate_pages(longer) > base + 2 + 20
     assert estimate_pages(with_metadata(longer, trim=TRIM_PRESETS['letter'])) < estimate_pages(longer)
+
+
+def test_the_page_estimate_gives_each_short_block_a_line_of_its_own(nested_book) -> None:
+    """3,500 one-word list items fill about a hundred pages (35 lines a page), not the one their
+    characters would: a guess that far off laid a long list out twice, once for the wrong gutter."""
+    base = estimate_pages(nested_book)
+    listed = dataclasses.replace(nested_book, chapters=(*nested_book.chapters, dataclasses.replace(
+        nested_book.chapters[-1], body='<section><ul>' + '<li>item</li>\n' * 3500 + '</ul></section>')))
+    assert 95 <= estimate_pages(listed) - base - 2 <= 105
+    table = '<table>' + '<tr><td>a</td><td>b</td></tr>' * 3500 + '</table>'  # a row is a line
+    tabled = dataclasses.replace(listed, chapters=(*nested_book.chapters, dataclasses.replace(
+        nested_book.chapters[-1], body=f'<section>{table}</section>')))
+    assert estimate_pages(tabled) == estimate_pages(listed)
