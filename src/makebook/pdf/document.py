@@ -86,8 +86,14 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
         part = chapter.part
         body.append(section)
     print_split.apply_splits(body, list(splits))
-    for loose_id in loose:  # a note's id (its paragraph is relaxed), or a block's own
-        for found in body.iterfind(f'.//*[@id="{loose_id}"]'):
+    # A note's id (its paragraph is relaxed), or a block's own: found through one index of the
+    # ids, not a search of the whole book for each (a layout may relax thousands).
+    with_id: dict[str, list[etree._Element]] = {}
+    if loose:
+        for element_with_id in body.iterfind('.//*[@id]'):
+            with_id.setdefault(element_with_id.get('id', ''), []).append(element_with_id)
+    for loose_id in loose:
+        for found in with_id.get(loose_id, ()):
             blocks = ('}p', '}li', '}td', '}th', '}h2', '}h3')
             block = found if found.tag.endswith(('}p', '}li')) else next(
                 (a for a in found.iterancestors() if a.tag.endswith(blocks)), None)

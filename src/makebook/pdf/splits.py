@@ -40,9 +40,23 @@ class NoteSplit:
 
 def apply_splits(body: etree._Element, splits: list[NoteSplit]) -> None:
     """Cut the notes of ``splits`` (in order: a continuation may be cut again)."""
+    if not splits:
+        return
+    # The elements by id, found once (not a search of the whole book for each split: a layout
+    # may cut thousands of notes); the first of an id, as find() gave.
+    with_id: dict[str, etree._Element] = {}
+    for element in body.iterfind('.//*[@id]'):
+        with_id.setdefault(element.get('id', ''), element)
+
+    def found(element_id: str) -> etree._Element | None:
+        element = with_id.get(element_id)  # a cut's continuation is added as it is made
+        if element is None or element is body or body in element.iterancestors():
+            return element
+        return body.find(f'.//*[@id="{element_id}"]')  # taken out by a cut: search as before
+
     for split in splits:
-        note = body.find(f'.//*[@id="{split.note_id}"]')
-        block = body.find(f'.//*[@id="{split.block_id}"]')
+        note = found(split.note_id)
+        block = found(split.block_id)
         if note is None or block is None:
             continue
         rest = cut_after_words(note, split.words)
@@ -51,6 +65,7 @@ def apply_splits(body: etree._Element, splits: list[NoteSplit]) -> None:
         rest.set('id', split.note_id + CONTINUED)
         rest.set('class', 'footnote footnote-cont')
         _insert_at_line(block, rest, split.line_start, after=note)
+        with_id.setdefault(rest.get('id', ''), rest)
 
 
 def note_words(note: etree._Element) -> list[str]:
