@@ -213,3 +213,21 @@ def test_info_strings_as_pandoc_mdbook_and_commonmark_write_them(info: str, lang
     ns = {'x': 'http://www.w3.org/1999/xhtml'}
     assert body.xpath('string(//x:code/@class)', namespaces=ns) == f'language-{language}'
     assert body.xpath('string(//x:div/@class)', namespaces=ns) == classes
+
+
+def test_a_paragraph_of_many_links_images_references_and_autolinks_reads_each() -> None:
+    """Links and their kin are read all at once per paragraph (extensions/commonmark/inline.py:
+    80,000 links in one paragraph took 77 CPU s, now 9; benchmarks/growth.py --shapes links).
+    Each is read as it was one at a time: every kind, in order, nested text read on."""
+    piece = ('[a *b*](https://e.org/{n}) ![i {n}](x.png) [r][lab] [lab] <https://a.org/{n}> '
+             '[not a link] &amp; <span>s</span> ')
+    text = '[lab]: https://ref.org/\n\n' + ''.join(piece.format(n=n) for n in range(500))
+    converted = convert(text)
+    body = converted.body
+    x = '{http://www.w3.org/1999/xhtml}'
+    links = [a.get('href') for a in body.iter(f'{x}a')]
+    assert links == [h for n in range(500) for h in (f'https://e.org/{n}', 'https://ref.org/', 'https://ref.org/',
+                                                        f'https://a.org/{n}')]
+    assert [em.text for em in body.iter(f'{x}em')] == ['b'] * 500
+    assert [img.get('alt') for img in body.iter(f'{x}img')] == [f'i {n}' for n in range(500)]
+    assert ''.join(body.itertext()).count('[not a link] & s') == 500
