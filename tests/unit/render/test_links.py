@@ -146,3 +146,22 @@ def test_an_image_path_from_the_sites_root_is_read_from_the_book_folder(write_bo
                                'images/logo.png': tiny_png()})
     assert book.diagnostics == ()
     assert etree.fromstring(book.chapters[0].body).find('.//x:img', NS).get('src') == 'images/logo.png'
+
+
+def test_broken_links_leave_their_text_and_children_in_place_many_in_one_paragraph(write_book) -> None:
+    """A link to nothing becomes its text (children, tail and all), each at its line. Many in
+    one paragraph are taken out in one pass over it (they were quadratic: each found its place
+    among its siblings and grew a neighbour's text)."""
+    pieces = ''.join(f'w{n} [*e{n}* t{n}](gone.md) [ok](#one) [](nothing.md) [s{n}](#nope){{#i{n}}} '
+                     for n in range(300))
+    book = render_book(read_manuscript(write_book({'01.md': f'---\ntitle: T\nauthor: A\nlang: en\n---\n'
+                                                            f'# One\n\n{pieces}end\n'})))
+    body = etree.fromstring(book.chapters[0].body)
+    paragraph = body.find('.//x:p', NS)
+    expected = ''.join(f'w{n} e{n} t{n} ok nothing.md s{n} ' for n in range(300)) + 'end'
+    assert ''.join(paragraph.itertext()) == expected
+    assert [e.text for e in paragraph.iterfind('x:em', NS)] == [f'e{n}' for n in range(300)]
+    assert len(paragraph.findall('x:a', NS)) == 300  # the good ones
+    assert [s.get('id') for s in paragraph.iterfind('x:span', NS)] == [f'i{n}' for n in range(300)]
+    broken = [d for d in book.diagnostics if d.code in ('MB301', 'MB302')]
+    assert len(broken) == 900 and {d.line for d in broken} == {8}
