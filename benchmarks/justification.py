@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 LOOSE_EM = 0.40  # a mean word space over this is a loose line
 HYPHENS = ('-', '\u2010', '\u00ad')
 _EDGE = 0.6  # points: a line ending this close to the text block's right edge is justified
+DRAWING = '\u25aa'  # an inline formula's ink, as a character of its line
 
 
 @dataclass
@@ -76,13 +77,24 @@ def text_lines(pdf_path: Path) -> tuple[list[Line], int]:
     lines: list[Line] = []
     with pdfplumber.open(str(pdf_path)) as pdf:
         pages = [list(page.chars) for page in pdf.pages]
-    sizes = Counter(round(c['size'], 1) for chars in pages for c in chars if c['text'].strip())
+        drawn = [[*page.images, *page.curves] for page in pdf.pages]
+    # The body size: the commonest size of the text face (not of code, which fills some books).
+    sizes = Counter(round(c['size'], 1) for chars in pages for c in chars
+                    if c['text'].strip() and not any(m in c['fontname'] for m in ('Code', 'Mono')))
     if not sizes:
         return [], len(pages)
     body = sizes.most_common(1)[0][0]
-    for number, chars in enumerate(pages, start=1):
-        lines += _page_lines(number, chars, body)
+    for number, (chars, drawings) in enumerate(zip(pages, drawn, strict=True), start=1):
+        lines += _page_lines(number, chars + _inline_drawings(drawings, body), body)
     return lines, len(pages)
+
+
+def _inline_drawings(drawings: list[dict], body: float) -> list[dict]:
+    """Images and drawings no taller than two lines (an inline formula is an SVG drawn as curves)
+    as ink on their line, so the gap around a formula is not measured as a word space."""
+    return [{'text': DRAWING, 'x0': d['x0'], 'x1': d['x1'], 'top': d['top'], 'bottom': d['bottom'],
+             'size': 0.0, 'matrix': (1, 0, 0, 1, d['x0'], 0)}
+            for d in drawings if 0 < d['bottom'] - d['top'] < 2 * body and d['x1'] - d['x0'] < 20 * body]
 
 
 def _page_lines(number: int, chars: list[dict], body: float) -> list[Line]:
@@ -112,22 +124,24 @@ def _page_lines(number: int, chars: list[dict], body: float) -> list[Line]:
         return []
     right = max(line.x1 for line in lines)
     for line in lines:
-        line.justified = line.x1 >= right - _EDGE and len(line.spaces) > 0 and '....' not in line.text
+        line.justified = line.x1 >= right - _EDGE and len(line.text.split()) > 1 and '....' not in line.text
         line.last = not line.justified
     return lines
 
 
 def _spaces(band: list[dict], size: float) -> list[float]:
-    """The width of each word space of a line (from the ink before it to the ink after), in em."""
-    spaces, previous_ink, in_space = [], None, False
+    """The width of each word space of a line (from the ink before it to the ink after), in em;
+    not a space beside a formula (its image has room either side of its ink)."""
+    spaces, previous_ink, in_space, beside_drawing = [], None, False, False
     for char in band:
         if not char['text'].strip():
             in_space = previous_ink is not None
             continue
-        if in_space and previous_ink is not None:
+        drawing = char['text'] == DRAWING
+        if in_space and previous_ink is not None and not (drawing or beside_drawing):
             spaces.append((char['x0'] - previous_ink) / size)
         in_space = False
-        previous_ink = char['x1']
+        previous_ink, beside_drawing = char['x1'], drawing
     return spaces
 
 
@@ -151,7 +165,7 @@ def measure(pdf_path: Path, name: str | None = None) -> Figures:
     justified = [line for line in lines if line.justified]
     figures.justified = len(justified)
     figures.natural_space_em = natural_space(pdf_path, lines[0].size)
-    means = sorted(statistics.fmean(line.spaces) for line in justified)
+    means = sorted(statistics.fmean(line.spaces) for line in justified if line.spaces)
     if means:
         figures.median_space_em = statistics.median(means)
         figures.median_stretch = figures.median_space_em / figures.natural_space_em - 1
@@ -166,17 +180,18 @@ def measure(pdf_path: Path, name: str | None = None) -> Figures:
         longest = max(longest, run)
     figures.hyphen_run = longest
     loose = [f'p{line.page}: {line.text[:60]}' for line in justified
-             if statistics.fmean(line.spaces) > LOOSE_EM]
+             if line.spaces and statistics.fmean(line.spaces) > LOOSE_EM]
     ladders, one_word, fragments = [], [], []
     for index, line in enumerate(lines):
         before = lines[index - 1] if index else None
         continues = before is not None and before.page == line.page and before.justified \
             and before.text.endswith(HYPHENS)
-        if line.last and ' ' not in line.text and before is not None and before.page == line.page \
+        alone = len(line.text.split()) == 1  # a no-break space (inline code's) parts words too
+        if line.last and alone and before is not None and before.page == line.page \
                 and before.justified and abs(line.x0 - before.x0) < 1.0:
             one_word.append(f'p{line.page}: …{before.text[-30:]} / {line.text}')
         # A whole line that is only the head or the tail of a hyphenated word.
-        if ' ' not in line.text and (line.text.endswith(HYPHENS) or (continues and line.last)):
+        if alone and (line.text.endswith(HYPHENS) or (continues and line.last)):
             fragments.append(f'p{line.page}: {line.text}')
         if index >= 2 and ends[index] and ends[index - 1] and ends[index - 2]:
             ladders.append(f'p{line.page}: {line.text[-25:]}')
@@ -207,6 +222,36 @@ def long_book(folder: Path, chapters: int = 10, paragraphs: int = 10, seed: int 
         body = [' '.join(chance.sample(sentences, chance.randint(3, 9))) for _ in range(paragraphs)]
         (folder / f'{number:02d}.md').write_text(f'# Part of the Essay {number}\n\n' + '\n\n'.join(body)
                                                 + '\n', encoding='utf-8')
+    return folder
+
+
+# Inline elements a programming book (the Rust book) or a novel (Moby-Dick's italics) sets in
+# running text, and those of a book with formulas and superscripts (the pandoc books).
+INLINE_MARKS = ('`{}`', '*{}*', '[{}](https://example.org/)')
+FORMULA_MARKS = ('{} $x_i$', '{}<sup>2</sup>', '{} $\\alpha + \\beta$', '$n$th {}', '{}<sub>0</sub>')
+
+
+def inline_book(folder: Path, chapters: int = 6, paragraphs: int = 10, seed: int = 15,
+                marks: tuple[str, ...] = INLINE_MARKS, title: str = 'An Inline Essay') -> Path:
+    """:func:`long_book` with inline elements: about one word in six marked with one of
+    ``marks`` (inline code, italics, links by default; :data:`FORMULA_MARKS`: formulas,
+    superscripts). A line may end just before any of them, where WeasyPrint 70 kept only a
+    line's first word; a paragraph holding a formula or a superscript was left to first-fit."""
+    import random
+    import re
+
+    long_book(folder, chapters, paragraphs, seed)
+    chance = random.Random(seed)
+
+    def mark(match: re.Match[str]) -> str:
+        word = match.group()
+        return chance.choice(marks).format(word) if chance.random() < 0.17 else word
+
+    for chapter in sorted(folder.glob('*.md')):
+        heading, _, body = chapter.read_text(encoding='utf-8').partition('\n\n')
+        chapter.write_text(heading + '\n\n' + re.sub(r'(?<![\w’\'])[a-z]{3,}(?![\w’\'])', mark, body),
+                           encoding='utf-8')
+    (folder / 'metadata.yaml').write_text(f'title: {title}\nauthor: Anonymous\nlang: en\n', encoding='utf-8')
     return folder
 
 

@@ -231,13 +231,13 @@ def test_a_book_without_code_does_not_embed_the_code_face(essay_build: Path) -> 
 
 # ---- Justification (benchmarks/justification.py) ----
 
-def _within_targets(figures) -> None:
+def _within_targets(figures, one_word_last_lines: int = 0) -> None:
     assert figures.lines > 200 and figures.justified > 150
     assert 0.2 < figures.natural_space_em < 0.26
     assert figures.loose_share <= 0.10, figures.examples['loose']
     assert figures.hyphen_share <= 0.10
     assert figures.hyphen_run <= 2, figures.examples['ladders']
-    assert figures.one_word_last_lines == 0, figures.examples['one-word last lines']
+    assert figures.one_word_last_lines <= one_word_last_lines, figures.examples['one-word last lines']
     assert figures.fragment_lines == 0, figures.examples['fragments']
     assert figures.median_stretch < 0.30
 
@@ -246,17 +246,66 @@ def test_the_essay_is_justified_within_the_targets(essay_build: Path) -> None:
     _within_targets(measure(essay_build / ESSAY_PDF))
 
 
+def _built(folder: Path, pdf: str):
+    """The justification figures of ``folder``'s PDF, built in-process."""
+    from makebook.cli import main
+
+    out = folder.parent / 'out'
+    assert main([str(folder), '-o', str(out), '-q', '--format', 'pdf']) == 0
+    return measure(out / pdf)
+
+
 def test_a_long_book_is_justified_within_the_targets(tmp_path_factory: pytest.TempPathFactory) -> None:
     from benchmarks.justification import long_book
 
-    from makebook.cli import main
-
-    folder = long_book(tmp_path_factory.mktemp('long') / 'long-essay')
-    out = folder.parent / 'out'
-    assert main([str(folder), '-o', str(out), '-q', '--format', 'pdf']) == 0
-    figures = measure(out / 'a-long-essay.pdf')
+    figures = _built(long_book(tmp_path_factory.mktemp('long') / 'long-essay'), 'a-long-essay.pdf')
     assert figures.pages > 30
     _within_targets(figures)
+
+
+def test_a_book_rich_in_inline_code_and_emphasis_is_justified_within_the_targets(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A line may end just before inline code, italics or a link: WeasyPrint 70 could not break
+    there (a text that fitted but for its last space kept only its first word), so the line
+    breaker never chose such a break, and paragraphs ended on one word ("credits / roll.",
+    3 of this book's 60 before pdf/patches.py mended it; the Rust book's chapters 4-5: 8 → 1)."""
+    from benchmarks.justification import inline_book
+
+    figures = _built(inline_book(tmp_path_factory.mktemp('inline') / 'inline-essay'), 'an-inline-essay.pdf')
+    assert figures.pages > 20
+    _within_targets(figures)
+
+
+def test_paragraphs_with_formulas_and_superscripts_are_justified_within_the_targets(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A paragraph holding a formula ($x_i$, drawn as an SVG image) or a superscript was left to
+    WeasyPrint's first-fit: this book's lines were 26% loose, none hyphenated, six paragraphs
+    ended on one word. The line breaker now sets them: a formula is a box of its SVG's width, a
+    superscript text at 'smaller'. One paragraph still ends on one word ("Not always / loudly."):
+    the other way its last lines could fall leaves a line at 0.77 em, which costs more."""
+    from benchmarks.justification import FORMULA_MARKS, inline_book
+
+    folder = inline_book(tmp_path_factory.mktemp('formulas') / 'formula-essay', marks=FORMULA_MARKS,
+                         title='A Formula Essay')
+    figures = _built(folder, 'a-formula-essay.pdf')
+    assert figures.pages > 20
+    _within_targets(figures, one_word_last_lines=1)
+
+
+def test_a_book_with_a_print_stylesheet_of_colours_and_running_heads_is_still_justified(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A book's own print stylesheet left every paragraph to first-fit (26% of this book's lines
+    loose, four paragraphs ending on one word); one that only colours its headings, sets its
+    running heads and its breaks (pdf/printcss.py) no longer does."""
+    from benchmarks.justification import long_book
+
+    folder = long_book(tmp_path_factory.mktemp('printcss') / 'styled-essay', chapters=4)
+    (folder / 'print.css').write_text('h1 { color: #335; break-before: right }\n'
+                                      '@page :left { @top-left { color: #666 } }\n'
+                                      'p { orphans: 3; widows: 3 }\n', encoding='utf-8')
+    meta = folder / 'metadata.yaml'
+    meta.write_text(meta.read_text(encoding='utf-8') + 'print-css: print.css\n', encoding='utf-8')
+    _within_targets(_built(folder, 'a-long-essay.pdf'))
 
 
 # ---- Front matter, page labels, running heads ----

@@ -15,8 +15,9 @@ from collections.abc import Collection, Sequence
 
 from lxml import etree
 
+from makebook.config.stylesheets import css_for
 from makebook.model import XHTML_NS, Metadata, Part, RenderedBook, TocNode, by_part, leading, nest
-from makebook.pdf import code, display, justify
+from makebook.pdf import code, display, justify, printcss
 from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
@@ -149,13 +150,13 @@ def css_string(text: str) -> str:
 
 def _typeset(body: etree._Element, book: RenderedBook, pages: int) -> None:
     """Code wrapped to the measure, running text broken into lines a block at a time and
-    display lines balanced (unless the book brings its own print stylesheet, which the line
-    breaker cannot know)."""
+    display lines balanced (unless the book brings its own print stylesheet and it declares
+    what the line breaker cannot know: a font, a size, a margin; see pdf/printcss.py)."""
     meta = book.metadata
     width = text_width_inches(meta.trim, pages) * 72
     code.wrap_code_blocks(body, width)
     code.break_inline_code(body)
-    if not any('print' in sheet.editions for sheet in meta.stylesheets):
+    if printcss.leaves_text_alone(css_for(meta.stylesheets, 'print')):
         justify.justify(body, width, meta.language)
         display.balance_display_lines(body, width, meta.language)
 

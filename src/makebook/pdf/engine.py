@@ -73,7 +73,7 @@ def _weasyprint() -> tuple[ModuleType, ModuleType]:
         from weasyprint import urls
     except OSError as exc:  # cffi raises OSError when libpango cannot be loaded
         raise MissingDependency(f'{PANGO_HINT} [{exc}]', code=codes.MISSING_DEPENDENCY.id) from None
-    patches.apply()  # a footnote that fits is never pushed to the next page, nor left there
+    patches.apply()  # notes that fit stay under their calls; a line that fits keeps its words
     return weasyprint, urls
 
 

@@ -17,16 +17,20 @@ So the block's hyphenation is make-book's too (:mod:`~makebook.pdf.hyphenate`:
 US patterns for plain ``en``, names and a block's last word never broken,
 ladders of at most two). Inline code may break between names (pdf/code.py marks each place with a
 ``<wbr>``): such a place is a break opportunity here too, and only the chosen ones
-stay, as a zero-width space (the others are taken out). Whatever cannot be
-measured here (an image, math, a line break, superscripts, an element print.css
-styles in a way not restated here) leaves the block to WeasyPrint, unhyphenated,
-as does a book with its own print stylesheet; a class that no print stylesheet
-names is only a name, and its text is set as the text around it.
+stay, as a zero-width space (the others are taken out). A superscript or
+subscript is text at WeasyPrint's 'smaller' size; an inline formula (pdf/mathsvg.py's
+SVG image) a box of its SVG's width, glued by word joiners to a word it touches.
+Whatever cannot be measured here (another image, a character the faces lack, an
+element print.css styles in a way not restated here) leaves the block to
+WeasyPrint, unhyphenated, as does a book with its own print stylesheet; a class
+that no print stylesheet names is only a name, and its text is set as the text
+around it.
 
-Two of WeasyPrint 70's ways are designed around: it cannot break at a space
-that ends a text just before an inline element (it backs off, sometimes to
-the line's first word: "Now," alone on a line), so such a space is never a
-chosen break; and it misplaces breaks in a line holding several soft hyphens
+Two of WeasyPrint 70's ways are designed around: a text that ends with a
+space before an inline element and fits the line but for that space kept only
+its first word ("Now," alone on a line): pdf/patches.py mends it, so such a
+space is a break like any other (and never one on a WeasyPrint the patch does
+not know); and it misplaces breaks in a line holding several soft hyphens
 ("and ad-" alone on a justified line), so a block carries one soft hyphen per
 hyphenated line and no other.
 
@@ -47,7 +51,7 @@ from pathlib import Path
 from lxml import etree
 
 from makebook.model import XHTML_NS
-from makebook.pdf import hyphenate, linebreak
+from makebook.pdf import hyphenate, linebreak, patches
 from makebook.theme import edition_stylesheet, faces, fonts
 from makebook.xhtml import remove_keeping_tail
 
@@ -83,6 +87,12 @@ _ITALIC = frozenset({'em', 'i', 'cite', 'dfn', 'var'})
 _BOLD = frozenset({'strong', 'b'})
 _CODE = frozenset({'code', 'kbd', 'samp'})
 _PLAIN = frozenset({'a', 'span', 'abbr', 'q', 'time', 'data', 'bdi', 'mark', 'u', 's', 'del', 'ins'})
+# Set at WeasyPrint's 'font-size: smaller' (its stylesheet for HTML), raised or lowered: a
+# superscript's width is its text's at that size (its baseline changes the line's height only).
+_SMALLER = frozenset({'sup', 'sub', 'small'})
+# CSS's absolute font sizes in points (WeasyPrint's table: medium 16px): 'smaller' is the
+# largest of them under the parent's size, or 80% of it below the smallest.
+_KEYWORD_SIZES = tuple(12.0 * factor for factor in (3 / 5, 3 / 4, 8 / 9, 1, 6 / 5, 3 / 2, 2))
 # Classes this module knows how to set; any other may carry print.css rules it does not model.
 _KNOWN_CLASSES = frozenset({'lead-in', 'smallcaps'})
 # A dash Pango may break after, when a letter follows.
@@ -115,9 +125,10 @@ class _Run:
     text: str
     style: Style
     language: str | None
-    extra: float = 0.0  # a box after the text: a note call
+    extra: float = 0.0  # a box before the text: a note call, a formula
     opens: bool = False  # the text follows a <wbr>: inline code may break before it
     forced: bool = False  # the text follows a <br>: a line ends before it
+    image: bool = False  # the box is an inline formula's image (an atomic inline)
 
 
 @dataclass
@@ -128,6 +139,7 @@ class _Token:
     extra: float = 0.0
     cuts: list[int] = field(default_factory=list)  # pieces a <wbr> comes before
     forced: bool = False  # a <br> follows it: a line ends here
+    whole: bool = False  # holds a formula: never hyphenated (its width is not where a piece's is)
 
 
 class Metrics:
@@ -250,11 +262,30 @@ _NESTED = frozenset(f'{_X}{tag}' for tag in ('ul', 'ol', 'p', 'div', 'blockquote
 def justify(body: etree._Element, width: float, language: str) -> None:
     """Choose the lines of every block of running text, in a text block ``width`` points wide."""
     metrics = Metrics()
+    _number_calls(body)
     for block in list(blocks(body)):
         try:
             _justify_block(block, width, language, metrics)
         except Unmeasurable:
             continue
+
+
+CALL_NUMBER = 'data-call'
+
+
+def _number_calls(body: etree._Element) -> None:
+    """Each note's call number, as print.css counts it (from 1 in each chapter; a note's
+    continuation has none), on the note as ``data-call``: the call is as wide as its digits
+    ("11" is two), and the line breaker measures it."""
+    for section in body.iter(f'{_X}section'):
+        if 'chapter' not in (section.get('class') or '').split():
+            continue
+        number = 0
+        for note in section.iter(f'{_X}*'):
+            classes = (note.get('class') or '').split()
+            if 'footnote' in classes and 'footnote-cont' not in classes:
+                number += 1
+                note.set(CALL_NUMBER, str(number))
 
 
 def styled(classes: set[str]) -> bool:
@@ -360,7 +391,46 @@ def _decide(block: Block, width: float, language: str, metrics: Metrics) -> _Dec
                     edits.setdefault(run_index, []).append((offset, offset, SOFT_HYPHEN))
                 elif kind == 'wbr':
                     wbr_breaks.add(run_index)
+    _glue_formulas(runs, edits)
+    _glue_dashes_of_whole_words(tokens, runs, edits)
     return spacing != WORD_SPACING_EM, edits, frozenset(wbr_breaks)
+
+
+def _glue_dashes_of_whole_words(tokens: list[_Token], runs: list[_Run],
+                                edits: dict[int, list[tuple[int, int, str]]]) -> None:
+    """A word joiner at each dash of a word the line breaker measured whole (a stretch's last
+    word, a word across runs, one holding a formula): WeasyPrint could still break there, where
+    no line was chosen to end ("…not a bash built- / in." in the Bash book)."""
+    for number, token in enumerate(tokens):
+        last = token.forced or number == len(tokens) - 1
+        if not token.pieces or not (last or len(token.pieces) != 1 or token.whole):
+            continue  # (a note call or a formula alone has no text)
+        end = token.pieces[-1]
+        for run_index, start, stop in token.pieces:
+            text = runs[run_index].text
+            if runs[run_index].style.face.startswith('code'):
+                continue
+            for offset in range(start, stop):
+                if text[offset] not in _DASHES or (run_index, offset + 1) == end[::2]:
+                    continue  # the word's own last character: nothing follows it
+                if text[offset] == '\u2014' and offset > start:
+                    edits.setdefault(run_index, []).append((offset, offset, WORD_JOINER))
+                edits.setdefault(run_index, []).append((offset + 1, offset + 1, WORD_JOINER))
+
+
+def _glue_formulas(runs: list[_Run], edits: dict[int, list[tuple[int, int, str]]]) -> None:
+    """A word joiner between a formula and a word it touches ("$n$th", "of$x$"): WeasyPrint may
+    break on either side of an image as beside an ideograph, and the line breaker measured the
+    two as one word."""
+    for index, run in enumerate(runs):
+        if not run.image:
+            continue
+        if run.text[:1].strip():
+            edits.setdefault(index, []).append((0, 0, WORD_JOINER))
+        before = next((number for number in range(index - 1, -1, -1) if runs[number].text), None)
+        if before is not None and runs[before].text[-1:].strip():
+            end = len(runs[before].text)
+            edits.setdefault(before, []).append((end, end, WORD_JOINER))
 
 
 def _measure(block: Block, width: float, space: float, spacing: float, first: bool) -> linebreak.Measure:
@@ -400,7 +470,7 @@ def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metric
                 raise Unmeasurable('a comment or processing instruction')
             classes = (kid.get('class') or '').split()
             if 'footnote' in classes:
-                call = '' if 'footnote-cont' in classes else '0'
+                call = '' if 'footnote-cont' in classes else kid.get(CALL_NUMBER, '0')
                 yield _Run(kid, 'tail', kid.tail or '', style, lang,
                            extra=metrics.width(call, Style('regular', BODY_SIZE * CALL_SCALE)))
                 continue
@@ -408,7 +478,10 @@ def _runs(paragraph: etree._Element, language: str, size: float, metrics: Metric
                 wbr = etree.QName(kid).localname == 'wbr'
                 yield _Run(kid, 'tail', kid.tail or '', style, lang, opens=wbr, forced=not wbr)
                 continue
-            if etree.QName(kid).localname in ('img', 'svg', 'math', 'sup', 'sub', 'small'):
+            if etree.QName(kid).localname == 'img':
+                yield _Run(kid, 'tail', kid.tail or '', style, lang, extra=_formula_width(kid), image=True)
+                continue
+            if etree.QName(kid).localname in ('svg', 'math'):
                 raise Unmeasurable(f'<{etree.QName(kid).localname}>')
             kid_style = _style_of(kid, style)
             kid_lang = kid.get('lang') or lang
@@ -432,6 +505,8 @@ def _style_of(node: etree._Element, parent: Style) -> Style:
     if local in _CODE:
         face = 'code-italic' if 'italic' in parent.face else 'code'
         return Style(face, parent.size * CODE_SCALE, False, 0.0, False)
+    if local in _SMALLER and not styled(classes):
+        return Style(parent.face, smaller(parent.size), parent.small_caps, parent.tracking, False)
     if local not in _PLAIN:
         raise Unmeasurable(f'<{local}>')
     if styled(classes - _KNOWN_CLASSES):
@@ -440,7 +515,38 @@ def _style_of(node: etree._Element, parent: Style) -> Style:
         return Style(parent.face, parent.size, True, LEAD_IN_TRACKING_EM * parent.size, False)
     if 'smallcaps' in classes:
         return Style(parent.face, parent.size, True, parent.tracking, parent.hyphenate)
+    if local == 'a' and (node.get('href') or '').startswith('http'):  # print.css: hyphens: none
+        return Style(parent.face, parent.size, parent.small_caps, parent.tracking, False)
     return parent
+
+
+def smaller(size: float) -> float:
+    """The size 'font-size: smaller' gives inside text of ``size`` points, as WeasyPrint 70 computes
+    it (css/computed_values.py: the next keyword size down, else 80%)."""
+    below = [keyword for keyword in _KEYWORD_SIZES if keyword < size]
+    return below[-1] if below else size * 0.8
+
+
+_SVG_DATA = 'data:image/svg+xml;base64,'
+
+
+def _formula_width(image: etree._Element) -> float:
+    """An inline formula's width in points, from its SVG (pdf/mathsvg.py draws each formula as an
+    ``<img>`` of a ``data:`` SVG whose width is in CSS pixels). Any other image is unmeasurable
+    here: its size depends on its file, its resolution and print.css's limits."""
+    import base64
+    import binascii
+
+    source = image.get('src') or ''
+    if 'math' not in (image.get('class') or '').split() or 'display' in (image.get('class') or '') \
+            or not source.startswith(_SVG_DATA) or image.get('width') or image.get('style'):
+        raise Unmeasurable('<img>')
+    try:
+        svg = etree.fromstring(base64.b64decode(source[len(_SVG_DATA):]))
+        width = float(svg.get('width') or '')
+    except (ValueError, binascii.Error, etree.XMLSyntaxError):
+        raise Unmeasurable('<img> of a formula without a width') from None
+    return width * 0.75  # CSS px to points
 
 
 # A space: (run, start, end) of each whitespace stretch it is made of (one, or more across runs).
@@ -475,6 +581,8 @@ def _tokens(runs: list[_Run]) -> tuple[list[_Token], list[_Gap]]:
             tokens[-1].forced = True
         if run.extra:
             open_token().extra += run.extra
+        if run.image:
+            open_token().whole = True
         position = 0
         # A <wbr> inside a word (not beside a space) is a place the word may break.
         if run.opens and current is not None and run.text[:1].strip():
@@ -514,19 +622,22 @@ def _items(tokens: list[_Token], spaces: list[_Gap], runs: list[_Run], metrics: 
         if number < last:
             gap = spaces[number]
             style = runs[gap[0][0]].style
-            wider = metrics.width(' ', style) + style.tracking - plain  # a space in code, or tracked
-            if abs(wider) > 0.01:
-                items.append(linebreak.Box(wider))
-                owners.append(number)
+            # A space in code, or tracked, is wider: inside a line only (it goes at a break,
+            # where "in versions <" fits though "in versions < " does not).
+            wider = metrics.width(' ', style) + style.tracking - plain
             nbsp = any(NBSP in runs[r].text[s:e] for r, s, e in gap)
-            items.append(linebreak.Space(breakable=not nbsp and not _before_element(gap, runs)))
+            items.append(linebreak.Space(breakable=not nbsp and not _before_element(gap, runs),
+                                         extra=wider if abs(wider) > 0.01 else 0.0))
             owners.append(number)
     return items, owners
 
 
 def _before_element(gap: _Gap, runs: list[_Run]) -> bool:
-    """True for a space that ends a text just before an inline element begins: WeasyPrint 70
-    cannot break there (it backs off to an earlier break, sometimes the line's first word)."""
+    """True for a space that ends a text just before an inline element begins, where WeasyPrint
+    cannot break: a text that fits but for that last space kept only its first word ("Now,"
+    alone on a line). pdf/patches.py mends that; a WeasyPrint it does not know is not mended."""
+    if patches.last_space_hangs():
+        return False
     run_index, _, end = gap[-1]
     run = runs[run_index]
     following = runs[run_index + 1] if run_index + 1 < len(runs) else None
@@ -540,9 +651,9 @@ def _word_items(token: _Token, runs: list[_Run], metrics: Metrics, breakable: bo
     never hyphenated (a dash inside them stays breakable to WeasyPrint, as it
     is to a reader's eye).
     """
-    if token.cuts and breakable:
+    if token.cuts and breakable and not token.whole:
         return _cut_items(token, runs, metrics)
-    if len(token.pieces) != 1 or not breakable:
+    if len(token.pieces) != 1 or not breakable or token.whole:
         widths = sum(metrics.width(runs[r].text[s:e], runs[r].style) for r, s, e in token.pieces)
         return [linebreak.Box(widths + token.extra)]
     run_index, start, end = token.pieces[0]
@@ -593,14 +704,19 @@ def _word_parts(metrics: Metrics, text: str, style: Style, language: str | None)
         for index, char in enumerate(text[:-1]):
             if char in _DASHES and index > 0 and text[index + 1].isalpha():
                 cuts[index + 1] = (0.0, char == '-', HYPHEN_COST if char == '-' else 0.0)
+    # Each piece is the difference of two prefixes' widths, so the pieces add up to the word shaped
+    # whole: measured apart, "dif" + "fer" + "ent" lost the "ff" ligature and were 0.7pt wider than
+    # "different", enough for WeasyPrint's first-fit to reach a break the line breaker thought
+    # out of reach (and break there instead of at the chosen hyphen).
     parts: list[_Part] = []
-    previous = 0
+    previous = 0.0
     for offset in sorted(cuts):
-        parts.append(linebreak.Box(metrics.width(text[previous:offset], style)))
+        prefix = metrics.width(text[:offset], style)
+        parts.append(linebreak.Box(prefix - previous))
         drawn, is_hyphen, cost = cuts[offset]
         parts.append((drawn, is_hyphen, cost, offset, 'dash' if text[offset - 1] in _DASHES else 'hyphen'))
-        previous = offset
-    parts.append(linebreak.Box(metrics.width(text[previous:], style)))
+        previous = prefix
+    parts.append(linebreak.Box(metrics.width(text, style) - previous))
     return tuple(parts)
 
 

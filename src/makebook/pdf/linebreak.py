@@ -36,9 +36,12 @@ class Box:
 
 @dataclass(frozen=True, slots=True)
 class Space:
-    """A word space: it stretches when the line is justified; ``breakable`` False for a no-break space."""
+    """A word space: it stretches when the line is justified; ``breakable`` False for a no-break space.
+    ``extra``: how much wider than the paragraph's space it is (a space in code), counted inside a
+    line and, like the space itself, not at a line's end."""
 
     breakable: bool = True
+    extra: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,7 @@ def _solve(items: Sequence[Item], measure: Measure, loosest: float) -> Solution 
     width = [0.0] * (count + 1)  # box width before item i
     spaces = [0] * (count + 1)  # stretchable spaces before item i
     for index, item in enumerate(items):
-        width[index + 1] = width[index] + (item.width if isinstance(item, Box) else 0.0)
+        width[index + 1] = width[index] + _advance(item)
         spaces[index + 1] = spaces[index] + isinstance(item, Space)
     candidates = [i for i, item in enumerate(items)
                   if isinstance(item, Break) or (isinstance(item, Space) and item.breakable)]
@@ -202,6 +205,11 @@ def _width(item: Item) -> float:
     return item.width if isinstance(item, Box | Break) else 0.0
 
 
+def _advance(item: Item) -> float:
+    """What an item adds to a line's fixed width when the line goes on past it."""
+    return item.width if isinstance(item, Box) else item.extra if isinstance(item, Space) else 0.0
+
+
 def _badness(available: float, boxes: float, gaps: int, measure: Measure,
              last: bool) -> tuple[int, float]:
     """(fitness class 0 tight .. 3 very loose, badness) of a line."""
@@ -254,7 +262,7 @@ def forbidden(items: Sequence[Item], breaks: Sequence[int], measure: Measure) ->
     width = [0.0] * (count + 1)
     spaces = [0] * (count + 1)
     for index, item in enumerate(items):
-        width[index + 1] = width[index] + (item.width if isinstance(item, Box) else 0.0)
+        width[index + 1] = width[index] + _advance(item)
         spaces[index + 1] = spaces[index] + isinstance(item, Space)
     taken: list[int] = []
     start = 0

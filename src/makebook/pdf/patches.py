@@ -1,4 +1,4 @@
-"""Two WeasyPrint 70 bugs make-book cannot design around, mended where they lie.
+"""Three WeasyPrint 70 bugs make-book cannot design around, mended where they lie.
 
 **A footnote that fits is moved to the next page.** When a note is added to a
 page, WeasyPrint lays the footnote area out again and asks whether its last
@@ -19,10 +19,23 @@ is overleaf (the Quarto history book's ``fn-1-4``, under a chapter opener). A
 block laid out to nothing here gives its page back the notes that page held
 before it: the page is then exactly as it was before the block was tried.
 
+**A line that fits but for its last space keeps only its first word.** When a
+text ends with a space (the text before an inline element: "it will be
+<code>…</code>") and the text fits the line but for that space, Pango puts it
+all on one line (a line's last space hangs) while WeasyPrint measures it with
+the space, finds it too wide, and then keeps only the text's first word: "Now,"
+alone on a justified line, or a paragraph's last word alone after it. Such a
+text fits (CSS removes a line's last collapsible space): it is set whole here,
+and WeasyPrint breaks before the element, where the line breaker chose
+(:mod:`~makebook.pdf.justify`). A text ending in a no-break space (glued to the
+element after it) is broken where it fits with that space, as Pango breaks any
+other text: WeasyPrint kept only its first word there too ("and" alone).
+
 :func:`apply` is called once, before the first layout (engine.py); it refuses
 to touch a WeasyPrint whose functions are not the ones this was written
 against, so an upgrade that changes them is noticed (the tests lay out real
-notes, and ``tests/unit/pdf/test_patches.py`` both bugs' smallest pages).
+notes, and ``tests/unit/pdf/test_patches.py`` the notes bugs' smallest pages;
+``tests/unit/pdf/test_typesetting.py`` the line's).
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ import functools
 import hashlib
 import inspect
 from collections.abc import Callable
+from math import inf
 from typing import Any
 
 # A hundredth of a CSS pixel: far below anything visible, far above float noise.
@@ -39,14 +53,16 @@ _TOLERANCE = 0.01
 _KNOWN = {'2e317e4b066fb80c'}
 # The source of WeasyPrint 70's layout.block._linebox_layout (where the notes are moved), hashed.
 _KNOWN_LINES = {'e07bbe000974787e'}
+# The source of WeasyPrint 70's text.line_break.split_first_line, hashed.
+_KNOWN_SPLIT = {'39ad1016863ca34d'}
 
 
 @functools.cache
 def apply() -> bool:
-    """Mend both bugs; False if WeasyPrint's code is not the known one (that bug left alone)."""
+    """Mend the three bugs; False if WeasyPrint's code is not the known one (that bug left alone)."""
     from weasyprint.layout import LayoutContext, block
 
-    mended = True
+    mended = last_space_hangs()
     if _digest(LayoutContext._update_footnote_area) in _KNOWN:
         LayoutContext._update_footnote_area = _update_footnote_area
     else:
@@ -57,6 +73,56 @@ def apply() -> bool:
     else:
         mended = False
     return mended
+
+
+@functools.cache
+def last_space_hangs() -> bool:
+    """Mend WeasyPrint's line layout so a text that fits but for its last space is set whole;
+    False (nothing changed) if its ``split_first_line`` is not the known one. The line breaker
+    breaks before an inline element only when this holds."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    original = line_break.split_first_line
+    if inline.split_first_line is not original or _digest(original) not in _KNOWN_SPLIT:
+        return False
+
+    def split_first_line(text: str, style: Any, context: Any, max_width: float | None,
+                         justification_spacing: float, is_line_start: bool = True,
+                         minimum: bool = False) -> Any:
+        def split(text: str, width: float | None) -> Any:
+            return original(text, style, context, width, justification_spacing, is_line_start, minimum)
+
+        result = split(text, max_width)
+        if max_width is None or not _maybe_the_bug(result[2], text, style, max_width):
+            return result
+        words = text.rstrip(_LAST_SPACES)
+        # A collapsible space hangs; a no-break space is part of the line and must fit too.
+        room = max_width - (split(text, inf)[3] - split(words, inf)[3] if text.endswith(NBSP) else 0.0)
+        fitted = split(words, room)
+        if fitted[2] is None and fitted[3] <= room:
+            return split(text, inf)  # all of it fits
+        if fitted[2] is not None and fitted[2] > result[2]:
+            return fitted  # broken where Pango would break it: the same text up to there
+        return result
+
+    inline.split_first_line = split_first_line
+    return True
+
+
+NBSP = '\u00a0'
+_LAST_SPACES = ' ' + NBSP
+
+
+def _maybe_the_bug(resume: int | None, text: str, style: Any, max_width: float) -> bool:
+    """Whether WeasyPrint's line may be the bug's: a text ending in a space, broken after its
+    first word (the bug keeps exactly that), in a line of finite width. The caller then tries
+    the text without its last spaces."""
+    if resume is None or max_width == inf or not text.endswith(tuple(_LAST_SPACES)):
+        return False
+    if style['white_space'] not in ('normal', 'pre-line'):
+        return False
+    return ' ' not in text.encode()[:resume].decode().strip(' ')
 
 
 def _digest(function: Callable[..., Any]) -> str:

@@ -150,8 +150,31 @@ def test_a_class_no_print_stylesheet_names_is_only_a_name() -> None:
 
 
 def test_what_cannot_be_measured_is_left_to_weasyprint() -> None:
-    block = _set(f'<p>{PARAGRAPH}<sup>2</sup> {PARAGRAPH}</p>', 150.0)
+    block = _set(f'<p>{PARAGRAPH}<img src="plate.png" alt="a plate"/> {PARAGRAPH}</p>', 150.0)
     assert justify.SOFT_HYPHEN not in text_of(block) and justify.NBSP not in text_of(block)
+
+
+def _formula(width_px: float) -> str:
+    import base64
+
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="14"></svg>'
+    data = base64.b64encode(svg.encode()).decode()
+    return f'<img class="math inline" alt="x" src="data:image/svg+xml;base64,{data}"/>'
+
+
+def test_superscripts_and_formulas_are_set_by_the_line_breaker_too() -> None:
+    """A superscript is text at WeasyPrint's 'smaller' size (9pt in 10.5pt text), a formula a box
+    as wide as its SVG; a formula touching a word is glued to it (WeasyPrint may break beside an
+    image as beside an ideograph). Before, each such paragraph was left to first-fit."""
+    assert [round(justify.smaller(size), 3) for size in (10.5, 9.8, 7.0)] == [9.0, 9.0, 5.6]
+    block = _set(f'<p>{PARAGRAPH}<sup>2</sup> {PARAGRAPH}</p><p>{PARAGRAPH} where {_formula(30)}th '
+                 f'of{_formula(12)} {PARAGRAPH}</p>', 150.0)
+    first, second = block.iter(f'{X}p')
+    assert justify.SOFT_HYPHEN in text_of(first) and justify.SOFT_HYPHEN in text_of(second)
+    formulas = second.findall(f'{X}img')
+    assert formulas[0].tail.startswith(justify.WORD_JOINER + 'th')  # "$n$th" stays one word
+    assert formulas[0].tail.endswith('of' + justify.WORD_JOINER)  # so does "of$x$"
+    assert second.text[-1] in (' ', justify.NBSP)  # a space before a formula is a space
 
 
 def test_a_line_break_of_the_author_s_ends_a_stretch_broken_on_its_own() -> None:
@@ -183,6 +206,56 @@ def test_the_line_breaker_never_sets_three_hyphens_in_a_row_nor_a_last_word_alon
         ends = [isinstance(items[b], linebreak.Break) and items[b].hyphen for b in breaks[:-1]]
         assert not any(all(ends[i:i + 3]) for i in range(len(ends) - 2)), width
         assert sum(isinstance(i, linebreak.Space) for i in items[breaks[-2] + 1:]) >= 1, width
+
+
+def test_a_dash_in_a_word_measured_whole_is_glued() -> None:
+    """A paragraph's last word, a word across runs: measured as one box, so a dash in them must not
+    be a place WeasyPrint breaks ("...not a bash built- / in." in the Bash book, a word alone)."""
+    block = _set(f'<p>{PARAGRAPH} A well-<em>known</em> fact {_formula(20)} is not a built-in.</p>', 150.0)
+    text = text_of(block)
+    assert 'well-' + justify.WORD_JOINER + 'known' in text
+    assert text.endswith('built-' + justify.WORD_JOINER + 'in.')
+
+
+def test_a_wider_space_counts_inside_a_line_but_not_at_its_end() -> None:
+    """A space in code is wider than the text's, but like any space it goes at a break: first-fit
+    reaches it ("in versions <" fits where "in versions < " would not), so the line breaker must
+    stop it there (the Bash book's "versions < / 4.4.")."""
+    items: list[linebreak.Item] = [linebreak.Box(60), linebreak.Space(), linebreak.Box(20),
+                                   linebreak.Space(extra=10), linebreak.Box(30)]
+    measure = linebreak.Measure(first=85, rest=85, space=2.5, least=2.0, loose=4.2)
+    assert linebreak.forbidden(items, [1, len(items)], measure) == [3]
+    assert linebreak.best_breaks(items, measure) == [3, len(items)]  # 60 + 2 + 20 fits; 30 goes down
+
+
+def _laid_out_lines(body: str, width: float) -> list[str]:
+    """The lines WeasyPrint lays ``body`` out in, ``width`` px wide, as text."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from makebook.pdf import patches
+
+    assert patches.last_space_hangs()
+    style = f'@page {{ size: 400px 900px; margin: 10px }} body {{ font: 12px serif; width: {width}px }}'
+    document = weasyprint.HTML(string=f'<style>{style}</style><p>{body}</p>').render()
+    lines = []
+    for line in document.pages[0]._page_box.descendants():
+        if isinstance(line, boxes.LineBox):
+            lines.append(''.join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox)))
+    return lines
+
+
+def test_a_line_breaks_before_an_inline_element_where_its_text_fits_but_for_its_last_space() -> None:
+    """WeasyPrint 70 kept only the first word ("aaaa" alone on a line) of a text that fitted but
+    for the space before an inline element; and of a text glued to the element by a no-break space,
+    where an earlier break fitted (pdf/patches.py)."""
+    plain = 'aaaa bbbb cccc dddd eeee fff'
+    for width in (176, 180, 184):  # the text fits; with its last space it does not
+        lines = _laid_out_lines(f'{plain} <code>longwordxx</code>. tail words here.', width)
+        assert lines[0] in (plain, plain.rsplit(' ', 1)[0]), (width, lines)
+    for width in (210, 230, 250):  # before: "aaaa", "bbbb", ... a word a line
+        lines = _laid_out_lines(f'{plain} ggg\u00a0<code>longwordxx</code>. tail words here.', width)
+        assert lines[:2] == [plain, 'ggg\u00a0longwordxx. tail words here.'], (width, lines)
 
 
 def test_first_fit_is_stopped_from_going_past_the_chosen_break() -> None:
