@@ -73,6 +73,9 @@ class Layout:
     diagnostics: tuple[Diagnostic, ...] = ()
     # mdBook's hidden code lines: (language, prefix) from [output.html.code.hidelines]
     hidelines: tuple[tuple[str, str], ...] = ()
+    # The file ``metadata`` was read from and the line of each of its keys, for their messages.
+    metadata_path: Path | None = None
+    metadata_lines: dict[str, int] = field(default_factory=dict)
 
 
 def natural_key(name: str) -> tuple[object, ...]:
@@ -112,11 +115,17 @@ def _quarto(root: Path) -> Layout | None:
         return None
     meta: dict[str, Any] = {k: book[k] for k in ('title', 'subtitle', 'author', 'date', 'description')
                             if k in book}
-    if isinstance(data.get('lang'), str):  # Quarto keeps the language at the top level
-        meta['lang'] = data['lang']
+    where = {key: lines.at('book', key) for key in meta}
+    # Quarto keeps the language at the top level, and make-book's build settings may live
+    # there too, beside Quarto's own (read as under make-book: in metadata.yaml).
+    for key in ('lang', 'make-book'):
+        if key in data and (key != 'lang' or isinstance(data[key], str)):
+            meta[key], where[key] = data[key], lines.get(key)
     layout = _from_list('Quarto', root, root, book['chapters'], quarto,
                         lambda path: lines.at('book', 'chapters', *path))
-    return Layout(layout.kind, layout.entries, meta, (*problems, *layout.diagnostics))
+    return Layout(layout.kind, layout.entries, meta, (*problems, *layout.diagnostics),
+                  metadata_path=quarto,
+                  metadata_lines={key: line for key, line in where.items() if line is not None})
 
 
 def _mdbook_layout(root: Path) -> Layout | None:

@@ -102,8 +102,10 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
 
     files = share_notes(files)  # pandoc joins the files: a note may be written in another
     book_data: dict[str, Any] = dict(layout.metadata)  # _quarto.yml, book.toml: lowest priority
-    lines_of_keys: dict[str, int] = {}
-    key_paths: dict[str, Path] = {}  # the file each key was read from, for its messages
+    lines_of_keys: dict[str, int] = dict(layout.metadata_lines)
+    # the file each key was read from, for its messages
+    key_paths: dict[str, Path] = dict.fromkeys(layout.metadata, layout.metadata_path) \
+        if layout.metadata_path is not None else {}
     metadata_path = metadata_file(root, layout.kind) if path.is_dir() else None
     if metadata_path is not None:
         data, lines, yaml_problems = load_yaml_file(metadata_path)
@@ -111,7 +113,7 @@ def gather_manuscript(path: Path, overrides: PrintOverrides | None = None) -> Ma
         book_data.update(data)
         lines_of_keys.update(lines)
         key_paths.update(dict.fromkeys(data, metadata_path))
-    metadata_source = metadata_path if book_data.keys() - layout.metadata.keys() else None
+    metadata_source = metadata_path if book_data.keys() - layout.metadata.keys() else layout.metadata_path
     titled_chapters = _every_file_titles_its_chapter(files, book_data)
     if files and files[0].front_matter and not titled_chapters \
             and not _is_chapter_front_matter(files[0], book_data):

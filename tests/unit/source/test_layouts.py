@@ -379,3 +379,30 @@ def test_includes_that_go_round_in_a_loop_are_an_error_at_each_directive(write_b
     found = sorted({(p.path.name, p.line) for p in caught.value.diagnostics})
     assert found == where
     assert all(p.code == 'MB212' and 'loop' in p.message for p in caught.value.diagnostics)
+
+
+def test_a_quarto_book_s_build_settings_live_in_its_project_file(write_book, capsys, tmp_path):
+    # Quarto authors keep everything in _quarto.yml: make-book's settings there were ignored
+    # without a word (a 6x9 trim set there did nothing).
+    from tests.tools import make_book
+    root = write_book({'_quarto.yml': 'project:\n  type: book\nbook:\n  title: Q\n  author: A\n'
+                                      '  chapters: [a.md, b.md]\nmake-book:\n  formats: [html]\n'
+                                      '  output: built\n  stirct: true\n',
+                       'a.md': '# A\n\nText.', 'b.md': '# B\n\nText.'})
+    run = make_book(capsys, 'build', root)
+    assert run.status == 0, run.err
+    built = root.parent / 'built'
+    # the web edition only, where it was told
+    assert sorted(p.name for p in built.iterdir() if not p.name.startswith('.')) == ['html']
+    assert (built / 'html' / 'index.html').is_file()
+    assert "_quarto.yml:7: MB140 warning: metadata 'make-book': unknown setting 'stirct'; " \
+        "did you mean 'strict'?" in run.err
+
+
+def test_a_metadata_file_beside_a_quarto_project_wins_over_it(write_book):
+    root = write_book({'_quarto.yml': 'book:\n  title: Q\n  author: A\n  chapters: [a.md, b.md]\n'
+                                      'make-book:\n  trim-size: 6x9\n',
+                       'metadata.yaml': 'make-book:\n  trim-size: a5\n',
+                       'a.md': '# A\n\nText.', 'b.md': '# B\n\nText.'})
+    manuscript = read_manuscript(root)
+    assert manuscript.metadata.trim.width == '148mm'  # A5, not 6x9
