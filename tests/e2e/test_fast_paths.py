@@ -1,7 +1,7 @@
 """The fast paths make the very book the slow path makes (issue 13).
 
 A book built with a warm cache (each file's conversion reused, the PDF started
-from the previous build's page count) or with a damaged cache is compared with
+from the previous build's page count, its paragraphs set as the last build set them) or with a damaged cache is compared with
 the same book built cold: the EPUB byte for byte, the PDF page by page (page
 count, text of each page, outline). Each reuses a session build as the cold one.
 """
@@ -44,6 +44,7 @@ def test_a_warm_cache_makes_the_same_book(essay_build: Path, tmp_path: Path, cap
     warm = rebuild_from_cache(essay_build, tmp_path / 'warm')
     entries = sorted(p.relative_to(warm) for p in (warm / CACHE).rglob('*.json'))
     assert any('render' in str(p) for p in entries) and any('pdf' in str(p) for p in entries)
+    assert any('justify' in str(p) for p in entries)  # the lines chosen for each paragraph
     assert make_book(capsys, REPO / 'manuscript', '-o', warm, '-q').status == 0
     assert (warm / f'{ESSAY}.epub').read_bytes() == (essay_build / f'{ESSAY}.epub').read_bytes()
     assert pages_and_outline(warm / f'{ESSAY}.pdf') == pages_and_outline(essay_build / f'{ESSAY}.pdf')

@@ -21,7 +21,7 @@ from makebook import codes
 from makebook.cache import Cache
 from makebook.errors import BookError, Diagnostic
 from makebook.model import PrintedBook, RenderedBook
-from makebook.pdf import boxes, engine, geometry, splits
+from makebook.pdf import boxes, engine, geometry, justify, splits
 from makebook.pdf.engine import Layout, lay_out
 from makebook.pdf.fonts import check_embedded, embedded_fonts
 from makebook.pdf.pages import print_pages
@@ -42,6 +42,9 @@ def write_pdf(book: RenderedBook) -> bytes:
 
 # The cache's namespace for the page count of the book's last layout (cache.py).
 PAGES_NAMESPACE = 'pdf/pages'
+# ... and for the lines chosen for each block of running text (justify.recall), by its markup
+# and measure: a rebuild decides again only the blocks that changed.
+JUSTIFY_NAMESPACE = 'pdf/justify'
 
 
 def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool = True) -> PrintedBook:
@@ -61,6 +64,8 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     pages_key = cache.key(PAGES_NAMESPACE, str(book.root), book.metadata.identifier)
     previous = cache.load(PAGES_NAMESPACE, pages_key)
     estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
+    justify_key = cache.key(JUSTIFY_NAMESPACE, str(book.root), book.metadata.identifier)
+    justify.recall(cache.load(JUSTIFY_NAMESPACE, justify_key))
     session = engine.Session(book, pieces)
     try:
         layout = lay_out(book, estimate, session=session)
@@ -80,6 +85,7 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     # Read as the PDF was written, not back from its bytes (the same fonts: fonts.document_fonts).
     check_embedded(fonts or embedded_fonts(pdf), [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
+    cache.store(JUSTIFY_NAMESPACE, justify_key, justify.recalled())
     return PrintedBook(pdf, print_pages(book, layout.anchors, layout.folios),
                        tuple(_note_on_next_page(book, note) for note in sorted(deferred)), layout.pages)
 

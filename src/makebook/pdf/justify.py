@@ -42,6 +42,7 @@ the other shows.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Iterator
@@ -320,17 +321,39 @@ def _indented(paragraph: etree._Element) -> bool:
 _Decision = tuple[bool, dict[int, list[tuple[int, int, str]]], frozenset[int]]
 _DECIDED: dict[tuple[bytes, float, float, str, float], _Decision | None] = {}
 _MOST_DECIDED = 100_000
+# The previous build's decisions (:func:`recall`), by the digest of their key, as JSON, and
+# those this build used (:func:`recalled`): the cache keeps them for the next build (issue 13),
+# so an edited chapter's blocks are the only ones decided again.
+_STORED: dict[str, object] = {}
+_USED: dict[str, object] = {}
+
+
+def recall(stored: object) -> None:
+    """Start a build with the decisions a previous one kept (:func:`recalled`'s value, from the
+    cache; anything else is ignored, and so is an entry that does not read back)."""
+    _STORED.clear()
+    _USED.clear()
+    if isinstance(stored, dict):
+        _STORED.update((key, value) for key, value in stored.items() if isinstance(key, str))
+
+
+def recalled() -> dict[str, object]:
+    """The decisions this build used since :func:`recall`, as JSON, by their key's digest."""
+    return dict(_USED)
 
 
 def _justify_block(block: Block, width: float, language: str, metrics: Metrics) -> bool:
     language = hyphenate.language_of(block.node, language)
     key = (etree.tostring(block.node, with_tail=False), width - block.inset - block.indent,
            width - block.inset, language, block.size)
+    digest = hashlib.sha256(key[0] + b'\0' + repr(key[1:]).encode()).hexdigest()
     if key not in _DECIDED:
         if len(_DECIDED) > _MOST_DECIDED:
             _DECIDED.clear()
-        _DECIDED[key] = _decide(block, width, language, metrics)
+        known, kept = _from_json(_STORED[digest]) if digest in _STORED else (False, None)
+        _DECIDED[key] = kept if known else _decide(block, width, language, metrics)
     decision = _DECIDED[key]
+    _USED[digest] = _to_json(decision)
     if decision is None:
         return False
     tight, edits, wbr_breaks = decision
@@ -340,6 +363,37 @@ def _justify_block(block: Block, width: float, language: str, metrics: Metrics) 
     _edit(runs, edits)
     _settle_wbr(runs, wbr_breaks)
     return True
+
+
+def _to_json(decision: _Decision | None) -> object:
+    if decision is None:
+        return None
+    tight, edits, wbr_breaks = decision
+    return [tight, [[run, [list(edit) for edit in run_edits]] for run, run_edits in sorted(edits.items())],
+            sorted(wbr_breaks)]
+
+
+def _from_json(value: object) -> tuple[bool, _Decision | None]:
+    """(True, the decision) read back (:func:`_to_json`); (False, None) when ``value`` is not one."""
+    if value is None:
+        return True, None
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], bool)
+            and isinstance(value[1], list) and isinstance(value[2], list) and _ints(value[2])):
+        return False, None
+    edits: dict[int, list[tuple[int, int, str]]] = {}
+    for item in value[1]:
+        if not (isinstance(item, list) and len(item) == 2 and _ints(item[:1]) and isinstance(item[1], list)):
+            return False, None
+        for edit in item[1]:
+            if not (isinstance(edit, list) and len(edit) == 3 and _ints(edit[:2])
+                    and isinstance(edit[2], str)):
+                return False, None
+            edits.setdefault(item[0], []).append((edit[0], edit[1], edit[2]))
+    return True, (value[0], edits, frozenset(value[2]))
+
+
+def _ints(values: list[object]) -> bool:
+    return all(type(value) is int for value in values)
 
 
 def _decide(block: Block, width: float, language: str, metrics: Metrics) -> _Decision | None:

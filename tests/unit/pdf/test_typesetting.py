@@ -3,6 +3,8 @@ hyphenation rules (issue 15). The real PDFs are checked in tests/e2e/test_typese
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree, html
 
 from makebook.model import XHTML_NS
@@ -282,3 +284,32 @@ def test_the_print_document_marks_the_lead_in_and_no_first_line(write_book) -> N
     page = html.document_fromstring(print_html(book))
     lead = page.find('.//section//span[@class="lead-in"]')
     assert lead is not None and lead.text == 'Alright, so here’s the thing,'
+
+
+def test_a_rebuild_sets_each_block_as_the_previous_build_decided_it(monkeypatch) -> None:
+    # The decisions go to the cache as JSON (pdf/justify) and come back for the next build: the
+    # same markup without deciding anything again; an entry that does not read back is decided.
+    markup = ('<p>The keeper climbed the hundred and twelve steps of the tower every evening, '
+              'trimmed the <em>wicks</em>, wound the clockwork and wrote the weather in the '
+              'log, as the service asks of every keeper on every night of the year.</p>'
+              '<p>Short.</p><p>Another paragraph <code>with::some::code</code> to set and to '
+              'hyphenate where the measure calls for it, unconditionally.</p>')
+    justify.recall(None)
+    first = etree.tostring(_set(markup))
+    kept = json.loads(json.dumps(justify.recalled()))
+    assert len(kept) == 3
+
+    def undecided(*_: object) -> None:
+        raise AssertionError('decided again')
+
+    monkeypatch.setattr(justify, '_DECIDED', {})
+    monkeypatch.setattr(justify, '_decide', undecided)
+    justify.recall(kept)
+    assert etree.tostring(_set(markup)) == first
+    assert justify.recalled() == kept
+
+    monkeypatch.undo()
+    monkeypatch.setattr(justify, '_DECIDED', {})
+    justify.recall({digest: [True, 'damaged', []] for digest in kept})
+    assert etree.tostring(_set(markup)) == first
+    assert justify.recalled() == kept
