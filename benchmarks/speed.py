@@ -164,15 +164,25 @@ def naive_render(book: Path, work: Path) -> list[str]:
     return [*argv, str(html), str(work / 'naive.pdf')]
 
 
-def edit_word(book: Path, number: int) -> None:
+def chapter_file(book: Path, number: int) -> Path:
+    """The generated book's chapter ``number``, or a real book's ``number``-th Markdown file
+    (in name order, modulo their count)."""
     path = book / f'ch{number:03d}.md'
+    if path.exists():
+        return path
+    files = sorted(book.rglob('*.md'))
+    return files[number % len(files)]
+
+
+def edit_word(book: Path, number: int) -> None:
+    path = chapter_file(book, number)
     text = path.read_text(encoding='utf-8')
     path.write_text(text.replace(' harbour ', ' harbor ', 1) if ' harbour ' in text
                     else text.replace(' the ', ' a ', 1), encoding='utf-8')
 
 
 def add_paragraph(book: Path, number: int) -> None:
-    path = book / f'ch{number:03d}.md'
+    path = chapter_file(book, number)
     text = path.read_text(encoding='utf-8')
     middle = text.index('\n\n', len(text) // 2)
     added = ' '.join(['A paragraph added while revising, long enough to fill several lines.'] * 4)
