@@ -1,9 +1,11 @@
 """The fast paths make the very book the slow path makes (issue 13).
 
 A book built with a warm cache (each file's conversion reused, the PDF started
-from the previous build's page count, its paragraphs set as the last build set them) or with a damaged cache is compared with
-the same book built cold: the EPUB byte for byte, the PDF page by page (page
-count, text of each page, outline). Each reuses a session build as the cold one.
+from the previous build's page count, its paragraphs set as the last build set
+them) or with a damaged cache is compared with the same book built cold: the
+EPUB byte for byte, the PDF page by page (page count, text of each page,
+outline). Each reuses a session build as the cold one; a book edited after a
+build is compared with its own cold build.
 """
 
 from __future__ import annotations
@@ -64,3 +66,22 @@ def test_a_damaged_cache_is_ignored(print_features_pdf: Path, tmp_path: Path, ca
     run = make_book(capsys, BOOKS / 'print-features', '-o', damaged, '-q', '--format', 'pdf')
     assert run.status == 0, run.err
     assert pages_and_outline(damaged / print_features_pdf.name) == pages_and_outline(print_features_pdf)
+
+
+def test_a_rebuild_after_an_edit_makes_the_pdf_a_cold_build_makes(tmp_path: Path, capsys) -> None:
+    """One chapter edited and built over the previous build's cache (its conversions, its page
+    count, the lines it chose for each paragraph): the PDF a cold build of the edited book makes."""
+    book = shutil.copytree(BOOKS / 'small', tmp_path / 'book')
+    warm, cold = tmp_path / 'warm', tmp_path / 'cold'
+    assert make_book(capsys, book, '-o', warm, '-q', '--format', 'pdf').status == 0
+    opening = book / '01-opening.md'
+    opening.write_text(opening.read_text(encoding='utf-8').replace(
+        'Chapter two starts mid-file.', 'Chapter two starts in the middle of the file, after a revision '
+        'that made this paragraph long enough to be broken into several lines.'), encoding='utf-8')
+    assert make_book(capsys, book, '-o', warm, '-q', '--format', 'pdf').status == 0
+    assert (warm / CACHE / 'pdf' / 'justify').is_dir()
+    assert make_book(capsys, book, '-o', cold, '-q', '--format', 'pdf').status == 0
+    pdf = next(warm.glob('*.pdf')).name
+    pages, outline = pages_and_outline(warm / pdf)
+    assert any('after a revision' in page for page in pages)
+    assert (pages, outline) == pages_and_outline(cold / pdf)
