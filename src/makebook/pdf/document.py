@@ -23,7 +23,15 @@ from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
 from makebook.pdf.mathsvg import math_to_svg
 from makebook.theme.faces import faces_for, licence_names
-from makebook.xhtml import chapter_element, child, copyright_page, element, labelled, title_page
+from makebook.xhtml import (
+    chapter_element,
+    child,
+    copyright_page,
+    element,
+    labelled,
+    remove_keeping_tail,
+    title_page,
+)
 
 
 def print_html(book: RenderedBook, loose: Collection[str] = (),
@@ -86,6 +94,7 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
             section.set('class', section.get('class', '') + ' body-start')
         part = chapter.part
         body.append(section)
+    _drop_empty_divisions(body)
     print_split.apply_splits(body, list(splits))
     # A note's id (its paragraph is relaxed), or a block's own: found through one index of the
     # ids, not a search of the whole book for each (a layout may relax thousands).
@@ -109,6 +118,22 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
         labelled(notes_heading, meta, 'notes')
         body.append(notes)
     return root
+
+
+def _drop_empty_divisions(body: etree._Element) -> None:
+    """Leave out of the print document each ``<div>`` that holds nothing, has no attribute but an
+    id, and whose id no link leads to: it sets nothing on the page. WeasyPrint collapses the
+    margins of a run of empty blocks through every block before it, so 100,000 of them (pasted
+    HTML never closed, each ended at its block) took it a time growing as their square."""
+    div = f'{{{XHTML_NS}}}div'
+    if next(body.iter(div), None) is None:
+        return
+    targets = {href[1:] for link in body.iter(f'{{{XHTML_NS}}}a')
+               if (href := link.get('href') or '').startswith('#')}
+    for found in list(body.iter(div)):
+        if (len(found) == 0 and not (found.text or '').strip()
+                and set(found.keys()) <= {'id'} and found.get('id') not in targets):
+            remove_keeping_tail(found)
 
 
 def label_css(meta: Metadata) -> str:

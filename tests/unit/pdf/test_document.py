@@ -140,3 +140,18 @@ def test_a_loose_note_relaxes_the_paragraph_that_calls_it(nested_book) -> None:
     assert before.get('class') is None
     assert after.get('class') == 'loose'
     assert parsed(nested_book, loose=[note]).get_element_by_id('pg-beta-3').get('class') is None
+
+
+def test_empty_divisions_that_set_nothing_are_left_out_of_the_print_document(write_book) -> None:
+    # Pasted HTML never closed: each <div> ends at its block, empty. WeasyPrint collapses the
+    # margins of a run of empty blocks through every one before it (time growing as their square).
+    book = render(write_book, {
+        '01.md': '# A\n\nBefore.\n\n' + '<div>\n\n' * 50 + 'After.\n\n'
+                 '<div class="rule"></div>\n\n<div id="kept"></div>\n\n'
+                 '<div>Words.</div>\n\n[to the anchor](#kept)\n'})
+    assert book.chapters[0].body.count('<div') > 50  # the EPUB and the web edition keep them
+    chapter = parsed(book).find_class('chapter')[0]
+    divisions = chapter.findall('.//div')
+    assert [(d.get('class'), d.get('id'), d.text_content()) for d in divisions] == [
+        ('rule', divisions[0].get('id'), ''), (None, 'kept', ''), (None, divisions[2].get('id'), 'Words.')]
+    assert [p.text_content() for p in chapter.findall('p')][-3:] == ['Before.', 'After.', 'to the anchor']
