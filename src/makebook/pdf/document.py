@@ -107,6 +107,8 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
             blocks = ('}p', '}li', '}td', '}th', '}h2', '}h3')
             block = found if found.tag.endswith(('}p', '}li')) else next(
                 (a for a in found.iterancestors() if a.tag.endswith(blocks)), None)
+            if block is None and found.tag.endswith(_RELAXED_CONTAINERS):
+                block = found  # a block quote at a page's foot: its paragraphs relax (print.css)
             if (block is not None and block.get('id') not in firm
                     and 'loose' not in (block.get('class') or '').split()):
                 block.set('class', f'{block.get("class") or ""} loose'.strip())
@@ -118,6 +120,11 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
         labelled(notes_heading, meta, 'notes')
         body.append(notes)
     return root
+
+
+# Blocks of blocks a layout may relax as a whole (the paragraphs inside are relaxed by print.css's
+# '.loose p', as 'p' sets its own widows and orphans and would not inherit the container's).
+_RELAXED_CONTAINERS = ('}blockquote', '}div', '}aside', '}figure', '}ul', '}ol', '}dl', '}dd')
 
 
 def _drop_empty_divisions(body: etree._Element) -> None:

@@ -9,6 +9,7 @@ from makebook.model import RenderedBook
 from makebook.pdf.document import print_html
 from makebook.render import render_book
 from makebook.source import read_manuscript
+from tests.tools import REPO
 
 
 def parsed(book: RenderedBook, **options) -> html.HtmlElement:
@@ -140,6 +141,16 @@ def test_a_loose_note_relaxes_the_paragraph_that_calls_it(nested_book) -> None:
     assert before.get('class') is None
     assert after.get('class') == 'loose'
     assert parsed(nested_book, loose=[note]).get_element_by_id('pg-beta-3').get('class') is None
+
+
+def test_a_loose_block_quote_relaxes_itself_and_print_css_relaxes_its_paragraphs(write_book) -> None:
+    # The layout names the quote at a page's foot; a quote has no paragraph around it to relax.
+    book = render(write_book, {'01.md': '# A\n\nText.\n\n> Quoted words.\n>\n> More.\n'})
+    quote = parsed(book).find('.//blockquote')
+    relaxed = parsed(book, loose=[quote.get('id')]).find('.//blockquote')
+    assert quote.get('class') is None and relaxed.get('class') == 'loose'
+    css = (REPO / 'styles' / 'print.css').read_text(encoding='utf-8')
+    assert '.loose, .loose p, .loose li { orphans: 1; widows: 1; }' in css  # 'p' sets its own
 
 
 def test_empty_divisions_that_set_nothing_are_left_out_of_the_print_document(write_book) -> None:
