@@ -123,13 +123,23 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Run:
 class Figures(dict[str, dict[str, float]]):
     """The figures by name, each printed as it is measured (a whole run takes a while)."""
 
+    failed: dict[str, str]
+
     def __setitem__(self, name: str, figure: dict[str, float]) -> None:
+        if 'failed' in figure:  # a build that failed is not a figure: said, and kept out
+            self.failed = {**getattr(self, 'failed', {}), name: f'{figure["failed"]:.0f} of '
+                           f'{figure["runs"]:.0f} runs exited non-zero'}
+            print(f'  {name}: FAILED ({self.failed[name]}; no figure)', flush=True)
+            return
         print(f'  {name}: {figure["seconds"]:.2f} s, {figure["cpu_seconds"]:.2f} CPU s, '
               f'{figure["peak_mb"]:.0f} MB (PSS {figure["peak_pss_mb"]:.0f} MB)', flush=True)
         super().__setitem__(name, figure)
 
 
 def median(runs: list[Run]) -> dict[str, float]:
+    failed = sum(1 for r in runs if r[2] != 0)
+    if failed:
+        return {'failed': failed, 'runs': len(runs)}
     return {'seconds': statistics.median(r[0] for r in runs), 'peak_mb': max(r[1] for r in runs),
             'peak_pss_mb': max(r[4] for r in runs),
             'cpu_seconds': statistics.median(r[3] for r in runs), 'runs': len(runs)}
@@ -261,6 +271,7 @@ def main() -> None:
         if 'help' in only:
             figures['make-book --help'] = median([run([*base, '--help']) for _ in range(max(args.runs, 5))])
     results['figures'] = figures
+    results['failed'] = getattr(figures, 'failed', {})
     ratios = {}
     # On a loaded machine wall times mostly measure the load: each ratio in CPU seconds too.
     for name, over in (('make-book EPUB + web', 'pandoc EPUB'),
@@ -276,6 +287,8 @@ def main() -> None:
     for name, figure in figures.items():
         print(f'{name:32} {figure["seconds"]:8.2f} {figure["cpu_seconds"]:8.2f} '
               f'{figure["peak_mb"]:8.0f} {figure["peak_pss_mb"]:8.0f}')
+    for name, why in getattr(figures, 'failed', {}).items():
+        print(f'{name:32} FAILED: {why}')
     print()
     for name, ratio in ratios.items():
         print(f'{name:64} {ratio:6.2f}')

@@ -119,7 +119,7 @@ def _quarto(root: Path) -> Layout | None:
     # Quarto keeps the language at the top level, and make-book's build settings may live
     # there too, beside Quarto's own (read as under make-book: in metadata.yaml).
     for key in ('lang', 'make-book'):
-        if key in data and (key != 'lang' or isinstance(data[key], str)):
+        if key in data:  # checked as metadata.yaml's ('lang: 42' is an error at its line)
             meta[key], where[key] = data[key], lines.get(key)
     layout = _from_list('Quarto', root, root, book['chapters'], quarto,
                         lambda path: lines.at('book', 'chapters', *path))

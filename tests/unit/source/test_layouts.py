@@ -406,3 +406,12 @@ def test_a_metadata_file_beside_a_quarto_project_wins_over_it(write_book):
                        'a.md': '# A\n\nText.', 'b.md': '# B\n\nText.'})
     manuscript = read_manuscript(root)
     assert manuscript.metadata.trim.width == '148mm'  # A5, not 6x9
+
+
+def test_a_quarto_language_that_is_not_text_is_an_error_at_its_line(write_book, capsys, tmp_path):
+    from tests.tools import make_book
+    root = write_book({'_quarto.yml': 'book:\n  title: Q\n  author: A\n  chapters: [a.md, b.md]\nlang: 42\n',
+                       'a.md': '# A\n\nText.', 'b.md': '# B\n\nText.'})
+    run = make_book(capsys, 'build', root, '-o', tmp_path / 'out', '-f', 'html')
+    assert run.status != 0
+    assert "_quarto.yml:5: MB101 error: metadata 'lang': expected text, got the number 42" in run.err
