@@ -16,7 +16,9 @@ import concurrent.futures
 import contextlib
 import functools
 import multiprocessing
+import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -262,7 +264,7 @@ def _convert_in_workers(sources: list[SourceFile], order: list[int], workers: in
                         convert: Callable[[SourceFile], dict[str, Any]]) -> list[dict[str, Any]]:
     pool = concurrent.futures.ProcessPoolExecutor(min(workers, len(sources)),
                                                   mp_context=multiprocessing.get_context('fork'),
-                                                  initializer=limits.die_with_parent)
+                                                  initializer=_worker_starts)
     done: dict[int, dict[str, Any]] = {}
     try:
         pending = {pool.submit(convert, sources[i]): i for i in order}
@@ -278,6 +280,16 @@ def _convert_in_workers(sources: list[SourceFile], order: list[int], workers: in
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return [done[i] for i in range(len(sources))]
+
+
+def _worker_starts() -> None:
+    """A conversion worker dies with the build, and prints no traceback of its own: a worker that
+    fails outside a conversion (MemoryError at the build's memory bound, while it reads its next
+    file) is reported by the build, which then finds its pool broken; multiprocessing would also
+    print the worker's traceback to the terminal. Only ``sys.stderr`` is silenced: the build's
+    log handlers keep the stream they were given, so the worker's log lines still show."""
+    limits.die_with_parent()
+    sys.stderr = open(os.devnull, 'w', encoding='utf-8')  # noqa: SIM115 (for the worker's life)
 
 
 def _kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
