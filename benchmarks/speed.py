@@ -123,12 +123,13 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Run:
 class Figures(dict[str, dict[str, float]]):
     """The figures by name, each printed as it is measured (a whole run takes a while)."""
 
-    failed: dict[str, str]
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed: dict[str, str] = {}  # a measure whose runs failed: why, and no figure
 
     def __setitem__(self, name: str, figure: dict[str, float]) -> None:
         if 'failed' in figure:  # a build that failed is not a figure: said, and kept out
-            self.failed = {**getattr(self, 'failed', {}), name: f'{figure["failed"]:.0f} of '
-                           f'{figure["runs"]:.0f} runs exited non-zero'}
+            self.failed[name] = f'{figure["failed"]:.0f} of {figure["runs"]:.0f} runs exited non-zero'
             print(f'  {name}: FAILED ({self.failed[name]}; no figure)', flush=True)
             return
         print(f'  {name}: {figure["seconds"]:.2f} s, {figure["cpu_seconds"]:.2f} CPU s, '
@@ -271,7 +272,7 @@ def main() -> None:
         if 'help' in only:
             figures['make-book --help'] = median([run([*base, '--help']) for _ in range(max(args.runs, 5))])
     results['figures'] = figures
-    results['failed'] = getattr(figures, 'failed', {})
+    results['failed'] = figures.failed
     ratios = {}
     # On a loaded machine wall times mostly measure the load: each ratio in CPU seconds too.
     for name, over in (('make-book EPUB + web', 'pandoc EPUB'),
@@ -287,7 +288,7 @@ def main() -> None:
     for name, figure in figures.items():
         print(f'{name:32} {figure["seconds"]:8.2f} {figure["cpu_seconds"]:8.2f} '
               f'{figure["peak_mb"]:8.0f} {figure["peak_pss_mb"]:8.0f}')
-    for name, why in getattr(figures, 'failed', {}).items():
+    for name, why in figures.failed.items():
         print(f'{name:32} FAILED: {why}')
     print()
     for name, ratio in ratios.items():

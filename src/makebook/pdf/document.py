@@ -132,12 +132,12 @@ def _drop_empty_divisions(body: etree._Element) -> None:
     id, and whose id no link leads to: it sets nothing on the page. WeasyPrint collapses the
     margins of a run of empty blocks through every block before it, so 100,000 of them (pasted
     HTML never closed, each ended at its block) took it a time growing as their square."""
-    div = f'{{{XHTML_NS}}}div'
-    if next(body.iter(div), None) is None:
+    divisions = list(body.iter(f'{{{XHTML_NS}}}div'))
+    if not divisions:
         return
     targets = {href[1:] for link in body.iter(f'{{{XHTML_NS}}}a')
                if (href := link.get('href') or '').startswith('#')}
-    for found in list(body.iter(div)):
+    for found in divisions:
         if (len(found) == 0 and not (found.text or '').strip()
                 and set(found.keys()) <= {'id'} and found.get('id') not in targets):
             remove_keeping_tail(found)
