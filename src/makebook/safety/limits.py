@@ -32,6 +32,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+# Bound at import: the hard stop's messenger is started with this Popen even where a caller (a
+# test) replaces subprocess.Popen to see which programs the build opens.
+from subprocess import DEVNULL, Popen, SubprocessError
 from typing import Any, TypeVar
 
 from makebook import codes
@@ -306,6 +310,10 @@ def stage(name: str) -> Iterator[None]:
     if watch is not None:
         checkpoint()
         watch.stages.append(name)
+        if watch.net is None and not watch.protected:
+            _arm_native_net(watch)
+        else:
+            _tell_messenger(watch)
     try:
         yield
     except MemoryError:
@@ -324,6 +332,7 @@ def stage(name: str) -> Iterator[None]:
     finally:
         if watch is not None and watch.stages and watch.stages[-1] == name:
             watch.stages.pop()
+            _tell_messenger(watch)
 
 
 # ---- the whole build's bound
@@ -352,7 +361,8 @@ class _Watch:
     memory_limit: int | None = None  # bytes of address space the bound allows, once set
     memory_hit: bool = False  # the watchdog saw the address space pass memory_limit
     alarm: bool = False  # SIGALRM is ours: the watchdog may send it to the main thread
-    native_net: bool = False  # faulthandler's timer is armed (see _native_net)
+    native_net: bool = False  # faulthandler's timer is armed (see _arm_native_net)
+    net: _Net | None = None  # the last net, once armed
     # Where the build was when a bound was hit (kept as the stages and files unwind).
     stopped_in: tuple[str, tuple[Path, ...]] | None = None
 
@@ -361,31 +371,37 @@ class _Watch:
         if self.stopped_in is None:
             self.stopped_in = (self.stages[-1] if self.stages else 'starting', self.files)
 
-    def where(self) -> str:
-        """'while rendering (book/03.md)'."""
-        self.stopped()
-        stage_, files = self.stopped_in or ('starting', ())
+    def where(self, now: bool = False) -> str:
+        """'while rendering (book/03.md)': where the build stopped, or with ``now`` where it is (and
+        nothing noted)."""
+        if now:
+            stage_, files = (self.stages[-1] if self.stages else 'starting'), self.files
+        else:
+            self.stopped()
+            stage_, files = self.stopped_in or ('starting', ())
         shown = ', '.join(str(_relative(path)) for path in files[:3])
         more = f' and {len(files) - 3} more' if len(files) > 3 else ''
         return f'while {stage_}' + (f' ({shown}{more})' if shown else '')
 
-    def diagnostics(self, code: codes.Code, message: str) -> list[Diagnostic]:
+    def diagnostics(self, code: codes.Code, message: str, now: bool = False) -> list[Diagnostic]:
+        if now:
+            return []  # a hard stop prints its one line only
         self.stopped()
         return [code(message, path) for path in (self.stopped_in or ('', ()))[1][:3]]
 
-    def out_of_time(self) -> BookError:
+    def out_of_time(self, now: bool = False) -> BookError:
         message = (f'the build was stopped after {self.seconds:g} s '
                    f'(MAKEBOOK_BUILD_SECONDS={self.seconds:g}), '
-                   f'{self.where()}; the previous outputs are untouched')
+                   f'{self.where(now)}; the previous outputs are untouched')
         return BookError(message, self.diagnostics(codes.BUILD_TIMED_OUT, f'being worked on when the build '
-                                                    f'was stopped after {self.seconds:g} s'),
+                                                    f'was stopped after {self.seconds:g} s', now),
                          code=codes.BUILD_TIMED_OUT.id)
 
-    def out_of_memory(self) -> BookError:
+    def out_of_memory(self, now: bool = False) -> BookError:
         message = (f'the build ran out of memory (MAKEBOOK_BUILD_MEMORY_MB={self.memory_mb}), '
-                   f'{self.where()}; the previous outputs are untouched')
+                   f'{self.where(now)}; the previous outputs are untouched')
         return BookError(message, self.diagnostics(codes.BUILD_OUT_OF_MEMORY, 'being worked on when the '
-                                                    f'build ran out of memory ({self.memory_mb} MB)'),
+                                                    f'build ran out of memory ({self.memory_mb} MB)', now),
                          code=codes.BUILD_OUT_OF_MEMORY.id)
 
 
@@ -411,7 +427,8 @@ def whole_build() -> Iterator[None]:
     it cannot be lost); the PDF's child process gets no more than what is left. A build stuck
     in C code past the deadline for :data:`HARD_STOP_GRACE` is ended with its process
     (status 1, the message on stderr); one whose C code holds the GIL, so that not even
-    that watchdog runs, by faulthandler's timer (:func:`_native_net`). Writing the outputs
+    that watchdog runs, one grace later by faulthandler's timer, the message printed by a
+    process of its own (:func:`_arm_native_net`). Writing the outputs
     (:func:`uninterrupted`) is never cut in the middle. Memory: the address space (RLIMIT_AS) is
     capped at the bound for the build (on top of what the process has when it starts), so a
     runaway allocation raises MemoryError instead of taking the machine.
@@ -430,7 +447,7 @@ def whole_build() -> Iterator[None]:
         undo.enter_context(_address_space(memory_mb, watch))
         undo.enter_context(_alarm(seconds, watch))
         undo.enter_context(_watchdog(watch, seconds + HARD_STOP_GRACE + seconds / 10))
-        undo.enter_context(_native_net(watch, seconds + 2 * HARD_STOP_GRACE + seconds / 10))
+        undo.callback(_disarm_native_net, watch)  # armed by the first stage (see stage())
         try:
             yield
         except OutOfTime:
@@ -482,6 +499,7 @@ def working_on(*paths: Path) -> Iterator[None]:
         return
     checkpoint()
     before, watch.files = watch.files, tuple(paths)
+    _tell_messenger(watch)
     try:
         yield
     except BaseException:
@@ -489,6 +507,7 @@ def working_on(*paths: Path) -> Iterator[None]:
         raise
     finally:
         watch.files = before
+        _tell_messenger(watch)
 
 
 @contextlib.contextmanager
@@ -505,6 +524,8 @@ def uninterrupted() -> Iterator[None]:
         yield
     finally:
         watch.protected -= 1
+        if not watch.protected:
+            _start_timer(watch)  # the formats still to make (watch mode writes each when made)
 
 
 def _on_alarm(signum: int, frame: object) -> None:
@@ -560,13 +581,14 @@ def _watchdog(watch: _Watch, after: float) -> Iterator[None]:
             if not watch.memory_hit and watch.memory_limit is not None \
                     and _resident_now() > watch.memory_limit:
                 watch.memory_hit = True
+                _tell_messenger(watch)
                 if watch.alarm and main is not None:
                     with contextlib.suppress(Exception):
                         signal.pthread_kill(main, signal.SIGALRM)
             if time.monotonic() > hard_deadline and not watch.protected:
                 error = watch.out_of_memory() if watch.memory_hit else watch.out_of_time()
                 with contextlib.suppress(Exception):
-                    sys.stderr.write(f'make-book: {error.code} error: {error}\n')
+                    sys.stderr.write(_stop_line(error))
                     sys.stderr.flush()
                 os._exit(1)
 
@@ -578,32 +600,146 @@ def _watchdog(watch: _Watch, after: float) -> Iterator[None]:
         stop.set()
 
 
-@contextlib.contextmanager
-def _native_net(watch: _Watch, after: float) -> Iterator[None]:
-    """The last net: faulthandler's timer, a C thread that needs no GIL, ends the process (status
-    1) ``after`` seconds on. C code that holds the GIL and never looks at signals stops both
-    SIGALRM's handler and the watchdog thread (a C extension's loop, ctypes.PyDLL); it cannot
-    stop this. No message can be printed then (no Python runs), and the report faulthandler
-    writes of where each thread was, a traceback, goes to a temporary file, never to the
-    terminal. Cancelled when the outputs start being written, and when the build ends."""
-    import faulthandler
-    import tempfile
+# ---- the last net: a stage stuck in C code that holds the GIL
 
-    with tempfile.TemporaryFile() as report:
-        faulthandler.dump_traceback_later(after, exit=True, file=report)
-        watch.native_net = True
-        try:
-            yield
-        finally:
-            _cancel_native_net(watch)
+# The messenger: a process of its own, spawned (not forked: this process has threads, whose locks a
+# fork would copy held), with the standard library only and no site (~20 ms of CPU, once a build
+# starts working: see :func:`_arm_native_net`). Its arguments: the gate's read end, the file
+# holding the stop's message, how full the gate was left, the build's pid. It waits until
+# faulthandler's report starts filling the gate (the build is stuck: its timer fired), prints
+# the message, then lets the report through (thrown away), after which faulthandler ends the
+# build. It leaves quietly when the build is gone.
+_MESSENGER = r'''
+import fcntl, os, select, struct, sys, termios
+gate, state, filled, build = map(int, sys.argv[1:])
+def queued():
+    return struct.unpack('i', fcntl.ioctl(gate, termios.FIONREAD, b'0000'))[0]
+while os.getppid() == build and queued() <= filled:
+    select.select([], [], [], 0.1)
+if os.getppid() == build:
+    os.write(2, os.pread(state, 1 << 16, 0).split(b'\0')[0])
+    while os.getppid() == build:
+        if select.select([gate], [], [], 0.1)[0] and not os.read(gate, 1 << 16):
+            break
+'''
+# Room left in the gate: faulthandler's first line ('Timeout (0:00:08)!', under 30 bytes) fits, so
+# the messenger sees that it fired; its report (a thread's header alone is over 40) does not.
+_GATE_ROOM = 64
+
+
+@dataclass(slots=True)
+class _Net:
+    """The armed last net: faulthandler writes into ``gate``, a pipe the messenger reads; ``state``
+    holds the message a stop prints, kept current as the stage and files change."""
+
+    gate: int  # the write end (faulthandler's file)
+    state: int
+    messenger: Popen[bytes] | None  # None where none could be started
+
+
+def _arm_native_net(watch: _Watch) -> None:
+    """The last net, armed when the build starts working (a build that finds nothing to do pays
+    nothing): faulthandler's timer, a C thread that needs no GIL, ends the process (status 1)
+    one grace after the watchdog thread's own stop. C code that holds the GIL and never looks at
+    signals stops both SIGALRM's handler and that thread (a C extension's loop, ctypes.PyDLL); it
+    cannot stop this. No Python can run in the build then, so the message is printed by the
+    messenger process (:data:`_MESSENGER`): faulthandler's report goes into a pipe left nearly
+    full, so that the report's first line shows the messenger the timer fired and the rest waits
+    until the message is on stderr; the report itself, a traceback, never reaches the terminal.
+    Where no messenger can be started (not Linux), the process still ends, silently."""
+    try:
+        state = _message_file()
+        read_end, gate = os.pipe()
+    except OSError:  # out of file descriptors: no net (the watchdog thread's stop still holds)
+        return
+    net = watch.net = _Net(gate, state, messenger=None)
+    _tell_messenger(watch)
+    try:
+        net.messenger = _start_messenger(read_end, net)
+    except (ImportError, AttributeError, OSError, ValueError, SubprocessError):
+        pass  # no messenger: faulthandler's writes fail at once (no reader) and it ends the build
+    finally:
+        os.close(read_end)  # the messenger's copy is the only reader: if it dies, nobody waits on it
+    _start_timer(watch)
+
+
+def _start_timer(watch: _Watch) -> None:
+    """faulthandler's timer, to end the process one grace after the watchdog thread's own stop."""
+    import faulthandler
+
+    if watch.net is None:
+        return
+    after = watch.deadline + 2 * HARD_STOP_GRACE + watch.seconds / 10 - time.monotonic()
+    faulthandler.dump_traceback_later(max(after, 1.0), exit=True, file=watch.net.gate)
+    watch.native_net = True
+
+
+def _message_file() -> int:
+    """A file in memory for the stop's message (a temporary file where there is no memfd)."""
+    with contextlib.suppress(AttributeError, OSError):  # Linux's memfd; a temporary file elsewhere
+        return os.memfd_create('make-book stop')
+    import tempfile
+    with tempfile.TemporaryFile() as file:
+        return os.dup(file.fileno())
+
+
+def _start_messenger(read_end: int, net: _Net) -> Popen[bytes]:
+    """The gate left :data:`_GATE_ROOM` bytes short of full, and the messenger started on it."""
+    import fcntl
+
+    if not sys.executable:
+        raise OSError('no Python to start')
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(net.gate, fcntl.F_SETPIPE_SZ, 4096)  # Linux: one page is all it needs
+    filled = fcntl.fcntl(net.gate, fcntl.F_GETPIPE_SZ) - _GATE_ROOM
+    os.write(net.gate, bytes(filled))
+    return Popen([sys.executable, '-I', '-S', '-c', _MESSENGER, str(read_end), str(net.state), str(filled),
+                  str(os.getpid())], pass_fds=(read_end, net.state), stdin=DEVNULL, stdout=DEVNULL)
+
+
+def _tell_messenger(watch: _Watch) -> None:
+    """Keep the message a hard stop prints current (the stage and files being worked on now)."""
+    net = watch.net
+    if net is None:
+        return
+    line = _stop_line(watch.out_of_memory(now=True) if watch.memory_hit
+                      else watch.out_of_time(now=True)).encode('utf-8', 'replace')
+    with contextlib.suppress(OSError):
+        # One write, ended by a NUL (the messenger reads up to it): the watchdog thread may write
+        # at the same time (MB027), and whichever writes last is read whole.
+        os.pwrite(net.state, line + b'\0', 0)
+
+
+def _stop_line(error: MakeBookError) -> str:
+    """What the CLI prints for ``error`` without a file: 'make-book: MB026 error: ...'."""
+    return f'make-book: {error.code} error: {error}\n'
 
 
 def _cancel_native_net(watch: _Watch) -> None:
-    if watch.native_net:
+    """Stop faulthandler's timer (it can no longer end the process: the outputs are being written,
+    or the build is over). The messenger stays until the build ends: :func:`_disarm_native_net`."""
+    if watch.net is not None and watch.native_net:
         import faulthandler
 
         faulthandler.cancel_dump_traceback_later()
-        watch.native_net = False
+    watch.native_net = False
+
+
+def _disarm_native_net(watch: _Watch) -> None:
+    """At the build's end: the timer stopped, the messenger ended and waited for (none is left
+    behind, also when main() is called in a test's process), the gate and the message closed."""
+    net = watch.net
+    if net is None:
+        return
+    _cancel_native_net(watch)
+    watch.net = None
+    if net.messenger is not None:
+        with contextlib.suppress(OSError):
+            net.messenger.kill()
+        net.messenger.wait()
+    for fd in (net.gate, net.state):
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _address_space_now(field: int = 0) -> int:

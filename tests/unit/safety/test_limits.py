@@ -3,7 +3,10 @@ tests/e2e/test_limits.py)."""
 
 from __future__ import annotations
 
+import os
+import re
 import resource
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +34,56 @@ def test_outside_a_build_there_is_no_build_bound() -> None:
     assert limits.remaining() is None
     with limits.working_on(), limits.uninterrupted():
         limits.checkpoint()  # nothing to check against: returns
+
+
+def _children() -> set[int]:
+    """The processes this one has started and not yet reaped."""
+    found: set[int] = set()
+    for listing in Path('/proc/self/task').glob('*/children'):
+        found.update(int(pid) for pid in listing.read_text(encoding='ascii').split())
+    return found
+
+
+def _message(watch: limits._Watch) -> str:
+    """What the hard stop's messenger would print now."""
+    assert watch.net is not None
+    return os.pread(watch.net.state, 1 << 16, 0).split(b'\0')[0].decode('utf-8')
+
+
+@pytest.mark.skipif(not Path('/proc/self/task').exists(), reason='reads /proc')
+def test_the_hard_stops_messenger_starts_with_the_first_stage_and_ends_with_the_build() -> None:
+    """A build that does nothing (an unchanged book) starts no process; the first stage starts the
+    messenger, which holds the MB026 line naming the stage and files of the moment; when the build
+    is over it is gone, also in the caller's own process (main() called by a test)."""
+    before = _children()
+    with limits.whole_build():
+        watch = limits._WATCH
+        assert watch is not None and watch.net is None and _children() == before
+        with limits.stage('rendering'):
+            assert watch.net is not None and watch.net.messenger is not None
+            messenger = watch.net.messenger.pid
+            assert messenger in _children() - before
+            with limits.working_on(Path('book/02.md'), Path('book/03.md')):
+                assert re.fullmatch(r'make-book: MB026 error: the build was stopped after \d+ s '
+                                    r'\(MAKEBOOK_BUILD_SECONDS=\d+\), while rendering \(book/02\.md, '
+                                    r'book/03\.md\); the previous outputs are untouched\n', _message(watch))
+            assert 'while rendering;' in _message(watch)
+            watch.memory_hit = True  # as the watchdog thread notes it
+            limits._tell_messenger(watch)
+            assert 'MB027 error: the build ran out of memory' in _message(watch)
+            watch.memory_hit = False
+        assert watch.stopped_in is None  # keeping the message current notes no stop
+        with limits.uninterrupted(), limits.stage('writing the outputs'):
+            assert not watch.native_net  # nothing ends the process while the outputs are swapped in
+        assert watch.native_net  # the formats still to make are under the net again
+    assert _children() == before
+    with pytest.raises(ProcessLookupError):
+        os.kill(messenger, 0)  # ended and reaped, not a zombie
+
+
+@pytest.mark.skipif(not Path('/proc/self/task').exists(), reason='reads /proc')
+def test_a_failed_build_leaves_no_messenger_behind() -> None:
+    before = _children()
+    with pytest.raises(ValueError, match='a bug'), limits.whole_build(), limits.stage('reading'):
+        raise ValueError('a bug in a stage')
+    assert _children() == before
