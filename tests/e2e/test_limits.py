@@ -241,6 +241,49 @@ def test_a_build_stuck_in_c_code_past_its_deadline_ends_with_its_process(tmp_pat
     assert (out / 'html' / 'index.html').exists()
 
 
+@pytest.mark.parametrize('gil', ['releases', 'holds'])
+def test_the_hard_stop_on_a_terminal_clears_the_progress_line_and_shows_the_cursor(tmp_path: Path,
+                                                                                   gil: str) -> None:
+    """On a terminal the build draws a live progress line with the cursor hidden (rich), frozen by
+    the stuck stage. The stop's line erases it (it was glued to its end) and shows the cursor
+    again; the watchdog thread's line no longer goes through rich's proxy of sys.stderr, which
+    wrapped it at 80 columns and drew the progress line again under it."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    book = tmp_path / 'book'
+    book.mkdir()
+    (book / '01.md').write_text(HEAD, encoding='utf-8')
+    (tmp_path / 'out').mkdir()
+    terminal, stderr = pty.openpty()
+    build = subprocess.Popen([sys.executable, '-c', STUCK_IN_C, gil], cwd=tmp_path,
+                             env={**os.environ, 'MAKEBOOK_BUILD_SECONDS': '6'},
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+    os.close(stderr)
+    shown = b''
+    try:
+        while select.select([terminal], [], [], 55)[0]:
+            try:
+                chunk = os.read(terminal, 1 << 16)
+            except OSError:  # EIO: every writer of the terminal is gone
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(terminal)
+        status = build.wait(timeout=5)
+    assert status == 1, shown
+    assert b'\x1b[?25l' in shown  # rich hid the cursor: the progress line was drawn
+    assert re.search(rb'\r\x1b\[2Kmake-book: MB026 error: the build was stopped after 6 s '
+                     rb'\(MAKEBOOK_BUILD_SECONDS=6\), while rendering \(book/01\.md\); '
+                     rb'the previous outputs are untouched\r?\n\x1b\[\?25h$',
+                     shown), shown[-400:]
+
+
 def test_the_whole_build_stops_at_its_memory_bound_naming_the_stage_and_the_file(tmp_path: Path) -> None:
     """MAKEBOOK_BUILD_MEMORY_MB caps the build's address space (in a process of its own here: the
     cap is the process's): a book that needs more stops with MB027 naming the stage and file,

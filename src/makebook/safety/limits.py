@@ -588,8 +588,7 @@ def _watchdog(watch: _Watch, after: float) -> Iterator[None]:
             if time.monotonic() > hard_deadline and not watch.protected:
                 error = watch.out_of_memory() if watch.memory_hit else watch.out_of_time()
                 with contextlib.suppress(Exception):
-                    sys.stderr.write(_stop_line(error))
-                    sys.stderr.flush()
+                    _write_stop_line(_stop_line(error))
                 os._exit(1)
 
     thread = threading.Thread(target=look, name='make-book bounds', daemon=True)
@@ -617,7 +616,10 @@ def queued():
 while os.getppid() == build and queued() <= filled:
     select.select([], [], [], 0.1)
 if os.getppid() == build:
-    os.write(2, os.pread(state, 1 << 16, 0).split(b'\0')[0])
+    line = os.pread(state, 1 << 16, 0).split(b'\0')[0]
+    if os.isatty(2):  # as _write_stop_line: over the frozen progress line, the cursor shown again
+        line = b'\r\x1b[2K' + line + b'\x1b[?25h'
+    os.write(2, line)
     while os.getppid() == build:
         if select.select([gate], [], [], 0.1)[0] and not os.read(gate, 1 << 16):
             break
@@ -708,6 +710,17 @@ def _tell_messenger(watch: _Watch) -> None:
         # One write, ended by a NUL (the messenger reads up to it): the watchdog thread may write
         # at the same time (MB027), and whichever writes last is read whole.
         os.pwrite(net.state, line + b'\0', 0)
+
+
+def _write_stop_line(line: str) -> None:
+    """``line`` straight onto file descriptor 2, as the messenger writes it: not through sys.stderr,
+    which on a terminal is rich's proxy (it wraps the line and draws the progress line again
+    under it). On a terminal the frozen progress line is erased first, and the cursor it hid is
+    shown again."""
+    data = line.encode('utf-8', 'replace')
+    if os.isatty(2):
+        data = b'\r\x1b[2K' + data + b'\x1b[?25h'
+    os.write(2, data)
 
 
 def _stop_line(error: MakeBookError) -> str:
