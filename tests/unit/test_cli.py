@@ -146,3 +146,31 @@ def test_two_books_of_one_name_are_refused(capsys, write_book, tmp_path) -> None
     second = write_book({'1.md': META + '# A\n\nGood.'}, name='b/book')
     run = make_book(capsys, 'build', first, second, '-o', tmp_path / 'out')
     assert run.status == 2 and 'both be built into' in run.err
+
+
+def test_a_book_whose_build_process_dies_is_reported_without_a_traceback(
+        capsys, write_book, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book's build process that ends abruptly (the hard stop of a stage stuck in C code, which
+    prints its own MB026 line, or a crash) broke the pool of book processes: BrokenProcessPool's
+    traceback. Now each book it took down is named, not built, exit 1; a book done before is
+    reported as built."""
+    from makebook.commands import build as build_command
+
+    one = write_book({'1.md': META + '# A\n\nGood.'}, name='one')
+    dies = write_book({'1.md': META + '# B\n\nDies.'}, name='dies')
+    real = build_command._build_one
+
+    def build_one(args):  # in the book's process (forked with this module as it is here)
+        if args.manuscript.name == 'dies':
+            os._exit(1)  # as faulthandler's timer ends a stuck build
+        return real(args)
+
+    monkeypatch.setattr(build_command, '_build_one', build_one)
+    monkeypatch.setattr(os, 'cpu_count', lambda: 1)  # one book at a time: 'one' is done first
+    out = tmp_path / 'out'
+    run = make_book(capsys, 'build', one, dies, '-o', out, '-f', 'epub')
+    assert run.status == 1
+    assert 'Traceback' not in run.err and 'BrokenProcessPool' not in run.err
+    assert f'make-book: {dies}: not built: its build process ended abruptly' in run.err, run.err
+    assert run.out.split() == [str(out / 'one' / 'a-small-book.epub')]
+    assert not (out / 'dies').exists()

@@ -16,6 +16,8 @@ from makebook.commands.common import Command, Printer, add_build_arguments, buil
 from makebook.model import DEFAULT_OUT_DIR
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from makebook.build import BuildResult, Output
     from makebook.fresh import Replay
 
@@ -96,8 +98,8 @@ def _build_several(args: argparse.Namespace) -> int:
         # A killed command takes its books with it (each would build on, then wait for ever).
         with concurrent.futures.ProcessPoolExecutor(min(len(jobs), os.cpu_count() or 1),
                                                     mp_context=context, initializer=die_with_parent) as pool:
-            for done in [pool.submit(_build_captured, job) for job in jobs]:
-                status, out, err = done.result()
+            for book, done in zip(books, [pool.submit(_build_captured, job) for job in jobs], strict=True):
+                status, out, err = _book_report(book, done)
                 sys.stdout.write(out)
                 sys.stderr.write(err)
                 statuses.append(status)
@@ -105,6 +107,19 @@ def _build_several(args: argparse.Namespace) -> int:
         print('make-book: interrupted; the previous outputs are untouched', file=sys.stderr)
         return 130
     return next((status for status in statuses if status), 0)
+
+
+def _book_report(book: Path, done: Future[tuple[int, str, str]]) -> tuple[int, str, str]:
+    """A book's status and report; a book whose process ended abruptly (the hard stop of a stage
+    stuck in C code, which printed its own MB026 line, or a crash), or that it took down with it
+    (a broken pool ends every book still being built), is named as not built."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return done.result()
+    except BrokenProcessPool:
+        return 1, '', (f'make-book: {book}: not built: its build process ended abruptly (a hard stop '
+                       'or a crash: see above), or one beside it did; the previous outputs are untouched\n')
 
 
 def _build_captured(args: argparse.Namespace) -> tuple[int, str, str]:
