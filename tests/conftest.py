@@ -59,6 +59,13 @@ def languages_ar_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build_once(tmp_path_factory, 'languages-ar', '--format', 'epub,html')
 
 
+@pytest.fixture(scope='session')
+def cjk_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ for tests/books/cjk (a Chinese book with a Japanese chapter), all three formats
+    (built once): set in Noto Sans CJK SC, made for the book (theme/cjk.py)."""
+    return _build_once(tmp_path_factory, 'cjk')
+
+
 def _build_once(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> Path:
     out = tmp_path_factory.mktemp(name) / 'build'
     with pytest.MonkeyPatch.context() as patch:

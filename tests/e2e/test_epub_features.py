@@ -48,7 +48,7 @@ def any_epub(request: pytest.FixtureRequest) -> Path:
     return _epub_for(request)
 
 
-@pytest.fixture(params=['features', 'rtl', 'languages', 'languages-ar'])
+@pytest.fixture(params=['features', 'rtl', 'languages', 'languages-ar', 'cjk'])
 def new_epub(request: pytest.FixtureRequest) -> Path:
     """The books test_essay.py does not already run EPUBCheck on."""
     return _epub_for(request)
@@ -56,11 +56,12 @@ def new_epub(request: pytest.FixtureRequest) -> Path:
 
 def _epub_for(request: pytest.FixtureRequest) -> Path:
     """Each EPUB the suite builds: the essay, the feature book, the right-to-left book, the
-    French book with German and Spanish chapters, the Arabic book."""
+    French book with German and Spanish chapters, the Arabic book, the Chinese book."""
     build, slug = {'essay': ('essay_build', ESSAY), 'features': ('features_build', FEATURES),
                    'rtl': ('rtl_build', 'book'),
                    'languages': ('languages_build', 'le-phare-carnet-d-un-gardien'),
-                   'languages-ar': ('languages_ar_build', 'book')}[request.param]
+                   'languages-ar': ('languages_ar_build', 'book'),
+                   'cjk': ('cjk_build', 'book')}[request.param]
     return request.getfixturevalue(build) / f'{slug}.epub'
 
 

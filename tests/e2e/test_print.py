@@ -239,13 +239,13 @@ def test_the_font_check_names_a_stranger(essay_build: Path) -> None:
 
 
 def test_a_character_no_bundled_face_has_fails_the_pdf_only(write_book, tmp_path: Path, capsys) -> None:
-    # U+3016 is in no bundled face, fallbacks included (a system font may have it: WeasyPrint would take it
+    # U+13000 is in no bundled face, fallbacks included (a system font may have it: WeasyPrint would take it
     # silently). The PDF is refused before layout; the EPUB, which can leave it to the reader, is written.
-    book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA 〖 B.\n'})
+    book = write_book({'book.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA 𓀀 B.\n'})
     run = make_book(capsys, book, '-o', tmp_path / 'out', '--format', 'pdf,epub')
     assert run.status == 1
     # Named before layout (checks/glyphs.py); test_scripts.py checks the PDF check behind it.
-    assert 'U+3016 LEFT WHITE LENTICULAR BRACKET' in run.err
+    assert 'U+13000 EGYPTIAN HIEROGLYPH A001' in run.err
     assert not (tmp_path / 'out' / 't.pdf').exists()
     assert (tmp_path / 'out' / 't.epub').exists()
 

@@ -239,7 +239,7 @@ def test_the_command_line_print_options_become_the_overrides(
 def test_a_character_no_face_has_stops_only_the_pdf(write_book, tmp_path: Path, capsys) -> None:
     """A missing glyph never blocks the EPUB or the web edition: they are written, the PDF is
     not, and the build says so and fails (exit 1)."""
-    folder = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA 書 here.\n'})
+    folder = write_book({'01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\nA 𓀀 here.\n'})
     run = make_book(capsys, folder, '-o', tmp_path / 'out')
     assert run.status == 1
     assert f'{folder / "01.md"}:8: MB404 error: the character' in run.err

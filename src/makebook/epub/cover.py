@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from makebook.config.cover import sniff
 from makebook.model import Metadata
-from makebook.theme import balance, faces, fonts
+from makebook.theme import balance, cjk, faces, fonts
 
 if TYPE_CHECKING:  # Pillow is imported only when a cover is drawn
     from PIL import ImageDraw, ImageFont
@@ -137,7 +137,16 @@ def _font_path(weight: int, style: str, text: str, language: str,
                       next((f.path for f in files if f.weight == weight), files[0].path))
         if all(c in faces.cmap(chosen) for c in letters):
             return chosen, weight
-    return _system_font(language) or fonts.font_files()[0].path, weight
+    found = _cjk_font(letters, weight, language) or _system_font(language)
+    return found or fonts.font_files()[0].path, weight
+
+
+def _cjk_font(letters: list[int], weight: int, language: str) -> Path | None:
+    """Noto Sans CJK made for the cover's letters (theme/cjk.py), when it has them all: a
+    Chinese, Japanese or Korean title, with its Latin letters if it has some."""
+    if cjk.collection() is None or not letters or not set(letters) <= cjk.collection_cmap():
+        return None
+    return cjk.made_face(cjk.region([language]), 700 if weight >= 600 else 400, {chr(c) for c in letters})
 
 
 def _faces_in_order(own: tuple[faces.Face, ...]) -> Iterator[faces.Face]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from makebook.config.trim import inches
 from makebook.model import RenderedBook, TrimSize
+from makebook.theme import cjk
 from makebook.theme.page import BASE, running_head
 
 # Margins (inches) designed for the 5.5in x 8.5in trim, outer at least inner (theme/page.py).
@@ -96,7 +97,9 @@ def estimate_pages(book: RenderedBook) -> int:
     lines = 0
     for chapter in book.chapters:
         for block in _BLOCK_START.split(chapter.body):
-            characters = len(_TAG.sub('', block).strip())
+            text = _TAG.sub('', block).strip()
+            # A Chinese, Japanese or Korean character fills the width of two Latin letters.
+            characters = len(text) + len(cjk.WIDE.findall(text))
             if characters:
                 lines += math.ceil(characters / per_line)
     return 8 + len(book.chapters) * 2 + int(lines * _LINE / height)

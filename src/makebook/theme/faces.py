@@ -58,7 +58,7 @@ from pathlib import Path
 from types import ModuleType
 
 from makebook.model import Asset, Metadata, RenderedBook
-from makebook.theme import fonts
+from makebook.theme import cjk, fonts
 from makebook.theme.fonts import FontFile
 
 # The licence of every face but DejaVu Sans, as the licence itself names it.
@@ -80,7 +80,8 @@ INVISIBLE = re.compile('[\\s\u00ad\u034f\u061c\u200b-\u200f\u202a-\u202e\u2060-\
 @dataclass(frozen=True, slots=True)
 class Face:
     family: str
-    script: str  # 'latin' (also Greek and Cyrillic) | 'hebrew' | 'arabic' | 'author' | 'fallback' | 'code'
+    # 'latin' (also Greek and Cyrillic) | 'hebrew' | 'arabic' | 'author' | 'cjk' | 'fallback' | 'code'
+    script: str
     files: tuple[FontFile, ...]
     licence: Path | None  # the licence file; None: ``licence_note`` is the licence
     blocks: tuple[tuple[int, int], ...] = ()  # the script's code points (empty: the book face)
@@ -269,6 +270,10 @@ def _faces_for(book: RenderedBook) -> tuple[Face, ...]:
                              if face.wanted_by(book.characters, book.languages)),
               *author_faces(book.metadata)]
     wanted = needed_characters(book_characters(book), chosen)
+    cjk_face = _cjk_face(book, wanted)
+    if cjk_face is not None:
+        chosen.append(cjk_face)
+        wanted -= {chr(code) for code in coverage(cjk_face)}
     for face in fallback_faces() if wanted else ():
         mine = {c for c in wanted if face.covers(c)}
         if mine:
@@ -276,6 +281,24 @@ def _faces_for(book: RenderedBook) -> tuple[Face, ...]:
             wanted -= mine
     code = (code_face(),) if has_code(book) else ()
     return (*chosen, *code)
+
+
+def _cjk_face(book: RenderedBook, wanted: Set[str]) -> Face | None:
+    """Noto Sans CJK in the book's region (theme/cjk.py), holding the ``wanted`` characters
+    (those the faces before it lack) it has: those of the CJK blocks, and in a Chinese,
+    Japanese or Korean book every one (its arrows and circled numbers match its text)."""
+    if not wanted or cjk.collection() is None:
+        return None
+    own_language = bool(book.languages & cjk.LANGUAGES)
+    has = cjk.collection_cmap()
+    mine = frozenset(c for c in wanted if ord(c) in has and (own_language or cjk.in_blocks(c)))
+    if not any(cjk.in_blocks(c) for c in mine):
+        return None  # no CJK text: a stray character it has is the fallbacks' to set
+    tags = [book.metadata.language, *re.findall(r'\blang="([^"]+)"', book.text)]
+    region = cjk.region([tag for tag in tags if tag.split('-')[0].lower() in cjk.LANGUAGES], mine)
+    made = cjk.made_face(region, 400, mine)
+    return Face(cjk.FAMILIES[region], 'cjk', (FontFile(made, 400, 'normal'),),
+                _distribution_licence('manimgx-fonts-cjk'), cjk.BLOCKS, cjk.LANGUAGES)
 
 
 @functools.cache
@@ -346,7 +369,7 @@ STYLESHEET_FAMILIES = "'Source Serif Pro', 'Frank Ruhl Libre', 'Amiri'"
 def with_families(css: str, faces: Iterable[Face]) -> str:
     """``css`` (a theme stylesheet) with the author's and fallback faces of ``faces`` named in
     its font-family lists, after the book's own."""
-    added = ''.join(f", '{face.family}'" for face in faces if face.added)
+    added = ''.join(f", '{face.family}'" for face in faces if face.added or face.script == 'cjk')
     return css.replace(STYLESHEET_FAMILIES, STYLESHEET_FAMILIES + added) if added else css
 
 

@@ -15,12 +15,12 @@ def book(write_book, text: str, lang: str = 'en'):
 
 
 def test_a_character_no_face_has_is_named_with_its_file_and_line(write_book) -> None:
-    rendered = book(write_book, '# One\n\nFine.\n\n# Two\n\nStill fine.\n\nA 書 here.')
+    rendered = book(write_book, '# One\n\nFine.\n\n# Two\n\nStill fine.\n\nA 𓀀 here.')
     problems = every_character_has_a_face(rendered)
     assert len(problems) == 1
     lines = problems[0].path.read_text(encoding='utf-8').splitlines()
-    assert problems[0].path.name == '01.md' and lines[problems[0].line - 1] == 'A 書 here.'
-    assert 'U+66F8 CJK UNIFIED IDEOGRAPH-66F8' in problems[0].message
+    assert problems[0].path.name == '01.md' and lines[problems[0].line - 1] == 'A 𓀀 here.'
+    assert 'U+13000 EGYPTIAN HIEROGLYPH A001' in problems[0].message
     assert "chapter 'Two'" in problems[0].message
 
 
@@ -31,7 +31,7 @@ def test_covered_quotes_and_invisible_marks_pass(write_book) -> None:
 
 def test_a_character_in_the_metadata_is_named_too(write_book) -> None:
     rendered = render_book(read_manuscript(write_book({
-        '01.md': '---\ntitle: The 書 book\nauthor: A\nlang: en\n---\n# One\n\nFine.\n'})))
+        '01.md': '---\ntitle: The 𓀀 book\nauthor: A\nlang: en\n---\n# One\n\nFine.\n'})))
     problems = every_character_has_a_face(rendered)
     assert [(p.code, p.path) for p in problems] == [('MB404', None)]
     assert 'in the metadata' in problems[0].message
@@ -80,7 +80,7 @@ def test_math_is_drawn_and_never_trips_the_check(write_book) -> None:
 def test_the_text_of_an_svg_is_checked_and_reported_at_the_image(write_book) -> None:
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30">\n'
            '<text x="1" y="20" font-family="Times,serif">buffer</text>\n'
-           '<text x="1" y="28" font-family="Times,serif">書</text></svg>\n')
+           '<text x="1" y="28" font-family="Times,serif">𓀀</text></svg>\n')
     rendered = render_book(read_manuscript(write_book({
         '01.md': '---\ntitle: T\nauthor: A\nlang: en\n---\n# One\n\n![A diagram](d.svg)\n', 'd.svg': svg})))
     (problem,) = every_character_has_a_face(rendered)

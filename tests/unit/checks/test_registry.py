@@ -26,7 +26,7 @@ def render(write_book, text: str) -> RenderedBook:
 
 
 def test_the_glyph_check_runs_only_when_the_pdf_is_built(write_book) -> None:
-    book = render(write_book, '# One\n\nA 書 here.\n')  # no face of the book has it: only print cares
+    book = render(write_book, '# One\n\nA 𓀀 here.\n')  # no face of the book has it: only print cares
     assert book.diagnostics == ()
     assert check_book(book, ('epub', 'html')) == []
     assert [d.code for d in check_book(book, ('pdf',))] == ['MB404']
@@ -80,7 +80,7 @@ def test_a_check_names_only_the_codes_it_is_registered_with() -> None:
 def provoking_book(write_book) -> RenderedBook:
     """A book with an id written in two chapters, a chapter with no text, a character of no face,
     one only a fallback face has, and a title too long for its running head."""
-    book = render(write_book, '# One\n\nA 書 here, a ϰ there.\n\n# Empty\n\n# Three\n\nText.\n\n'
+    book = render(write_book, '# One\n\nA 𓀀 here, a ϰ there.\n\n# Empty\n\n# Three\n\nText.\n\n'
                               '# A Chapter Whose Title Is Much Too Long to Fit in a Running Head'
                               ' at the Top\n\n'
                               'Text.\n')

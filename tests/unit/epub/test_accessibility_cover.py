@@ -101,3 +101,12 @@ def test_the_cover_file_never_takes_the_name_of_an_image_in_the_text(write_book,
     hrefs = [item.get('href') for item in epub.manifest().values()]
     assert len(hrefs) == len(set(hrefs))
     assert {'images/cover.png', 'images/cover-1.png'} <= set(hrefs)
+
+
+def test_a_chinese_title_is_drawn_in_the_cjk_face_made_for_it() -> None:
+    from makebook.epub.cover import _font_path
+
+    title, _ = _font_path(600, 'normal', '灯塔日记 ECMAScript 6', 'zh-TW')
+    author, _ = _font_path(400, 'normal', '林海', 'zh-TW')
+    assert title.name.startswith('NotoSansCJKtc-700-') and author.name.startswith('NotoSansCJKtc-400-')
+    assert _font_path(600, 'normal', 'A Latin Title', 'zh-TW')[0].name.startswith('SourceSerifPro')

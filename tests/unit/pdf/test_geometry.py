@@ -86,3 +86,15 @@ def test_the_page_estimate_gives_each_short_block_a_line_of_its_own(nested_book)
     tabled = dataclasses.replace(listed, chapters=(*nested_book.chapters, dataclasses.replace(
         nested_book.chapters[-1], body=f'<section>{table}</section>')))
     assert estimate_pages(tabled) == estimate_pages(listed)
+
+
+def test_the_page_estimate_counts_a_cjk_character_as_two_latin_letters(nested_book) -> None:
+    """A Chinese character is set an em wide, a Latin letter about half of one: counted as one,
+    a Chinese book's pages were guessed at half their number (and laid out again, for the gutter)."""
+    def with_text(text: str) -> int:
+        chapter = dataclasses.replace(nested_book.chapters[-1], body=f'<section><p>{text}</p></section>')
+        return estimate_pages(dataclasses.replace(nested_book, chapters=(*nested_book.chapters, chapter)))
+
+    base = estimate_pages(nested_book) + 2
+    latin, chinese = with_text('abcde ' * 20000) - base, with_text('灯塔的光扫过' * 20000) - base
+    assert 1.8 * latin <= chinese <= 2.2 * latin
