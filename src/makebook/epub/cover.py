@@ -146,7 +146,8 @@ def _cjk_font(letters: list[int], weight: int, language: str) -> Path | None:
     Chinese, Japanese or Korean title, with its Latin letters if it has some."""
     if cjk.collection() is None or not letters or not set(letters) <= cjk.collection_cmap():
         return None
-    return cjk.made_face(cjk.region([language]), 700 if weight >= 600 else 400, {chr(c) for c in letters})
+    characters = {chr(c) for c in letters}
+    return cjk.made_face(cjk.region([language], characters), 700 if weight >= 600 else 400, characters)
 
 
 def _faces_in_order(own: tuple[faces.Face, ...]) -> Iterator[faces.Face]:

@@ -110,3 +110,5 @@ def test_a_chinese_title_is_drawn_in_the_cjk_face_made_for_it() -> None:
     author, _ = _font_path(400, 'normal', '林海', 'zh-TW')
     assert title.name.startswith('NotoSansCJKtc-700-') and author.name.startswith('NotoSansCJKtc-400-')
     assert _font_path(600, 'normal', 'A Latin Title', 'zh-TW')[0].name.startswith('SourceSerifPro')
+    # No CJK 'lang' (a GitBook that gives none): the letters tell, ideographs alone Chinese.
+    assert _font_path(600, 'normal', 'ECMAScript 6 入门', 'en')[0].name.startswith('NotoSansCJKsc-700-')
