@@ -10,6 +10,7 @@ build is compared with its own cold build.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -85,3 +86,27 @@ def test_a_rebuild_after_an_edit_makes_the_pdf_a_cold_build_makes(tmp_path: Path
     pages, outline = pages_and_outline(warm / pdf)
     assert any('after a revision' in page for page in pages)
     assert (pages, outline) == pages_and_outline(cold / pdf)
+
+
+def test_an_edited_chapter_is_the_only_one_laid_out_again_and_the_pdf_is_the_cold_one(tmp_path: Path,
+                                                                                        capsys) -> None:
+    """Each chapter's layout and PDF are kept in the cache (pdf/pieces): after one word of one
+    chapter is edited, that chapter and the contents are laid out again, the other chapters are
+    taken from the cache, and the PDF is byte for byte the one a cold build of the edited book
+    makes (the book cuts notes and relaxes paragraphs: three layouts, each reused)."""
+    book = shutil.copytree(BOOKS / 'print-features', tmp_path / 'book')
+    warm, cold = tmp_path / 'warm', tmp_path / 'cold'
+    assert make_book(capsys, book, '-o', warm, '-q', '--format', 'pdf').status == 0
+    closing = book / '05-closing.md'
+    text = closing.read_text(encoding='utf-8')
+    assert ' the ' in text
+    closing.write_text(text.replace(' the ', ' a ', 1), encoding='utf-8')
+    run = make_book(capsys, book, '-o', warm, '-v', '--format', 'pdf')
+    assert run.status == 0, run.err
+    counts = re.search(r'\((\d+) chapter pieces laid out, \d+ reused, (\d+) from the cache\)', run.err)
+    assert counts is not None, run.err
+    laid_out, recalled = int(counts[1]), int(counts[2])
+    assert laid_out <= 3 and recalled >= 4  # the edited chapter (maybe twice) and the contents
+    assert make_book(capsys, book, '-o', cold, '-q', '--format', 'pdf').status == 0
+    pdf = next(warm.glob('*.pdf')).name
+    assert (warm / pdf).read_bytes() == (cold / pdf).read_bytes()

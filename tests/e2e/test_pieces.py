@@ -29,8 +29,7 @@ def facts(pdf: bytes, path: Path) -> dict[str, object]:
     path.write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     count = len(reader.pages)
-    texts = [subprocess.run(['pdftotext', '-layout', '-f', str(n), '-l', str(n), str(path), '-'],
-                            capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+    texts = [_same_hyphens(_page_text(path, n)) for n in range(1, count + 1)]
     _, outline = pages_and_outline(path)
     named = reader.named_destinations
     links = []
@@ -46,6 +45,19 @@ def facts(pdf: bytes, path: Path) -> dict[str, object]:
             links.append((number, [round(float(x)) for x in annotation['/Rect']], str(target)))
     return {'pages': count, 'text': texts, 'outline': outline, 'links': links,
             'labels': list(reader.page_labels)}
+
+
+def _page_text(path: Path, number: int) -> str:
+    return subprocess.run(['pdftotext', '-layout', '-f', str(number), '-l', str(number), str(path), '-'],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _same_hyphens(text: str) -> str:
+    """The text with every hyphen read as '-'. A font has one glyph for '-' and '‐' (U+2010, the
+    hyphen a broken word ends with), and a PDF's font subset maps each glyph back to one
+    character: the first of the two its document set. A chapter written as its own PDF maps it
+    to what that chapter set first, so the same drawn hyphen may read back as the other."""
+    return text.replace('\u2010', '-')
 
 
 def contents_numbers_are_the_pages_linked(found: dict[str, object]) -> None:

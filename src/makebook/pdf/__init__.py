@@ -21,7 +21,7 @@ from makebook import codes
 from makebook.cache import Cache
 from makebook.errors import BookError, Diagnostic
 from makebook.model import PrintedBook, RenderedBook
-from makebook.pdf import boxes, engine, geometry, justify, splits
+from makebook.pdf import engine, geometry, justify, splits
 from makebook.pdf.engine import Layout, lay_out
 from makebook.pdf.fonts import check_embedded, embedded_fonts
 from makebook.pdf.pages import print_pages
@@ -66,12 +66,13 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
     justify_key = cache.key(JUSTIFY_NAMESPACE, str(book.root), book.metadata.identifier)
     justify.recall(cache.load(JUSTIFY_NAMESPACE, justify_key))
-    session = engine.Session(book, pieces)
+    session = engine.Session(book, pieces, cache)
     try:
         layout = lay_out(book, estimate, session=session)
         layout, passes = _final_layout(book, layout, estimate, session)
-        LOGGER.info('PDF: %d pages, laid out %d %s (%d chapter pieces laid out, %d reused)', layout.pages,
-                    passes, 'time' if passes == 1 else 'times', session.rendered, session.reused)
+        LOGGER.info('PDF: %d pages, laid out %d %s (%d chapter pieces laid out, %d reused, %d from the cache)',
+                    layout.pages, passes, 'time' if passes == 1 else 'times', session.rendered, session.reused,
+                    session.recalled)
         # A note still misplaced after cutting and relaxing but whole at the foot of the next
         # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
         # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
@@ -85,6 +86,8 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     # Read as the PDF was written, not back from its bytes (the same fonts: fonts.document_fonts).
     check_embedded(fonts or embedded_fonts(pdf), [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
+    # The pieces of this build's layouts are kept; older ones (an edited chapter's) go.
+    cache.sweep([engine.Session.NAMESPACE])
     cache.store(JUSTIFY_NAMESPACE, justify_key, justify.recalled())
     return PrintedBook(pdf, print_pages(book, layout.anchors, layout.folios),
                        tuple(_note_on_next_page(book, note) for note in sorted(deferred)), layout.pages)
@@ -110,7 +113,6 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
     loose: set[str] = set()
     firm: set[str] = set()  # blocks never relaxed: relaxing them moved a page's notes away
     cuts: dict[str, splits.NoteSplit] = {}
-    block_ids: set[str] = set().union(*(chapter.ids for chapter in book.chapters))
     for _ in range(_NOTE_PASSES):
         if geometry.gutter_extra(layout.pages) != geometry.gutter_extra(estimate):
             # The gutter first: notes are cut only on a layout with the gutter its page
@@ -123,13 +125,13 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
             continue
         # A continuation must be on the page after its call's; the text moved
         # when the note's first part took room there: anchor it again.
-        moved = boxes.reanchored(layout.document, list(cuts.values()), block_ids)
+        moved = list(layout.moved)
         cuts.update((split.note_id, split) for split in moved)
         if not stray and not moved:
             break
         # A note taller than the room under its call is cut, and the rest
         # continued on the next page (WeasyPrint 70 cannot: #1833).
-        for split in boxes.note_splits(layout.document, stray, block_ids):
+        for split in layout.splits:
             # A part cut again replaces its old cut and whatever followed from it.
             for key in [k for k in cuts if k.startswith(split.note_id)]:
                 del cuts[key]
@@ -144,7 +146,7 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
         # (it then moves the page's notes away from their calls): that paragraph relaxes too.
         # A relaxed block that ends such a page (its first line pushed the notes away) is
         # made firm again, for good.
-        for block, culprit in boxes.blocks_at_page_foot(layout.document, stray, block_ids).items():
+        for block, culprit in layout.foot:
             if culprit:
                 firm.add(block)
             elif block not in firm:

@@ -12,22 +12,27 @@ WeasyPrint is imported only in this package (pdf/); this module and
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 from makebook import codes
+from makebook.cache import Cache
 from makebook.config.stylesheets import css_for
 from makebook.errors import MissingDependency, OutputError
 from makebook.model import Asset, RenderedBook
-from makebook.pdf import colour, document, geometry, patches, pieces
+from makebook.pdf import boxes, colour, document, geometry, join, patches, pieces
 from makebook.pdf import splits as print_split
 from makebook.pdf.fonts import document_fonts, face_css, font_face_rules
 from makebook.pdf.svgfonts import svg_for_print
@@ -42,16 +47,22 @@ PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
 
 @dataclass
 class Layout:
-    """One layout of the book: WeasyPrint's document (its pages' boxes) and what landed on
-    each page. Its PDF is written only once it is the final layout (:func:`write`); a layout
-    that is not is :meth:`release`d first, so one layout at a time is held in memory."""
+    """One layout of the book: what landed on each page, and what the passes of
+    :func:`makebook.pdf.print_edition` read of it (``moved``, ``splits``, ``foot``: found with
+    the note cuts it was laid out with). Laid out as one document, it holds WeasyPrint's document
+    (its pages' boxes) until it is written (:func:`write`) or :meth:`release`d; laid out in
+    pieces, it holds each piece's findings and PDF (:class:`PieceResult`), the boxes dropped."""
 
-    document: Any  # weasyprint.Document; None once released
+    document: Any  # weasyprint.Document when laid out as one document; None once released
     anchors: tuple[tuple[str, ...], ...]  # anchors[i]: ids of the elements on page i (0-based)
     folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
     misplaced: frozenset[str]  # footnotes not on the page of their call
     deferred: frozenset[str]  # misplaced, but whole at the foot of the next page
     session: Session | None  # its own, when laid out alone: holds the fonts the PDF embeds
+    moved: tuple[print_split.NoteSplit, ...] = ()  # cuts whose continuation must be anchored anew
+    splits: tuple[print_split.NoteSplit, ...] = ()  # new cuts of the misplaced notes
+    foot: tuple[tuple[str, bool], ...] = ()  # blocks ending the pages of misplaced calls, culprit?
+    pieces: Joined | None = None  # laid out in pieces: their results, in page order
 
     @property
     def pages(self) -> int:
@@ -63,6 +74,89 @@ class Layout:
         self.document = None
         if self.session is not None:
             self.session.close()
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a layout's passes read of its boxes (of the whole document, or of one piece)."""
+
+    anchors: tuple[tuple[str, ...], ...]
+    folios: tuple[str | None, ...]
+    misplaced: frozenset[str]
+    deferred: frozenset[str]
+    moved: tuple[print_split.NoteSplit, ...]
+    splits: tuple[print_split.NoteSplit, ...]
+    foot: tuple[tuple[str, bool], ...]
+
+
+def findings(pages: list[Any], cuts: tuple[print_split.NoteSplit, ...], block_ids: set[str]) -> Findings:
+    """Read ``pages`` (laid out with ``cuts``): one walk over the footnotes for both findings,
+    then where notes are cut or relaxed (:mod:`~makebook.pdf.boxes`)."""
+    view = SimpleNamespace(pages=pages)
+    notes = _note_boxes(view)
+    misplaced = _misplaced(notes)
+    splits = boxes.note_splits(view, set(misplaced), block_ids) if misplaced else []
+    stray = misplaced - {split.note_id for split in splits}
+    foot = boxes.blocks_at_page_foot(view, stray, block_ids) if stray else {}
+    return Findings(tuple(tuple(page.anchors) for page in pages),
+                    tuple(_printed_folio(page) for page in pages),
+                    frozenset(misplaced), frozenset(_deferred(notes)),
+                    tuple(boxes.reanchored(view, list(cuts), block_ids)) if cuts else (),
+                    tuple(splits), tuple(sorted(foot.items())))
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    """One piece laid out: its findings and its own PDF (None until it is written), the page
+    marks the joined PDF's outline is made of and the fonts its PDF embeds. Plain data: kept in
+    the cache between builds (:meth:`to_json`), so an unchanged chapter is not laid out again."""
+
+    found: Findings
+    marks: tuple[join.PageMarks, ...]
+    pdf: bytes | None = None
+    fonts: tuple[tuple[str, bool], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        found = self.found
+        return {'anchors': [list(page) for page in found.anchors], 'folios': list(found.folios),
+                'misplaced': sorted(found.misplaced), 'deferred': sorted(found.deferred),
+                'moved': [dataclasses.astuple(split) for split in found.moved],
+                'splits': [dataclasses.astuple(split) for split in found.splits],
+                'foot': [list(item) for item in found.foot], 'marks': [mark.to_json() for mark in self.marks],
+                'pdf': base64.b64encode(self.pdf).decode() if self.pdf is not None else None,
+                'fonts': [list(font) for font in self.fonts]}
+
+    @classmethod
+    def from_json(cls, value: Any) -> PieceResult:
+        """The result stored by :meth:`to_json`; raises (KeyError, TypeError, ValueError) on a
+        damaged entry, which the caller treats as a miss."""
+        def split(item: Any) -> print_split.NoteSplit:
+            note_id, words, block_id, line_start = item
+            return print_split.NoteSplit(str(note_id), int(words), str(block_id), str(line_start))
+        found = Findings(tuple(tuple(str(a) for a in page) for page in value['anchors']),
+                         tuple(None if f is None else str(f) for f in value['folios']),
+                         frozenset(map(str, value['misplaced'])), frozenset(map(str, value['deferred'])),
+                         tuple(map(split, value['moved'])), tuple(map(split, value['splits'])),
+                         tuple((str(block), bool(culprit)) for block, culprit in value['foot']))
+        marks = tuple(join.PageMarks.from_json(mark) for mark in value['marks'])
+        if len(marks) != len(found.anchors) or len(found.folios) != len(found.anchors):
+            raise ValueError('a damaged piece')
+        pdf = base64.b64decode(value['pdf'], validate=True) if value['pdf'] is not None else None
+        if pdf is not None and not pdf.startswith(b'%PDF-'):
+            raise ValueError('a damaged piece')
+        return cls(found, marks, pdf, tuple((str(name), bool(embedded)) for name, embedded in value['fonts']))
+
+
+@dataclass
+class Joined:
+    """The pieces of one layout in page order (the front matter first): each its key, and the
+    HTML and rules to lay it out again should its PDF be missing when the book is written."""
+
+    session: Session
+    keys: list[str]
+    sources: list[tuple[str, str]]
+    blank: bool  # a blank page ends the book (its page count is even)
+    kept: list[int]  # the pages of each piece the book keeps (all but its closing chapter's)
 
 
 def _weasyprint() -> tuple[ModuleType, ModuleType]:
@@ -101,20 +195,25 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
             session: Session | None = None) -> Layout:
     """One layout of the book, its gutter set for ``pages_for_gutter`` pages (``loose``,
     ``splits`` and ``firm``: :func:`makebook.pdf.document.print_html`). With a ``session``, the
-    book is laid out a chapter at a time (:mod:`~makebook.pdf.pieces`) and the chapters the
-    session laid out before, unchanged, are not laid out again."""
+    book is laid out a chapter at a time (:mod:`~makebook.pdf.pieces`): each piece is written
+    as its own PDF as soon as it is laid out, and the pieces the session laid out before (or a
+    previous build, in its cache), unchanged, are not laid out again."""
     weasyprint, urls = _weasyprint()
     own = session is None
     session = session or Session(book)
+    block_ids: set[str] = set().union(*(chapter.ids for chapter in book.chapters))
     try:
         with _weasyprint_errors(urls):
             setup = session.setup(pages_for_gutter)
             root = document.print_tree(book, loose, splits, pages_for_gutter, firm)
-            laid_out = session.in_pieces(setup, root) if session.pieces else None
-            if laid_out is None:
-                html = weasyprint.HTML(string=document.serialise(root), base_url=book.root.as_uri() + '/',
-                                       url_fetcher=setup.fetcher)
-                laid_out = setup.render(html)
+            joined = session.in_pieces(setup, root, splits, block_ids) if session.pieces else None
+            if joined is not None:
+                layout = session.layout_of(joined)
+                layout.session = session if own else None  # its fonts' folder, closed once written
+                return layout
+            html = weasyprint.HTML(string=document.serialise(root), base_url=book.root.as_uri() + '/',
+                                   url_fetcher=setup.fetcher)
+            laid_out = setup.render(html)
             if len(laid_out.pages) % 2:
                 # A book has an even number of pages (two to a leaf): a blank one ends it.
                 laid_out = laid_out.copy([*laid_out.pages, _blank_page(weasyprint, book, pages_for_gutter,
@@ -123,10 +222,9 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         if own:
             session.close()
         raise
-    notes = _note_boxes(laid_out)  # one walk over the boxes for both findings
-    return Layout(laid_out, tuple(tuple(page.anchors) for page in laid_out.pages),
-                  tuple(_printed_folio(page) for page in laid_out.pages),
-                  frozenset(_misplaced(notes)), frozenset(_deferred(notes)), session if own else None)
+    found = findings(list(laid_out.pages), splits, block_ids)
+    return Layout(laid_out, found.anchors, found.folios, found.misplaced, found.deferred,
+                  session if own else None, found.moved, found.splits, found.foot)
 
 
 @dataclass
@@ -149,30 +247,38 @@ class _Setup:
 
 class Session:
     """What the layouts of one print edition share: the stylesheets and fonts (parsed once per
-    gutter) and the pieces laid out last (:mod:`~makebook.pdf.pieces`), reused while unchanged.
-    Holds the fonts' folder until :meth:`close`: the PDF embeds the fonts when it is written."""
+    gutter) and the pieces laid out (:mod:`~makebook.pdf.pieces`), reused while unchanged: within
+    the build, and from the cache between builds. Holds the fonts' folder until :meth:`close`."""
 
     # Chapters per piece: one, so that a note cut or relaxed lays out again only its chapter.
     PER_PIECE = 1
     # Layouts of the pieces while a page number one refers to has changed (then: one document).
     _ROUNDS = 3
+    # The cache's namespace for the pieces (their findings and PDF).
+    NAMESPACE = 'pdf/pieces'
 
-    def __init__(self, book: RenderedBook, pieces: bool = True) -> None:
+    def __init__(self, book: RenderedBook, pieces: bool = True, cache: Cache | None = None) -> None:
         self.book = book
         # A book's own print stylesheet may number pages or figures its own way: one document.
         self.pieces = pieces and not any('print' in sheet.editions for sheet in book.metadata.stylesheets)
+        self.cache = cache or Cache.off()
         self._setup: _Setup | None = None
         self._fonts: list[Any] = []
-        self._laid_out: dict[str, Any] = {}  # a piece's HTML and rules -> its document
+        self._results: dict[str, PieceResult] = {}  # a piece's key -> its result, this build
+        self._held: dict[str, Any] = {}  # a piece's key -> its document, kept to write it later
         self._at: dict[int, str] = {}  # the piece laid out last at each place (-1: the front)
         self._pages: dict[str, int] = {}  # the page number (counter) of each id, last layout
+        self._inputs = ''  # what every piece's layout depends on besides its HTML and rules
+        self._gutter_pages = 0  # the page count the gutter is set for
         self.reused = 0  # pieces not laid out again (for -v and the tests)
         self.rendered = 0
+        self.recalled = 0  # pieces taken from the cache
 
     def setup(self, pages_for_gutter: int) -> _Setup:
         sheets = print_stylesheets(self.book, pages_for_gutter)
         key = tuple(css for css, _ in sheets)
         if self._setup is not None and self._setup.key == key:
+            self._gutter_pages = pages_for_gutter
             return self._setup
         weasyprint, urls = _weasyprint()
         book = self.book
@@ -194,79 +300,189 @@ class Session:
                                       color_profiles=profiles if index == 0 else None)
                        for index, (css, base_url) in enumerate(sheets)]
         self._setup = _Setup(key, weasyprint, settings, fetcher, fonts, profiles, stylesheets)
-        self._laid_out.clear()  # laid out for another gutter
+        self._held.clear()  # laid out for another gutter
+        self._inputs = _layout_inputs(book, key)
+        self._gutter_pages = pages_for_gutter
         return self._setup
 
-    def in_pieces(self, setup: _Setup, root: Any) -> Any:
-        """The book laid out a piece at a time and joined (a weasyprint Document), or None when
-        it cannot be (no contents; numbers that do not settle)."""
+    def in_pieces(self, setup: _Setup, root: Any, cuts: tuple[print_split.NoteSplit, ...],
+                  block_ids: set[str]) -> Joined | None:
+        """The book laid out a piece at a time, or None when it cannot be (no contents; numbers
+        that do not settle)."""
         cut = pieces.cut(root, self.PER_PIECE)
         if cut is None:
             return None
         front, body = cut
         figures = pieces.figure_numbers(root)
         progress = _Progress()
+        context = (cuts, block_ids)
         for _ in range(self._ROUNDS):
-            used: dict[str, Any] = {}
-            joined: list[Any] = []
+            keys: list[str] = []
+            sources: list[tuple[str, str]] = []
+            kept_pages: list[int] = []
+            count = 0
             pages: dict[str, int] = {}
             asked: dict[str, int | None] = {}  # what the pieces were told of other pieces' pages
             for index, piece in enumerate(body):
                 known = {**self._pages, **pages}
-                first_page = None if index == 0 else len(joined) + 1
-                laid = self._piece(setup, piece, known, figures, first_page, used, index)
-                if laid is None:
-                    return None
-                for number, page in enumerate(laid, start=len(joined) + 1):
-                    for anchor in page.anchors:
+                first_page = None if index == 0 else count + 1
+                key, source = self._piece(setup, piece, known, figures, first_page, index, context)
+                result = self._results[key]
+                if not piece.last and (not result.found.anchors
+                                       or pieces.PIECE_END not in result.found.anchors[-1]):
+                    return None  # the closing chapter did not open a page of its own
+                kept = self._kept(piece, result)
+                for number, anchors in enumerate(result.found.anchors[:kept], start=count + 1):
+                    for anchor in anchors:
                         pages.setdefault(anchor, number)
                 asked.update((ref, known.get(ref)) for ref in piece.references())
-                joined.extend(laid)
-                progress.pages(len(joined))
+                keys.append(key)
+                sources.append(source)
+                kept_pages.append(kept)
+                count += kept
+                progress.pages(count)
             settled = all(pages.get(ref) == number for ref, number in asked.items())
             self._pages = pages
             if settled:
                 break
         else:
             return None
-        opening = self._piece(setup, front, pages, figures, None, used, -1)
-        if opening is None:
-            return None
-        progress.pages(len(opening) + len(joined))
-        self._laid_out = used  # what this layout did not use is dropped
-        return _document_of(used, opening, [*opening, *joined])
+        key, source = self._piece(setup, front, pages, figures, None, -1, context)
+        opening = self._kept(front, self._results[key])
+        progress.pages(count + opening)
+        # What this layout does not use is dropped (the cache keeps it for the next build).
+        self._held = {k: held for k, held in self._held.items() if k in keys or k == key}
+        blank = (count + opening) % 2 == 1
+        return Joined(self, [key, *keys], [source, *sources], blank, [opening, *kept_pages])
+
+    @staticmethod
+    def _kept(piece: pieces.Piece, result: PieceResult) -> int:
+        """The pages of a piece the book keeps: all but its closing chapter's."""
+        return len(result.found.anchors) - (0 if piece.last else 1)
 
     def _piece(self, setup: _Setup, piece: pieces.Piece, pages: dict[str, int], figures: dict[str, int],
-               first_page: int | None, used: dict[str, Any], place: int) -> list[Any] | None:
-        """The pages of one piece (its closing chapter's page dropped), laid out or reused."""
+               first_page: int | None, place: int,
+               context: tuple[tuple[print_split.NoteSplit, ...], set[str]]) -> tuple[str, tuple[str, str]]:
+        """One piece laid out, or its result taken from this build or the cache: its key and
+        its source (HTML and rules)."""
         html, css = piece.html(pages, figures), piece.css(first_page)
-        key = hashlib.sha256(f'{html}\0{css}'.encode()).hexdigest()
-        laid_out = used.get(key) or self._laid_out.get(key)
-        if laid_out is None:
-            # The piece it replaces is dropped now, not after the layout: one layout in memory.
-            if self._at.get(place) not in used:
-                self._laid_out.pop(self._at.get(place, ''), None)
-            weasyprint = setup.weasyprint
-            extra = weasyprint.CSS(string=css + '\n' + document.literal_label_css(self.book.metadata),
-                                   font_config=setup.fonts)
-            source = weasyprint.HTML(string=html, base_url=self.book.root.as_uri() + '/',
-                                     url_fetcher=setup.fetcher)
-            with _quiet_progress():
-                laid_out = setup.render(source, [extra])
-            self.rendered += 1
-        else:
-            self.reused += 1
-        used[key] = laid_out
+        key = self.cache.key(self.NAMESPACE, self._inputs, html, css)
+        if self._at.get(place) not in (None, key):
+            self._held.pop(self._at[place], None)  # the piece it replaces: one layout in memory
         self._at[place] = key
-        if piece.last:
-            return list(laid_out.pages)
-        if not laid_out.pages or pieces.PIECE_END not in laid_out.pages[-1].anchors:
-            return None  # the closing chapter did not open a page of its own
-        return list(laid_out.pages[:-1])
+        if key in self._results:
+            self.reused += 1
+        elif (stored := self._recall(key)) is not None:
+            self._results[key] = stored
+            self.recalled += 1
+        else:
+            self._results[key] = self._lay_out_piece(setup, piece, html, css, key, context)
+        return key, (html, css)
+
+    def _recall(self, key: str) -> PieceResult | None:
+        value = self.cache.load(self.NAMESPACE, key)
+        if value is None:
+            return None
+        try:
+            return PieceResult.from_json(value)
+        except (KeyError, TypeError, ValueError, IndexError, binascii.Error):
+            return None  # damaged or from another make-book: laid out again
+
+    def _lay_out_piece(self, setup: _Setup, piece: pieces.Piece, html: str, css: str, key: str,
+                       context: tuple[tuple[print_split.NoteSplit, ...], set[str]]) -> PieceResult:
+        """Lay the piece out; write its PDF at once when it is likely final (no note out of
+        place), else hold its document until the book is written or the piece laid out again."""
+        laid_out = self._render(setup, html, css)
+        self.rendered += 1
+        kept = list(laid_out.pages) if piece.last else list(laid_out.pages[:-1])
+        # Its findings read the closing chapter's page too (as the joined document did not):
+        # a piece's notes are all within its own chapter, and the anchors check it opens a page.
+        found = findings(list(laid_out.pages), *context)
+        marks = tuple(join.PageMarks(page.height, tuple((level, label, x, y, state)
+                                                        for level, label, (x, y), state in page.bookmarks))
+                      for page in laid_out.pages)
+        result = PieceResult(found, marks)
+        if found.misplaced:
+            self._held[key] = laid_out.copy(kept)
+        else:
+            result = self._written(result, laid_out.copy(kept))
+        self.cache.store(self.NAMESPACE, key, result.to_json())
+        return result
+
+    def _render(self, setup: _Setup, html: str, css: str) -> Any:
+        weasyprint = setup.weasyprint
+        extra = weasyprint.CSS(string=css + '\n' + document.literal_label_css(self.book.metadata),
+                               font_config=setup.fonts)
+        source = weasyprint.HTML(string=html, base_url=self.book.root.as_uri() + '/',
+                                 url_fetcher=setup.fetcher)
+        with _quiet_progress():
+            return setup.render(source, [extra])
+
+    def _written(self, result: PieceResult, laid_out: Any) -> PieceResult:
+        """The result with the PDF of ``laid_out`` (the piece's kept pages)."""
+        fonts: list[tuple[str, bool]] = []
+        pdf = write_piece(self.book, laid_out, fonts)
+        return dataclasses.replace(result, pdf=pdf, fonts=tuple(fonts))
+
+    def layout_of(self, joined: Joined) -> Layout:
+        """The layout of the joined pieces, as one document's would read."""
+        anchors: list[tuple[str, ...]] = []
+        folios: list[str | None] = []
+        misplaced: set[str] = set()
+        deferred: set[str] = set()
+        moved: list[print_split.NoteSplit] = []
+        splits: list[print_split.NoteSplit] = []
+        foot: list[tuple[str, bool]] = []
+        for key, kept in zip(joined.keys, joined.kept, strict=True):
+            found = self._results[key].found
+            anchors.extend(found.anchors[:kept])
+            folios.extend(found.folios[:kept])
+            misplaced |= found.misplaced
+            deferred |= found.deferred
+            moved.extend(found.moved)
+            splits.extend(found.splits)
+            foot.extend(found.foot)
+        if joined.blank:
+            anchors.append(())
+            folios.append(None)
+        # The cuts in the order one document's layout finds them (by note): a continuation may
+        # be cut again, after its note.
+        splits.sort(key=lambda split: split.note_id)
+        return Layout(None, tuple(anchors), tuple(folios), frozenset(misplaced), frozenset(deferred), None,
+                      tuple(moved), tuple(splits), tuple(foot), joined)
+
+    def write_joined(self, joined: Joined, folios: tuple[str | None, ...],
+                     fonts: list[tuple[str, bool]] | None) -> bytes:
+        """The book's PDF: every piece's PDF (written now if it was not), joined."""
+        setup = self._setup
+        assert setup is not None
+        written: list[bytes] = []
+        marks: list[join.PageMarks] = []
+        for key, (html, css), kept in zip(joined.keys, joined.sources, joined.kept, strict=True):
+            result = self._results[key]
+            if result.pdf is None:
+                held = self._held.pop(key, None)
+                if held is None:  # from the cache, laid out again to be written
+                    laid_out = self._render(setup, html, css)
+                    self.rendered += 1
+                    held = laid_out.copy(list(laid_out.pages)[:kept])
+                result = self._results[key] = self._written(result, held)
+                self.cache.store(self.NAMESPACE, key, result.to_json())
+            assert result.pdf is not None
+            written.append(result.pdf)
+            marks.extend(result.marks[:kept])
+            if fonts is not None:
+                fonts.extend(result.fonts)
+        if joined.blank:
+            blank = _blank_document(setup.weasyprint, self.book, self._gutter_pages, setup.fonts)
+            written.append(write_piece(self.book, blank, None))
+            marks.append(join.PageMarks(blank.pages[0].height, ()))
+        return join.join(written, marks, page_labels(folios), self.book.metadata.direction == 'rtl')
 
     def close(self) -> None:
         """Drop the pieces and remove the fonts' folders (the PDF is written by then)."""
-        self._laid_out.clear()
+        self._held.clear()
+        self._results.clear()
         self._at.clear()
         for fonts in self._fonts:
             _remove_font_folder(fonts)
@@ -274,10 +490,22 @@ class Session:
         self._setup = None
 
 
-def _document_of(used: dict[str, Any], first: list[Any], pages: list[Any]) -> Any:
-    """One document of ``pages``, with the metadata of the document ``first`` comes from."""
-    owner = next(laid_out for laid_out in used.values() if laid_out.pages and laid_out.pages[0] is first[0])
-    return owner.copy(pages)
+def _layout_inputs(book: RenderedBook, stylesheets: tuple[str, ...]) -> str:
+    """A digest of what a piece's layout depends on besides its own HTML and rules: the
+    stylesheets, the images and fonts (by content: an image replaced under the same name
+    changes the page), and the PDF's options."""
+    digest = hashlib.sha256()
+    for css in (*stylesheets, document.literal_label_css(book.metadata)):
+        digest.update(css.encode() + b'\0')
+    for asset in sorted(book.assets, key=lambda a: a.href):
+        digest.update(asset.href.encode() + b'\0' + hashlib.sha256(asset.content()).digest())
+    for face in faces_for(book):
+        for font in face.files:
+            stat = font.path.stat()
+            digest.update(f'{font.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0'.encode())
+    settings = book.metadata.print_settings
+    digest.update(f'{book.root}\0{book.metadata.identifier}\0{settings.variant}\0{settings.tagged}'.encode())
+    return digest.hexdigest()
 
 
 class _Progress:
@@ -304,17 +532,37 @@ def _quiet_progress() -> Iterator[None]:
 
 def write(book: RenderedBook, layout: Layout, fonts: list[tuple[str, bool]] | None = None) -> bytes:
     """The PDF of the final layout (writing it costs seconds on a long book: only this one
-    is written); the layout is released. ``fonts`` gets the fonts the PDF embeds
-    (:func:`~makebook.pdf.fonts.document_fonts`)."""
+    is written; laid out in pieces, only the pieces not written yet are); the layout is
+    released. ``fonts`` gets the fonts the PDF embeds (:func:`~makebook.pdf.fonts.document_fonts`)."""
     _, urls = _weasyprint()
     try:
         with _weasyprint_errors(urls):
-            pdf: bytes = layout.document.write_pdf(**_pdf_options(book, layout.folios, fonts))
+            if layout.pieces is not None:
+                logging.getLogger('weasyprint.progress').info('Step 6 - Creating PDF')
+                pdf = layout.pieces.session.write_joined(layout.pieces, layout.folios, fonts)
+            else:
+                pdf = layout.document.write_pdf(**_pdf_options(book, layout.folios, fonts))
     finally:
         layout.release()
     if not pdf:
         raise OutputError('WeasyPrint produced an empty PDF', code=codes.PDF_EMPTY.id)
     return pdf
+
+
+def write_piece(book: RenderedBook, laid_out: Any, fonts: list[tuple[str, bool]] | None) -> bytes:
+    """The PDF of one piece's pages (:mod:`~makebook.pdf.join` joins them). A link to an anchor in
+    another piece is written as a URI action the join turns into a link (WeasyPrint would drop
+    it, with an error); page labels and reading direction are the joined PDF's."""
+    anchors = {name for page in laid_out.pages for name in page.anchors}
+    for page in laid_out.pages:
+        page.links = [('external', join.CROSS_PIECE + target, rectangle, box)
+                      if kind == 'internal' and target not in anchors else (kind, target, rectangle, box)
+                      for kind, target, rectangle, box in page.links]
+    options = _pdf_options(book, (), None)
+    options['finisher'] = (lambda _, pdf: fonts.extend(document_fonts(pdf))) if fonts is not None else None
+    with _quiet_progress():  # one 'assembling the PDF file' for the book, not one a piece
+        written: bytes = laid_out.write_pdf(**options)
+    return written
 
 
 @contextlib.contextmanager
@@ -336,14 +584,20 @@ def _weasyprint_errors(urls: ModuleType) -> Iterator[None]:
 
 
 def _blank_page(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
-    """An empty page of the book's size (with its bleed and crop marks when print-ready).
-    Its own small render is no layout pass: the build's progress does not hear it."""
+    """An empty page of the book's size (with its bleed and crop marks when print-ready)."""
+    return _blank_document(weasyprint, book, pages, fonts).pages[0]
+
+
+def _blank_document(weasyprint: ModuleType, book: RenderedBook, pages: int, fonts: Any) -> Any:
+    """A document of one empty page of the book's size. Its own small render is no layout
+    pass: the build's progress does not hear it."""
     css = weasyprint.CSS(string=geometry.page_css(book, pages), font_config=fonts)
     progress = logging.getLogger('weasyprint.progress')
     was_disabled, progress.disabled = progress.disabled, True
     try:
-        return weasyprint.HTML(string='<html><body></body></html>').render(
-            stylesheets=[css], font_config=fonts).pages[0]
+        # Its language, as every page of a tagged PDF needs one (PDF/UA).
+        blank = f'<html lang="{escape(book.metadata.language)}"><body></body></html>'
+        return weasyprint.HTML(string=blank).render(stylesheets=[css], font_config=fonts)
     finally:
         progress.disabled = was_disabled
 

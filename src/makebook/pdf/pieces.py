@@ -58,7 +58,14 @@ class Piece:
         root = etree.Element(f'{{{XHTML_NS}}}html', nsmap={None: XHTML_NS})  # type: ignore[dict-item]
         for name, value in self.html_attributes:
             root.set(name, value)
-        root.append(copy.deepcopy(self.head))
+        head = copy.deepcopy(self.head)
+        if not self.front:
+            # The PDF's dates are the front matter's (its catalog is the joined PDF's): a body
+            # piece without them is the same piece after any edit elsewhere (kept between builds).
+            for meta in head.findall(f'{{{XHTML_NS}}}meta'):
+                if (meta.get('name') or '').startswith('dcterms.'):
+                    head.remove(meta)
+        root.append(head)
         body = etree.SubElement(root, f'{{{XHTML_NS}}}body')
         for section in self.sections:
             body.append(copy.deepcopy(section))
