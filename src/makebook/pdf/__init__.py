@@ -70,9 +70,9 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     try:
         layout = lay_out(book, estimate, session=session)
         layout, passes = _final_layout(book, layout, estimate, session)
-        LOGGER.info('PDF: %d pages, laid out %d %s (%d chapter pieces laid out, %d reused, %d from the cache)',
-                    layout.pages, passes, 'time' if passes == 1 else 'times', session.rendered, session.reused,
-                    session.recalled)
+        LOGGER.info('PDF: %d pages, laid out %d %s (%d chapter pieces laid out, %d reused, %d from the '
+                    'cache)', layout.pages, passes, 'time' if passes == 1 else 'times', session.rendered,
+                    session.reused, session.recalled)
         # A note still misplaced after cutting and relaxing but whole at the foot of the next
         # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
         # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
