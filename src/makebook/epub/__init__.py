@@ -22,6 +22,7 @@ reader trusts a different one (field notes §2.7).
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import io
 
@@ -30,7 +31,7 @@ from ebooklib import epub
 from makebook import codes
 from makebook.cache import Cache
 from makebook.epub.nav import finish_ncx
-from makebook.epub.package import build_package, finish_opf, reproducible_zip
+from makebook.epub.package import Deflater, build_package, finish_opf, reproducible_zip
 from makebook.errors import OutputError
 from makebook.model import PrintedBook, RenderedBook
 
@@ -48,7 +49,22 @@ def write_epub(book: RenderedBook, printed: PrintedBook | None = None, cache: Ca
     document while it is unchanged (epub/package.py).
     """
     pages = printed.pages if printed is not None else None
-    package = build_package(book, pages, cache)
+    # Two threads deflate the entries while this one makes the documents (zlib lets go of
+    # Python's lock): the same archive, made with the second core's help.
+    pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix='make-book-deflate')
+    try:
+        deflater = Deflater(pool)
+        package = build_package(book, pages, cache, deflater.ahead)
+        data = _ebooklib_zip(book, package)
+        return reproducible_zip(data, book.metadata.modified,
+                                {OPF: lambda data: finish_opf(data, book.metadata),
+                                 NCX: lambda data: finish_ncx(data, book, pages)}, deflater)
+    finally:  # a failed EPUB (or a stopped build) does not wait for the entries still queued
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ebooklib_zip(book: RenderedBook, package: epub.EpubBook) -> bytes:
+    """ebooklib's archive of ``package``, entries stored (:func:`reproducible_zip` re-packs it)."""
     # Written in memory, not in a temporary file: the EPUB is wanted as bytes anyway, and a
     # file could fail half-way (a full disk, ulimit -f) and leave ZipFile to complain about it,
     # traceback and all, when it is collected. Writing the outputs is output.py's.
@@ -69,6 +85,4 @@ def write_epub(book: RenderedBook, printed: PrintedBook | None = None, cache: Ca
                           code=codes.EPUB_UNWRITABLE.id) from exc
     if written is False or not buffer.getbuffer().nbytes:
         raise OutputError('ebooklib could not write the EPUB', code=codes.EPUB_UNWRITABLE.id)
-    return reproducible_zip(buffer.getvalue(), book.metadata.modified,
-                            {OPF: lambda data: finish_opf(data, book.metadata),
-                             NCX: lambda data: finish_ncx(data, book, pages)})
+    return buffer.getvalue()

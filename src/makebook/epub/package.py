@@ -9,10 +9,12 @@ order, so it is re-packed with fixed times and 'mimetype' first.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
@@ -49,10 +51,14 @@ from makebook.xhtml import link_targets, undated
 CACHE_NAMESPACE = 'epub/chapter'
 
 
-def build_package(book: RenderedBook, pages: PrintPages | None, cache: Cache | None = None) -> epub.EpubBook:
+def build_package(book: RenderedBook, pages: PrintPages | None, cache: Cache | None = None,
+                  ahead: Callable[[bytes], bytes] | None = None) -> epub.EpubBook:
     """ebooklib's book, every document in it; ``cache``, when given, keeps each chapter's document
-    while nothing it shows changes (made afresh when ``pages`` marks the print edition's pages)."""
+    while nothing it shows changes (made afresh when ``pages`` marks the print edition's pages).
+    ``ahead`` is given the fonts' and images' bytes as soon as they are known (a
+    :meth:`Deflater.ahead`, which starts deflating them) and gives them back."""
     meta = book.metadata
+    ahead = ahead or _as_is
     cover = _unique_name(cover_image(meta), {asset.href for asset in book.assets})
     package = epub.EpubBook()
     _describe(package, meta)
@@ -76,12 +82,12 @@ def build_package(book: RenderedBook, pages: PrintPages | None, cache: Cache | N
     font_files = {f'fonts/{face.file_name(font)}': (face, font) for face in used for font in face.files}
     for index, (href, (face, font)) in enumerate(font_files.items(), start=1):
         _add(package, f'font-{index}', href, f'font/{"otf" if href.endswith(".otf") else "ttf"}',
-             faces.font_data(face, font, faces.book_characters(book), used))
+             ahead(faces.font_data(face, font, faces.book_characters(book), used)))
     for index, asset in enumerate(book.assets, start=1):
-        _add(package, f'image-{index}', asset.href, asset.media_type, asset.content())
+        _add(package, f'image-{index}', asset.href, asset.media_type, ahead(asset.content()))
     image = epub.EpubCover(uid='cover-image', file_name=cover.file_name)
     image.media_type = cover.media_type
-    image.content = cover.data
+    image.content = ahead(cover.data)
     package.add_item(image)
     # Nook reads name before content (standardebooks/tools #577): keep this order.
     package.add_metadata(None, 'meta', '', OrderedDict([('name', 'cover'), ('content', 'cover-image')]))
@@ -135,6 +141,10 @@ def _chapter_documents(book: RenderedBook, pages: PrintPages | None, fit: Callab
         cache.store(CACHE_NAMESPACE, key, document.decode('utf-8'))
         documents.append(document)
     return documents
+
+
+def _as_is(content: bytes) -> bytes:
+    return content
 
 
 def _fitted(fit: Callable[[str], str], document: bytes) -> bytes:
@@ -218,10 +228,12 @@ def finish_opf(data: bytes, meta: Metadata) -> bytes:
 
 
 def reproducible_zip(data: bytes, modified: dt.datetime,
-                      rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+                      rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None,
+                      deflater: Deflater | None = None) -> bytes:
     """Re-pack: 'mimetype' first and stored, then entries in name order, all at one time.
 
-    ``rewrite`` maps an entry's name to a function giving its new content.
+    ``rewrite`` maps an entry's name to a function giving its new content; ``deflater``, when
+    given, deflates the entries in its threads (those it was given ahead already under way).
     """
     rewrite = rewrite or {}
     stamp = max(modified.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
@@ -229,6 +241,13 @@ def reproducible_zip(data: bytes, modified: dt.datetime,
     source = zipfile.ZipFile(io.BytesIO(data))
     names = [n for n in source.namelist() if n != 'mimetype']
     names.sort(key=lambda n: (n != 'META-INF/container.xml', n))
+    contents = {name: source.read(name) for name in ['mimetype', *names]}
+    for name, change in rewrite.items():
+        if name in contents:
+            contents[name] = change(contents[name])
+    if deflater is not None:
+        for name in names:  # all under way before the first is written
+            deflater.ahead(contents[name])
     out = io.BytesIO()
     with zipfile.ZipFile(out, 'w') as target:
         entries = [('mimetype', zipfile.ZIP_STORED)] + [(n, zipfile.ZIP_DEFLATED) for n in names]
@@ -237,8 +256,64 @@ def reproducible_zip(data: bytes, modified: dt.datetime,
             info.compress_type = compression
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever machine builds the book
-            content = source.read(name)
-            if name in rewrite:
-                content = rewrite[name](content)
-            target.writestr(info, content, compresslevel=9)
+            content = contents[name]
+            deflated = None
+            if deflater is not None and compression == zipfile.ZIP_DEFLATED:
+                deflated = deflater.deflated(content)
+            if deflated is None:
+                target.writestr(info, content, compresslevel=9)
+            else:
+                _write_deflated(target, out, info, content, deflated)
     return out.getvalue()
+
+
+# The deflate ZipFile.writestr(compresslevel=9) does: raw deflate, level 9, zlib's other defaults.
+_LEVEL, _WINDOW = 9, -15
+# An entry this big is left to ZipFile (it would need ZIP64 headers): never one of a book's.
+_LARGEST_AHEAD = 1 << 30
+
+
+def deflate(content: bytes) -> bytes:
+    """``content`` deflated exactly as ZipFile.writestr(compresslevel=9) deflates it: one
+    compress and a flush of one compressor."""
+    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WINDOW)
+    return compressor.compress(content) + compressor.flush()
+
+
+class Deflater:
+    """The EPUB's entries deflated in threads, ahead of the archive: zlib lets go of Python's
+    lock while it deflates, so the fonts (the bulk of the bytes) are deflated on the other core
+    while the documents are made, and the rest two at a time. The archive's bytes are the same:
+    see :func:`deflate` and :func:`_write_deflated`."""
+
+    def __init__(self, pool: concurrent.futures.Executor) -> None:
+        self._pool = pool
+        self._ahead: dict[bytes, concurrent.futures.Future[bytes]] = {}
+
+    def ahead(self, content: bytes) -> bytes:
+        """Start deflating ``content`` (returned as it is); nothing for an entry too big."""
+        if len(content) <= _LARGEST_AHEAD and content not in self._ahead:
+            self._ahead[content] = self._pool.submit(deflate, content)
+        return content
+
+    def deflated(self, content: bytes) -> bytes | None:
+        """``content`` deflated, if it was given :meth:`ahead`; else None."""
+        future = self._ahead.get(content)
+        return None if future is None else future.result()
+
+
+def _write_deflated(target: zipfile.ZipFile, out: io.BytesIO, info: zipfile.ZipInfo, content: bytes,
+                    deflated: bytes) -> None:
+    """``content``'s entry written as ``target.writestr(info, content, compresslevel=9)`` writes
+    it, from its ``deflated`` bytes made ahead: written stored, then the header's method, CRC and
+    sizes (fixed-size fields) set to a deflated entry's; the central directory, written at the
+    end from ``info``, has them too."""
+    target.writestr(info, deflated, compress_type=zipfile.ZIP_STORED)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.CRC = zlib.crc32(content)
+    info.file_size = len(content)
+    info.compress_size = len(deflated)
+    end = out.tell()
+    out.seek(info.header_offset)
+    out.write(info.FileHeader(False))  # the same length: only fixed-size fields changed
+    out.seek(end)

@@ -1,0 +1,66 @@
+"""The EPUB's entries deflated ahead in threads (epub/package.py's Deflater) make the very
+archive ZipFile.writestr deflating each entry in turn makes, byte for byte."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import io
+import os
+import zipfile
+
+import pytest
+
+from makebook.epub import package, write_epub
+from makebook.model import RenderedBook
+
+WHEN = dt.datetime(2025, 11, 28, tzinfo=dt.UTC)
+
+
+def stored_zip(entries: dict[str, bytes]) -> bytes:
+    """An archive of ``entries``, stored, in the given order (as ebooklib writes it)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w') as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+ENTRIES = {
+    'mimetype': b'application/epub+zip',
+    'META-INF/container.xml': b'<?xml version="1.0"?><container/>',
+    'EPUB/empty.txt': b'',
+    'EPUB/one.txt': b'x',
+    'EPUB/text/chapter.xhtml': ('<p>Le c\u0153ur \u2019 de la mer.</p>\n' * 4000).encode(),
+    'EPUB/fonts/noise.ttf': os.urandom(300_000),  # does not deflate: stored bigger than it is
+    'EPUB/images/a.png': b'\x89PNG' + bytes(range(256)) * 500,
+    'EPUB/images/same-as-a.png': b'\x89PNG' + bytes(range(256)) * 500,
+    'EPUB/content.opf': b'<package/>',
+}
+
+
+@pytest.mark.parametrize('early', [(), ('EPUB/fonts/noise.ttf', 'EPUB/images/a.png')])
+def test_an_archive_deflated_ahead_is_the_archive_deflated_in_turn(early: tuple[str, ...]) -> None:
+    data = stored_zip(ENTRIES)
+    rewrite = {'EPUB/content.opf': lambda opf: opf.replace(b'/>', b' version="3.0"/>')}
+    in_turn = package.reproducible_zip(data, WHEN, rewrite)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        deflater = package.Deflater(pool)
+        for name in early:  # as build_package gives the fonts and images before the archive
+            deflater.ahead(ENTRIES[name])
+        ahead = package.reproducible_zip(data, WHEN, rewrite, deflater)
+    assert ahead == in_turn
+    with zipfile.ZipFile(io.BytesIO(ahead)) as archive:
+        assert archive.testzip() is None
+        assert archive.read('EPUB/content.opf') == b'<package version="3.0"/>'
+        assert all(archive.read(name) == content for name, content in ENTRIES.items()
+                   if name != 'EPUB/content.opf')
+        assert archive.getinfo('EPUB/fonts/noise.ttf').compress_type == zipfile.ZIP_DEFLATED
+        assert archive.getinfo('mimetype').compress_type == zipfile.ZIP_STORED
+
+
+def test_write_epub_makes_the_same_bytes_with_nothing_deflated_ahead(
+        nested_book: RenderedBook, monkeypatch: pytest.MonkeyPatch) -> None:
+    ahead = write_epub(nested_book)
+    monkeypatch.setattr(package.Deflater, 'deflated', lambda self, content: None)  # every entry by writestr
+    assert write_epub(nested_book) == ahead
