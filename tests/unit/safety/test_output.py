@@ -245,3 +245,26 @@ def test_a_folder_that_cannot_be_written_is_an_output_error(tmp_path: Path, monk
     with pytest.raises(OutputError, match='cannot write \\(permission denied\\)') as raised:
         output.write_outputs(tmp_path / 'out', manuscript, {'b.epub': b'x'})
     assert raised.value.exit_code == 4
+
+
+def test_every_file_of_a_folder_is_flushed_before_the_folder_is_swapped_in(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """The web edition's files are written and flushed several at a time: all of them, each with
+    its bytes, before the folder takes the old one's place."""
+    files = {f'chapter-{number}.html': f'page {number}'.encode() * number for number in range(40)}
+    files['fonts/face.ttf'] = b'font'
+    flushed: list[str] = []
+    real_write, real_swap = output._write_durably, output._swap_all
+
+    def write(path: Path, data: bytes) -> None:
+        real_write(path, data)
+        flushed.append(path.name)
+
+    def swap(staged: list[output._Staged]) -> None:
+        assert sorted(flushed) == sorted([*(Path(name).name for name in files), output.MANIFEST])
+        real_swap(staged)
+    monkeypatch.setattr(output, '_write_durably', write)
+    monkeypatch.setattr(output, '_swap_all', swap)
+    output.write_folder(tmp_path / 'html', files)
+    assert {p.relative_to(tmp_path / 'html').as_posix(): p.read_bytes()
+            for p in (tmp_path / 'html').rglob('*') if p.is_file() and p.name != output.MANIFEST} == files
