@@ -132,10 +132,7 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
         # A note taller than the room under its call is cut, and the rest
         # continued on the next page (WeasyPrint 70 cannot: #1833).
         for split in layout.splits:
-            # A part cut again replaces its old cut and whatever followed from it.
-            for key in [k for k in cuts if k.startswith(split.note_id)]:
-                del cuts[key]
-            cuts[split.note_id] = split
+            _cut_again(cuts, split)
             stray.discard(split.note_id)
         # WeasyPrint 70 can lose a footnote, or put it on the next page, when
         # widows/orphans push the line of its call over a page break (compare
@@ -156,6 +153,15 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
         passes += 1
         stray = set(layout.misplaced)
     return layout, passes
+
+
+def _cut_again(cuts: dict[str, splits.NoteSplit], split: splits.NoteSplit) -> None:
+    """Put ``split`` in ``cuts``: a part cut again replaces its old cut and whatever followed from
+    it (its continuations, 'fn-x-cont', 'fn-x-cont-cont'), not the cut of another note whose id
+    merely begins with its own ('fn-n2-1' is not 'fn-n2-18')."""
+    for key in [k for k in cuts if k == split.note_id or k.startswith(split.note_id + splits.CONTINUED)]:
+        del cuts[key]
+    cuts[split.note_id] = split
 
 
 def _again(book: RenderedBook, previous: Layout, pages: int, loose: set[str],
