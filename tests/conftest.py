@@ -14,6 +14,25 @@ from tests.tools import NESTED_BOOK, REPO, write_files
 ESSAY_EPOCH = '1764288000'  # 2025-11-28: pins every date in the outputs
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The CJK faces the tests make (theme/cjk.py) go to a folder of the run's own, not the
+    # user's cache. Set here, before any session fixture builds a book; worker processes inherit it.
+    import os
+    import tempfile
+
+    if not os.environ.get('MAKEBOOK_FACES'):
+        _made_faces.append(tempfile.mkdtemp(prefix='make-book-test-faces-'))
+        os.environ['MAKEBOOK_FACES'] = _made_faces[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _made_faces:
+        shutil.rmtree(_made_faces.pop(), ignore_errors=True)
+
+
+_made_faces: list[str] = []  # the folder pytest_configure made, to remove at the end
+
+
 @pytest.fixture(autouse=True)
 def _pinned_dates(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)

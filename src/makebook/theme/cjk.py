@@ -43,6 +43,9 @@ LANGUAGES = frozenset({'zh', 'ja', 'ko', 'cmn', 'yue', 'wuu', 'hak', 'nan', 'lzh
 # Each region's face: the family WeasyPrint and the stylesheets name, its PostScript stem.
 FAMILIES = {region: f'Noto Sans CJK {region}' for region in ('JP', 'KR', 'SC', 'TC', 'HK')}
 _KEEP = 12  # made files kept in the cache folder (a few books, both weights of each)
+# ... and every file used this recently, however many: a build beside this one (another book, a
+# test run) may be about to hand its file to WeasyPrint.
+_IN_USE_SECONDS = 2 * 24 * 3600
 
 
 def region(tags: list[str], characters: Iterable[str] = ()) -> str:
@@ -134,7 +137,10 @@ def made_face(region_name: str, weight: int, characters: Set[str]) -> Path:
 
 
 def _folders() -> list[Path]:
-    """Where made faces are kept: the user's cache folder, else the system's temporary one."""
+    """Where made faces are kept: MAKEBOOK_FACES if set (the tests' own folder), else the user's
+    cache folder, else the system's temporary one."""
+    if os.environ.get('MAKEBOOK_FACES'):
+        return [Path(os.environ['MAKEBOOK_FACES'])]
     base = os.environ.get('XDG_CACHE_HOME') or str(Path.home() / '.cache')
     return [Path(base) / 'make-book' / 'faces', Path(tempfile.gettempdir()) / 'make-book-faces']
 
@@ -153,11 +159,15 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def _sweep(folder: Path) -> None:
-    """Keep the newest made faces only: each book (and each edit adding a character) makes one."""
-    made = sorted(folder.glob('NotoSansCJK*.otf'), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in made[_KEEP:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    """Keep the newest made faces only: each book (and each edit adding a character) makes one.
+    A file used in the last two days stays: another build may be using it."""
+    import time
+
+    made = sorted(((p.stat().st_mtime, p) for p in folder.glob('NotoSansCJK*.otf')), reverse=True)
+    for used, old in made[_KEEP:]:
+        if used < time.time() - _IN_USE_SECONDS:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def make(path: Path, region_name: str, weight: int, codes: list[int]) -> bytes:

@@ -45,3 +45,21 @@ def test_the_face_made_for_a_book_is_static_cff_with_only_its_characters() -> No
     assert font['name'].getDebugName(1) == 'Noto Sans CJK TC'
     assert font['name'].getDebugName(6) == 'NotoSansCJKtc-Regular'
     assert font['OS/2'].usWeightClass == 400
+
+
+def test_the_cache_folder_keeps_the_newest_and_every_file_used_lately(tmp_path, monkeypatch) -> None:
+    import os
+    import time
+
+    monkeypatch.setenv('MAKEBOOK_FACES', str(tmp_path))
+    now = time.time()
+    for number in range(20):  # ten used lately, ten three days ago
+        path = tmp_path / f'NotoSansCJKsc-400-{number:02d}.otf'
+        path.write_bytes(b'')
+        age = number * 60 if number < 10 else 3 * 24 * 3600 + number
+        os.utime(path, (now - age, now - age))
+    cjk._sweep(tmp_path)
+    kept = sorted(p.name[-6:-4] for p in tmp_path.iterdir())
+    assert kept == [f'{n:02d}' for n in range(12)]  # the 12 newest; the old ones beyond them gone
+    made = cjk.made_face('KR', 400, set('한'))
+    assert made.parent == tmp_path and made == cjk.made_face('KR', 400, set('한'))  # made once
