@@ -50,3 +50,15 @@ def test_the_epub_and_web_edition_carry_the_face_made_for_the_book(cjk_build: Pa
     assert any(href.startswith('fonts/NotoSansCJKsc-400-') for href in fonts), fonts
     assert list((cjk_build / 'html' / 'fonts').glob('NotoSansCJKsc-400-*.otf'))
     assert "'Noto Sans CJK SC'" in (cjk_build / 'html' / 'style.css').read_text(encoding='utf-8')
+
+
+def test_a_space_between_chinese_and_latin_is_no_box(write_book, tmp_path, capsys) -> None:
+    # Pango keeps the CJK face for the space after 和 (it looks no font up for a space): the
+    # made face must have it, or WeasyPrint draws .notdef (a box in the bold heading).
+    from tests.tools import make_book
+
+    book = write_book({'book.md': '---\ntitle: 灯塔\nauthor: 林海\n---\n# 灯塔和 JavaScript 的关系\n\n'
+                                  '一个常见的问题是，ECMAScript 和 JavaScript 到底是什么关系？\n'})
+    run = make_book(capsys, book, '-o', tmp_path / 'out', '-f', 'pdf')
+    assert run.status == 0, run.err
+    assert '.notdef' not in run.err

@@ -42,6 +42,10 @@ WIDE = re.compile('[' + ''.join(f'\\U{low:08x}-\\U{high:08x}' for low, high in B
 LANGUAGES = frozenset({'zh', 'ja', 'ko', 'cmn', 'yue', 'wuu', 'hak', 'nan', 'lzh', 'gan', 'hsn'})
 # Each region's face: the family WeasyPrint and the stylesheets name, its PostScript stem.
 FAMILIES = {region: f'Noto Sans CJK {region}' for region in ('JP', 'KR', 'SC', 'TC', 'HK')}
+# Always in a made face: Pango looks no font up for a space (nor a soft hyphen), it keeps the
+# face of the text before it, so '和 JavaScript' asks the CJK face for its space; without it
+# WeasyPrint drew .notdef, a box in a bold heading ('.notdef glyph rendered for ... U+0020').
+SPACES = ' \u00a0\u00ad\u2002\u2003\u3000'
 _KEEP = 12  # made files kept in the cache folder (a few books, both weights of each)
 # ... and every file used this recently, however many: a build beside this one (another book, a
 # test run) may be about to hand its file to WeasyPrint.
@@ -117,7 +121,7 @@ def made_face(region_name: str, weight: int, characters: Set[str]) -> Path:
     folder, or made and kept there (a temporary file when it cannot be)."""
     path = collection()
     assert path is not None, 'made_face needs manimgx-fonts-cjk'
-    codes = sorted({ord(c) for c in characters})
+    codes = sorted({ord(c) for c in characters} | {ord(c) for c in SPACES if ord(c) in collection_cmap()})
     key = hashlib.sha256(f'{path.stat().st_size} {region_name} {weight} {codes}'.encode()).hexdigest()[:24]
     name = f'NotoSansCJK{region_name.lower()}-{weight}-{key}.otf'
     for folder in _folders():

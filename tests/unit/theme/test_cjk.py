@@ -63,3 +63,11 @@ def test_the_cache_folder_keeps_the_newest_and_every_file_used_lately(tmp_path, 
     assert kept == [f'{n:02d}' for n in range(12)]  # the 12 newest; the old ones beyond them gone
     made = cjk.made_face('KR', 400, set('한'))
     assert made.parent == tmp_path and made == cjk.made_face('KR', 400, set('한'))  # made once
+
+
+def test_a_made_face_has_the_spaces_pango_asks_it_for(tmp_path, monkeypatch) -> None:
+    from fontTools.ttLib import TTFont as Font
+
+    monkeypatch.setenv('MAKEBOOK_FACES', str(tmp_path))
+    with Font(str(cjk.made_face('SC', 400, set('和')))) as font:
+        assert {0x20, 0xA0, 0x3000, ord('和')} <= set(font.getBestCmap())
