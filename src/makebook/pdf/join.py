@@ -166,16 +166,34 @@ class _Names:
 
 def _link_across_pieces(book: Any) -> None:
     """A piece's link to an anchor in another piece (a URI action to CROSS_PIECE + the name)
-    becomes a link to the book's destination of that name."""
+    becomes a link to the book's destination of that name.
+
+    The pieces come from the cache, a folder on disk: whatever a piece holds that WeasyPrint
+    never writes for a book (actions that run when a page or the file opens, scripts, links that
+    launch or submit) is dropped, so a planted piece cannot make the PDF do more than link."""
     import pikepdf
 
+    for key in ('/OpenAction', '/AA'):
+        if key in book.Root:
+            del book.Root[key]
+    if '/Names' in book.Root:
+        for key in [name for name in book.Root.Names if name != '/Dests']:
+            del book.Root.Names[key]
     for page in book.pages:
+        if '/AA' in page.obj:
+            del page.obj['/AA']
         for annotation in page.obj.get('/Annots', ()):
+            if '/AA' in annotation:
+                del annotation['/AA']
             action = annotation.get('/A')
-            uri = str(action.get('/URI', '')) if action is not None else ''
+            if action is None:
+                continue
+            uri = str(action.get('/URI', ''))
             if uri.startswith(CROSS_PIECE):
                 del annotation['/A']
                 annotation.Dest = pikepdf.String(uri[len(CROSS_PIECE):])
+            elif action.get('/S') != pikepdf.Name.URI:
+                del annotation['/A']
 
 
 def _outline(book: Any, marks: Sequence[PageMarks]) -> None:

@@ -108,3 +108,25 @@ def test_a_cached_piece_is_read_back_as_it_was_stored_and_a_damaged_one_refused(
         engine.PieceResult.from_json(damaged)
     with pytest.raises(ValueError, match='damaged'):
         engine.PieceResult.from_json({**result.to_json(), 'marks': []})
+
+
+def test_a_planted_piece_can_only_link(book: RenderedBook) -> None:
+    """A piece from the cache (a file on disk) with an action run when the file opens, a script,
+    and a link that launches a program: the joined PDF keeps its pages and links only."""
+    part, marks = _piece(book, PART)
+    planted = pikepdf.open(io.BytesIO(part))
+    planted.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String('app.alert(1)'))
+    planted.Root.Names.JavaScript = pikepdf.Dictionary(Names=pikepdf.Array())
+    first = planted.pages[0].obj
+    first.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String('x')))
+    first.Annots[0].A = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String('/bin/sh'))
+    buffer = io.BytesIO()
+    planted.save(buffer)
+    chapter, chapter_marks = _piece(book, CHAPTER)
+    joined = pikepdf.open(io.BytesIO(join.join([buffer.getvalue(), chapter], [*marks, *chapter_marks], [],
+                                               right_to_left=False)))
+    assert '/OpenAction' not in joined.Root and list(joined.Root.Names.keys()) == ['/Dests']
+    assert '/AA' not in joined.pages[0].obj
+    actions = [annotation.get('/A') for page in joined.pages for annotation in page.obj.get('/Annots', ())]
+    assert all(action is None or action.S == pikepdf.Name.URI for action in actions)
+    assert len(actions) == 3  # the links themselves are kept
