@@ -29,25 +29,26 @@ _CODE_TAGS = ('code', 'pre', 'kbd', 'samp')
 
 
 def nesting(body: etree._Element, where: Locator, problems: list[Diagnostic]) -> None:
-    """Report elements nested deeper than :data:`MAX_DEPTH` and flatten them to text."""
-    depth_of = {body: 0}
-    too_deep: etree._Element | None = None
-    for element in body.iterdescendants():  # iterative: no recursion, whatever the depth
-        parent = element.getparent()
-        assert parent is not None  # a descendant of body
-        depth = depth_of[parent] + 1
-        depth_of[element] = depth
-        if depth == MAX_DEPTH and too_deep is None:
-            too_deep = element
-    if too_deep is None:
+    """Report elements nested deeper than :data:`MAX_DEPTH` and flatten them to text.
+
+    Every element at the limit that holds others is flattened, not only the first one
+    reached: in a formula (``\\frac{1}{\\frac{1}{…}}``) or a list item with a paragraph
+    before its sub-list, the first element at the limit is a leaf and the deep branch is
+    its sibling, which libxml2 then refused further on (a traceback)."""
+    level: list[etree._Element] = [body]
+    for _ in range(MAX_DEPTH):  # level by level, iterative: no recursion, whatever the depth
+        level = [child for element in level for child in element]
+    too_deep = [element for element in level if len(element)]
+    if not too_deep:
         return
     problems.append(codes.NESTED_TOO_DEEP(f'blocks nested more than {MAX_DEPTH} levels deep '
-                                          '(blockquotes, lists or HTML); flatten the structure',
+                                          '(blockquotes, lists, formulas or HTML); flatten the structure',
                                           where.path, _nested_line(where)))
-    text = text_content(too_deep)
-    for child in list(too_deep):
-        too_deep.remove(child)
-    too_deep.text = text
+    for element in too_deep:
+        text = text_content(element)
+        for child in list(element):
+            element.remove(child)
+        element.text = text
 
 
 def _nested_line(where: Locator) -> int | None:

@@ -157,6 +157,21 @@ def test_deep_nesting_is_text_past_the_limit_never_lost() -> None:
     assert any(p.code == 'MB308' for p in converted.problems)
 
 
+@pytest.mark.parametrize('text', [
+    # The first element at the limit is a leaf (the numerator); the deep branch is its sibling.
+    '$' + '\\frac{1}{' * 300 + 'deep' + '}' * 300 + '$\n',
+    '$$' + '\\sqrt{1+' * 200 + 'deep' + '}' * 200 + '$$\n',
+    '<div><p>a</p>' * 150 + 'deep' + '</div>' * 150 + '\n',
+    '<div>\n\n' + '<section><span>a</span><div>' * 90 + 'deep' + '</div></section>' * 90 + '\n\n</div>\n',
+])
+def test_every_branch_past_the_depth_limit_is_flattened_not_only_the_first(text: str) -> None:
+    converted = convert(text)
+    depths = [len(list(element.iterancestors())) for element in converted.body.iter()]
+    assert max(depths) <= 100
+    assert 'deep' in ''.join(converted.body.itertext())
+    assert [p.code for p in converted.problems if p.code == 'MB308'] == ['MB308']
+
+
 @pytest.mark.parametrize(('text', 'code', 'line'), [
     ('# T\n\n```sh\nmake\n\nThe rest of the chapter.\n', 'MB320', 3),
     # The closing fence stands outside the item: the item's code ends with the item, and
