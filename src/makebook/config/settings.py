@@ -25,7 +25,7 @@ from typing import Any
 
 from makebook import codes
 from makebook.config.print_settings import Complain
-from makebook.errors import Severity
+from makebook.errors import Severity, clip
 from makebook.model import FORMATS, BuildSettings, Ignore
 
 KEY = 'make-book'
@@ -69,7 +69,15 @@ def _output(settings: Mapping[str, Any], project: Path, complain: Complain) -> P
     if not isinstance(value, str) or not value.strip():
         complain(KEY, "'output' is a folder name, such as 'build' or 'dist'")
         return None
-    return project / value.strip()
+    folder = Path(value.strip())
+    if folder.is_absolute() or '..' in folder.parts or folder.parts[0].startswith('~'):
+        # A manuscript from elsewhere must not choose where on the machine its build writes
+        # ('output: /srv/www' or '../../.config'): only the person running make-book does, with -o.
+        complain(KEY, f"'output' '{clip(value)}' is not a folder inside the project's folder, so it is "
+                      'not used (a book may only name a folder beside its manuscript; pass -o to write '
+                      'elsewhere)', codes.UNKNOWN_SETTING)
+        return None
+    return project / folder
 
 
 def _formats(settings: Mapping[str, Any], complain: Complain) -> tuple[str, ...] | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from makebook.source import gather_manuscript
 from tests.tools import make_book
 
@@ -64,3 +66,19 @@ def test_bad_settings_are_reported_at_the_key(write_book) -> None:
     assert any('MB999 is not a make-book code' in message for _, _, message in found)
     assert any('MB305 is an error, and errors cannot be ignored' in message for _, _, message in found)
     assert all(line == 4 and str(folder / 'metadata.yaml') for _, line, _ in found)
+
+
+@pytest.mark.parametrize('output', ['/tmp/elsewhere', '../outside', 'dist/../../outside', '~/dist',
+                                    '"/srv/www/"', '"~root"'])
+def test_an_output_outside_the_project_is_a_warning_and_not_used(capsys, write_book, tmp_path: Path,
+                                                                  monkeypatch, output: str) -> None:
+    folder = write_book({'metadata.yaml': 'title: T\nauthor: A\nlang: en\n'
+                                          f'make-book:\n  output: {output}\n  formats: [epub]\n',
+                         '01.md': '# One\n\nText.'})
+    monkeypatch.chdir(tmp_path)
+    run = make_book(capsys, 'build', folder)
+    assert run.status == 0, run.err
+    assert "metadata.yaml:4: MB140 warning: metadata 'make-book': 'output'" in run.err
+    assert 'not a folder inside the project' in run.err
+    assert (tmp_path / 'build' / 't.epub').is_file()  # the default, relative to where make-book runs
+    assert not (tmp_path / 'outside').exists() and not Path('/tmp/elsewhere').exists()
