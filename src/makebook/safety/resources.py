@@ -381,6 +381,7 @@ _SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import|image-set|\b
 # SMIL animation, which can set an attribute (an href) to anything after the checks.
 _ANIMATION = frozenset({'set', 'animate', 'animateMotion', 'animateTransform', 'animateColor'})
 _XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
+_XML_BASE = '{http://www.w3.org/XML/1998/namespace}base'
 
 
 # What a drawing program declares: a few namespace names as entities (Illustrator's
@@ -469,6 +470,10 @@ def svg_data_problems(data: bytes) -> list[str]:
             attribute = etree.QName(name).localname
             if attribute.lower().startswith('on'):
                 problems.append(f"the SVG has an event handler '{attribute}' (line {line})")
+            elif name == _XML_BASE:
+                # Every reference inside resolves against it: '#a' or a data: URL checked as
+                # harmless would name another document, anywhere ('xml:base="http://…/"').
+                problems.append(f"the SVG sets xml:base '{value[:80]}' (line {line}); a drawing needs none")
             elif name in ('href', _XLINK_HREF, 'src') and not _inline_reference(value):
                 problems.append(f"the SVG loads '{value[:80]}' (line {line}); embed it or remove it")
             elif name in ('href', _XLINK_HREF, 'src') and value.strip().lower().startswith('data:'):

@@ -274,6 +274,13 @@ def test_the_shipped_theme_passes_its_own_check() -> None:
     ('<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA"><animate '
      'attributeName="href" values="data:image/png;base64,AAAA;http://127.0.0.1/x"/></image></svg>',
      'animation <animate>'),
+    # The fifth session's: xml:base makes '#a' (or any reference) name another document.
+    ('<svg xmlns="http://www.w3.org/2000/svg"><g xml:base="http://127.0.0.1/d/"><image href="#a"/>'
+     '<use href="#b"/></g></svg>', "xml:base 'http://127.0.0.1/d/'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xml:base="file:///etc/"><use href="#passwd"/></svg>',
+     "xml:base 'file:///etc/'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#p)" xml:base="../../../etc/"/></svg>',
+     "xml:base '../../../etc/'"),
 ])
 def test_an_svg_that_could_load_something_another_way_is_refused(tmp_path: Path, svg: str, why: str) -> None:
     """Issue 10's smaller leaks: escapes, stylesheet PIs, presentation attributes, SMIL, nested SVG."""
