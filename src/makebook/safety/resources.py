@@ -382,6 +382,11 @@ _SVG_LOADING_STYLE = re.compile(r'url\s*\(\s*[\'"]?\s*(?!#)|@import|image-set|\b
 _ANIMATION = frozenset({'set', 'animate', 'animateMotion', 'animateTransform', 'animateColor'})
 _XLINK_HREF = '{http://www.w3.org/1999/xlink}href'
 _XML_BASE = '{http://www.w3.org/XML/1998/namespace}base'
+# Elements that run code or show another document. SVG Tiny 1.2's <handler> holds a script and
+# XML Events' <listener handler="…"> names one, anywhere ('handler="http://…"'), as does an
+# 'ev:event' attribute: a drawing needs none of them.
+_ACTIVE_ELEMENTS = frozenset({'script', 'handler', 'listener', 'foreignObject', 'iframe', 'object', 'embed'})
+_XML_EVENTS = 'http://www.w3.org/2001/xml-events'
 
 
 # What a drawing program declares: a few namespace names as entities (Illustrator's
@@ -457,7 +462,7 @@ def svg_data_problems(data: bytes) -> list[str]:
             continue
         local = etree.QName(element).localname
         line = element.sourceline
-        if local in ('script', 'foreignObject', 'iframe', 'object', 'embed'):
+        if local in _ACTIVE_ELEMENTS or etree.QName(element).namespace == _XML_EVENTS:
             problems.append(f'the SVG has a <{local}> element (line {line})')
         if local in _ANIMATION and (element.get('attributeName', '').strip().split(':')[-1].lower()
                                     in ('href', 'src')
@@ -468,7 +473,7 @@ def svg_data_problems(data: bytes) -> list[str]:
         for name, raw in element.attrib.items():
             value = raw if isinstance(raw, str) else raw.decode()  # lxml gives str; its stubs add bytes
             attribute = etree.QName(name).localname
-            if attribute.lower().startswith('on'):
+            if attribute.lower().startswith('on') or etree.QName(name).namespace == _XML_EVENTS:
                 problems.append(f"the SVG has an event handler '{attribute}' (line {line})")
             elif name == _XML_BASE:
                 # Every reference inside resolves against it: '#a' or a data: URL checked as

@@ -281,6 +281,13 @@ def test_the_shipped_theme_passes_its_own_check() -> None:
      "xml:base 'file:///etc/'"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#p)" xml:base="../../../etc/"/></svg>',
      "xml:base '../../../etc/'"),
+    # XML Events and SVG Tiny 1.2 handlers: a script named by an address, or held.
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:ev="http://www.w3.org/2001/xml-events"><ev:listener '
+     'event="load" handler="http://127.0.0.1/h.svg#h"/></svg>', 'a <listener> element'),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:ev="http://www.w3.org/2001/xml-events">'
+     '<handler ev:event="load">alert(1)</handler></svg>', 'a <handler> element'),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:ev="http://www.w3.org/2001/xml-events">'
+     '<rect ev:event="click" ev:handler="http://127.0.0.1/h#x"/></svg>', "event handler 'handler'"),
 ])
 def test_an_svg_that_could_load_something_another_way_is_refused(tmp_path: Path, svg: str, why: str) -> None:
     """Issue 10's smaller leaks: escapes, stylesheet PIs, presentation attributes, SMIL, nested SVG."""
