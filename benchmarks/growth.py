@@ -74,6 +74,32 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'prose': ('paragraphs', 2_500, lambda n: '\n\n'.join(f'{LOREM} *{i}* {LOREM}' for i in range(n))),
     # What the harness's include fan-out (8 levels of 4: 65,536) expands to.
     'paragraphs': ('paragraphs', 8_192, lambda n: '\n\n'.join([LOREM] * n)),
+    # Fifth session: shapes nobody had measured (the attack brief's "variants not yet seen").
+    'bracketed-link-text': ('links', 2_500, lambda n: '[[x]](y) ' * n),
+    'unclosed-comments': ('comments', 2_500, lambda n: 'x <!-- a ' * n),
+    'backtick-lengths': ('spans', 250, lambda n: ' '.join('a' + '`' * (i % 50 + 1) for i in range(n * 10))),
+    'entity-starts': ('starts', 5_000, lambda n: '&#' * n + ' &a' * n),
+    'unclosed-autolinks': ('autolinks', 2_500, lambda n: '<http://a ' * n),
+    'attribute-braces': ('braces', 2_500, lambda n: 'word{.a ' * n),
+    'span-braces': ('spans', 2_500, lambda n: '[x]{' * n),
+    'unclosed-dollars': ('dollars', 2_500, lambda n: '$a ' * n),
+    'dollar-pairs': ('formulas', 1_250, lambda n: '$a$ ' * n),
+    'unclosed-note-refs': ('refs', 2_500, lambda n: '[^x ' * n),
+    'citations': ('citations', 2_500, lambda n: '[@a' + '; @b' * n + ']'),
+    'unclosed-fenced-divs': ('fences', 1_250, lambda n: '\n\n'.join(['::: box'] * n)),
+    'wide-table': ('columns', 625, lambda n: '|' + 'a|' * n + '\n|' + '-|' * n + '\n|' + 'b|' * n),
+    'reference-links': ('references', 1_250, lambda n: ' '.join(f'[l{i}]' for i in range(n)) + '\n\n'
+                        + '\n'.join(f'[l{i}]: https://e.org/{i}' for i in range(n))),
+    'line-breaks': ('lines', 2_500, lambda n: 'a  \n' * n + 'end'),
+    'lt-runs': ('tags', 2_500, lambda n: '<! <? </ <![CDATA[ ' * n),
+    'quotes-runs': ('quotes', 2_500, lambda n: '"\'a ' * n),
+    'escapes': ('escapes', 5_000, lambda n: '\\*' * n),
+    'definition-list': ('terms', 1_250,
+                        lambda n: '\n\n'.join(f'Term {i}\n: Definition {i}' for i in range(n))),
+    'line-block': ('lines', 1_250, lambda n: '\n'.join(f'| line {i}' for i in range(n))),
+    'headings': ('headings', 1_250, lambda n: '\n\n'.join(f'## Heading {i}\n\nText.' for i in range(n))),
+    'long-word': ('chars', 250_000, lambda n: 'x' * n),
+    'abbr-html': ('tags', 2_500, lambda n: '<abbr title="a">A</abbr> ' * n),
 }
 
 # The shapes --pdf lays out unless told (the attack harness's PDF failures).
