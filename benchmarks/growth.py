@@ -94,6 +94,7 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'lt-runs': ('tags', 2_500, lambda n: '<! <? </ <![CDATA[ ' * n),
     'quotes-runs': ('quotes', 2_500, lambda n: '"\'a ' * n),
     'escapes': ('escapes', 5_000, lambda n: '\\*' * n),
+    'dashes': ('dashes', 5_000, lambda n: 'a -- b ' * n),
     'definition-list': ('terms', 1_250,
                         lambda n: '\n\n'.join(f'Term {i}\n: Definition {i}' for i in range(n))),
     'line-block': ('lines', 1_250, lambda n: '\n'.join(f'| line {i}' for i in range(n))),

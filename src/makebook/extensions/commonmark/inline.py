@@ -509,6 +509,39 @@ class RawHtml(HtmlInlineProcessor):
         return super().handleMatch(m, data)
 
 
+class _RawHtmlSearch:
+    """``regex.search(data, scan)`` for raw HTML, the same matches, without trying the places
+    where nothing can end: an unclosed ``<!--`` (or ``<?``, ``<![CDATA[``) was read to the end
+    of the text from each start, so a paragraph of them was quadratic (10,000 ``x <!-- a``:
+    32 CPU s). Every form ends with a ``>``, and each of those three with its own closing
+    string, which must come after its opening."""
+
+    def __init__(self, regex: re.Pattern[str], data: str) -> None:
+        self._regex, self._data = regex, data
+        self._last = {end: data.rfind(end) for end in ('>', '-->', '?>', ']]>')}
+
+    def search(self, scan: int) -> re.Match[str] | None:
+        data = self._data
+        position = data.find('<', scan)
+        while 0 <= position <= self._last['>']:
+            if not self._hopeless(position) and (found := self._regex.match(data, position)) is not None:
+                return found
+            position = data.find('<', position + 1)
+        return None
+
+    def _hopeless(self, position: int) -> bool:
+        """Whether the comment, instruction or CDATA opening at ``position`` has no closing after it
+        (the regular expression would read to the end to find that out)."""
+        data, last = self._data, self._last
+        if data.startswith('<!--', position):
+            return last['-->'] < position + 4 and not data.startswith(('<!-->', '<!--->'), position)
+        if data.startswith('<?', position):
+            return last['?>'] < position + 2
+        if data.startswith('<![CDATA[', position):
+            return last[']]>'] < position + 9
+        return False
+
+
 def _blanks_before(data: str, end: int) -> int:
     """How many spaces, tabs and newlines come just before ``end``."""
     start = end
@@ -660,17 +693,19 @@ class LinearInline(InlineTreeprocessor):
         matches before theirs, placeholders one at a time, are text here, which none of
         them reads. So each sees what it saw before, its element's text is read on as it
         was (from the next pattern), and the text comes out the same, placeholders and all."""
-        if not isinstance(pattern, _AT_ONCE):
+        if not (isinstance(pattern, _AT_ONCE) or getattr(pattern, 'makebook_at_once', False)):
             return super()._InlineProcessor__applyPattern(  # type: ignore[misc, no-any-return]
                 pattern, data, pattern_index, start_index)
         if any(exclude.lower() in self.ancestors for exclude in pattern.ANCESTOR_EXCLUDES):
             return data, False, 0
         stash = self._InlineProcessor__stashNode  # type: ignore[attr-defined]
         regex = pattern.getCompiledRegExp()
+        search = _RawHtmlSearch(regex, data).search if isinstance(pattern, RawHtml) else \
+            lambda scan: regex.search(data, scan)
         pieces: list[str] = []
         position = scan = start_index
         pieces.append(data[:start_index])
-        while (match := regex.search(data, scan)) is not None:
+        while (match := search(scan)) is not None:
             node, start, end = pattern.handleMatch(match, data)
             if start is None or end is None:
                 scan = max(match.end(0), scan + 1)
@@ -808,6 +843,13 @@ class LinearInline(InlineTreeprocessor):
 
 # The patterns LinearInline applies to every match of a text at once.
 _AT_ONCE = (RawHtml, Entity, _CommonMarkLink, _CommonMarkLabels, Autolink)
+# And smarty's dashes and ellipses: their matches cannot touch (each looks for no '-' or '.'
+# on either side), so what each sees before it is the same as when the text was rebuilt
+# after each one. Not its quotes: they look back for smarty's own placeholders.
+_SMARTY_AT_ONCE = ('smarty-em-dashes', 'smarty-en-dashes', 'smarty-ellipses')
+# And backslash escapes and hard line breaks ('\\*', '  \n', '\\\n'): a character or an
+# empty <br> each, found without looking back (10,000 escapes in a paragraph: 30 CPU s).
+_SIMPLE_AT_ONCE = ('escape', 'linebreak', 'backslash_break')
 
 
 def register(md: Markdown) -> None:
@@ -832,10 +874,16 @@ def register(md: Markdown) -> None:
     patterns.register(SubstituteTagInlineProcessor(HARD_BREAK_RE, 'br'), 'backslash_break', 182)
     patterns.register(RawHtml(HTML_RE, md), 'html', 184)
     patterns.register(Entity(ENTITY_RE, md), 'entity', 80)
+    for name in _SIMPLE_AT_ONCE:  # each escape or break rebuilt the paragraph: quadratic in them
+        if name in patterns:
+            patterns[name].makebook_at_once = True  # type: ignore[attr-defined]
     md.treeprocessors.register(LinearInline(md), 'inline', 20)
     if 'smarty' in md.treeprocessors:  # smarty's quotes and dashes: an inline processor of its own
         smarty = LinearInline(md)
         smarty.inlinePatterns = md.treeprocessors['smarty'].inlinePatterns  # type: ignore[attr-defined]
+        for name in _SMARTY_AT_ONCE:  # each '--' rebuilt the paragraph: quadratic in its dashes
+            if name in smarty.inlinePatterns:
+                smarty.inlinePatterns[name].makebook_at_once = True  # type: ignore[attr-defined]
         md.treeprocessors.register(smarty, 'smarty', 6)
     md.treeprocessors.register(Unescape(md), 'unescape', 0)
     md.treeprocessors.register(ImageAlt(md), 'cm_image_alt', 18)
