@@ -20,6 +20,7 @@ them without a code change: ``MAKEBOOK_PDF_SECONDS`` (default 600) and
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import math
 import os
@@ -187,6 +188,11 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
            write_end: int, log: tuple[str, int] | None = None) -> None:
     status = 0
     try:
+        # The parent's objects (the rendered book, the modules) are shared with the child page
+        # by page until written: a full collection writes to every object it looks at, so the
+        # child would soon have copied the parent's whole heap (counted twice in the build's
+        # memory). Frozen, the collector leaves them alone; the child keeps them alive anyway.
+        gc.freeze()
         die_with_parent()
         if log is not None:
             _forward_log(*log)

@@ -87,3 +87,12 @@ def test_a_failed_build_leaves_no_messenger_behind() -> None:
     with pytest.raises(ValueError, match='a bug'), limits.whole_build(), limits.stage('reading'):
         raise ValueError('a bug in a stage')
     assert _children() == before
+
+
+def test_the_child_leaves_the_parent_s_objects_to_the_collector_frozen() -> None:
+    """The PDF's child shares the parent's heap (the rendered book) page by page; a full collection
+    would write to every object and so copy it. They are frozen in the child, not in the parent."""
+    import gc
+
+    assert limits.run_bounded(gc.get_freeze_count, stage='PDF', bounds=limits.Bounds(60, 2048)) > 1000
+    assert gc.get_freeze_count() == 0
