@@ -16,10 +16,12 @@ import base64
 import binascii
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import re
 import shutil
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
@@ -541,6 +543,7 @@ def write(book: RenderedBook, layout: Layout, fonts: list[tuple[str, bool]] | No
                 logging.getLogger('weasyprint.progress').info('Step 6 - Creating PDF')
                 pdf = layout.pieces.session.write_joined(layout.pieces, layout.folios, fonts)
             else:
+                _pack_each_page(layout.document.pages)
                 pdf = layout.document.write_pdf(**_pdf_options(book, layout.folios, fonts))
     finally:
         layout.release()
@@ -560,9 +563,45 @@ def write_piece(book: RenderedBook, laid_out: Any, fonts: list[tuple[str, bool]]
                       for kind, target, rectangle, box in page.links]
     options = _pdf_options(book, (), None)
     options['finisher'] = (lambda _, pdf: fonts.extend(document_fonts(pdf))) if fonts is not None else None
+    _pack_each_page(laid_out.pages)
     with _quiet_progress():  # one 'assembling the PDF file' for the book, not one a piece
         written: bytes = laid_out.write_pdf(**options)
     return written
+
+
+def _pack_each_page(pages: list[Any]) -> None:
+    """Each page's drawing packed into the bytes the PDF will hold as soon as the page is painted.
+
+    ``write_pdf`` paints every page before it writes any: a page's content stream is held until
+    then as a list of operators, one Python object each (a dictionary for each tagged run),
+    on top of the boxes of every page, which the PDF's tags still need (the 900-page novel
+    written as one document: 140 MB more while it was written, this list the largest part
+    of it). Packed, each page holds one compressed string: the
+    bytes pydyf would have written (the same operators joined, deflated at pydyf's level), so
+    the PDF is unchanged. A pydyf without the functions this was written against is left alone.
+    """
+    import pydyf  # WeasyPrint's PDF writer
+
+    to_bytes = getattr(pydyf, '_to_bytes', None)
+    if to_bytes is None:
+        return
+    for page in pages:
+        page.paint = functools.partial(_paint_packed, type(page).paint, page, to_bytes)
+
+
+def _paint_packed(paint: Any, page: Any, to_bytes: Any, stream: Any, *args: Any, **kwargs: Any) -> None:
+    paint(page, stream, *args, **kwargs)
+    if not isinstance(getattr(stream, 'stream', None), list) or not isinstance(stream.extra, dict):
+        return
+    data = b'\n'.join(to_bytes(item) for item in stream.stream)
+    if stream.compress:
+        # As pydyf.Stream.data does it: the filter named after the stream's own entries.
+        compressor = zlib.compressobj(level=9)
+        data = compressor.compress(data) + compressor.flush()
+        stream.extra['Filter'] = '/FlateDecode'
+        stream.compress = False
+    stream.stream = [data]
+    del page.paint  # drawn: the class's own again
 
 
 @contextlib.contextmanager

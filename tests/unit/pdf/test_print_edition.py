@@ -86,3 +86,23 @@ def test_the_fonts_read_as_the_pdf_is_written_are_those_in_the_file(tmp_path) ->
     assert all(embedded for _, embedded in written)
     bitmap = {'Type': '/Font', 'Subtype': '/Type3', 'BaseFont': b'/AAAAAA+Bitmap'}  # no descriptor
     assert document_fonts(type('Written', (), {'objects': [bitmap]})()) == [('Bitmap', False)]
+
+
+@pytest.mark.parametrize('variant', ['tagged', 'none', 'pdf/ua-1'])
+def test_each_page_packed_as_it_is_painted_writes_the_same_pdf(tmp_path, monkeypatch, variant: str) -> None:
+    """engine.write packs each page's drawing into the bytes it will be written as once the page is
+    painted (the build's memory peak was there); the PDF is byte for byte the one WeasyPrint
+    writes from the operators themselves: tagged (its marked content), untagged and PDF/UA."""
+    from makebook.pdf import engine
+
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+    text = ('# One\n\n*Italic*, **bold**, `code`, [a link](#two), $x^2$ and a note.[^n]\n\n> A quote.\n\n'
+            '# Two {#two}\n\n- a list\n\n[^n]: The note.\n')
+    head = f'---\ntitle: P\nauthor: A\nlang: en\npdf-variant: {variant}\n---\n'
+    (tmp_path / '01.md').write_text(head + text, encoding='utf-8')
+    book = render_book(read_manuscript(tmp_path))
+    packed = engine.write(book, engine.lay_out(book, 20))
+    drawn: list[object] = []
+    monkeypatch.setattr(engine, '_pack_each_page', drawn.append)  # every operator kept to the end
+    assert engine.write(book, engine.lay_out(book, 20)) == packed
+    assert drawn  # the unpacked PDF really was written without packing
