@@ -214,7 +214,9 @@ class Printer:
         """``path:line: MBnnn severity: message``, then the hint indented when given. A path
         inside the current folder is shown relative to it, as a compiler shows it."""
         diagnostic = shown_diagnostic(diagnostic)
-        text = str(diagnostic)
+        # A file name of bytes that are not UTF-8 holds surrogate escapes, which a strict stream
+        # cannot write: shown as '\\udcff' instead.
+        text = str(diagnostic).encode('utf-8', 'backslashreplace').decode('utf-8')
         kind = diagnostic.severity.value
         label = f'{diagnostic.code} {kind}:'
         head, found, tail = text.partition(label)

@@ -76,6 +76,10 @@ def read_bytes(path: Path, what: str = 'file', limit: int = MAX_TEXT_BYTES) -> b
     socket (even one a symbolic link names) is refused before a byte is read, never
     waited on or read for ever.
     """
+    if not _utf8_name(path):
+        # Every stage names the file (messages, the cache's keys, the outputs' members), in UTF-8.
+        raise Unreadable(f"the {what}'s name is not valid UTF-8 "
+                         f"('{os.fsencode(path.name).decode('utf-8', 'backslashreplace')[:80]}'); rename it")
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0)
                              | getattr(os, 'O_NOCTTY', 0))
@@ -104,6 +108,16 @@ def read_bytes(path: Path, what: str = 'file', limit: int = MAX_TEXT_BYTES) -> b
         raise Unreadable(f'the {what} cannot be read ({_reason(exc)})') from None
     finally:
         os.close(descriptor)
+
+
+def _utf8_name(path: Path) -> bool:
+    """Whether the path's name is text (a name of bytes that are not UTF-8 is read by Python with
+    'surrogate escapes', which no UTF-8 encoder takes)."""
+    try:
+        str(path).encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_text(path: Path, what: str = 'file', limit: int = MAX_TEXT_BYTES) -> str:

@@ -415,3 +415,24 @@ def test_an_svgs_stylesheet_loses_what_epub_css_may_not_hold(tmp_path: Path) -> 
     assert 'direction' not in style and 'unicode-bidi' not in style and 'vertical-align' not in style
     assert 'font-size: 90%' in style and 'display: inline' in style and 'margin: 0' in style
     assert b'direction' not in resources.svg_content(path)  # MathJax's <style> is XHTML's
+
+
+@pytest.mark.parametrize('name', [b'02\xff.md', b'caf\xe9.md', b'\xed\xa0\x80.md', b'03 \xc3(.md'])
+def test_a_file_whose_name_is_not_utf8_is_refused_by_name_not_a_traceback(
+        capsys, write_book, tmp_path: Path, name: bytes) -> None:
+    """Python reads such a name with surrogate escapes, which no UTF-8 encoder takes: the
+    render cache's key gave a UnicodeEncodeError traceback."""
+    import os
+
+    from tests.tools import make_book
+
+    folder = write_book({'metadata.yaml': 'title: T\nauthor: A\nlang: en\n', '01.md': '# One\n\nText.\n'})
+    with open(os.path.join(os.fsencode(folder), name), 'wb') as chapter:
+        chapter.write(b'# Two\n\nText.\n')
+    (bad,) = [path for path in folder.iterdir() if path.name.startswith(os.fsdecode(name)[:2])]
+    with pytest.raises(resources.Unreadable, match='name is not valid UTF-8'):
+        resources.read_text(bad, 'chapter')
+    run = make_book(capsys, 'build', folder, '-o', tmp_path / 'out', '-f', 'html')
+    assert run.status == 1
+    assert 'Traceback' not in run.err
+    assert "MB200 error: the chapter's name is not valid UTF-8" in run.err
