@@ -271,6 +271,9 @@ REMOTE_IMAGE = _code('MB334', WARNING, 'a remote image not fetched',
 CHUNKS_NOT_RUN = _code('MB335', WARNING, 'executable code chunks left out',
                        'make-book runs no code: save what the chunk draws (a plot, a table) as a file and '
                        'show it with an image or a table.')
+CROWDED_WORD = _code('MB336', WARNING, 'a word made of too many inline elements, printed plain',
+                     'Put spaces between the formatted words, or format the whole word once: '
+                     '*abc*, not *a*b*c*.')
 
 # ---- MB4xx: whole-book checks
 DUPLICATE_BOOK_ID = _code('MB401', ERROR, 'an id used twice in the book',

@@ -19,6 +19,7 @@ from makebook import codes
 from makebook.errors import Diagnostic
 from makebook.model import Locator, SourceFile
 from makebook.render.content import repair_content
+from makebook.render.words import crowded_words
 from makebook.xhtml import remove_keeping_tail, text_content
 
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
@@ -254,6 +255,7 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
     nesting(body, where, problems)
     repair_content(body, lambda message, needle: problems.append(
         codes.HTML_REPAIRED(message, where.path, where.line_of(needle, ignore_case=True))))
+    crowded_words(body, where, problems)
     misplaced(body, where, problems)
     named_anchors(body)
     empty_links(body)
