@@ -71,6 +71,13 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     # paragraph's text for each match; 'links-relative' are to a file of the book, each checked.
     'links': ('links', 10_000, lambda n: '[a](https://e.org/) ' * n),
     'links-relative': ('links', 10_000, lambda n: '[a](b) ' * n),
+    # Links whose text holds brackets: the link's text is read again with the paragraph's
+    # bracket table; and neighbours (an image, a reference, brackets nested twice, emphasis).
+    'link-brackets': ('links', 5_000, lambda n: '[[x]](https://e.org/) ' * n),
+    'image-link-brackets': ('images', 5_000, lambda n: '![[x]](https://e.org/i.png) ' * n),
+    'reference-brackets': ('links', 5_000, lambda n: '[x][[y]] ' * n),
+    'link-brackets-nested': ('links', 5_000, lambda n: '[[[x]]](https://e.org/) ' * n),
+    'emphasis-links': ('links', 5_000, lambda n: '*a [[x]](https://e.org/) **b ' * n),
     'prose': ('paragraphs', 2_500, lambda n: '\n\n'.join(f'{LOREM} *{i}* {LOREM}' for i in range(n))),
     # What the harness's include fan-out (8 levels of 4: 65,536) expands to.
     'paragraphs': ('paragraphs', 8_192, lambda n: '\n\n'.join([LOREM] * n)),
@@ -108,7 +115,9 @@ PDF_SHAPES = ('list-items', 'table-rows', 'footnotes', 'paragraphs', 'nested-div
 # The 1x size of each shape in --pdf (its print edition is laid out: hundreds of pages at 8x).
 PDF_SIZES = {'list-items': 625, 'table-rows': 312, 'footnotes': 375, 'paragraphs': 2_048,
              'nested-divs': 12_500, 'nested-spans': 625, 'prose': 312, 'unclosed-tags': 625,
-             'note-cited-often': 625, 'dup-ids': 375, 'nested-emphasis': 625}
+             'note-cited-often': 625, 'dup-ids': 375, 'nested-emphasis': 625,
+             'link-brackets': 1_250, 'image-link-brackets': 1_250, 'reference-brackets': 1_250,
+             'link-brackets-nested': 1_250, 'emphasis-links': 1_250}
 
 
 def _write_book(folder: str, body: str) -> Path:
