@@ -315,3 +315,58 @@ def test_raw_html_that_never_ends_is_not_read_to_the_end_from_each_start(monkeyp
     body = convert(shape * 300 + 'end\n').body
     assert len(tried) < 10, len(tried)
     assert ''.join(body.itertext()).count('a') >= 1
+
+
+def _quotes_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """smarty's quote patterns applied as Python-Markdown applies them: one match, then the
+    paragraph rebuilt and searched again from after it."""
+    from markdown.treeprocessors import InlineProcessor
+
+    from makebook.extensions.commonmark.inline import LinearInline
+
+    at_once = LinearInline._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+    one_at_a_time = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def apply(self: LinearInline, pattern: object, *args: object) -> object:
+        if getattr(pattern, 'makebook_after_own', False):
+            return one_at_a_time(self, pattern, *args)
+        return at_once(self, pattern, *args)
+
+    monkeypatch.setattr(LinearInline, '_InlineProcessor__applyPattern', apply)
+
+
+def test_quotes_of_a_paragraph_read_at_once_come_out_as_one_at_a_time(monkeypatch) -> None:
+    """Each of smarty's quote patterns looks one character back, and saw the placeholder of the
+    quote it had just replaced: 3,000 random texts of quotes beside letters, digits, dashes,
+    spaces, entities and punctuation give the same XHTML both ways."""
+    import random
+
+    from lxml import etree
+
+    pieces = ['"', "'", '"', "'", 'a', 's', '80', ' ', '  ', '--', '&nbsp;', '&mdash;', '.', ',', '(', '[',
+              '-', '*', '!', '\n', "'s ", '"\'', '\'"', '``', 'é', '1']
+    rng = random.Random(13)
+    texts = [''.join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) + ' end' for _ in range(3000)]
+    texts += ['"\'a' * 50, "'80s " * 20, '"\'Quoted\' words," he said. ' * 10, "'\"'\"" * 30]
+    at_once = [etree.tostring(convert(text).body) for text in texts]
+    with monkeypatch.context() as patched:
+        _quotes_one_at_a_time(patched)
+        for text, expected in zip(texts, at_once, strict=True):
+            assert etree.tostring(convert(text).body) == expected, repr(text)
+
+
+def test_quotes_of_a_paragraph_are_read_at_once(monkeypatch) -> None:
+    """10,000 '"\\'a' in a paragraph took 6.3 CPU s (each quote rebuilt it): now a few passes."""
+    from markdown.treeprocessors import InlineProcessor
+
+    calls = []
+    one_at_a_time = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def counted(self: InlineProcessor, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return one_at_a_time(self, *args, **kwargs)
+
+    monkeypatch.setattr(InlineProcessor, '_InlineProcessor__applyPattern', counted)
+    body = convert('"\'a ' * 300 + 'end\n').body
+    assert len(calls) < 100, len(calls)
+    assert ''.join(body.itertext()).count('a') == 300
