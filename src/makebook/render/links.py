@@ -245,6 +245,7 @@ def resolve_images(section: etree._Element, chapter_source: SourceFile, root: Pa
                    sources: Mapping[str, SourceFile] | None = None) -> None:
     """Resolve and check every image of ``section``; record each file in ``assets``."""
     lines = lines_of(where)
+    stand_ins: list[etree._Element] = []
     for image in list(section.iter(f'{{{XHTML_NS}}}img')):
         source = written_in(image, chapter_source, sources)
         if image.get('src') is None:  # the sanitiser removed it (and said so): drop the image
@@ -265,7 +266,7 @@ def resolve_images(section: etree._Element, chapter_source: SourceFile, root: Pa
             problems.append(codes.REMOTE_IMAGE(
                 f"image '{src}': remote images are not fetched ({resources.REMOTE_HINT}); "
                 'its alt text stands in for it', source.path, line))
-            _stand_in(image)
+            stand_ins.append(image)
             continue
         asset = _image_asset(src, source, root, download)
         if isinstance(asset, str):
@@ -273,14 +274,22 @@ def resolve_images(section: etree._Element, chapter_source: SourceFile, root: Pa
             continue
         assets[asset.href] = asset
         image.set('src', asset.href)
+    _stand_in(stand_ins)
 
 
-def _stand_in(image: etree._Element) -> None:
-    """Replace ``image`` by its alt text (by nothing in a figure, whose caption stays)."""
-    parent = image.getparent()
-    if parent is not None and parent.tag != f'{{{XHTML_NS}}}figure':
-        image.tail = (image.get('alt') or '') + (image.tail or '')
-    drop(image)
+def _stand_in(images: list[etree._Element]) -> None:
+    """Replace each of ``images`` by its alt text (by nothing in a figure, whose caption stays),
+    in one pass over each parent's children: one at a time, each grew a neighbour's text (40,000
+    remote images in one paragraph took 23 CPU s, quadratic)."""
+    parents: dict[int, tuple[etree._Element, set[int]]] = {}
+    for image in images:
+        parent = image.getparent()
+        assert parent is not None  # an image inside a chapter's <section>
+        # Its words as the text it leaves in its place (an <img> has no text or children).
+        image.text = None if parent.tag == f'{{{XHTML_NS}}}figure' else (image.get('alt') or None)
+        parents.setdefault(id(parent), (parent, set()))[1].add(id(image))
+    for parent, doomed in parents.values():
+        _unlink_children(parent, doomed)
 
 
 def drop(element: etree._Element) -> None:

@@ -165,3 +165,18 @@ def test_broken_links_leave_their_text_and_children_in_place_many_in_one_paragra
     assert [s.get('id') for s in paragraph.iterfind('x:span', NS)] == [f'i{n}' for n in range(300)]
     broken = [d for d in book.diagnostics if d.code in ('MB301', 'MB302')]
     assert len(broken) == 900 and {d.line for d in broken} == {8}
+
+
+def test_remote_images_stand_in_by_their_words_many_in_one_paragraph(write_book) -> None:
+    """A remote image not fetched leaves its alt text in its place (nothing in a figure); many in
+    one paragraph are replaced in one pass over it (each grew a neighbour's text: quadratic)."""
+    pieces = ''.join(f'w{n} ![alt {n}](https://e.org/{n}.png)![](https://e.org/x.png) *e{n}* '
+                     for n in range(300))
+    book = render_book(read_manuscript(write_book({'01.md': f'---\ntitle: T\nauthor: A\nlang: en\n---\n'
+                                                            f'# One\n\n{pieces}end\n'})))
+    paragraph = etree.fromstring(book.chapters[0].body).find('.//x:p', NS)
+    assert ''.join(paragraph.itertext()) == ''.join(f'w{n} alt {n} e{n} ' for n in range(300)) + 'end'
+    assert paragraph.find('.//x:img', NS) is None
+    assert [e.text for e in paragraph.iterfind('x:em', NS)] == [f'e{n}' for n in range(300)]
+    remote = [d for d in book.diagnostics if d.code == 'MB334']
+    assert len(remote) == 600
