@@ -76,9 +76,10 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
         # A note still misplaced after cutting and relaxing but whole at the foot of the next
         # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
         # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.
-        deferred = set(layout.misplaced) & layout.deferred
-        if layout.misplaced - deferred:
-            _notes_that_do_not_fit(book, set(layout.misplaced - deferred))
+        found = layout.found
+        deferred = set(found.misplaced) & found.deferred
+        if found.misplaced - deferred:
+            _notes_that_do_not_fit(book, set(found.misplaced - deferred))
         fonts: list[tuple[str, bool]] = []
         pdf = engine.write(book, layout, fonts)
     finally:
@@ -89,7 +90,7 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     # The pieces of this build's layouts are kept; older ones (an edited chapter's) go.
     cache.sweep([engine.Session.NAMESPACE])
     cache.store(JUSTIFY_NAMESPACE, justify_key, justify.recalled())
-    return PrintedBook(pdf, print_pages(book, layout.anchors, layout.folios),
+    return PrintedBook(pdf, print_pages(book, found.anchors, found.folios),
                        tuple(_note_on_next_page(book, note) for note in sorted(deferred)), layout.pages)
 
 
@@ -109,7 +110,7 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
                          session: engine.Session) -> tuple[Layout, int]:
     layout = holder[0]
     passes = 1
-    stray = set(layout.misplaced)
+    stray = set(layout.found.misplaced)
     loose: set[str] = set()
     firm: set[str] = set()  # blocks never relaxed: relaxing them moved a page's notes away
     cuts: dict[str, splits.NoteSplit] = {}
@@ -121,17 +122,17 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
             estimate = layout.pages
             layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm, session)
             passes += 1
-            stray = set(layout.misplaced)
+            stray = set(layout.found.misplaced)
             continue
         # A continuation must be on the page after its call's; the text moved
         # when the note's first part took room there: anchor it again.
-        moved = list(layout.moved)
+        moved = list(layout.found.moved)
         cuts.update((split.note_id, split) for split in moved)
         if not stray and not moved:
             break
         # A note taller than the room under its call is cut, and the rest
         # continued on the next page (WeasyPrint 70 cannot: #1833).
-        for split in layout.splits:
+        for split in layout.found.splits:
             _cut_again(cuts, split)
             stray.discard(split.note_id)
         # WeasyPrint 70 can lose a footnote, or put it on the next page, when
@@ -143,7 +144,7 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
         # (it then moves the page's notes away from their calls): that paragraph relaxes too.
         # A relaxed block that ends such a page (its first line pushed the notes away) is
         # made firm again, for good.
-        for block, culprit in layout.foot:
+        for block, culprit in layout.found.foot:
             if culprit:
                 firm.add(block)
             elif block not in firm:
@@ -151,7 +152,7 @@ def _lay_out_until_final(book: RenderedBook, holder: list[Layout], estimate: int
         estimate = layout.pages
         layout = holder[0] = _again(book, layout, estimate, loose, cuts, firm, session)
         passes += 1
-        stray = set(layout.misplaced)
+        stray = set(layout.found.misplaced)
     return layout, passes
 
 

@@ -49,26 +49,20 @@ PANGO_HINT = ('WeasyPrint needs Pango to make the PDF: install it with '
 
 @dataclass
 class Layout:
-    """One layout of the book: what landed on each page, and what the passes of
-    :func:`makebook.pdf.print_edition` read of it (``moved``, ``splits``, ``foot``: found with
-    the note cuts it was laid out with). Laid out as one document, it holds WeasyPrint's document
-    (its pages' boxes) until it is written (:func:`write`) or :meth:`release`d; laid out in
-    pieces, it holds each piece's findings and PDF (:class:`PieceResult`), the boxes dropped."""
+    """One layout of the book: what landed on each page and what the passes of
+    :func:`makebook.pdf.print_edition` read of it (:class:`Findings`). Laid out as one document,
+    it holds WeasyPrint's document (its pages' boxes) until it is written (:func:`write`) or
+    :meth:`release`d; laid out in pieces, each piece's findings and PDF (:class:`PieceResult`),
+    the boxes dropped."""
 
     document: Any  # weasyprint.Document when laid out as one document; None once released
-    anchors: tuple[tuple[str, ...], ...]  # anchors[i]: ids of the elements on page i (0-based)
-    folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
-    misplaced: frozenset[str]  # footnotes not on the page of their call
-    deferred: frozenset[str]  # misplaced, but whole at the foot of the next page
+    found: Findings
     session: Session | None  # its own, when laid out alone: holds the fonts the PDF embeds
-    moved: tuple[print_split.NoteSplit, ...] = ()  # cuts whose continuation must be anchored anew
-    splits: tuple[print_split.NoteSplit, ...] = ()  # new cuts of the misplaced notes
-    foot: tuple[tuple[str, bool], ...] = ()  # blocks ending the pages of misplaced calls, culprit?
     pieces: Joined | None = None  # laid out in pieces: their results, in page order
 
     @property
     def pages(self) -> int:
-        return len(self.anchors)
+        return len(self.found.anchors)
 
     def release(self) -> None:
         """Drop the boxes (a large book's are hundreds of MB), and the fonts' folder of a layout
@@ -80,15 +74,33 @@ class Layout:
 
 @dataclass(frozen=True)
 class Findings:
-    """What a layout's passes read of its boxes (of the whole document, or of one piece)."""
+    """What a layout's passes read of its boxes (of the whole document, or of one piece); the
+    cuts and blocks are found with the note cuts the layout was made with."""
 
-    anchors: tuple[tuple[str, ...], ...]
-    folios: tuple[str | None, ...]
-    misplaced: frozenset[str]
-    deferred: frozenset[str]
-    moved: tuple[print_split.NoteSplit, ...]
-    splits: tuple[print_split.NoteSplit, ...]
-    foot: tuple[tuple[str, bool], ...]
+    anchors: tuple[tuple[str, ...], ...]  # anchors[i]: ids of the elements on page i (0-based)
+    folios: tuple[str | None, ...]  # folios[i]: the page number printed on page i, if any
+    misplaced: frozenset[str]  # footnotes not on the page of their call
+    deferred: frozenset[str]  # misplaced, but whole at the foot of the next page
+    moved: tuple[print_split.NoteSplit, ...]  # cuts whose continuation must be anchored anew
+    splits: tuple[print_split.NoteSplit, ...]  # new cuts of the misplaced notes
+    foot: tuple[tuple[str, bool], ...]  # blocks ending the pages of misplaced calls, culprit?
+
+    @classmethod
+    def joined(cls, parts: list[tuple[Findings, int]], blank: bool) -> Findings:
+        """The findings of pieces laid out one after another, as one document's would read:
+        each piece's first ``kept`` pages, and a blank page last if ``blank``."""
+        anchors = [page for found, kept in parts for page in found.anchors[:kept]]
+        folios = [folio for found, kept in parts for folio in found.folios[:kept]]
+        if blank:
+            anchors.append(())
+            folios.append(None)
+        # The cuts in the order one document's layout finds them (by note): a continuation may
+        # be cut again, after its note.
+        splits = sorted((split for found, _ in parts for split in found.splits), key=lambda cut: cut.note_id)
+        return cls(tuple(anchors), tuple(folios), frozenset().union(*(found.misplaced for found, _ in parts)),
+                   frozenset().union(*(found.deferred for found, _ in parts)),
+                   tuple(split for found, _ in parts for split in found.moved), tuple(splits),
+                   tuple(item for found, _ in parts for item in found.foot))
 
 
 def findings(pages: list[Any], cuts: tuple[print_split.NoteSplit, ...], block_ids: set[str]) -> Findings:
@@ -224,9 +236,7 @@ def lay_out(book: RenderedBook, pages_for_gutter: int, loose: frozenset[str] = f
         if own:
             session.close()
         raise
-    found = findings(list(laid_out.pages), splits, block_ids)
-    return Layout(laid_out, found.anchors, found.folios, found.misplaced, found.deferred,
-                  session if own else None, found.moved, found.splits, found.foot)
+    return Layout(laid_out, findings(list(laid_out.pages), splits, block_ids), session if own else None)
 
 
 @dataclass
@@ -353,7 +363,8 @@ class Session:
         opening = self._kept(front, self._results[key])
         progress.pages(count + opening)
         # What this layout does not use is dropped (the cache keeps it for the next build).
-        self._held = {k: held for k, held in self._held.items() if k in keys or k == key}
+        used = {key, *keys}
+        self._held = {k: held for k, held in self._held.items() if k in used}
         blank = (count + opening) % 2 == 1
         return Joined(self, [key, *keys], [source, *sources], blank, [opening, *kept_pages])
 
@@ -428,30 +439,8 @@ class Session:
 
     def layout_of(self, joined: Joined) -> Layout:
         """The layout of the joined pieces, as one document's would read."""
-        anchors: list[tuple[str, ...]] = []
-        folios: list[str | None] = []
-        misplaced: set[str] = set()
-        deferred: set[str] = set()
-        moved: list[print_split.NoteSplit] = []
-        splits: list[print_split.NoteSplit] = []
-        foot: list[tuple[str, bool]] = []
-        for key, kept in zip(joined.keys, joined.kept, strict=True):
-            found = self._results[key].found
-            anchors.extend(found.anchors[:kept])
-            folios.extend(found.folios[:kept])
-            misplaced |= found.misplaced
-            deferred |= found.deferred
-            moved.extend(found.moved)
-            splits.extend(found.splits)
-            foot.extend(found.foot)
-        if joined.blank:
-            anchors.append(())
-            folios.append(None)
-        # The cuts in the order one document's layout finds them (by note): a continuation may
-        # be cut again, after its note.
-        splits.sort(key=lambda split: split.note_id)
-        return Layout(None, tuple(anchors), tuple(folios), frozenset(misplaced), frozenset(deferred), None,
-                      tuple(moved), tuple(splits), tuple(foot), joined)
+        parts = [(self._results[key].found, kept) for key, kept in zip(joined.keys, joined.kept, strict=True)]
+        return Layout(None, Findings.joined(parts, joined.blank), None, joined)
 
     def write_joined(self, joined: Joined, folios: tuple[str | None, ...],
                      fonts: list[tuple[str, bool]] | None) -> bytes:
@@ -541,10 +530,10 @@ def write(book: RenderedBook, layout: Layout, fonts: list[tuple[str, bool]] | No
         with _weasyprint_errors(urls):
             if layout.pieces is not None:
                 logging.getLogger('weasyprint.progress').info('Step 6 - Creating PDF')
-                pdf = layout.pieces.session.write_joined(layout.pieces, layout.folios, fonts)
+                pdf = layout.pieces.session.write_joined(layout.pieces, layout.found.folios, fonts)
             else:
                 _pack_each_page(layout.document.pages)
-                pdf = layout.document.write_pdf(**_pdf_options(book, layout.folios, fonts))
+                pdf = layout.document.write_pdf(**_pdf_options(book, layout.found.folios, fonts))
     finally:
         layout.release()
     if not pdf:
