@@ -251,7 +251,9 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
     checked = _render_and_check(options, chosen, manuscript, download, progress, cache)
     book, warnings = checked.book, checked.warnings
     out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
-    cache.settle(out_dir)
+    # A first build's conversions, kept in memory until now, are written while the formats are
+    # made (by the web edition's child when there is one: _make_timed).
+    cache.settle(out_dir, write=False)
     try:
         made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache)
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
@@ -455,17 +457,57 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
     seconds: dict[str, float] = {}
     late: list[Diagnostic] = []
     page_counts: dict[str, int] = {}
-    for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
-        progress.stage(f'making {fmt.title}')
-        start = time.perf_counter()
-        result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress)
-        made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
-        if isinstance(result, PrintedBook):
-            late.extend(result.warnings)
-            if result.page_count:
-                page_counts[fmt.name] = result.page_count
-        seconds[fmt.name] = time.perf_counter() - start
+    web: limits.Beside | None = None
+    beside = 'epub' in formats and 'html' in formats and _worth_a_child(book)
+    if cache is not None and ('pdf' in formats or not beside):
+        cache.write_kept()  # before a long PDF, or when no child will
+    try:
+        for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
+            if fmt.name == 'epub' and beside:
+                web = limits.beside(_web_edition_beside, book, cache)
+            progress.stage(f'making {fmt.title}')
+            start = time.perf_counter()
+            made_beside = web.result() if web is not None and fmt.name == 'html' else None
+            if made_beside is not None:
+                made[fmt.name], seconds[fmt.name], used = made_beside
+                if cache is not None and used is not None:
+                    cache.merge(used)
+                continue
+            result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress)
+            made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
+            if isinstance(result, PrintedBook):
+                late.extend(result.warnings)
+                if result.page_count:
+                    page_counts[fmt.name] = result.page_count
+            seconds[fmt.name] = time.perf_counter() - start
+    finally:  # a failed EPUB, or a stopped build, takes the web edition's child with it
+        if web is not None:
+            web.stop()
+        if cache is not None:
+            cache.write_kept()  # unless the child did
     return made, seconds, late, page_counts
+
+
+# From this much chapter text on, the web edition is made in a child process while the EPUB is
+# made here (they need nothing of each other): a fork costs more than a short book's web edition.
+BESIDE_CHARACTERS = 200_000
+
+
+def _worth_a_child(book: RenderedBook) -> bool:
+    return sum(len(chapter.body) for chapter in book.chapters) >= BESIDE_CHARACTERS
+
+
+def _web_edition_beside(book: RenderedBook, cache: Cache | None) -> tuple[Made, float, Cache | None]:
+    """In the child (:func:`limits.beside`): the web edition as :func:`_make_one` makes it, the
+    seconds it took, and what it used of the cache (for the parent's sweep and counts)."""
+    start = time.perf_counter()
+    fmt = next(f for f in FORMATS_REGISTRY if f.name == 'html')
+    used = cache.fresh_record() if cache is not None else None
+    files = _make_one(fmt, book, {}, None, used)
+    seconds = time.perf_counter() - start
+    if used is not None:
+        used.write_kept()  # a first build's conversions, off the parent's path too
+    return dict(files), seconds, used
 
 
 def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],

@@ -103,6 +103,7 @@ class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._pending: dict[tuple[str, str], Any] | None = None  # deferred: kept until settled
+        self._kept: dict[tuple[str, str], Any] = {}  # settled, not yet written (write_kept)
         self._used: set[Path] = set()
         self._namespaces: set[str] = set()  # those this build looked in
         self.hits = 0
@@ -119,15 +120,42 @@ class Cache:
         cache._pending = {}
         return cache
 
-    def settle(self, out_dir: Path) -> None:
+    def settle(self, out_dir: Path, write: bool = True) -> None:
         """A deferred cache takes its place in ``out_dir`` (which the build has made) and
-        writes what it kept; any other cache is left as it is."""
+        writes what it kept (with ``write=False``, :meth:`write_kept` does, later or in another
+        process); any other cache is left as it is."""
         if self._pending is None:
             return
-        pending, self._pending = self._pending, None
+        self._kept, self._pending = self._pending, None
         self.folder = Cache.in_output_folder(out_dir).folder
-        for (namespace, key), value in pending.items():
+        if write:
+            self.write_kept()
+
+    def write_kept(self) -> None:
+        """Write what a deferred cache kept in memory before :meth:`settle` (nothing otherwise)."""
+        kept, self._kept = self._kept, {}
+        for (namespace, key), value in kept.items():
             self.store(namespace, key, value)
+
+    def fresh_record(self) -> Cache:
+        """The same cache with nothing yet used, looked in or counted, for work done in another
+        process (a forked child), whose record :meth:`merge` adds to this one's; it holds what
+        this one kept and has not written, for that process to write (:meth:`write_kept`)."""
+        other = Cache(self.folder)
+        other._pending = None if self._pending is None else {}
+        other._kept = dict(self._kept)
+        return other
+
+    def merge(self, other: Cache) -> None:
+        """Count what ``other`` (a :meth:`fresh_record` of this cache, used elsewhere) used,
+        wrote and kept as this build's own: sweep keeps its entries, the counts include its."""
+        self._used |= other._used
+        self._namespaces |= other._namespaces
+        self.hits += other.hits
+        self.misses += other.misses
+        self._kept = dict(other._kept)  # what it left unwritten (write_kept: nothing)
+        if self._pending is not None and other._pending:
+            self._pending.update(other._pending)
 
     @classmethod
     def in_output_folder(cls, out_dir: Path) -> Cache:

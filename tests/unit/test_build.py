@@ -7,6 +7,10 @@ that records what it was given. The web edition's writer is the real one.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,7 @@ from makebook.build import FORMATS_REGISTRY, BuildOptions, make_formats
 from makebook.errors import BookError, OutputError, Severity
 from makebook.model import FORMATS, PrintedBook, PrintOverrides, PrintPages, RenderedBook
 from makebook.safety.output import TEMP_PREFIX
-from tests.tools import make_book
+from tests.tools import REPO, make_book
 from tests.tools import outputs as snapshot
 
 META = '---\ntitle: T\nauthor: A\nlang: en\n---\n'
@@ -248,3 +252,90 @@ def test_a_character_no_face_has_stops_only_the_pdf(write_book, tmp_path: Path, 
         'html', 't.epub']
     run = make_book(capsys, folder, '-o', tmp_path / 'pdf-only', '--format', 'pdf')
     assert run.status == 1 and not (tmp_path / 'pdf-only').exists()
+
+
+# ---- the web edition made beside the EPUB (a long book's: build.BESIDE_CHARACTERS)
+
+LONG = {'01.md': META + '# One\n\nText of one.[^1]\n\n[^1]: A note.\n',
+        '02.md': '# Two\n\nSee [one](01.md). Text of two.\n', '03.md': '# Three\n\nText of three.\n'}
+
+
+def _build_epub_and_web(book: Path, out: Path, caplog: pytest.LogCaptureFixture) -> str:
+    caplog.clear()
+    with caplog.at_level('INFO', logger='makebook'):
+        build_module.build(BuildOptions(book, out, formats=('epub', 'html')))
+    return next(r.getMessage() for r in caplog.records if r.getMessage().startswith('Cache: '))
+
+
+def test_the_web_edition_made_beside_the_epub_is_the_one_made_after_it(
+        write_book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Made in a child process while the EPUB is made (a first build's conversions written there
+    too), the web edition, the EPUB and the cache the build leaves are those made one after the
+    other; the child's cache entries count as the build's (reused next time, kept by the sweep)."""
+    from makebook.cache import FOLDER
+    from makebook.safety import limits
+
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', '1764288000')
+    monkeypatch.setattr('makebook.web.LONG_BOOK_WORDS', 0)  # a page a chapter, each kept in the cache
+    book = write_book(LONG)
+    in_turn = tmp_path / 'in-turn'
+    assert _build_epub_and_web(book, in_turn, caplog) == 'Cache: 0 reused, 6 made'
+    started = []
+    real = limits.beside
+    monkeypatch.setattr(limits, 'beside', lambda *args: started.append(args[0]) or real(*args))
+    monkeypatch.setattr(build_module, 'BESIDE_CHARACTERS', 0)
+    beside = tmp_path / 'beside'
+    assert _build_epub_and_web(book, beside, caplog) == 'Cache: 0 reused, 6 made'
+    assert started == [build_module._web_edition_beside]
+    assert snapshot(beside) == snapshot(in_turn)
+
+    def entries(out: Path) -> list[str]:  # but the nothing-changed record, keyed by the output folder
+        return sorted(str(p.relative_to(out)) for p in (out / FOLDER).rglob('*')
+                      if p.is_file() and 'fresh' not in p.parts)
+    assert entries(beside) == entries(in_turn)
+    assert any('/web/page/' in f'/{entry}' for entry in entries(beside))
+    # Warm (the cache alone copied: a full build): every entry reused, the child's too, none swept.
+    warm = tmp_path / 'warm'
+    shutil.copytree(beside / FOLDER, warm / FOLDER)
+    assert _build_epub_and_web(book, warm, caplog) == 'Cache: 9 reused, 0 made'
+    assert entries(warm) == entries(in_turn) and len(started) == 2
+    assert snapshot(warm) == snapshot(in_turn)
+
+
+@pytest.mark.parametrize('trouble', ['raises', 'warns'])
+def test_a_web_edition_the_child_could_not_make_is_made_by_the_build(
+        write_book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        trouble: str) -> None:
+    """Whatever goes wrong in the child, the build makes the web edition itself, as it always did
+    (an error or warning of the writer's is then the build's own, as before), and writes the
+    cache entries the child left unwritten."""
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', '1764288000')
+    monkeypatch.setattr('makebook.web.LONG_BOOK_WORDS', 0)
+    book = write_book(LONG)
+    _build_epub_and_web(book, tmp_path / 'in-turn', caplog)
+    real = build_module._web_edition_beside
+
+    def troubled(*args: object) -> object:
+        if trouble == 'raises':
+            raise RuntimeError('a bug in the child')
+        import warnings
+        warnings.warn('something a library says', UserWarning, stacklevel=1)
+        return real(*args)  # type: ignore[arg-type]
+    monkeypatch.setattr(build_module, '_web_edition_beside', troubled)
+    monkeypatch.setattr(build_module, 'BESIDE_CHARACTERS', 0)
+    assert _build_epub_and_web(book, tmp_path / 'beside', caplog) == 'Cache: 0 reused, 6 made'
+    assert snapshot(tmp_path / 'beside') == snapshot(tmp_path / 'in-turn')
+
+
+def test_a_build_that_downloads_nothing_loads_no_network_module(small_book: Path, tmp_path: Path) -> None:
+    """ssl, http.client and urllib.request (and importlib.metadata, which Python-Markdown reads
+    extensions' names with) cost a build's start a few hundredths of a second: loaded only to
+    download (safety/pinned.py)."""
+    script = ('import sys; from makebook.cli import main; status = main(sys.argv[1:]); '
+              'print(sorted(m for m in ("ssl", "http.client", "urllib.request", "importlib.metadata") '
+              'if m in sys.modules)); sys.exit(status)')
+    env = {**os.environ, 'PYTHONPATH': str(REPO / 'src')}
+    run = subprocess.run([sys.executable, '-c', script, 'build', str(small_book), '-o', str(tmp_path / 'out'),
+                          '-q', '-f', 'epub,html'], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines()[-1] == '[]'

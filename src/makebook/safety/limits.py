@@ -234,6 +234,87 @@ def _child(function: Callable[..., Any], args: tuple[Any, ...], bounds: Bounds,
         os._exit(status)  # skip atexit handlers and buffers that belong to the parent
 
 
+class Beside:
+    """``function(*args)`` running in a forked child while this process does other work; see
+    :func:`beside`. Collect it with :meth:`result`, and :meth:`stop` it in a ``finally``."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid: int | None = pid
+        self.read_end = read_end
+
+    def result(self) -> Any | None:
+        """What the function returned, once the child is done; None when the child made nothing
+        to use (it raised, warned, died or was killed): the caller then does the work itself,
+        which fails, warns and is bounded as it always did. Waiting is within the build's time
+        (OutOfTime reaches the waiting caller, who stops the child)."""
+        chunks: list[bytes] = []
+        while chunk := os.read(self.read_end, 1 << 20):
+            chunks.append(chunk)
+        status = self._reap()
+        if status != 0 or not chunks:
+            return None
+        try:
+            return pickle.loads(b''.join(chunks))
+        except Exception:  # a child killed half-way through its answer
+            return None
+
+    def stop(self) -> None:
+        """The child killed, if it is still running, and waited for; the pipe closed."""
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+        with contextlib.suppress(OSError):
+            os.close(self.read_end)
+
+    def _reap(self) -> int:
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return -1
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def beside(function: Callable[..., Any], *args: Any) -> Beside | None:
+    """``function(*args)`` started in a forked child, so that it runs on another core while this
+    process goes on (the web edition while the EPUB is made: they need nothing of each other);
+    None where processes cannot be forked. What the function returns comes back pickled.
+
+    The child is only a way to have the result sooner: it does nothing the caller would not do
+    itself, its output counts only when the function returned without a warning, and it never
+    speaks for the build (no stages, no time checks, no messages: the caller, waiting in
+    :meth:`Beside.result`, keeps the build's bounds). It dies with the build, and lives under
+    the build's address-space limit, inherited.
+    """
+    if not hasattr(os, 'fork') or sys.platform == 'win32':
+        return None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _beside_child(function, args, write_end)
+    os.close(write_end)
+    return Beside(pid, read_end)
+
+
+def _beside_child(function: Callable[..., Any], args: tuple[Any, ...], write_end: int) -> None:
+    global _WATCH
+    status = 1
+    try:
+        gc.freeze()  # as in the PDF's child (_child): the parent's heap stays shared, not copied
+        die_with_parent()
+        _WATCH = None  # the parent's bounds, stages and hard-stop message are the parent's to keep
+        with warnings.catch_warnings(record=True) as caught:
+            value = function(*args)
+        data = b'' if caught else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, 'wb') as stream:
+            stream.write(data)
+        status = 0 if data else 1
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)  # skip atexit handlers and buffers that belong to the parent
+
+
 def _forward_log(name: str, fd: int) -> None:
     """In the child: the logger ``name``'s INFO messages go down ``fd``, a line each, and nowhere
     else. A message that would block (the parent slow to read) is dropped: progress is not worth

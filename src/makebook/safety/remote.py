@@ -25,23 +25,25 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import ipaddress
 import shutil
 import socket
-import ssl
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from makebook.safety.resources import Refused
+
+if TYPE_CHECKING:
+    import urllib.request
+
+# The network's modules (http.client, ssl, urllib.request: a fortieth of a second to import)
+# are loaded by safety/pinned.py, at the first download: most builds never download.
 
 SCHEMES = frozenset({'http', 'https'})
 TIMEOUT = 20.0  # seconds for each step of a download (connecting, each read)
@@ -52,55 +54,6 @@ IMAGE_TYPES = {
     'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif',
     'image/svg+xml': '.svg', 'image/webp': '.webp',
 }
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead anywhere (CVE-2025-68616 was one): refuse it, name the target."""
-
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: http.client.HTTPMessage, newurl: str) -> NoReturn:
-        fp.close()
-        raise Refused(f'the server redirects to {newurl}; use that address if you trust it')
-
-
-def _pinned(connection_class: type[http.client.HTTPConnection],
-            address: str) -> Callable[..., http.client.HTTPConnection]:
-    """A connection factory that connects to ``address`` whatever the host name resolves to now.
-
-    The host name stays the connection's ``host``: it is sent as ``Host`` and,
-    for https, used for SNI and to verify the certificate.
-    """
-    # The options (timeout, TLS context) are urllib's, passed on as they come.
-    def connect(host: str, **options: Any) -> http.client.HTTPConnection:
-        connection = connection_class(host, **options)
-
-        def create_connection(target: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
-            return socket.create_connection((address, target[1]), *args, **kwargs)
-        # used by connect() in http.client; typeshed leaves this private attribute out
-        connection._create_connection = create_connection  # type: ignore[attr-defined]
-        return connection
-    return connect
-
-
-class _PinnedHTTP(urllib.request.HTTPHandler):
-    def __init__(self, address: str) -> None:
-        super().__init__()
-        self._address = address
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_pinned(http.client.HTTPConnection, self._address), req)
-
-
-class _PinnedHTTPS(urllib.request.HTTPSHandler):
-    _context: ssl.SSLContext | None  # set by HTTPSHandler.__init__; typeshed leaves it out
-
-    def __init__(self, address: str) -> None:
-        super().__init__()
-        self._address = address
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_pinned(http.client.HTTPSConnection, self._address), req,
-                            context=self._context)
 
 
 def _temporary_folder() -> Path:
@@ -137,13 +90,13 @@ class Downloader:
         parts = urlsplit(url)
         if parts.scheme.lower() not in SCHEMES or not parts.hostname:
             raise Refused(f'only {" and ".join(sorted(SCHEMES))} URLs are downloaded')
-        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({}), _NoRedirects()]
+        from makebook.safety import pinned
+
+        address = None
         if self.public_only:
             address = _public_address(parts.hostname,
                                       parts.port or (443 if parts.scheme == 'https' else 80))
-            handlers += [_PinnedHTTP(address), _PinnedHTTPS(address)]
-        opener = urllib.request.build_opener(*handlers)
-        request = urllib.request.Request(url, headers={'User-Agent': 'make-book'})
+        opener, request = pinned.opener(address), pinned.request(url)
         room = min(self.size_limit, self.total_limit - self._total)
         media_type, body = self._fetch(opener, request, room)
         if len(body) > self.size_limit:
@@ -166,6 +119,8 @@ class Downloader:
         The timeout bounds each step only; the whole download runs in a thread the build
         stops waiting for at the deadline (a thread cannot be killed: it ends when the
         server gives up or the process ends, and what it reads is thrown away)."""
+        from makebook.safety import pinned
+
         answer: list[tuple[str, bytes] | BaseException] = []
 
         def fetch() -> None:
@@ -194,7 +149,7 @@ class Downloader:
         found = answer[0]
         if isinstance(found, Refused):
             raise found
-        if isinstance(found, (urllib.error.URLError, OSError, ValueError, http.client.HTTPException)):
+        if isinstance(found, (OSError, ValueError, *pinned.FAILURES)):
             reason = getattr(found, 'reason', None) or found
             raise Refused(f'could not download it ({reason})') from None
         if isinstance(found, BaseException):

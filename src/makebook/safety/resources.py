@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
-from urllib.request import url2pathname
 
 from lxml import etree
 
@@ -233,6 +232,8 @@ def resolve(reference: str, base: str, confinement: Confinement,
 
 def file_url_target(url: str) -> Path:
     """The path a local ``file:`` URL names, unchecked. Raises Refused."""
+    from urllib.request import url2pathname  # only here: it loads http.client, ssl and email
+
     parts = urlsplit(url)
     if parts.netloc not in ('', 'localhost'):
         raise Refused(f'{url}: file URLs on other hosts are refused')

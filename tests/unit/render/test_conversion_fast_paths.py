@@ -103,3 +103,18 @@ def test_one_reused_instance_and_the_triggers_convert_every_file_as_before(
 
 def test_a_file_is_never_read_with_an_instance_still_in_use() -> None:
     assert convert._reader() is not convert._reader()
+
+
+def test_the_extensions_are_those_python_markdown_makes_from_their_names() -> None:
+    """render/convert.py makes the extensions itself (Python-Markdown would first read every
+    installed package's entry points to find each name): the same classes, with the same
+    settings, in the same order, as Python-Markdown makes from the names and MARKDOWN_CONFIG."""
+    import markdown
+
+    by_name = markdown.Markdown()
+    expected = [by_name.build_extension(name, convert.MARKDOWN_CONFIG.get(name, {}))
+                for name in convert.MARKDOWN_EXTENSIONS]
+    made = convert.markdown_extensions()
+    assert [type(e) for e in made] == [type(e) for e in expected]
+    assert [e.getConfigs() for e in made] == [e.getConfigs() for e in expected]
+    assert any(e.getConfigs() for e in made)  # the settings did reach them

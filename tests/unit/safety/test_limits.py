@@ -96,3 +96,59 @@ def test_the_child_leaves_the_parent_s_objects_to_the_collector_frozen() -> None
 
     assert limits.run_bounded(gc.get_freeze_count, stage='PDF', bounds=limits.Bounds(60, 2048)) > 1000
     assert gc.get_freeze_count() == 0
+
+
+# ---- a function beside the build (limits.beside)
+
+def _warns() -> int:
+    import warnings
+
+    warnings.warn('a library says something', UserWarning, stacklevel=1)
+    return 1
+
+
+def _sleeps() -> int:
+    import time
+
+    time.sleep(60)
+    return 1
+
+
+@pytest.mark.parametrize(('function', 'expected'), [
+    (lambda: {'index.html': b'<html/>'}, {'index.html': b'<html/>'}),  # what it returned, pickled
+    (lambda: 1 / 0, None),  # it raised: nothing to use, the caller does the work itself
+    (_warns, None),  # it warned: the caller does it, and warns as it always did
+    (lambda: os._exit(3), None),  # it died
+])
+def test_a_function_beside_the_build_gives_its_result_or_nothing_to_use(function, expected) -> None:
+    beside = limits.beside(function)
+    assert beside is not None
+    try:
+        assert beside.result() == expected
+    finally:
+        beside.stop()
+    assert beside.pid is None  # waited for
+
+
+def test_a_function_beside_the_build_is_stopped_with_it() -> None:
+    beside = limits.beside(_sleeps)
+    assert beside is not None and beside.pid is not None
+    pid = beside.pid
+    beside.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped: no such child any more
+
+
+def test_a_function_beside_the_build_does_not_speak_for_it() -> None:
+    """Inside a bounded build the child leaves the stages, the files and the hard stop's message
+    to the parent: entering a stage there changes nothing the parent shows."""
+    with limits.whole_build(), limits.stage('making the EPUB'):
+        watch = limits._WATCH
+        assert watch is not None
+        beside = limits.beside(lambda: limits._WATCH is None)
+        assert beside is not None
+        try:
+            assert beside.result() is True
+        finally:
+            beside.stop()
+        assert watch.stages == ['making the EPUB']
