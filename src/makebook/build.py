@@ -38,6 +38,7 @@ from makebook.model import (
 from makebook.render import render_book
 from makebook.safety import limits, output, remote
 from makebook.source import gather_manuscript
+from makebook.theme import faces
 
 LOGGER = logging.getLogger('makebook')
 
@@ -464,6 +465,7 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
     try:
         for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
             if fmt.name == 'epub' and beside:
+                faces.subset_once(book)  # what both would make, made before they part
                 web = limits.beside(_web_edition_beside, book, cache)
             progress.stage(f'making {fmt.title}')
             start = time.perf_counter()

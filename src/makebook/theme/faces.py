@@ -383,6 +383,17 @@ def font_data(face: Face, font: FontFile, characters: Set[str], faces: Iterable[
     return _subset(font.path, font.weight, frozenset(c for c in characters if face_of(c, faces) is face))
 
 
+def subset_once(book: RenderedBook) -> None:
+    """Cut down, once, every added face the book uses (:func:`font_data`: seconds, for a book
+    set partly in fallback faces), so that the EPUB and the web edition, made side by side in
+    two processes (build.py), do not each do it: both then find the subsets made."""
+    used = faces_for(book)
+    characters = book_characters(book)
+    for face in used:
+        for font in face.files if face.added else ():
+            font_data(face, font, characters, used)
+
+
 @functools.lru_cache(maxsize=64)
 def _subset(path: Path, weight: int, characters: frozenset[str]) -> bytes:
     from fontTools import subset

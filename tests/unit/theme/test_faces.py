@@ -89,3 +89,20 @@ def test_a_cut_down_face_is_the_same_bytes_whenever_it_is_built(monkeypatch: pyt
         faces._subset.cache_clear()
         made.append(faces.font_data(face, font, set('ab'), (face,)))
     assert made[0] == made[1] and len(made[0]) > 100
+
+
+def test_the_subsets_both_editions_need_are_made_once_before_they_part(write_book) -> None:
+    """build.py makes the EPUB and the web edition side by side in two processes: subset_once
+    cuts down every added face first, so neither cuts one down again (each is seconds on a long
+    book set partly in fallback faces)."""
+    rendered = book(write_book, '# One\n\nA sign: ↯ and ⚘.')
+    used = faces.faces_for(rendered)
+    added = [(face, font) for face in used if face.added for font in face.files]
+    assert added  # a fallback face, cut down to the book's characters
+    faces._subset.cache_clear()
+    faces.subset_once(rendered)
+    made = faces._subset.cache_info().misses
+    assert made == len(added)
+    for face, font in added:  # as the EPUB and the web edition ask for them
+        faces.font_data(face, font, faces.book_characters(rendered), used)
+    assert faces._subset.cache_info().misses == made
