@@ -662,8 +662,15 @@ class LinearInline(InlineTreeprocessor):
     def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:
         """Python-Markdown's ``__handleInline``: from pattern ``index`` on, each pattern in
         turn, again from where it matched until it matches no more; but only the patterns
-        whose triggers the text holds (another's search would find nothing), worked out
-        again each time a match changes the text."""
+        whose triggers the text holds (another's search would find nothing).
+
+        The triggers are looked for once, in the text as it comes: a match only puts a
+        placeholder (STX, letters, digits, ETX, in which no trigger is written) in place of
+        what it matched, so the text never gains a trigger, and the patterns worth searching
+        at the start stay a superset of those worth searching after any match (one more
+        search each, that finds nothing, at worst). Looking again after each match read the
+        whole text for every trigger: quadratic in the matches of one text ('[*'x5,000:
+        3.2 of 4 CPU s)."""
         if isinstance(data, util.AtomicString):
             return data
         apply = self._InlineProcessor__applyPattern
@@ -676,11 +683,6 @@ class LinearInline(InlineTreeprocessor):
             data, matched, start = apply(plan.patterns[index], data, index, start)
             if not matched:
                 position += 1
-                continue
-            worth = plan.worth_searching(data)
-            position = bisect.bisect_left(worth, index)
-            if position == len(worth) or worth[position] != index:
-                start = 0  # this pattern cannot match again: the next from the start
         return data
 
     def _InlineProcessor__applyPattern(self, pattern: Any, data: str, pattern_index: int,
