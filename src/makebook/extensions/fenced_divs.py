@@ -85,8 +85,13 @@ class FencedDivProcessor(BlockProcessor):
         role = attributes.role_for(attrs.pairs.get('epub:type', '')) or _note_role(attrs)
         if role and div.get('role') is None:
             div.set('role', role)
-        self.parser.parseChunk(div, '\n'.join(lines[1:close]))
+        # The div's blocks and the rest are cut before its content is read (parseChunk's
+        # reading, without the text held): a div read inside a div would otherwise hold its
+        # own copy of every line after it, one per level of nesting.
+        inner = '\n'.join(lines[1:close]).split('\n\n')
         rest = '\n'.join(lines[close + 1:]).strip('\n')
+        del lines
+        self.parser.parseBlocks(div, inner)
         if rest:
             blocks[:0] = rest.split('\n\n')
 

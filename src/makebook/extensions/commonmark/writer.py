@@ -37,6 +37,7 @@ from makebook.extensions.attributes import unnumbered_minus
 from makebook.extensions.commonmark import code as code_blocks
 from makebook.extensions.commonmark import reader
 from makebook.extensions.commonmark.reader import Parsed
+from makebook.extensions.fenced_divs import CLOSE_RE, OPEN_RE
 
 STX, ETX = '\x02', '\x03'
 MARK = STX + 'cm:'
@@ -425,8 +426,11 @@ def paragraph_lines(content: str) -> list[str]:
 def _escape_start(line: str, index: int) -> str:
     stripped = line.lstrip(' ')
     lead = line[:len(line) - len(stripped)]
+    # A fence line markdown-it left as text (a div nested past reader.MAX_LEVEL) stays text:
+    # fenced_divs would open a div for it and count it, and each div it opened held a copy of
+    # the rest of the file (5,000 '::: box' never closed: 177 MB).
     if _HASH.match(stripped) or _QUOTE.match(stripped) or _RULE.match(stripped) or (
-            index and _UNDERLINE.match(stripped)):
+            index and _UNDERLINE.match(stripped)) or OPEN_RE.match(stripped) or CLOSE_RE.match(stripped):
         return lead + '\\' + stripped
     if _ITEM.match(stripped):
         digits = _DIGITS_DOT.match(stripped)
