@@ -95,6 +95,45 @@ def test_a_locator_finds_each_occurrence_of_a_repeated_needle_in_turn() -> None:
     assert Locator.of(where) is where
 
 
+def test_a_locator_in_order_looks_for_a_new_needle_from_its_last_answer() -> None:
+    """A pass's elements come in the order they are written: each new needle is looked for
+    from the last answer on (not from the start: quadratic in distinct needles on one line),
+    so a needle also written earlier, inside something else, is reported at its own line."""
+    text = 'see b.png and c.png\n![B](a.png)\n![C](b.png)\n![D](c.png)\n![E](d.png) ![F](e.png)\n'
+    plain, ordered = Locator(source(text, 1)), Locator(source(text, 1)).in_order()
+    needles = [(f'({name}', name) for name in ('a.png', 'b.png', 'c.png', 'd.png', 'e.png')]
+    assert [ordered.line_of(*n) for n in needles] == [2, 3, 4, 5, 5]
+    assert [plain.line_of(*n) for n in needles] == [2, 3, 4, 5, 5]  # a precise needle: the same
+    loose = Locator(source(text, 1)).in_order()
+    assert [loose.line_of('a.png'), loose.line_of('b.png'), loose.line_of('c.png')] == [2, 3, 4]
+    assert [Locator(source(text, 1)).line_of(n) for n in ('b.png', 'c.png')] == [1, 1]  # from the start
+    assert loose.line_of('see') == 1  # not written after the last answer: from the start
+    assert loose.line_of('d.png') == 5  # and on from there
+    # A repeated needle goes on from its own last answer, in any view of one locator.
+    shared = Locator(source(text, 1))
+    assert shared.in_order().line_of('png') == 1
+    assert shared.in_order().line_of('png') == 1  # the first line holds two
+    assert shared.line_of('png') == 2
+
+
+def test_a_locator_in_order_finds_20_000_needles_on_one_line_in_one_pass() -> None:
+    """Each new needle is found from the last answer: the characters read stay linear
+    (counted through the search, not timed)."""
+    line = ''.join(f'![x](https://e.org/{i}.png) ' for i in range(20_000))
+    read = 0
+
+    class Counted(str):
+        def find(self, sub: str, start: int = 0, *args: int) -> int:  # type: ignore[override]
+            nonlocal read
+            found = str.find(self, sub, start, *args)
+            read += (found if found >= 0 else len(self)) + len(sub) - start
+            return found
+
+    where = Locator(dataclasses.replace(source(line), markdown=Counted(line), first_line=1)).in_order()
+    assert [where.line_of(f'(https://e.org/{i}.png') for i in range(0, 20_000, 7)] == [1] * 2_858
+    assert read <= 2 * len(line)
+
+
 def test_a_needle_found_only_at_the_end_of_the_text_has_its_line() -> None:
     assert source().line_of('newline') == 14
     assert source('one\ntwo', first_line=3).line_of(('t', 'o')) == 4

@@ -180,17 +180,21 @@ def convert_file(source: SourceFile) -> Converted:
             else where.line_of(needle)
         problems.append(codes.ALL[code](message, source.path, line))
     _READERS.markdown = md  # read through: the next file may use it
+    # Each pass below reports in the order things are written: its own view of the locator.
+    noted = where.in_order()
     markup = media.media_notes(
         media.listings(html, listings), lambda message, needle: problems.append(
-            codes.RAW_HTML_REMOVED(message, source.path, where.line_of(needle, ignore_case=True))))
+            codes.RAW_HTML_REMOVED(message, source.path, noted.line_of(needle, ignore_case=True))))
     # Every element closed in its own block (an HTML5 parser would reopen an unclosed <em>
     # after the paragraph, around the rest of the chapter), then the allowlist.
+    balanced = where.in_order()
     markup = balance(markup, lambda code, message, needle: problems.append(
-        code(message, source.path, where.line_of(needle, ignore_case=True))))
-    body = to_xhtml(sanitize(markup, where, problems))
+        code(message, source.path, balanced.line_of(needle, ignore_case=True))))
+    body = to_xhtml(sanitize(markup, where.in_order(), problems))
     drop_copied_ids(body, written_ids(markup))  # the HTML parser's copies, not the author's
+    formulas = where.in_order()
     mathml.convert_math(body, lambda code, message, tex: problems.append(
-        code(message, source.path, where.line_of(tex))))
+        code(message, source.path, formulas.line_of(tex))))
     repairs.check_body(body, where, problems)
     notes = take_footnotes(body)
     keep_unreferenced(body, notes, lambda label: problems.append(codes.UNREFERENCED_NOTE(

@@ -37,7 +37,8 @@ MEDIA_TYPES = {
 # Turns an http(s) image into (book-relative href, local file): safety/remote.py.
 Download = Callable[[str], tuple[str, Path]]
 # The locator of a file's lines (one per file and pass, so that each occurrence of a
-# repeated needle is found at its own line: model.Locator).
+# repeated needle is found at its own line, and each new one from the last answer on:
+# model.Locator.in_order).
 Lines = Callable[[SourceFile], Locator]
 
 
@@ -49,7 +50,7 @@ def lines_of(where: Lines | Locator | None) -> Lines:
     made: dict[int, Locator] = {}
     if isinstance(where, Locator):
         made[id(where.source)] = where
-    return lambda source: made.setdefault(id(source), Locator(source))
+    return lambda source: made.get(id(source)) or made.setdefault(id(source), Locator(source).in_order())
 
 
 # Where a link written for another tool's output lands in the book: mdBook, Jekyll and Hugo

@@ -253,13 +253,15 @@ def check_body(body: etree._Element, source: SourceFile | Locator, problems: lis
     """Every check of one converted file, run before its ids and notes are rearranged."""
     where = Locator.of(source)
     nesting(body, where, problems)
+    # Each pass reports in the order things are written: its own view of the locator.
+    repaired = where.in_order()
     repair_content(body, lambda message, needle: problems.append(
-        codes.HTML_REPAIRED(message, where.path, where.line_of(needle, ignore_case=True))))
-    crowded_words(body, where, problems)
-    misplaced(body, where, problems)
+        codes.HTML_REPAIRED(message, where.path, repaired.line_of(needle, ignore_case=True))))
+    crowded_words(body, where.in_order(), problems)
+    misplaced(body, where.in_order(), problems)
     named_anchors(body)
     empty_links(body)
     empty_header_cells(body)
-    duplicate_ids(body, where, problems)
-    missing_footnotes(body, where, problems)
-    citations(body, where, problems)
+    duplicate_ids(body, where.in_order(), problems)
+    missing_footnotes(body, where.in_order(), problems)
+    citations(body, where.in_order(), problems)
