@@ -108,6 +108,18 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'headings': ('headings', 1_250, lambda n: '\n\n'.join(f'## Heading {i}\n\nText.' for i in range(n))),
     'long-word': ('chars', 250_000, lambda n: 'x' * n),
     'abbr-html': ('tags', 2_500, lambda n: '<abbr title="a">A</abbr> ' * n),
+    # Sixth session: every problem of a pass found from the last one (model.Locator.in_order),
+    # the triggers of a text looked for once (many matches in one paragraph), fences never
+    # closed past the nesting limit.
+    'remote-images-distinct': ('images', 5_000, lambda n: ''.join(f'![x](https://e.org/{i}.png) '
+                                                                  for i in range(n))),
+    'remote-images-paragraphs': ('images', 5_000, lambda n: '\n\n'.join(f'![x](https://e.org/{i}.png)'
+                                                                          for i in range(n))),
+    'broken-links-distinct': ('links', 5_000, lambda n: ''.join(f'[a](missing{i}.md) ' for i in range(n))),
+    'emphasis-word': ('runs', 5_000, lambda n: '*a*b' * n),
+    'strike-sub-sup': ('runs', 2_500, lambda n: '~~a~~ H~2~O x^2^ ' * n),
+    'dup-ids-pairs': ('headings', 500,
+                      lambda n: '\n\n'.join(f'## A {{#a{i}}}\n\n## B {{#a{i}}}' for i in range(n))),
 }
 
 # The shapes --pdf lays out unless told (the attack harness's PDF failures).
