@@ -29,3 +29,12 @@ class TestImplicitFigures(TestCase):
             '![b](b.png){width=300px height=20} and ![c](c.png){width=huge}.',
             '<p>An <img alt="icon" src="i.png" style="border: 0; width: 50%; height: 2.5in" /> and '
             '<img alt="b" height="20" src="b.png" width="300" /> and <img alt="c" src="c.png" />.</p>')
+
+    def test_many_figures_among_paragraphs_take_each_paragraph_s_place(self):
+        """Each figure is put in its paragraph's place by index (remove() looked for the
+        paragraph among all its siblings: quadratic in the figures of a chapter)."""
+        blocks = [f'![Map {i}](m{i}.png)\n\nText {i}.' if i % 3 else f'![](n{i}.png)' for i in range(300)]
+        expected = [f'<figure><img alt="Map {i}" src="m{i}.png" /><figcaption>Map {i}</figcaption>'
+                    f'</figure>\n<p>Text {i}.</p>' if i % 3 else f'<p><img alt="" src="n{i}.png" /></p>'
+                    for i in range(300)]
+        self.assertMarkdownRenders('\n\n'.join(blocks), '\n'.join(expected))
