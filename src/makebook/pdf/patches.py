@@ -1,4 +1,4 @@
-"""Three WeasyPrint 70 bugs make-book cannot design around, mended where they lie.
+"""Four WeasyPrint 70 bugs make-book cannot design around, mended where they lie.
 
 **A footnote that fits is moved to the next page.** When a note is added to a
 page, WeasyPrint lays the footnote area out again and asks whether its last
@@ -55,14 +55,17 @@ _KNOWN = {'2e317e4b066fb80c'}
 _KNOWN_LINES = {'e07bbe000974787e'}
 # The source of WeasyPrint 70's text.line_break.split_first_line, hashed.
 _KNOWN_SPLIT = {'39ad1016863ca34d'}
+# The source of WeasyPrint 70's text.line_break.Layout.setup, hashed.
+_KNOWN_SETUP = {'fb227a55094f41d4'}
 
 
 @functools.cache
 def apply() -> bool:
-    """Mend the three bugs; False if WeasyPrint's code is not the known one (that bug left alone)."""
+    """Mend the four bugs; False if WeasyPrint's code is not the known one (that bug left alone)."""
     from weasyprint.layout import LayoutContext, block
 
     mended = last_space_hangs()
+    mended = features_freed() and mended
     if _digest(LayoutContext._update_footnote_area) in _KNOWN:
         LayoutContext._update_footnote_area = _update_footnote_area
     else:
@@ -112,6 +115,60 @@ def last_space_hangs() -> bool:
 
 NBSP = '\u00a0'
 _LAST_SPACES = ' ' + NBSP
+
+
+@functools.cache
+def features_freed() -> bool:
+    """Make each layout's font features its own, released with the layout; False (nothing
+    changed) if WeasyPrint's ``Layout.setup`` is not the known one."""
+    from weasyprint.text import line_break
+
+    if _digest(line_break.Layout.setup) not in _KNOWN_SETUP:
+        return False
+    line_break.pango = _OwnFeatures(line_break.pango)  # the module's Pango, as its layouts call it
+    return True
+
+
+class _Features:
+    """The font features a layout's setup asked Pango for: made into an attribute only as it is
+    put in the layout's list (which then owns it)."""
+
+    __slots__ = ('features',)
+
+    def __init__(self, features: bytes) -> None:
+        self.features = features
+
+
+class _OwnFeatures:
+    """WeasyPrint's Pango functions as ``line_break`` calls them, but for the three that
+    ``Layout.setup`` uses for the font features, in this order: the attribute made
+    (:class:`_Features` instead: the dictionary WeasyPrint keeps them in holds that), the list
+    made and the attribute put in it (a new Pango attribute, the list's own), the list given to
+    the layout (which takes a reference: ours, the one WeasyPrint never dropped, is dropped)."""
+
+    def __init__(self, pango: Any) -> None:
+        self._pango = pango
+        self._given: Any = None  # the list the features were just put in
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._pango, name)
+        setattr(self, name, value)  # looked up once: the others are called as WeasyPrint's
+        return value
+
+    def pango_attr_font_features_new(self, features: bytes) -> _Features:
+        return _Features(features)
+
+    def pango_attr_list_insert(self, attributes: Any, attribute: Any) -> None:
+        if isinstance(attribute, _Features):
+            self._given = attributes
+            attribute = self._pango.pango_attr_font_features_new(attribute.features)
+        self._pango.pango_attr_list_insert(attributes, attribute)
+
+    def pango_layout_set_attributes(self, layout: Any, attributes: Any) -> None:
+        self._pango.pango_layout_set_attributes(layout, attributes)
+        if attributes is self._given and attributes is not None:
+            self._given = None
+            self._pango.pango_attr_list_unref(attributes)
 
 
 def _maybe_the_bug(resume: int | None, text: str, style: Any, max_width: float) -> bool:
