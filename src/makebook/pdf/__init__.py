@@ -88,7 +88,7 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     check_embedded(fonts or embedded_fonts(pdf), [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
     # The pieces of this build's layouts are kept; older ones (an edited chapter's) go.
-    cache.sweep([engine.Session.NAMESPACE])
+    cache.sweep([engine.Session.NAMESPACE, engine.Session.FOLIOS_NAMESPACE])
     cache.store(JUSTIFY_NAMESPACE, justify_key, justify.recalled())
     return PrintedBook(pdf, print_pages(book, found.anchors, found.folios),
                        tuple(_note_on_next_page(book, note) for note in sorted(deferred)), layout.pages)

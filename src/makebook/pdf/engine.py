@@ -34,7 +34,7 @@ from makebook.cache import Cache
 from makebook.config.stylesheets import css_for
 from makebook.errors import MissingDependency, OutputError
 from makebook.model import Asset, RenderedBook
-from makebook.pdf import boxes, colour, document, geometry, join, patches, pieces
+from makebook.pdf import boxes, colour, document, folios, geometry, join, patches, pieces
 from makebook.pdf import splits as print_split
 from makebook.pdf.fonts import document_fonts, face_css, font_face_rules
 from makebook.pdf.svgfonts import svg_for_print
@@ -86,21 +86,30 @@ class Findings:
     foot: tuple[tuple[str, bool], ...]  # blocks ending the pages of misplaced calls, culprit?
 
     @classmethod
-    def joined(cls, parts: list[tuple[Findings, int]], blank: bool) -> Findings:
+    def joined(cls, parts: list[tuple[Findings, int, int | None]], blank: bool) -> Findings:
         """The findings of pieces laid out one after another, as one document's would read:
-        each piece's first ``kept`` pages, and a blank page last if ``blank``."""
-        anchors = [page for found, kept in parts for page in found.anchors[:kept]]
-        folios = [folio for found, kept in parts for folio in found.folios[:kept]]
+        each piece's first ``kept`` pages, and a blank page last if ``blank``. A piece's third
+        item is the book's page number before its first page (a body piece counts its pages
+        from 1: its folios are moved by it), or None (its folios are the book's)."""
+        anchors = [page for found, kept, _ in parts for page in found.anchors[:kept]]
+        folios = [_moved_folio(folio, offset) for found, kept, offset in parts for folio in found.folios[:kept]]
         if blank:
             anchors.append(())
             folios.append(None)
         # The cuts in the order one document's layout finds them (by note): a continuation may
         # be cut again, after its note.
-        splits = sorted((split for found, _ in parts for split in found.splits), key=lambda cut: cut.note_id)
-        return cls(tuple(anchors), tuple(folios), frozenset().union(*(found.misplaced for found, _ in parts)),
-                   frozenset().union(*(found.deferred for found, _ in parts)),
-                   tuple(split for found, _ in parts for split in found.moved), tuple(splits),
-                   tuple(item for found, _ in parts for item in found.foot))
+        splits = sorted((split for found, _, _ in parts for split in found.splits), key=lambda cut: cut.note_id)
+        return cls(tuple(anchors), tuple(folios), frozenset().union(*(found.misplaced for found, _, _ in parts)),
+                   frozenset().union(*(found.deferred for found, _, _ in parts)),
+                   tuple(split for found, _, _ in parts for split in found.moved), tuple(splits),
+                   tuple(item for found, _, _ in parts for item in found.foot))
+
+
+def _moved_folio(folio: str | None, offset: int | None) -> str | None:
+    """A body piece's folio as the book prints it: ``offset`` pages later."""
+    if folio is None or offset is None or not folio.isdigit():
+        return folio
+    return str(int(folio) + offset)
 
 
 def findings(pages: list[Any], cuts: tuple[print_split.NoteSplit, ...], block_ids: set[str]) -> Findings:
@@ -268,6 +277,8 @@ class Session:
     _ROUNDS = 3
     # The cache's namespace for the pieces (their findings and PDF).
     NAMESPACE = 'pdf/pieces'
+    # ... and for the folio sheets (folios.py).
+    FOLIOS_NAMESPACE = 'pdf/folios'
 
     def __init__(self, book: RenderedBook, pieces: bool = True, cache: Cache | None = None) -> None:
         self.book = book
@@ -337,8 +348,7 @@ class Session:
             asked: dict[str, int | None] = {}  # what the pieces were told of other pieces' pages
             for index, piece in enumerate(body):
                 known = {**self._pages, **pages}
-                first_page = None if index == 0 else count + 1
-                key, source = self._piece(setup, piece, known, figures, first_page, index, context)
+                key, source = self._piece(setup, piece, known, figures, index, context)
                 result = self._results[key]
                 if not piece.last and (not result.found.anchors
                                        or pieces.PIECE_END not in result.found.anchors[-1]):
@@ -359,7 +369,7 @@ class Session:
                 break
         else:
             return None
-        key, source = self._piece(setup, front, pages, figures, None, -1, context)
+        key, source = self._piece(setup, front, pages, figures, -1, context)
         opening = self._kept(front, self._results[key])
         progress.pages(count + opening)
         # What this layout does not use is dropped (the cache keeps it for the next build).
@@ -374,11 +384,10 @@ class Session:
         return len(result.found.anchors) - (0 if piece.last else 1)
 
     def _piece(self, setup: _Setup, piece: pieces.Piece, pages: dict[str, int], figures: dict[str, int],
-               first_page: int | None, place: int,
-               context: tuple[tuple[print_split.NoteSplit, ...], set[str]]) -> tuple[str, tuple[str, str]]:
+               place: int, context: tuple[tuple[print_split.NoteSplit, ...], set[str]]) -> tuple[str, tuple[str, str]]:
         """One piece laid out, or its result taken from this build or the cache: its key and
         its source (HTML and rules)."""
-        html, css = piece.html(pages, figures), piece.css(first_page)
+        html, css = piece.html(pages, figures), piece.css()
         key = self.cache.key(self.NAMESPACE, self._inputs, html, css)
         if self._at.get(place) not in (None, key):
             self._held.pop(self._at[place], None)  # the piece it replaces: one layout in memory
@@ -439,10 +448,14 @@ class Session:
 
     def layout_of(self, joined: Joined) -> Layout:
         """The layout of the joined pieces, as one document's would read."""
-        parts = [(self._results[key].found, kept) for key, kept in zip(joined.keys, joined.kept, strict=True)]
+        parts: list[tuple[Findings, int, int | None]] = []
+        offset: int | None = None  # the front matter's folios are its own; the body's from 1
+        for key, kept in zip(joined.keys, joined.kept, strict=True):
+            parts.append((self._results[key].found, kept, offset))
+            offset = 0 if offset is None else offset + kept
         return Layout(None, Findings.joined(parts, joined.blank), None, joined)
 
-    def write_joined(self, joined: Joined, folios: tuple[str | None, ...],
+    def write_joined(self, joined: Joined, printed: tuple[str | None, ...],
                      fonts: list[tuple[str, bool]] | None) -> bytes:
         """The book's PDF: every piece's PDF (written now if it was not), joined."""
         setup = self._setup
@@ -468,7 +481,25 @@ class Session:
             blank = _blank_document(setup.weasyprint, self.book, self._gutter_pages, setup.fonts)
             written.append(write_piece(self.book, blank, None))
             marks.append(join.PageMarks(blank.pages[0].height, ()))
-        return join.join(written, marks, page_labels(folios), self.book.metadata.direction == 'rtl')
+        # The body's folios, hidden in its pieces, printed over them (folios.py).
+        wanted = folios.stamps(printed, joined.kept[0])
+        sheets = {first: self._folio_sheet(setup, first) for first in sorted({stamp.sheet for stamp in wanted})}
+        stamps = [(stamp.page, sheets[stamp.sheet], stamp.number - stamp.sheet) for stamp in wanted]
+        return join.join(written, marks, page_labels(printed), self.book.metadata.direction == 'rtl', stamps)
+
+    def _folio_sheet(self, setup: _Setup, first: int) -> bytes:
+        """The folio sheet from the number ``first``: from the cache, or laid out now."""
+        key = self.cache.key(self.FOLIOS_NAMESPACE, self._inputs, str(first))
+        stored = self.cache.load(self.FOLIOS_NAMESPACE, key)
+        if isinstance(stored, str):
+            with contextlib.suppress(binascii.Error, ValueError):
+                sheet = base64.b64decode(stored, validate=True)
+                if sheet.startswith(b'%PDF-'):
+                    return sheet
+        with _quiet_progress():
+            sheet = folios.render_sheet(setup.weasyprint, setup, self.book.metadata.language, first)
+        self.cache.store(self.FOLIOS_NAMESPACE, key, base64.b64encode(sheet).decode())
+        return sheet
 
     def close(self) -> None:
         """Drop the pieces and remove the fonts' folders (the PDF is written by then)."""

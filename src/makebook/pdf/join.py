@@ -53,9 +53,11 @@ class PageMarks:
 
 
 def join(pieces: Sequence[bytes], marks: Sequence[PageMarks], labels: Sequence[tuple[int, str]],
-         right_to_left: bool) -> bytes:
+         right_to_left: bool, folios: Sequence[tuple[int, bytes, int]] = ()) -> bytes:
     """One PDF of ``pieces`` (the first gives the catalog), its outline from ``marks`` (one per
-    page of the joined PDF), ``labels`` as :func:`~makebook.pdf.engine.page_labels` gives them."""
+    page of the joined PDF), ``labels`` as :func:`~makebook.pdf.engine.page_labels` gives them.
+    Each of ``folios`` (the joined PDF's page, a folio sheet, the sheet's page) prints that
+    sheet page's folio on the page (:mod:`~makebook.pdf.folios`)."""
     import pikepdf
 
     book = pikepdf.open(io.BytesIO(pieces[0]))
@@ -73,6 +75,7 @@ def join(pieces: Sequence[bytes], marks: Sequence[PageMarks], labels: Sequence[t
         names.add(piece)
     tree.finish()
     _link_across_pieces(book)
+    _print_folios(book, folios)
     _outline(book, marks)
     _page_labels(book, labels)
     if right_to_left:
@@ -194,6 +197,27 @@ def _link_across_pieces(book: Any) -> None:
                 annotation.Dest = pikepdf.String(uri[len(CROSS_PIECE):])
             elif action.get('/S') != pikepdf.Name.URI:
                 del annotation['/A']
+
+
+def _print_folios(book: Any, folios: Sequence[tuple[int, bytes, int]]) -> None:
+    """Each folio sheet's page drawn over its page of the book, as a form marked as an artifact
+    (page furniture, outside the structure tree), after the page's own drawing (wrapped in q/Q:
+    WeasyPrint's content leaves its transform in place). The form's name is the page's, in
+    the piece's resources (WeasyPrint shares one dictionary between a document's pages)."""
+    import pikepdf
+
+    sheets: dict[int, Any] = {}
+    forms: dict[tuple[int, int], Any] = {}
+    for index, sheet, number in folios:
+        if id(sheet) not in sheets:
+            sheets[id(sheet)] = pikepdf.open(io.BytesIO(sheet))
+        key = (id(sheet), number)
+        if key not in forms:
+            forms[key] = book.copy_foreign(sheets[id(sheet)].pages[number].as_form_xobject())
+        page = book.pages[index]
+        name = page.add_resource(forms[key], pikepdf.Name.XObject, pikepdf.Name(f'/MbFolio{index}'))
+        page.contents_add(b'q\n', prepend=True)
+        page.contents_add(b'Q\n/Artifact BMC q ' + name.unparse() + b' Do Q EMC\n')
 
 
 def _outline(book: Any, marks: Sequence[PageMarks]) -> None:

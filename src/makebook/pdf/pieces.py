@@ -7,12 +7,17 @@ document's. A piece whose HTML and starting numbers have not changed is not laid
 in a build that lays the book out several times (a note cut, a paragraph relaxed), only the
 chapters that changed are.
 
-What the single document knew from the layout, a piece is told (and the engine checks it):
-- the page number it starts on (``@page :first { counter-reset: page N }``);
+A body piece is laid out as if it were the book's first (its page counter from 1), so that its
+layout does not depend on the pieces before it: they can be laid out at the same time, and one
+that grew by a page does not make every later one new. Its folios are laid out but hidden
+(:data:`HIDDEN_FOLIOS`): the engine reads where they are, and the join prints the book's own
+numbers over them (:mod:`~makebook.pdf.folios`). What the single document knew from the
+layout, a piece is told (and the engine checks it):
 - the figure counter's value at its start (``html { counter-reset: figure N }``);
-- the numbers of figures and pages it refers to in other pieces: written into the link
-  (``data-mb-ref``) and printed by :func:`~makebook.pdf.document.literal_label_css`'s rules
-  instead of ``target-counter()``.
+- the numbers of figures it refers to in other pieces, and of every page it refers to (its own
+  included: its page counter is not the book's): written into the link (``data-mb-ref``) and
+  printed by :func:`~makebook.pdf.document.literal_label_css`'s rules instead of
+  ``target-counter()``.
 The contents (front matter) are laid out last, their page numbers written in the same way.
 Each piece but the last ends with an empty chapter (:data:`PIECE_END`) whose page is dropped:
 it makes the blank verso a chapter ending on a recto needs, as the single document does.
@@ -36,6 +41,8 @@ PIECE_END = 'mb-piece-end'
 # The links whose generated words carry a number from the layout (print.css, label_css).
 _PAGE_REFS = ('xref-page', 'xref-sec')
 _FIGURE_REF = 'xref-fig'
+# A body piece's folios: laid out (the engine reads them), not drawn (the join prints the book's).
+HIDDEN_FOLIOS = '@page { @bottom-center { visibility: hidden; } }'
 
 
 @dataclass(frozen=True)
@@ -71,39 +78,44 @@ class Piece:
             body.append(copy.deepcopy(section))
         for link in body.iter(f'{{{XHTML_NS}}}a'):
             target = (link.get('href') or '')[1:]
-            if not (link.get('href') or '').startswith('#') or target in self.ids:
+            if not (link.get('href') or '').startswith('#'):
                 continue
             classes = (link.get('class') or '').split()
-            if _FIGURE_REF in classes and target in figures:
+            if _FIGURE_REF in classes and target in figures and target not in self.ids:
                 link.set('data-mb-ref', str(figures[target]))
-            elif (any(kind in classes for kind in _PAGE_REFS) or self.front) and target in self.book_ids:
+            elif self._prints_page_of(target, classes):
                 # A page not laid out yet: a guess the engine checks (and lays out again).
                 link.set('data-mb-ref', str(pages.get(target, 0)))
         if not self.last:
             etree.SubElement(body, f'{{{XHTML_NS}}}section', {'class': 'chapter', 'id': PIECE_END})
         return serialise(root)
 
-    def css(self, first_page: int | None) -> str:
-        """The piece's own rules: the page number it starts on (None: as the stylesheets say)
-        and the figures before it."""
-        rules = []
-        if first_page is not None:
-            rules.append(f'@page :first {{ counter-reset: page {first_page}; }}')
+    def css(self) -> str:
+        """The piece's own rules: a body piece's hidden folios and the figures before it."""
+        rules = [] if self.front else [HIDDEN_FOLIOS]
         if self.figures:
             rules.append(f'html {{ counter-reset: figure {self.figures}; }}')
         return '\n'.join(rules) or '/**/'
 
     def references(self) -> frozenset[str]:
-        """The ids in other pieces whose page number the piece prints."""
+        """The ids whose page number the piece prints: in other pieces, and in a body piece its
+        own too (its page counter starts at 1)."""
         found = set()
         for section in self.sections:
             for link in section.iter(f'{{{XHTML_NS}}}a'):
                 href = link.get('href') or ''
-                classes = (link.get('class') or '').split()
-                if (href.startswith('#') and href[1:] not in self.ids and href[1:] in self.book_ids
-                        and (self.front or any(kind in classes for kind in _PAGE_REFS))):
+                if href.startswith('#') and self._prints_page_of(href[1:], (link.get('class') or '').split()):
                     found.add(href[1:])
         return frozenset(found)
+
+    def _prints_page_of(self, target: str, classes: list[str]) -> bool:
+        """True if a link to ``target`` with ``classes`` prints the target's page number, which
+        the piece is told (the contents, and page references)."""
+        if target not in self.book_ids:
+            return False
+        if self.front:
+            return target not in self.ids
+        return any(kind in classes for kind in _PAGE_REFS)
 
 
 def cut(root: etree._Element, per_piece: int = 1) -> tuple[Piece, list[Piece]] | None:

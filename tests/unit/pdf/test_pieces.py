@@ -44,12 +44,32 @@ def test_a_piece_is_told_the_pages_and_figures_that_are_elsewhere(nested_book: R
     assert front.html({}, {}).count('data-mb-ref="0"') == 5
 
 
-def test_a_piece_starts_on_its_page_and_after_the_figures_before_it(nested_book: RenderedBook) -> None:
-    _, body = pieces.cut(document.print_tree(nested_book)) or (None, [])
-    assert body[0].css(None) == '/**/'  # the first chapter restarts the folios itself (print.css)
-    assert '@page :first { counter-reset: page 12; }' in body[2].css(12)
+def test_a_body_piece_counts_its_own_pages_and_starts_after_the_figures_before_it(
+        nested_book: RenderedBook) -> None:
+    front, body = pieces.cut(document.print_tree(nested_book)) or (None, [])
+    assert front is not None
+    # No piece is told where it starts (its layout does not depend on the pieces before it):
+    # a body piece's folios are laid out hidden (the join prints the book's), the front's shown.
+    assert front.css() == '/**/'
+    assert all(piece.css() == pieces.HIDDEN_FOLIOS for piece in body)
+    assert 'counter-reset: page' not in ''.join(piece.css() for piece in body)
     figured = pieces.Piece(body[2].head, (), body[2].sections, False, False, 3, body[2].ids, body[2].ids)
-    assert 'html { counter-reset: figure 3; }' in figured.css(5)
+    assert 'html { counter-reset: figure 3; }' in figured.css()
+
+
+def test_a_body_piece_is_told_the_page_of_its_own_page_references(nested_book: RenderedBook) -> None:
+    """Its page counter is not the book's, so target-counter() would print its own count."""
+    _, body = pieces.cut(document.print_tree(nested_book)) or (None, [])
+    piece = body[1]
+    section = piece.sections[0]
+    target = section.get('id', '')
+    assert target in piece.ids
+    link = etree.SubElement(section, f'{{{document.XHTML_NS}}}a', {'href': '#' + target, 'class': 'xref-page'})
+    told = pieces.Piece(piece.head, (), (section,), False, False, 0, piece.ids, piece.book_ids)
+    assert target in told.references()
+    assert re.search(r'class="xref-page"[^>]*data-mb-ref="41"|data-mb-ref="41"[^>]*class="xref-page"',
+                     told.html({target: 41}, {}))
+    section.remove(link)
 
 
 def test_figure_numbers_follow_the_book_and_a_book_without_contents_is_one_piece() -> None:
