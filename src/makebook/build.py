@@ -56,6 +56,7 @@ class Format:
     uses: tuple[str, ...] = ()  # formats whose results it takes when they are built too
     bounded: bool = False  # run in a child process within MAKEBOOK_<NAME>_SECONDS / _MEMORY_MB
     cached: bool = False  # the writer takes the build's cache (cache.py) as ``cache=``
+    shared: bool = False  # the writer takes the processes it may use at once as ``jobs=``
 
     def target(self, slug: str) -> str:
         """The output's name in the output folder ('html' is a folder)."""
@@ -64,7 +65,7 @@ class Format:
 
 # In the order they are made: a format comes after those it uses.
 FORMATS_REGISTRY: tuple[Format, ...] = (
-    Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True, cached=True),
+    Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True, cached=True, shared=True),
     Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',), cached=True),
     Format('html', 'the web edition', 'makebook.web:web_edition', cached=True),
 )
@@ -256,7 +257,7 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
     # made (by the web edition's child when there is one: _make_timed).
     cache.settle(out_dir, write=False)
     try:
-        made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache)
+        made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache, options.jobs)
     except MakeBookError as exc:  # the PDF's own problems, then what the book had already
         exc.diagnostics = unique([*exc.diagnostics, *warnings])
         raise
@@ -319,7 +320,7 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
             fmt = next(f for f in FORMATS_REGISTRY if f.name == name)
             progress.stage(f'making {fmt.title}')
             start = time.perf_counter()
-            results[name] = _make_one(fmt, book, results, cancelled, cache, progress)
+            results[name] = _make_one(fmt, book, results, cancelled, cache, progress, options.jobs)
             content = results[name].pdf if isinstance(results[name], PrintedBook) else results[name]
             if isinstance(results[name], PrintedBook):  # failed (strict) before the PDF is written
                 late.extend(_late_warnings(results[name].warnings, manuscript, chosen))
@@ -449,8 +450,8 @@ def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | No
     return _make_timed(book, formats, progress or NoProgress(), cache)[0]
 
 
-def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress, cache: Cache | None = None
-                ) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic], dict[str, int]]:
+def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress, cache: Cache | None = None,
+                jobs: int = 0) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic], dict[str, int]]:
     """The formats made, the seconds each took, the warnings only making them could find
     (a footnote the layout set a page late), and the PDF's page count."""
     results: dict[str, Any] = {}
@@ -459,7 +460,7 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
     late: list[Diagnostic] = []
     page_counts: dict[str, int] = {}
     web: limits.Beside | None = None
-    beside = 'epub' in formats and 'html' in formats and _worth_a_child(book)
+    beside = 'epub' in formats and 'html' in formats and jobs != 1 and _worth_a_child(book)
     if cache is not None and ('pdf' in formats or not beside):
         cache.write_kept()  # before a long PDF, or when no child will
     try:
@@ -475,7 +476,7 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
                 if cache is not None and used is not None:
                     cache.merge(used)
                 continue
-            result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress)
+            result = results[fmt.name] = _make_one(fmt, book, results, None, cache, progress, jobs)
             made[fmt.name] = result.pdf if isinstance(result, PrintedBook) else result
             if isinstance(result, PrintedBook):
                 late.extend(result.warnings)
@@ -514,11 +515,14 @@ def _web_edition_beside(book: RenderedBook, cache: Cache | None) -> tuple[Made, 
 
 def _make_one(fmt: Format, book: RenderedBook, results: Mapping[str, Any],
               cancelled: Callable[[], bool] | None = None, cache: Cache | None = None,
-              progress: Progress | None = None) -> Any:
-    """One format made in memory, given the results of the formats made before it."""
+              progress: Progress | None = None, jobs: int = 0) -> Any:
+    """One format made in memory, given the results of the formats made before it (``jobs``:
+    the processes it may use at once; 0: one per core)."""
     writer = _writer(fmt)
     if fmt.cached and cache is not None:
         writer = functools.partial(writer, cache=cache)
+    if fmt.shared:
+        writer = functools.partial(writer, jobs=jobs)
     inputs = [results.get(name) for name in fmt.uses]  # None: not built in this run
     with limits.stage(f'making {fmt.title}'):
         if fmt.bounded:  # WeasyPrint can be made to run for ever or eat all memory

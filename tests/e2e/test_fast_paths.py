@@ -113,3 +113,27 @@ def test_an_edited_chapter_is_the_only_one_laid_out_again_and_the_pdf_is_the_col
     assert make_book(capsys, book, '-o', cold, '-q', '--format', 'pdf').status == 0
     pdf = next(warm.glob('*.pdf')).name
     assert (warm / pdf).read_bytes() == (cold / pdf).read_bytes()
+
+
+def test_a_chapter_grown_by_pages_lays_out_no_other_chapter_again(tmp_path: Path, capsys) -> None:
+    """A body chapter's layout does not depend on the pages before it (its folios are printed at
+    the join): a chapter that grows by pages moves every later page number, yet only it and
+    the contents are laid out again, and the PDF is byte for byte a cold build's."""
+    book = shutil.copytree(BOOKS / 'print-features', tmp_path / 'book')
+    warm, cold = tmp_path / 'warm', tmp_path / 'cold'
+    assert make_book(capsys, book, '-o', warm, '-q', '--format', 'pdf').status == 0
+    pdf = next(warm.glob('*.pdf')).name
+    pages_before = len(pages_and_outline(warm / pdf)[0])
+    pieces = warm / CACHE / 'pdf' / 'pieces'
+    before = {(path.name, path.stat().st_mtime_ns) for path in pieces.rglob('*.json')}
+    first = sorted(book.glob('0*.md'))[0]
+    grown = ' '.join(['A sentence added to make the first chapter longer by several pages.'] * 40)
+    first.write_text(first.read_text(encoding='utf-8') + ('\n\n' + grown) * 6 + '\n', encoding='utf-8')
+    run = make_book(capsys, book, '-o', warm, '-q', '--format', 'pdf')
+    assert run.status == 0, run.err
+    assert len(pages_and_outline(warm / pdf)[0]) >= pages_before + 4
+    after = {(path.name, path.stat().st_mtime_ns) for path in pieces.rglob('*.json')}
+    laid_out, recalled = after - before, after & before
+    assert 1 <= len(laid_out) <= 3 and len(recalled) >= 4, (len(laid_out), len(recalled))
+    assert make_book(capsys, book, '-o', cold, '-q', '--format', 'pdf').status == 0
+    assert (warm / pdf).read_bytes() == (cold / pdf).read_bytes()

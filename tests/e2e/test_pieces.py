@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from makebook.pdf import print_edition
+from makebook.pdf import folios, print_edition
 from makebook.render import render_book
 from makebook.source import read_manuscript
 from tests.conftest import ESSAY_EPOCH
@@ -78,7 +80,7 @@ def nested_folder(tmp_path: Path) -> Path:
     return write_files(tmp_path / 'nested', NESTED_BOOK)
 
 
-@pytest.mark.parametrize('name', ['print-features', 'quarto', 'nested'])
+@pytest.mark.parametrize('name', ['print-features', 'quarto', 'nested', 'languages-ar'])
 def test_the_book_in_pieces_is_the_single_document(name: str, nested_folder: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     caplog: pytest.LogCaptureFixture) -> None:
@@ -100,4 +102,69 @@ def test_the_book_in_pieces_is_the_single_document(name: str, nested_folder: Pat
     assert in_pieces['outline'] == single['outline']
     assert in_pieces['links'] == single['links']
     assert in_pieces['labels'] == single['labels']
-    contents_numbers_are_the_pages_linked(in_pieces)
+    if name != 'languages-ar':  # its contents are not headed 'Contents'
+        contents_numbers_are_the_pages_linked(in_pieces)
+
+
+@pytest.mark.parametrize('name', ['print-features', 'nested'])
+def test_pieces_laid_out_by_two_processes_make_the_pdf_one_process_makes(
+        name: str, nested_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Byte for byte: a piece's layout depends on nothing the other process laid out. The
+    second process makes the folio sheets too (beside its pieces, while this one lays out its
+    own)."""
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+    book = render_book(read_manuscript(nested_folder if name == 'nested' else BOOKS / name))
+    sheets_by = tmp_path / 'sheets'
+    render_sheet = folios.render_sheet
+
+    def noted(*args: Any) -> bytes:
+        with sheets_by.open('a', encoding='ascii') as stream:
+            stream.write(f'{os.getpid()}\n')
+        return render_sheet(*args)
+
+    monkeypatch.setattr(folios, 'render_sheet', noted)
+    made = {}
+    for jobs in (2, 1):
+        sheets_by.write_text('', encoding='ascii')
+        with caplog.at_level(logging.INFO, logger='makebook'):
+            made[jobs] = print_edition(book, jobs=jobs).pdf
+        told = [record.getMessage() for record in caplog.records if 'second process' in record.getMessage()]
+        shared = re.search(r'(\d+) laid out by a second process', told[-1])
+        assert shared is not None
+        # The nested book's pieces are so short that the second process's share is the sheet.
+        assert (int(shared[1]) > 0) == (jobs == 2 and name == 'print-features'), told[-1]
+        makers = set(sheets_by.read_text(encoding='ascii').split())
+        if jobs == 2:  # made by the second process beside its pieces (here, only when needed)
+            assert makers and str(os.getpid()) not in makers
+        else:
+            assert makers <= {str(os.getpid())}
+    assert made[2] == made[1]
+
+
+def test_the_body_s_folios_are_printed_once_as_page_furniture(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each body folio is drawn over its page from a folio sheet, marked as an artifact (it is
+    not the book's text: outside the structure tree), and the piece's own hidden one not at all."""
+    import pikepdf
+
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', ESSAY_EPOCH)
+    pdf = print_edition(render_book(read_manuscript(BOOKS / 'print-features'))).pdf
+    found = facts(pdf, tmp_path / 'book.pdf')
+    labels = found['labels']
+    stamped = 0
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for index, page in enumerate(document.pages):
+            contents = page.obj.Contents
+            content = b'\n'.join(stream.read_bytes() for stream in
+                                 (contents if isinstance(contents, pikepdf.Array) else [contents]))
+            names = re.findall(rb'/Artifact BMC q (/MbFolio\d+) Do Q EMC', content)
+            text = found['text'][index].rstrip().splitlines()
+            folio = text[-1].strip() if text else ''
+            if names:
+                stamped += 1
+                assert names == [f'/MbFolio{index}'.encode()]
+                assert labels[index].isdigit() and folio == labels[index]  # printed where it is labelled
+            else:
+                assert not (labels[index].isdigit() and folio == labels[index] and folio != '1'), index
+    assert stamped > 10

@@ -26,7 +26,7 @@ from tests.tools import outputs as snapshot
 META = '---\ntitle: T\nauthor: A\nlang: en\n---\n'
 
 
-def fake_print_edition(book: RenderedBook, cache: object = None) -> PrintedBook:
+def fake_print_edition(book: RenderedBook, cache: object = None, jobs: int = 0) -> PrintedBook:
     """A PrintedBook whose 'PDF' tells which book and print settings the writer was given."""
     settings = book.metadata.print_settings
     pdf = f'%PDF-fake {book.metadata.title} {settings.notes} {settings.pdf_variant} {settings.print_ready}'
@@ -158,7 +158,7 @@ def test_strict_mode_fails_on_warnings_before_writing_anything(write_book, tmp_p
 
 
 
-def late_note_print_edition(book: RenderedBook, cache: object = None) -> PrintedBook:
+def late_note_print_edition(book: RenderedBook, cache: object = None, jobs: int = 0) -> PrintedBook:
     """A print edition that, as the real one can, set a note a page late (MB607, at its line)."""
     from makebook import codes
 

@@ -89,6 +89,9 @@ def add_build_arguments(parser: argparse.ArgumentParser, several: bool = False) 
                              'make-book never uses the network otherwise)')
     parser.add_argument('--strict', action='store_true', default=None,
                         help='treat warnings (missing alt text...) as errors')
+    parser.add_argument('-j', '--jobs', type=_jobs, default=0, metavar='N',
+                        help='processes a book may use at once (default: one per core); the '
+                             'outputs are the same whatever N is')
     add_verbosity(parser)
 
 
@@ -115,6 +118,16 @@ def _formats(value: str) -> tuple[str, ...]:
         return parse_formats(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if not 1 <= jobs <= 256:
+        raise argparse.ArgumentTypeError(f'{value[:20]!r} is not a number of processes from 1 to 256')
+    return jobs
 
 
 def _checked(check: Callable[[str], str]) -> Callable[[str], str]:

@@ -47,7 +47,8 @@ PAGES_NAMESPACE = 'pdf/pages'
 JUSTIFY_NAMESPACE = 'pdf/justify'
 
 
-def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool = True) -> PrintedBook:
+def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool = True,
+                  jobs: int = 0) -> PrintedBook:
     """The PDF, with where each of its pages begins (for the EPUB's page-list).
 
     The gutter depends on the page count, which is known only after layout:
@@ -56,7 +57,7 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     count lands in another gutter step, or a note must be cut or relaxed.
     With ``pieces`` the book is laid out a chapter at a time, and a layout after the first lays
     out again only the chapters it changes (:mod:`~makebook.pdf.pieces`); the pages are the
-    same as the single document's.
+    same as the single document's; ``jobs`` body pieces are laid out at once (0: one per core).
     Raises :class:`BookError` for a note that cannot be made to fit.
     """
     cache = cache or Cache.off()
@@ -66,13 +67,14 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
     justify_key = cache.key(JUSTIFY_NAMESPACE, str(book.root), book.metadata.identifier)
     justify.recall(cache.load(JUSTIFY_NAMESPACE, justify_key))
-    session = engine.Session(book, pieces, cache)
+    session = engine.Session(book, pieces, cache, jobs)
     try:
         layout = lay_out(book, estimate, session=session)
         layout, passes = _final_layout(book, layout, estimate, session)
         LOGGER.info('PDF: %d pages, laid out %d %s (%d chapter pieces laid out, %d reused, %d from the '
-                    'cache)', layout.pages, passes, 'time' if passes == 1 else 'times', session.rendered,
-                    session.reused, session.recalled)
+                    'cache; %d laid out by a second process)', layout.pages, passes,
+                    'time' if passes == 1 else 'times', session.rendered, session.reused, session.recalled,
+                    session.shared)
         # A note still misplaced after cutting and relaxing but whole at the foot of the next
         # page is kept there with a warning (TeX defers a note so); one lost, cut off or further
         # away (a note taller than a whole page's room, or in a place that cannot be cut) is an error.

@@ -49,8 +49,9 @@ def serialise(root: etree._Element) -> str:
 
 def print_tree(book: RenderedBook, loose: Collection[str] = (),
                splits: Sequence[print_split.NoteSplit] = (), pages: int = 0,
-               firm: Collection[str] = ()) -> etree._Element:
-    """The tree of the single HTML document WeasyPrint lays out.
+               firm: Collection[str] = (), processes: int = 1) -> etree._Element:
+    """The tree of the single HTML document WeasyPrint lays out (``processes``: how many may
+    choose its lines at once).
 
     ``loose`` names footnotes whose paragraphs get widows and orphans relaxed
     (class ``loose``), or blocks relaxed themselves (unless named in ``firm``), ``splits`` the
@@ -112,7 +113,7 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
             if (block is not None and block.get('id') not in firm
                     and 'loose' not in (block.get('class') or '').split()):
                 block.set('class', f'{block.get("class") or ""} loose'.strip())
-    _typeset(body, book, pages)
+    _typeset(body, book, pages, processes)
     if notes is not None:
         notes_heading = notes.find(f'{{{XHTML_NS}}}h1')
         assert notes_heading is not None  # collect_book_notes heads the section with one
@@ -180,7 +181,7 @@ def css_string(text: str) -> str:
     return "'" + ''.join(f'\\{ord(c):x} ' if c in '\'\\\n\r\f' else c for c in text) + "'"
 
 
-def _typeset(body: etree._Element, book: RenderedBook, pages: int) -> None:
+def _typeset(body: etree._Element, book: RenderedBook, pages: int, processes: int = 1) -> None:
     """Code wrapped to the measure, running text broken into lines a block at a time and
     display lines balanced (unless the book brings its own print stylesheet and it declares
     what the line breaker cannot know: a font, a size, a margin; see pdf/printcss.py)."""
@@ -189,7 +190,7 @@ def _typeset(body: etree._Element, book: RenderedBook, pages: int) -> None:
     code.wrap_code_blocks(body, width)
     code.break_inline_code(body)
     if printcss.leaves_text_alone(css_for(meta.stylesheets, 'print')):
-        justify.justify(body, width, meta.language)
+        justify.justify(body, width, meta.language, processes)
         display.balance_display_lines(body, width, meta.language)
 
 

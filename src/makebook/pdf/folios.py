@@ -48,10 +48,12 @@ def stamps(folios: Sequence[str | None], body_start: int) -> list[Stamp]:
             if index >= body_start and folio is not None and folio.isdigit()]
 
 
-def sheet_html(language: str) -> str:
-    """The HTML of a sheet: :data:`PER_SHEET` empty pages."""
+def sheet_html(language: str, right_to_left: bool = False) -> str:
+    """The HTML of a sheet: :data:`PER_SHEET` empty pages (a right-to-left book's first page is
+    a left-hand one, as its pieces' are)."""
     pages = '<div class="mb-folio"></div>' * PER_SHEET
-    return f'<html lang="{escape(language)}"><body>{pages}</body></html>'
+    direction = ' dir="rtl"' if right_to_left else ''
+    return f'<html lang="{escape(language)}"{direction}><body>{pages}</body></html>'
 
 
 def sheet_css(first: int) -> str:
@@ -59,11 +61,11 @@ def sheet_css(first: int) -> str:
     return SHEET_CSS % first
 
 
-def render_sheet(weasyprint: Any, setup: Any, language: str, first: int) -> bytes:
+def render_sheet(weasyprint: Any, setup: Any, language: str, right_to_left: bool, first: int) -> bytes:
     """The PDF of one sheet, laid out by the book's stylesheets (``setup``: engine._Setup).
     Untagged: the join marks the folios as artifacts, as page furniture is."""
     extra = weasyprint.CSS(string=sheet_css(first), font_config=setup.fonts)
-    document = weasyprint.HTML(string=sheet_html(language)).render(
+    document = weasyprint.HTML(string=sheet_html(language, right_to_left)).render(
         stylesheets=[*setup.stylesheets, extra], font_config=setup.fonts, color_profiles=setup.profiles,
         pdf_variant=setup.settings.variant, pdf_tags=False)
     written: bytes = document.write_pdf(pdf_variant=setup.settings.variant, pdf_tags=False)

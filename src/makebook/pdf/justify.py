@@ -41,6 +41,7 @@ the other shows.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -52,7 +53,7 @@ from pathlib import Path
 from lxml import etree
 
 from makebook.model import XHTML_NS
-from makebook.pdf import hyphenate, linebreak, patches
+from makebook.pdf import helper, hyphenate, linebreak, patches
 from makebook.theme import edition_stylesheet, faces, fonts
 from makebook.xhtml import remove_keeping_tail
 
@@ -260,15 +261,61 @@ def _blocks_in(container: etree._Element, size: float, inset: float) -> Iterator
 _NESTED = frozenset(f'{_X}{tag}' for tag in ('ul', 'ol', 'p', 'div', 'blockquote', 'pre', 'table', 'dl'))
 
 
-def justify(body: etree._Element, width: float, language: str) -> None:
-    """Choose the lines of every block of running text, in a text block ``width`` points wide."""
+# Fewer blocks to decide than this: not worth a second process (a long book has thousands).
+_SHARED_FROM = 300
+
+
+def justify(body: etree._Element, width: float, language: str, processes: int = 1) -> None:
+    """Choose the lines of every block of running text, in a text block ``width`` points wide;
+    with two ``processes``, half the blocks not decided yet are decided by a second one."""
     metrics = Metrics()
     _number_calls(body)
-    for block in list(blocks(body)):
+    found = list(blocks(body))
+    if processes > 1:
+        _decide_apart(found, width, language, metrics)
+    for block in found:
         try:
             _justify_block(block, width, language, metrics)
         except Unmeasurable:
             continue
+
+
+def _decide_apart(found: list[Block], width: float, language: str, metrics: Metrics) -> None:
+    """Decide the blocks of ``found`` not decided yet, half of them in a second process
+    (:mod:`~makebook.pdf.helper`), while this one decides the other half: the second half's
+    decisions come back as the cache keeps them (:func:`recall`), and :func:`justify` applies
+    them as a rebuild applies the cache's. A block decides alone: nothing another block
+    decided changes its lines, so the book is the one a single process makes."""
+    undecided = []
+    for index, block in enumerate(found):
+        key, digest = _key(block, width, language)
+        if key not in _DECIDED and digest not in _STORED:
+            undecided.append(index)
+    if len(undecided) < _SHARED_FROM:
+        return
+    here, there = helper.share([len(found[index].node.text or '') + len(found[index].node) * 40
+                                for index in undecided])
+
+    def decide_there(position: int) -> object:
+        block = found[undecided[position]]
+        _, digest = _key(block, width, language)
+        try:
+            decision = _decide(block, width, hyphenate.language_of(block.node, language), metrics)
+        except Unmeasurable:
+            return None
+        return [digest, _to_json(decision)]
+
+    fork = helper.Helper(decide_there, there, lambda value: 0)
+    try:
+        for position in here:  # decided, not applied: justify() applies every block in turn
+            with contextlib.suppress(Unmeasurable):
+                _decision(found[undecided[position]], width, language, metrics)
+        made = fork.results()
+    finally:
+        fork.close()
+    for value in made.values():
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
+            _STORED[value[0]] = value[1]
 
 
 CALL_NUMBER = 'data-call'
@@ -342,17 +389,30 @@ def recalled() -> dict[str, object]:
     return dict(_USED)
 
 
-def _justify_block(block: Block, width: float, language: str, metrics: Metrics) -> bool:
+def _key(block: Block, width: float, language: str) -> tuple[tuple[bytes, float, float, str, float], str]:
+    """What a block's decision depends on (its markup, measures, language, size), and its digest
+    (the cache's key for it)."""
     language = hyphenate.language_of(block.node, language)
     key = (etree.tostring(block.node, with_tail=False), width - block.inset - block.indent,
            width - block.inset, language, block.size)
-    digest = hashlib.sha256(key[0] + b'\0' + repr(key[1:]).encode()).hexdigest()
+    return key, hashlib.sha256(key[0] + b'\0' + repr(key[1:]).encode()).hexdigest()
+
+
+def _decision(block: Block, width: float, language: str, metrics: Metrics) -> tuple[_Decision | None, str]:
+    """The block's decision (made now, or earlier in this build or a previous one) and its
+    digest."""
+    key, digest = _key(block, width, language)
     if key not in _DECIDED:
         if len(_DECIDED) > _MOST_DECIDED:
             _DECIDED.clear()
         known, kept = _from_json(_STORED[digest]) if digest in _STORED else (False, None)
-        _DECIDED[key] = kept if known else _decide(block, width, language, metrics)
-    decision = _DECIDED[key]
+        _DECIDED[key] = kept if known else _decide(block, width, key[3], metrics)
+    return _DECIDED[key], digest
+
+
+def _justify_block(block: Block, width: float, language: str, metrics: Metrics) -> bool:
+    decision, digest = _decision(block, width, language, metrics)
+    language = hyphenate.language_of(block.node, language)
     _USED[digest] = _to_json(decision)
     if decision is None:
         return False

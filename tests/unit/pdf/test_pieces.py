@@ -64,7 +64,8 @@ def test_a_body_piece_is_told_the_page_of_its_own_page_references(nested_book: R
     section = piece.sections[0]
     target = section.get('id', '')
     assert target in piece.ids
-    link = etree.SubElement(section, f'{{{document.XHTML_NS}}}a', {'href': '#' + target, 'class': 'xref-page'})
+    link = etree.SubElement(section, f'{{{document.XHTML_NS}}}a',
+                            {'href': '#' + target, 'class': 'xref-page'})
     told = pieces.Piece(piece.head, (), (section,), False, False, 0, piece.ids, piece.book_ids)
     assert target in told.references()
     assert re.search(r'class="xref-page"[^>]*data-mb-ref="41"|data-mb-ref="41"[^>]*class="xref-page"',

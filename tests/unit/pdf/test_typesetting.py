@@ -4,6 +4,7 @@ hyphenation rules (issue 15). The real PDFs are checked in tests/e2e/test_typese
 from __future__ import annotations
 
 import json
+import os
 
 from lxml import etree, html
 
@@ -313,3 +314,43 @@ def test_a_rebuild_sets_each_block_as_the_previous_build_decided_it(monkeypatch)
     justify.recall({digest: [True, 'damaged', []] for digest in kept})
     assert etree.tostring(_set(markup)) == first
     assert justify.recalled() == kept
+
+
+def test_blocks_decided_by_two_processes_are_set_as_one_process_sets_them(monkeypatch) -> None:
+    # Half the blocks are decided by a fork (pdf/helper.py) and come back as the cache's
+    # decisions do; every block is set once, in order, and the tree is the one-process tree.
+    words = ['keeper', 'tower', 'evening', 'wicks', 'clockwork', 'weather', 'service', 'unconditionally',
+             'hyphenate', 'measure', 'extraordinary', 'lighthouse']
+    markup = ''.join(f'<p>{" ".join(words[(n + k) % len(words)] for k in range(30 + n % 7))}.</p>'
+                     for n in range(12))
+    monkeypatch.setattr(justify, '_SHARED_FROM', 4)
+    made = {}
+    for processes in (1, 2):
+        monkeypatch.setattr(justify, '_DECIDED', {})
+        justify.recall(None)
+        block = xhtml(f'<section class="chapter">{markup}</section>')
+        justify.justify(block, 160.0, 'en', processes)
+        made[processes] = (etree.tostring(block, encoding='unicode'), justify.recalled())
+    assert made[2] == made[1]
+    assert len(made[1][1]) == 12 and made[1][0].count('\u00ad') >= 6  # lines chosen: soft hyphens set
+
+
+def test_the_second_process_decides_its_share(monkeypatch) -> None:
+    """What the fork decides reaches this process as stored decisions: this one decides only
+    its own half."""
+    markup = ''.join(f'<p>Paragraph {n} has words enough to be broken into lines by the line breaker, '
+                     'with hyphenation where the measure calls for it.</p>' for n in range(10))
+    monkeypatch.setattr(justify, '_SHARED_FROM', 4)
+    monkeypatch.setattr(justify, '_DECIDED', {})
+    justify.recall(None)
+    decided_here = []
+    decide = justify._decide
+
+    def counted(*args: object) -> object:
+        decided_here.append(os.getpid())
+        return decide(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(justify, '_decide', counted)
+    justify.justify(xhtml(f'<section class="chapter">{markup}</section>'), 160.0, 'en', 2)
+    assert 3 <= len(decided_here) <= 7 and set(decided_here) == {os.getpid()}
+    assert len(justify.recalled()) == 10

@@ -1,0 +1,154 @@
+"""A second process that lays out some of the book's pieces while this one lays out the rest.
+
+WeasyPrint lays out one document on one core, and a long book is mostly layout. A body piece's
+layout depends on nothing laid out before it (:mod:`~makebook.pdf.pieces`), so a round's pieces
+can be shared: :class:`Helper` forks this process (the stylesheets and fonts already loaded are
+shared with it, page by page), and the fork lays out its share while this process lays out the
+other. What it made comes back as plain data (the pieces' findings and PDFs: JSON files in a
+private folder), what WeasyPrint logged and the warnings raised with it, to be heard here as if
+laid out here. A piece the fork did not deliver (it ran out of memory, was killed) is laid out
+here again, so the outcome, and any error, is the one a single process gives.
+
+A fork, not a pool: a pool's workers would load WeasyPrint and parse the stylesheets again
+(seconds), and a fork is killed with its parent (:func:`~makebook.safety.limits.die_with_parent`),
+within the PDF stage's memory and time bounds, which it inherits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import logging
+import os
+import pickle
+import shutil
+import signal
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from makebook.safety.limits import die_with_parent
+
+# The logger whose records the fork passes back (WeasyPrint's; its errors stop the build).
+LOGGER = 'weasyprint'
+_NOTES = 'notes.pickle'
+_PROGRESS = 'progress'
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def share(sizes: Sequence[int], there_already: int = 0) -> tuple[list[int], list[int]]:
+    """The indices of ``sizes`` in two shares of about the same total, each in its order:
+    the largest first, each to the lighter share (this process's first: it also writes);
+    ``there_already``: what the second share holds before them."""
+    here: list[int] = []
+    there: list[int] = []
+    totals = [0, there_already]
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        lighter = 0 if totals[0] <= totals[1] else 1
+        (here, there)[lighter].append(index)
+        totals[lighter] += sizes[index]
+    return sorted(here), sorted(there)
+
+
+class Helper:
+    """A fork that calls ``work(index)`` for each of ``indices`` and keeps what it returns
+    (JSON-able) for :meth:`results`; ``pages(index, value)`` says how many pages a result
+    holds, for the progress this process reports."""
+
+    def __init__(self, work: Callable[[int], Any], indices: Sequence[int],
+                 pages: Callable[[Any], int]) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix='make-book-pieces-'))
+        self.indices = list(indices)
+        self.pid = os.fork()
+        if self.pid == 0:  # the fork: never returns
+            _in_fork(work, self.indices, pages, self.folder)
+
+    def pages_done(self) -> int:
+        """How many pages the fork has laid out so far."""
+        with contextlib.suppress(OSError, ValueError):
+            return int((self.folder / _PROGRESS).read_text(encoding='ascii') or 0)
+        return 0
+
+    def results(self) -> dict[int, Any]:
+        """What the fork made, by index, once it has ended (a missing index: not made); what it
+        logged and warned is logged and warned here."""
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        made: dict[int, Any] = {}
+        try:
+            for index in self.indices:
+                with contextlib.suppress(OSError, ValueError):
+                    made[index] = json.loads((self.folder / f'{index}.json').read_text(encoding='utf-8'))
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
+                # Written by the fork of this very process, in a folder only it could write.
+                records, caught = pickle.loads((self.folder / _NOTES).read_bytes())
+                for level, message in records:
+                    logging.getLogger(LOGGER).log(level, '%s', message)
+                for category, message in caught:
+                    warnings.warn(message, category, stacklevel=2)
+        finally:
+            self.close()
+        return made
+
+    def close(self) -> None:
+        """Stop the fork if it still runs, and remove its folder."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _in_fork(work: Callable[[int], Any], indices: list[int], pages: Callable[[Any], int],
+             folder: Path) -> None:
+    status = 0
+    try:
+        # The parent's objects stay shared while the collector leaves them alone (limits._child).
+        gc.freeze()
+        die_with_parent()
+        logger = logging.getLogger(LOGGER)
+        records = _Records()
+        logger.handlers = [records]  # heard by the parent, once, not printed here too
+        logger.propagate = False
+        done = 0
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                for index in indices:
+                    value = work(index)
+                    _write(folder / f'{index}.json', json.dumps(value).encode())
+                    done += pages(value)
+                    _write(folder / _PROGRESS, str(done).encode())
+            finally:
+                notes = (records.records, [(w.category, str(w.message)) for w in caught])
+                _write(folder / _NOTES, pickle.dumps(notes))
+    except BaseException:  # a piece not delivered is laid out by the parent: its error is raised there
+        status = 1
+    finally:
+        os._exit(status)  # none of the parent's exit handlers or buffers
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all: the parent never reads a file cut short."""
+    temporary = path.with_name(path.name + '.part')
+    temporary.write_bytes(data)
+    temporary.replace(path)

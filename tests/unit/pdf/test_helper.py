@@ -1,0 +1,77 @@
+"""The second process that lays out some of a round's pieces (pdf/helper.py): what it made,
+logged and warned comes back whole; what it did not make is missing, for the parent to make."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from typing import Any
+
+import pytest
+
+from makebook.pdf import helper
+
+
+def test_the_shares_hold_about_the_same_total_largest_first() -> None:
+    sizes = [50, 10, 40, 30, 20, 60]
+    here, there = helper.share(sizes)
+    assert sorted(here + there) == list(range(len(sizes)))
+    assert abs(sum(sizes[i] for i in here) - sum(sizes[i] for i in there)) <= 10
+    assert here == sorted(here) and there == sorted(there)  # each in the book's order
+    assert helper.share([]) == ([], [])
+    assert helper.share([5]) == ([0], [])  # one piece: this process's
+
+
+def test_the_fork_delivers_its_results_logs_and_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    parent = os.getpid()
+
+    def work(index: int) -> Any:
+        assert os.getpid() != parent  # laid out in the fork
+        logging.getLogger('weasyprint').error('a problem with piece %d', index)
+        warnings.warn(f'careful with {index}', ResourceWarning, stacklevel=1)
+        return {'anchors': [[] for _ in range(index)], 'index': index}
+
+    with caplog.at_level(logging.ERROR, logger='weasyprint'), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')  # the fork's filters are this process's at the fork
+        fork = helper.Helper(work, [1, 3], lambda value: len(value['anchors']))
+        made = fork.results()
+    assert made == {1: {'anchors': [[]], 'index': 1}, 3: {'anchors': [[], [], []], 'index': 3}}
+    assert [record.getMessage() for record in caplog.records] == ['a problem with piece 1',
+                                                                  'a problem with piece 3']
+    assert [(w.category, str(w.message)) for w in caught] == [(ResourceWarning, 'careful with 1'),
+                                                              (ResourceWarning, 'careful with 3')]
+    assert not fork.folder.exists()  # its files removed
+
+
+def test_what_the_fork_did_not_make_is_missing(caplog: pytest.LogCaptureFixture) -> None:
+    def work(index: int) -> Any:
+        if index == 2:
+            raise MemoryError  # out of memory, say: the parent lays this one and the next out
+        return {'anchors': [], 'index': index}
+
+    fork = helper.Helper(work, [1, 2, 3], lambda value: 0)
+    assert fork.results() == {1: {'anchors': [], 'index': 1}}
+
+
+def test_a_fork_killed_delivers_what_it_finished_and_close_stops_it() -> None:
+    def work(index: int) -> Any:
+        if index == 2:
+            os.kill(os.getpid(), 9)
+        return {'anchors': [[]], 'index': index}
+
+    fork = helper.Helper(work, [1, 2], lambda value: len(value['anchors']))
+    assert fork.results() == {1: {'anchors': [[]], 'index': 1}}
+
+    def forever(index: int) -> Any:
+        while True:
+            pass
+
+    stuck = helper.Helper(forever, [1], lambda value: 0)
+    assert stuck.pages_done() == 0
+    stuck.close()  # killed, reaped, its folder gone
+    assert stuck.pid == 0 and not stuck.folder.exists()
+
+
+def test_cores_is_at_least_one() -> None:
+    assert helper.cores() >= 1
