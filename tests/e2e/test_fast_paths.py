@@ -10,12 +10,18 @@ build is compared with its own cold build.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from makebook.cache import FOLDER as CACHE
+from makebook.cache import Cache
+from makebook.pdf import print_edition
+from makebook.render import render_book
+from makebook.source import read_manuscript
 from tests.tools import BOOKS, REPO, make_book
 
 ESSAY = 'leon-the-professional'
@@ -137,3 +143,22 @@ def test_a_chapter_grown_by_pages_lays_out_no_other_chapter_again(tmp_path: Path
     assert 1 <= len(laid_out) <= 3 and len(recalled) >= 4, (len(laid_out), len(recalled))
     assert make_book(capsys, book, '-o', cold, '-q', '--format', 'pdf').status == 0
     assert (warm / pdf).read_bytes() == (cold / pdf).read_bytes()
+
+
+def test_a_rebuild_tells_the_chapters_that_print_page_numbers_their_pages_at_once(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The page of each id a chapter prints the page of is kept (pdf/references): a chapter
+    with a cross-reference, edited, is told the right page in the first round and laid out
+    once (not with a guess first, then again)."""
+    book = shutil.copytree(BOOKS / 'quarto', tmp_path / 'book')
+    out = tmp_path / 'out'
+    out.mkdir()
+    with caplog.at_level(logging.INFO, logger='makebook'):
+        print_edition(render_book(read_manuscript(book)), Cache.in_output_folder(out))
+        assert (out / CACHE / 'pdf' / 'references').is_dir()
+        intro = book / 'intro.qmd'
+        assert '@sec-' in intro.read_text(encoding='utf-8')
+        intro.write_text(intro.read_text(encoding='utf-8') + '\nRead it once.\n', encoding='utf-8')
+        print_edition(render_book(read_manuscript(book)), Cache.in_output_folder(out))
+    told = [record.getMessage() for record in caplog.records if 'chapter pieces' in record.getMessage()]
+    assert 'laid out 1 time (1 chapter pieces laid out' in told[-1], told

@@ -45,6 +45,9 @@ PAGES_NAMESPACE = 'pdf/pages'
 # ... and for the lines chosen for each block of running text (justify.recall), by its markup
 # and measure: a rebuild decides again only the blocks that changed.
 JUSTIFY_NAMESPACE = 'pdf/justify'
+# ... and for the page of each id a piece prints the page of (the contents, page references):
+# a rebuild's first layout tells each piece the pages the last build found, mostly still right.
+REFERENCES_NAMESPACE = 'pdf/references'
 
 
 def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool = True,
@@ -67,7 +70,9 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
     estimate = previous if isinstance(previous, int) and previous > 0 else geometry.estimate_pages(book)
     justify_key = cache.key(JUSTIFY_NAMESPACE, str(book.root), book.metadata.identifier)
     justify.recall(cache.load(JUSTIFY_NAMESPACE, justify_key))
-    session = engine.Session(book, pieces, cache, jobs)
+    refs_key = cache.key(REFERENCES_NAMESPACE, str(book.root), book.metadata.identifier)
+    session = engine.Session(book, pieces, cache, jobs,
+                             _page_numbers(cache.load(REFERENCES_NAMESPACE, refs_key)))
     try:
         layout = lay_out(book, estimate, session=session)
         layout, passes = _final_layout(book, layout, estimate, session)
@@ -84,16 +89,26 @@ def print_edition(book: RenderedBook, cache: Cache | None = None, pieces: bool =
             _notes_that_do_not_fit(book, set(found.misplaced - deferred))
         fonts: list[tuple[str, bool]] = []
         pdf = engine.write(book, layout, fonts)
+        referenced = session.referenced
     finally:
         session.close()
     # Read as the PDF was written, not back from its bytes (the same fonts: fonts.document_fonts).
     check_embedded(fonts or embedded_fonts(pdf), [face.family for face in faces_for(book)])
     cache.store(PAGES_NAMESPACE, pages_key, layout.pages)
+    cache.store(REFERENCES_NAMESPACE, refs_key, referenced)
     # The pieces of this build's layouts are kept; older ones (an edited chapter's) go.
     cache.sweep([engine.Session.NAMESPACE, engine.Session.FOLIOS_NAMESPACE])
     cache.store(JUSTIFY_NAMESPACE, justify_key, justify.recalled())
     return PrintedBook(pdf, print_pages(book, found.anchors, found.folios),
                        tuple(_note_on_next_page(book, note) for note in sorted(deferred)), layout.pages)
+
+
+def _page_numbers(stored: object) -> dict[str, int]:
+    """A stored {id: page} (anything else, or any entry of another kind, is left out)."""
+    if not isinstance(stored, dict):
+        return {}
+    return {key: value for key, value in stored.items()
+            if isinstance(key, str) and type(value) is int and value > 0}
 
 
 def _final_layout(book: RenderedBook, layout: Layout, estimate: int,

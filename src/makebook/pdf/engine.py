@@ -290,7 +290,7 @@ class Session:
     FOLIOS_NAMESPACE = 'pdf/folios'
 
     def __init__(self, book: RenderedBook, pieces: bool = True, cache: Cache | None = None,
-                 jobs: int = 0) -> None:
+                 jobs: int = 0, pages: dict[str, int] | None = None) -> None:
         self.book = book
         self.processes = min(jobs or helper.cores(), 2)  # this one and a helper at most
         # A book's own print stylesheet may number pages or figures its own way: one document.
@@ -301,7 +301,10 @@ class Session:
         self._results: dict[str, PieceResult] = {}  # a piece's key -> its result, this build
         self._held: dict[str, Any] = {}  # a piece's key -> its document, kept to write it later
         self._at: dict[int, str] = {}  # the piece laid out last at each place (-1: the front)
-        self._pages: dict[str, int] = {}  # the page number (counter) of each id, last layout
+        # The page number (counter) of each id, last layout; at first, the previous build's of
+        # the ids a piece prints the page of (a rebuild's first round then tells them right).
+        self._pages: dict[str, int] = dict(pages or {})
+        self.referenced: dict[str, int] = {}  # the pages of those ids, this build's last layout
         self._inputs = ''  # what every piece's layout depends on besides its HTML and rules
         self._gutter_pages = 0  # the page count the gutter is set for
         self.reused = 0  # pieces not laid out again (for -v and the tests)
@@ -385,6 +388,7 @@ class Session:
                 break
         else:
             return None
+        self.referenced = {ref: pages[ref] for ref in sorted({*asked, *front.references()}) if ref in pages}
         key, source = self._piece(front, pages, figures, -1)
         self._lay_out_missing(setup, [(front, key, source)], context, progress)
         opening = self._kept(front, self._results[key])
