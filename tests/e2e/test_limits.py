@@ -35,7 +35,9 @@ def test_a_time_bound_stops_the_pdf_and_keeps_the_old_one(capsys, write_book, tm
     out.mkdir()
     (out / 'bounds.pdf').write_bytes(b'the previous PDF')
     monkeypatch.setenv('MAKEBOOK_PDF_SECONDS', '0.2')
-    run = make_book(capsys, write_book({'01.md': HEAD}), '-o', out, '--format', 'pdf')
+    # Long enough that no machine lays it out in 0.2 s (a short book's PDF can take less).
+    long = HEAD + ''.join(f'\n\nParagraph {n} ' + 'of words set in lines, ' * 60 for n in range(150))
+    run = make_book(capsys, write_book({'01.md': long}), '-o', out, '--format', 'pdf')
     assert run.status == 4
     assert 'PDF: stopped after 0.2 seconds' in run.err
     assert 'MAKEBOOK_PDF_SECONDS' in run.err
