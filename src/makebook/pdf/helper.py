@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from makebook.safety.limits import die_with_parent
+from makebook.safety.limits import die_with_parent, give_back_free_memory
 
 # The logger whose records the fork passes back (WeasyPrint's; its errors stop the build).
 LOGGER = 'weasyprint'
@@ -69,6 +69,7 @@ class Helper:
                  pages: Callable[[Any], int]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix='make-book-pieces-'))
         self.indices = list(indices)
+        give_back_free_memory()  # or the fork would copy pages this process holds free
         self.pid = os.fork()
         if self.pid == 0:  # the fork: never returns
             _in_fork(work, self.indices, pages, self.folder)

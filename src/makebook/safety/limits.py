@@ -125,7 +125,7 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
         bounds = Bounds(left, bounds.memory_mb)
     read_end, write_end = os.pipe()
     log_read, log_write = os.pipe() if forwarded is not None else (-1, -1)
-    _give_back_free_memory()
+    give_back_free_memory()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
@@ -185,11 +185,12 @@ def run_bounded(function: Callable[..., T], *args: Any, stage: str, bounds: Boun
     raise OutputError(f'{stage}: the renderer failed: {outcome[1]}', code=codes.STAGE_CRASHED.id)
 
 
-def _give_back_free_memory() -> None:
+def give_back_free_memory() -> None:
     """The parent's garbage collected and the free pages of its heap given back to the system
-    before the fork. A page the parent holds free is shared with the child, which then reuses
-    it for its own objects, so the child copies it while the parent keeps the original: the
-    same memory counted twice for the whole layout. The Rust book: the parent 101 -> 59-64 MB PSS
+    before a fork (the PDF's child; the child's own second process, pdf/helper.py). A page the
+    parent holds free is shared with the child, which then reuses it for its own objects, so
+    the child copies it while the parent keeps the original: the same memory counted twice for
+    the whole layout. The Rust book: the parent 101 -> 59-64 MB PSS
     while its PDF is laid out (the rendering's buffers, freed but kept by malloc)."""
     gc.collect()
     try:
