@@ -24,6 +24,7 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
@@ -39,7 +40,9 @@ _PROGRESS = 'progress'
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on (one where it cannot fork: Windows)."""
+    if not hasattr(os, 'fork') or sys.platform == 'win32':
+        return 1
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

@@ -73,5 +73,7 @@ def test_a_fork_killed_delivers_what_it_finished_and_close_stops_it() -> None:
     assert stuck.pid == 0 and not stuck.folder.exists()
 
 
-def test_cores_is_at_least_one() -> None:
+def test_cores_is_at_least_one_and_one_where_nothing_forks(monkeypatch: pytest.MonkeyPatch) -> None:
     assert helper.cores() >= 1
+    monkeypatch.delattr(os, 'fork')
+    assert helper.cores() == 1  # the pieces laid out in this process, one after another
