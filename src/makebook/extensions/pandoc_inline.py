@@ -44,9 +44,17 @@ class PandocInlineExtension(Extension):
         """
         md.ESCAPED_CHARS = list(dict.fromkeys([*md.ESCAPED_CHARS, *PANDOC_ESCAPES]))
         md.inlinePatterns.register(NbspProcessor(r'\\ '), 'escape_nbsp', 181)
-        md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKE_RE, 'del'), 'strike', 65)
-        md.inlinePatterns.register(SimpleTagInlineProcessor(SUP_RE, 'sup'), 'superscript', 64)
-        md.inlinePatterns.register(SimpleTagInlineProcessor(SUB_RE, 'sub'), 'subscript', 63)
+        for pattern, tag, name, priority in ((STRIKE_RE, 'del', 'strike', 65),
+                                             (SUP_RE, 'sup', 'superscript', 64),
+                                             (SUB_RE, 'sub', 'subscript', 63)):
+            processor = SimpleTagInlineProcessor(pattern, tag)
+            # Every match of a paragraph at once (the commonmark extension's LinearInline), not
+            # the paragraph rebuilt for each ('~~a~~ H~2~O x^2^' x 20,000: quadratic). Each
+            # reads nothing before its match but one character (subscript's '(?<!~)'), which
+            # is checked again where a match starts at the end of the one before.
+            processor.makebook_at_once = True  # type: ignore[attr-defined]
+            processor.makebook_after_own = True  # type: ignore[attr-defined]
+            md.inlinePatterns.register(processor, name, priority)
 
 
 def makeExtension(**kwargs: object) -> PandocInlineExtension:

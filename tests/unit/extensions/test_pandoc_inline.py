@@ -25,3 +25,27 @@ class TestPandocInline(TestCase):
         out = markdown.markdown('Text[^1].\n\n[^1]: Note.', **html)
         assert 'class="footnote-ref"' in out
         assert '<sup>1]' not in out
+
+
+# Strike, superscript and subscript take every match of a paragraph at once (LinearInline,
+# makebook_at_once): the same XHTML as one match at a time, where matches touch each other and
+# where subscript's look-back sees the end of the match before.
+TOUCHING = ['~~a~~~~b~~', 'H~2~~3~O', 'x^2^^3^y', '~a~~b~', '~~a~~b~~c~~', '~~~a~~~', 'a~b~c~d~e',
+            '^a^^b^^c^', '~~a~~ ~b~ ^c^~~d~~', '~~~~', '~a~~~b~~~c~', 'x~~*y*~~z', '~~[l](u)~~~s~',
+            '~~' + 'long strike text ' * 10 + '~~~~second~~', '\\~~a~~ ~\\~b~']
+
+
+def test_strike_sup_sub_at_once_are_one_at_a_time() -> None:
+    import markdown
+
+    from makebook.render.convert import markdown_extensions
+
+    def convert(text: str, at_once: bool) -> str:
+        md = markdown.Markdown(extensions=markdown_extensions(), output_format='xhtml')
+        for name in ('strike', 'superscript', 'subscript'):
+            md.inlinePatterns[name].makebook_at_once = at_once
+        return md.convert(text)
+
+    for text in TOUCHING:
+        assert convert(text, True) == convert(text, False), text
+    assert '<del>a</del><del>b</del>' in convert(TOUCHING[0], True)

@@ -867,7 +867,8 @@ def _matches_after_placeholder(regex: re.Pattern[str], match: re.Match[str], dat
     """Whether ``match`` (found in the text as it was) matches the same way where the text
     before it is the placeholder of the match just replaced, as the one-at-a-time search saw it."""
     start = match.start()
-    again = regex.match(util.ETX + data[start:start + _QUOTE_WINDOW], 1)
+    # The match and what its pattern may look at after it (a quote's window; a longer match whole).
+    again = regex.match(util.ETX + data[start:max(start + _QUOTE_WINDOW, match.end() + 8)], 1)
     return again is not None and again.end() - 1 == match.end() - start
 
 
