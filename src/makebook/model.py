@@ -190,6 +190,11 @@ class Stylesheet:
     editions: tuple[str, ...]  # 'epub', 'print', 'web'
 
 
+# CLDR's English list patterns (config/labels.py's English table has the same).
+_ENGLISH_LISTS = {'list-two': '{0} and {1}', 'list-start': '{0}, {1}', 'list-middle': '{0}, {1}',
+                  'list-end': '{0}, and {1}'}
+
+
 @dataclass(frozen=True, slots=True)
 class Labels:
     """The words make-book prints itself, in the book's language (config/labels.py makes them).
@@ -213,20 +218,23 @@ class Labels:
         """The language the words of ``key`` are in: the book's, or 'en' where they fell back."""
         return 'en' if key in self.english else self.language
 
-    def join(self, items: list[str] | tuple[str, ...]) -> str:
+    def join(self, items: list[str] | tuple[str, ...], inside: str | None = None) -> str:
         """'A', 'A and B', 'A, B, and C' by the language's list patterns (CLDR's, with ICU's
-        two exceptions: Spanish 'e' before an /i/ sound, Hebrew 'ו-' before a non-Hebrew word)."""
+        two exceptions: Spanish 'e' before an /i/ sound, Hebrew 'ו-' before a non-Hebrew word).
+        ``inside``: the label the list is printed in; one in English (the language's table
+        lacks it) lists in English too, not "Set in A、B和C, used under..."."""
+        english = inside is not None and inside in self.english
         if len(items) <= 1:
             return ''.join(items)
         if len(items) == 2:
-            return self._pair('list-two', items[0], items[1])
-        line = self._pair('list-start', items[0], items[1])
+            return self._pair('list-two', items[0], items[1], english)
+        line = self._pair('list-start', items[0], items[1], english)
         for item in items[2:-1]:
-            line = self._pair('list-middle', line, item)
-        return self._pair('list-end', line, items[-1])
+            line = self._pair('list-middle', line, item, english)
+        return self._pair('list-end', line, items[-1], english)
 
-    def _pair(self, key: str, first: str, second: str) -> str:
-        pattern = self.words[key]
+    def _pair(self, key: str, first: str, second: str, english: bool = False) -> str:
+        pattern = _ENGLISH_LISTS[key] if english else self.words[key]
         primary = self.language.split('-')[0].lower()
         if primary == 'es' and ' y {1}' in pattern and re.match(r'(?i)h?i(?![aeoué])', second):
             pattern = pattern.replace(' y {1}', ' e {1}')  # "Juan e Isabel", but "agua y hielo"

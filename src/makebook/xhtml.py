@@ -180,9 +180,9 @@ def contributor_lines(metadata: Metadata) -> list[tuple[str, str]]:
         language = metadata.original_language_name
         if role == 'trl' and language and 'translated-from' not in labels.english:
             lines.append(('translated-from', labels('translated-from', language=language,
-                                                    name=labels.join(names))))
+                                                    name=labels.join(names, 'translated-from'))))
             continue
-        lines.append((key, labels(key, name=labels.join(names))))
+        lines.append((key, labels(key, name=labels.join(names, key))))
     return lines
 
 
@@ -212,8 +212,8 @@ def copyright_page(metadata: Metadata, typefaces: Sequence[str] = (),
     elif not metadata.identifier.lower().startswith('urn:uuid:'):
         lines.append(('identifier', labels('identifier', identifier=metadata.identifier)))
     if typefaces:
-        lines.append(('set-in', labels('set-in', faces=labels.join(list(typefaces)),
-                                       licence=labels.join(list(licences)))))
+        lines.append(('set-in', labels('set-in', faces=labels.join(list(typefaces), 'set-in'),
+                                       licence=labels.join(list(licences), 'set-in'))))
     for key, text in lines:
         if text:
             line = child(section, 'p', text)

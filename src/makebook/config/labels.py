@@ -534,10 +534,83 @@ _RU: dict[str, str] = {
     'list-end': '{0} и {1}',
 }
 
+# Chinese, Japanese and Korean: the words of the text only (the contents, chapter openers,
+# notes, captions, cross-references, lists of names); the others (landmarks, the copyright
+# page's lines, the cover's description) are English, marked lang="en", until a table that
+# publishers' usage confirms is added. Contents, Figure, Table, Page: pandoc's
+# data/translations (ja.yaml, ko.yaml, zh-Hans.yaml, zh-Hant.yaml); a chapter as trade books
+# number it ("第3章", "제3장": pandoc's bare "章"/"장" is the word, not the opener); Notes: the
+# heading CJK books print over endnotes (注, 注释, 註釋, 주); the list patterns: CLDR's.
+_JA: dict[str, str] = {
+    'contents': '目次',
+    'chapter': '第{n}章',
+    'notes': '注',
+    'figure-caption': '図{n}',
+    'figure-ref': '図{n}',
+    'table-caption': '表{n}',
+    'table-ref': '表{n}',
+    'page-ref': '{n}頁',
+    'section-page-ref': '{title}（{n}頁）',
+    'list-two': '{0}、{1}',
+    'list-start': '{0}、{1}',
+    'list-middle': '{0}、{1}',
+    'list-end': '{0}、{1}',
+}
+
+_ZH_HANS: dict[str, str] = {
+    'contents': '目录',
+    'chapter': '第{n}章',
+    'notes': '注释',
+    'figure-caption': '图{n}',
+    'figure-ref': '图{n}',
+    'table-caption': '表{n}',
+    'table-ref': '表{n}',
+    'page-ref': '第{n}页',
+    'section-page-ref': '{title}，第{n}页',
+    'list-two': '{0}和{1}',
+    'list-start': '{0}、{1}',
+    'list-middle': '{0}、{1}',
+    'list-end': '{0}和{1}',
+}
+
+_ZH_HANT: dict[str, str] = {
+    'contents': '目錄',
+    'chapter': '第{n}章',
+    'notes': '註釋',
+    'figure-caption': '圖{n}',
+    'figure-ref': '圖{n}',
+    'table-caption': '表{n}',
+    'table-ref': '表{n}',
+    'page-ref': '第{n}頁',
+    'section-page-ref': '{title}，第{n}頁',
+    'list-two': '{0}和{1}',
+    'list-start': '{0}、{1}',
+    'list-middle': '{0}、{1}',
+    'list-end': '{0}和{1}',
+}
+
+_KO: dict[str, str] = {
+    'contents': '차례',
+    'chapter': '제{n}장',
+    'notes': '주',
+    'figure-caption': '그림 {n}',
+    'figure-ref': '그림 {n}',
+    'table-caption': '표 {n}',
+    'table-ref': '표 {n}',
+    'page-ref': '{n}쪽',
+    'section-page-ref': '{title}, {n}쪽',
+    'list-two': '{0} 및 {1}',
+    'list-start': '{0}, {1}',
+    'list-middle': '{0}, {1}',
+    'list-end': '{0} 및 {1}',
+}
+
 # By language tag, most specific first when looked up ('pt-BR' before 'pt').
 TABLES: Mapping[str, Mapping[str, str]] = {
     'en': _EN, 'fr': _FR, 'de': _DE, 'es': _ES, 'it': _IT, 'pt': _PT, 'pt-br': _PT_BR,
     'nl': _NL, 'he': _HE, 'iw': _HE, 'ar': _AR, 'ru': _RU,
+    'ja': _JA, 'ko': _KO, 'zh': _ZH_HANS, 'zh-hans': _ZH_HANS, 'zh-hant': _ZH_HANT,
+    'zh-tw': _ZH_HANT, 'zh-hk': _ZH_HANT, 'zh-mo': _ZH_HANT,
 }
 KEYS: tuple[str, ...] = tuple(_EN)
 

@@ -79,7 +79,7 @@ def cover_document(meta: Metadata, cover: CoverImage) -> bytes:
     labels = meta.labels
     title = labels('title-subtitle', title=meta.title, subtitle=meta.subtitle) if meta.subtitle \
         else meta.title
-    alt = labels('cover-alt', title=title, authors=meta.author_line)
+    alt = labels('cover-alt', title=title, authors=labels.join([a.name for a in meta.creators], 'cover-alt'))
     box = element('div', class_='cover')
     labelled(child(box, 'img', src=cover.file_name, alt=alt, role='doc-cover', epub_type='cover'), meta,
              'cover-alt')

@@ -43,6 +43,27 @@ def test_a_language_tag_reads_its_language_s_table(tag: str, contents: str, chap
     assert labels.lang_of('contents') == tag  # in the book's own language: nothing to mark
 
 
+@pytest.mark.parametrize(('tag', 'contents', 'chapter', 'figure', 'names'), [
+    ('ja', '目次', '第3章', '図3', 'A、B、C'),
+    ('zh', '目录', '第3章', '图3', 'A、B和C'),
+    ('zh-Hans-CN', '目录', '第3章', '图3', 'A、B和C'),
+    ('zh-TW', '目錄', '第3章', '圖3', 'A、B和C'),
+    ('zh-Hant-HK', '目錄', '第3章', '圖3', 'A、B和C'),
+    ('ko-KR', '차례', '제3장', '그림 3', 'A, B 및 C'),
+])
+def test_chinese_japanese_and_korean_have_the_words_of_the_text(tag: str, contents: str, chapter: str,
+                                                                 figure: str, names: str) -> None:
+    """Their tables hold the words the text prints; the others are English, marked so."""
+    labels = labels_for(tag)
+    assert labels('contents') == contents
+    assert (labels('chapter', n=3), labels('figure-ref', n=3)) == (chapter, figure)
+    assert labels.join(['A', 'B', 'C']) == names
+    assert labels.lang_of('contents') == tag and labels.lang_of('landmarks') == 'en'
+    table = TABLES[labels_module.table_language(tag) or '']
+    for key, words in table.items():
+        assert placeholders(words) == placeholders(TABLES['en'][key]), (tag, key)
+
+
 def test_a_language_without_a_table_gets_english_marked_as_english() -> None:
     labels = labels_for('sv')
     assert labels('contents') == 'Contents'
@@ -119,3 +140,13 @@ def test_a_russian_book_says_from_which_language_it_was_translated(tag: str, lin
     from makebook.config.language import source_language
     labels = labels_for('ru')
     assert labels('translated-from', language=source_language(tag, 'ru'), name='Анна Петрова') == line
+
+
+def test_a_list_inside_a_label_printed_in_english_is_listed_in_english() -> None:
+    """A Chinese book's copyright page says 'Set in A, B, and C, used under...' (the sentence
+    falls back to English), not 'Set in A、B和C'; its own lists are Chinese."""
+    labels = labels_for('zh-CN')
+    assert 'set-in' in labels.english
+    assert labels.join(['A', 'B', 'C'], 'set-in') == 'A, B, and C'
+    assert labels.join(['A', 'B', 'C'], 'contents') == labels.join(['A', 'B', 'C']) == 'A、B和C'
+    assert labels_for('fr').join(['A', 'B', 'C'], 'set-in') == 'A, B et C'  # French has the sentence
