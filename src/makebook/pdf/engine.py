@@ -429,40 +429,46 @@ class Session:
             if key not in self._results:
                 missing.setdefault(key, (piece, html, css))
         todo = list(missing.items())
-        done = 0
-
-        def lay_out_here(index: int) -> None:
-            nonlocal done
-            key, (piece, html, css) = todo[index]
-            result = self._results[key] = self._lay_out_piece(setup, piece, html, css, key, context)
-            self.cache.store(self.NAMESPACE, key, result.to_json())
-            done += len(result.found.anchors)
-
-        if self.processes < 2 or len(todo) < self._SHARED_FROM:
-            for index in range(len(todo)):
-                lay_out_here(index)
-                progress.pages(done)
+        if self.processes > 1 and len(todo) >= self._SHARED_FROM:
+            self._lay_out_shared(setup, todo, context, progress)
             return
-        sizes = [len(html) for _, (_, html, _) in todo]
+        done = 0
+        for index in range(len(todo)):
+            done += self._lay_out_here(setup, todo[index], context)
+            progress.pages(done)
+
+    def _lay_out_here(self, setup: _Setup, task: tuple[str, tuple[pieces.Piece, str, str]],
+                      context: _Context) -> int:
+        """Lay out one piece in this process, its result kept; how many pages it has."""
+        key, (piece, html, css) = task
+        result = self._results[key] = self._lay_out_piece(setup, piece, html, css, key, context)
+        self.cache.store(self.NAMESPACE, key, result.to_json())
+        return len(result.found.anchors)
+
+    def _lay_out_shared(self, setup: _Setup, todo: list[tuple[str, tuple[pieces.Piece, str, str]]],
+                        context: _Context, progress: _Progress) -> None:
+        """Lay out ``todo`` on two processes: a fork takes about half (and the folio sheets the
+        first layout will want), this one the rest; what the fork did not deliver is laid out
+        here, so an error is raised as one process raises it."""
         sheets = self._sheets_to_come()
-        # A sheet costs about what a tenth of its pages of text do (measured: 2.5 ms a page
-        # against 40 ms, the 201,551-word benchmark novel), a page of text ~2,500 characters.
-        sheet_size = folios.PER_SHEET * 250
-        here, there = helper.share(sizes, len(sheets) * sheet_size)
+        # A sheet's page costs about a tenth of a page of text (2.5 ms against 25 to 40 ms, the
+        # 201,551-word benchmark novel), and a page of text is about 2,500 characters of HTML.
+        here, there = helper.share([len(html) for _, (_, html, _) in todo],
+                                   len(sheets) * folios.PER_SHEET * 250)
 
         def lay_out_there(index: int) -> Any:
             if index >= len(todo):
-                first = sheets[index - len(todo)]
-                sheet = self._render_sheet(setup, first)
+                sheet = self._render_sheet(setup, sheets[index - len(todo)])
                 return {'anchors': [], 'sheet': base64.b64encode(sheet).decode()}
             key, (piece, html, css) = todo[index]
             return self._lay_out_piece(setup, piece, html, css, key, context, hold=False).to_json()
 
         fork = helper.Helper(lay_out_there, there + list(range(len(todo), len(todo) + len(sheets))),
                              lambda value: len(value['anchors']))
+        done = 0
         try:
             for index in here:
-                lay_out_here(index)
+                done += self._lay_out_here(setup, todo[index], context)
                 progress.pages(done + fork.pages_done())
             made = fork.results()
         finally:
@@ -471,7 +477,7 @@ class Session:
             key = todo[index][0]
             result = self._result_of(made.get(index))
             if result is None:  # not delivered (out of memory?): laid out here, its error raised here
-                lay_out_here(index)
+                self._lay_out_here(setup, todo[index], context)
                 continue
             self._results[key] = result
             self.rendered += 1
