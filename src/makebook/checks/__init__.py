@@ -9,6 +9,7 @@ runs only when the PDF is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from makebook import codes
 from makebook.checks import author, book, glyphs, running_heads
+from makebook.checks.author import blocks_read_once
 from makebook.codes import Code
 from makebook.errors import Diagnostic, Severity
 from makebook.model import FORMATS, Ignore, RenderedBook
@@ -52,9 +54,10 @@ def check_book(rendered: RenderedBook, formats: Iterable[str] = FORMATS,
     that matter for ``formats`` (and, with ``author``, the copy-editor's checks)."""
     wanted = set(formats)
     problems = list(rendered.diagnostics)
-    for check in CHECKS:
-        if wanted & set(check.formats) and (author or not check.author):
-            problems.extend(check.run(rendered))
+    with blocks_read_once(rendered) if author else contextlib.nullcontext():
+        for check in CHECKS:
+            if wanted & set(check.formats) and (author or not check.author):
+                problems.extend(check.run(rendered))
     return problems
 
 

@@ -67,3 +67,26 @@ def test_a_build_runs_none_of_the_copy_editors_checks(write_book) -> None:
     book = render_book(read_manuscript(folder))
     assert check_book(book) == []
     assert sorted(d.code for d in check_book(book, author=True)) == ['MB420', 'MB425']
+
+
+def test_the_checks_read_the_chapters_once_and_let_them_go(monkeypatch) -> None:
+    """check_book reads the book's prose blocks once for every copy-editor's check (five parses
+    of every chapter before), with the same findings, and keeps nothing after."""
+    from makebook.checks import author as author_module
+    from makebook.checks import check_book
+    from makebook.render import render_book
+    from makebook.source import read_manuscript
+    from tests.tools import BOOKS
+
+    book = render_book(read_manuscript(BOOKS / 'print-features'))
+    expected = check_book(book, author=True)
+    reads = []
+    read_blocks = author_module._read_blocks
+
+    def counted(book_read):  # type: ignore[no-untyped-def]
+        reads.append(book_read)
+        return read_blocks(book_read)
+
+    monkeypatch.setattr(author_module, '_read_blocks', counted)
+    assert check_book(book, author=True) == expected
+    assert len(reads) == 1 and not author_module._READ
