@@ -398,3 +398,36 @@ def test_the_triggers_of_a_text_are_looked_for_once_not_after_each_match(monkeyp
     with monkeypatch.context() as patched:
         patched.setattr(inline, 'TRIGGERS', {})  # every pattern searched in every text
         assert etree.tostring(convert(text).body) == body
+
+
+def test_a_paragraph_asked_about_again_is_not_compared_again() -> None:
+    """Pairs (the brackets of a text, paired once): the text of each image ('[x]') is asked
+    about between two questions about its paragraph; the paragraph's table remembers how it
+    relates to the paragraph, so the paragraph is not compared with it once per image
+    ('![[x]](u) ' x 40,000: 9 s, quadratic). The answers are the scan's."""
+    from makebook.extensions.commonmark.inline import Pairs
+
+    paragraph = '![[x]](u) ' * 200
+    pairs = Pairs()
+    compared = []
+
+    class Counted(str):
+        def __getitem__(self, key):  # type: ignore[no-untyped-def, override]
+            got = str.__getitem__(self, key)
+            if isinstance(key, slice) and len(got) > 100:  # a long stretch copied to compare
+                compared.append(key)
+            return got
+
+    def scanned(text: str, opening: int) -> int:  # Python-Markdown's scan, for the answer
+        depth = 0
+        for index in range(opening, len(text)):
+            depth += {'[': 1, ']': -1}.get(text[index], 0)
+            if depth == 0:
+                return index
+        return -1
+
+    text = Counted(paragraph)
+    for opening in range(1, len(paragraph), 10):  # each image's '[' of its text
+        assert pairs.closing(text, opening) == scanned(paragraph, opening) == opening + 4
+        assert pairs.closing('[x]', 0) == 2
+    assert len(compared) <= 2

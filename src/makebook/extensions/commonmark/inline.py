@@ -164,14 +164,29 @@ def lenient_link(data: str, index: int) -> tuple[str, str | None, int] | None:
 
 
 class _Table:
-    """The pairs of one text (its ``base``), and how the text asked about now relates to it."""
+    """The pairs of one text (its ``base``), and how the texts asked about relate to it."""
 
-    __slots__ = ('base', 'pairs', 'same_from', 'shift')
+    __slots__ = ('base', 'pairs', 'views')
+
+    # The texts a table remembers how it relates to: a link's own text ('[x]') is asked about
+    # between two questions about its paragraph, which must not be compared with the base
+    # again each time (once per link, the paragraph's length each: quadratic).
+    VIEWS = 4
 
     def __init__(self, base: str, pairs: dict[int, int]) -> None:
         self.base, self.pairs = base, pairs
-        self.shift = 0  # the text's positions minus the base's
-        self.same_from = 0  # from here on, the text is the base's, shifted
+        # id(text) -> (the text, from where on it is the base's, shifted by the lengths' difference)
+        self.views: dict[int, tuple[str, int]] = {id(base): (base, 0)}
+
+    def same_from(self, text: str) -> int:
+        view = self.views.get(id(text))
+        return view[1] if view is not None and view[0] is text else len(text) + 1
+
+    def remember(self, text: str, same_from: int) -> None:
+        self.views.pop(id(text), None)
+        self.views[id(text)] = (text, same_from)
+        while len(self.views) > self.VIEWS:
+            del self.views[next(iter(self.views))]
 
 
 class Pairs:
@@ -194,24 +209,21 @@ class Pairs:
     def __init__(self, pattern: re.Pattern[str] | None = None, opening: str = '[') -> None:
         self._pattern, self._opening = pattern or _BRACKET, opening
         self._tables: list[_Table] = []  # the most recently used first
-        self._text: str | None = None  # the text last asked about
 
     def closing(self, text: str, opening: int) -> int:
         """Where the character closing the one at ``opening`` is, or -1."""
-        if text is not self._text:
-            self._text = text
-            for table in self._tables:
-                table.shift, table.same_from = len(text) - len(table.base), len(text) + 1
         table = self._table_for(text, opening)
-        close = table.pairs.get(opening - table.shift, -1)
-        return close + table.shift if close >= 0 else -1
+        shift = len(text) - len(table.base)  # the text's positions minus the base's
+        close = table.pairs.get(opening - shift, -1)
+        return close + shift if close >= 0 else -1
 
     def _table_for(self, text: str, opening: int) -> _Table:
         """A kept table that holds ``text`` from ``opening`` on, or a new one."""
         for index, table in enumerate(self._tables):
-            start = opening - table.shift
-            if opening >= table.same_from or (start >= 0 and text[opening:] == table.base[start:]):
-                table.same_from = min(table.same_from, opening)
+            start = opening - (len(text) - len(table.base))
+            same_from = table.same_from(text)
+            if opening >= same_from or (start >= 0 and text[opening:] == table.base[start:]):
+                table.remember(text, min(same_from, opening))
                 self._tables.insert(0, self._tables.pop(index))
                 return table
         table = _Table(text, self._pair(text))
