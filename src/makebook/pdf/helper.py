@@ -65,8 +65,8 @@ def share(sizes: Sequence[int], there_already: int = 0) -> tuple[list[int], list
 
 class Helper:
     """A fork that calls ``work(index)`` for each of ``indices`` and keeps what it returns
-    (JSON-able) for :meth:`results`; ``pages(index, value)`` says how many pages a result
-    holds, for the progress this process reports."""
+    (JSON-able) for :meth:`results`; ``pages(value)`` says how many pages a result holds,
+    for the progress this process reports."""
 
     def __init__(self, work: Callable[[int], Any], indices: Sequence[int],
                  pages: Callable[[Any], int]) -> None:

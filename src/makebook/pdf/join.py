@@ -206,16 +206,13 @@ def _print_folios(book: Any, folios: Sequence[tuple[int, bytes, int]]) -> None:
     the piece's resources (WeasyPrint shares one dictionary between a document's pages)."""
     import pikepdf
 
-    sheets: dict[int, Any] = {}
-    forms: dict[tuple[int, int], Any] = {}
+    sheets: dict[int, Any] = {}  # each sheet opened once (a book's pages share a few)
     for index, sheet, number in folios:
         if id(sheet) not in sheets:
             sheets[id(sheet)] = pikepdf.open(io.BytesIO(sheet))
-        key = (id(sheet), number)
-        if key not in forms:
-            forms[key] = book.copy_foreign(sheets[id(sheet)].pages[number].as_form_xobject())
+        form = book.copy_foreign(sheets[id(sheet)].pages[number].as_form_xobject())
         page = book.pages[index]
-        name = page.add_resource(forms[key], pikepdf.Name.XObject, pikepdf.Name(f'/MbFolio{index}'))
+        name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f'/MbFolio{index}'))
         page.contents_add(b'q\n', prepend=True)
         page.contents_add(b'Q\n/Artifact BMC q ' + name.unparse() + b' Do Q EMC\n')
 

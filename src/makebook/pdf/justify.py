@@ -286,21 +286,20 @@ def _decide_apart(found: list[Block], width: float, language: str, metrics: Metr
     decisions come back as the cache keeps them (:func:`recall`), and :func:`justify` applies
     them as a rebuild applies the cache's. A block decides alone: nothing another block
     decided changes its lines, so the book is the one a single process makes."""
-    undecided = []
-    for index, block in enumerate(found):
+    undecided = []  # (block, key, digest): each block serialised and hashed once here
+    for block in found:
         key, digest = _key(block, width, language)
         if key not in _DECIDED and digest not in _STORED:
-            undecided.append(index)
+            undecided.append((block, key, digest))
     if len(undecided) < _SHARED_FROM:
         return
-    here, there = helper.share([len(found[index].node.text or '') + len(found[index].node) * 40
-                                for index in undecided])
+    here, there = helper.share([len(block.node.text or '') + len(block.node) * 40
+                                for block, _, _ in undecided])
 
     def decide_there(position: int) -> object:
-        block = found[undecided[position]]
-        _, digest = _key(block, width, language)
+        block, key, digest = undecided[position]
         try:
-            decision = _decide(block, width, hyphenate.language_of(block.node, language), metrics)
+            decision = _decide(block, width, key[3], metrics)
         except Unmeasurable:
             return None
         return [digest, _to_json(decision)]
@@ -308,8 +307,9 @@ def _decide_apart(found: list[Block], width: float, language: str, metrics: Metr
     fork = helper.Helper(decide_there, there, lambda value: 0)
     try:
         for position in here:  # decided, not applied: justify() applies every block in turn
+            block, key, digest = undecided[position]
             with contextlib.suppress(Unmeasurable):
-                _decision(found[undecided[position]], width, language, metrics)
+                _decision(block, width, language, metrics, (key, digest))
         made = fork.results()
     finally:
         fork.close()
@@ -398,10 +398,12 @@ def _key(block: Block, width: float, language: str) -> tuple[tuple[bytes, float,
     return key, hashlib.sha256(key[0] + b'\0' + repr(key[1:]).encode()).hexdigest()
 
 
-def _decision(block: Block, width: float, language: str, metrics: Metrics) -> tuple[_Decision | None, str]:
+def _decision(block: Block, width: float, language: str, metrics: Metrics,
+              keyed: tuple[tuple[bytes, float, float, str, float], str] | None = None
+              ) -> tuple[_Decision | None, str]:
     """The block's decision (made now, or earlier in this build or a previous one) and its
-    digest."""
-    key, digest = _key(block, width, language)
+    digest; ``keyed``: its :func:`_key`, when known."""
+    key, digest = keyed or _key(block, width, language)
     if key not in _DECIDED:
         if len(_DECIDED) > _MOST_DECIDED:
             _DECIDED.clear()
