@@ -118,6 +118,13 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'broken-links-distinct': ('links', 5_000, lambda n: ''.join(f'[a](missing{i}.md) ' for i in range(n))),
     'emphasis-word': ('runs', 5_000, lambda n: '*a*b' * n),
     'strike-sub-sup': ('runs', 2_500, lambda n: '~~a~~ H~2~O x^2^ ' * n),
+    # Seventh session: pymdownx's emphasis in one paragraph past 20,000 delimiters (each match
+    # rebuilt the paragraph), with matches that touch the one before; one plain word and one
+    # base64 line in a code block (WeasyPrint laid out the rest of the text for each line).
+    'bracket-stars': ('pairs', 10_000, lambda n: '[*' * n),
+    'emphasis-touching': ('pairs', 5_000, lambda n: '*a*_b_' * n),
+    'emphasis-runs': ('runs', 2_500, lambda n: '***a** b* ' * n),
+    'base64-code': ('chars', 250_000, lambda n: '```\n' + ('QUJD' * n)[:n] + '\n```'),
     'dup-ids-pairs': ('headings', 500,
                       lambda n: '\n\n'.join(f'## A {{#a{i}}}\n\n## B {{#a{i}}}' for i in range(n))),
 }
@@ -129,7 +136,8 @@ PDF_SIZES = {'list-items': 625, 'table-rows': 312, 'footnotes': 375, 'paragraphs
              'nested-divs': 12_500, 'nested-spans': 625, 'prose': 312, 'unclosed-tags': 625,
              'note-cited-often': 625, 'dup-ids': 375, 'nested-emphasis': 625,
              'link-brackets': 1_250, 'image-link-brackets': 1_250, 'reference-brackets': 1_250,
-             'link-brackets-nested': 1_250, 'emphasis-links': 1_250}
+             'link-brackets-nested': 1_250, 'emphasis-links': 1_250, 'long-word': 2_000,
+             'base64-code': 2_000}
 
 
 def _write_book(folder: str, body: str) -> Path:

@@ -48,6 +48,7 @@ from markdown_it.common.utils import normalizeReference
 
 from makebook import codes
 from makebook.extensions import InlineResult, warn
+from makebook.extensions.commonmark import emphasis
 
 _LABEL = re.compile(r'\[((?:[^\[\]\\]|\\.){0,999})\]', re.DOTALL)
 _ESCAPED = re.compile(f'{util.STX}(\\d+){util.ETX}')  # Python-Markdown's stand-in for '\X'
@@ -664,6 +665,9 @@ class LinearInline(InlineTreeprocessor):
     """
 
     _plan: PatternPlan | None = None
+    # pymdownx's emphasis every match of a text in one pass (emphasis.py); off, one at a time as
+    # Python-Markdown applies it (the unit test compares the two).
+    emphasis_at_once = True
 
     def plan(self) -> PatternPlan:
         """This processor's :class:`PatternPlan`, made again if its patterns changed."""
@@ -707,6 +711,11 @@ class LinearInline(InlineTreeprocessor):
         matches before theirs, placeholders one at a time, are text here, which none of
         them reads. So each sees what it saw before, its element's text is read on as it
         was (from the next pattern), and the text comes out the same, placeholders and all."""
+        if self.emphasis_at_once and emphasis.applies(pattern):
+            if any(exclude.lower() in self.ancestors for exclude in pattern.ANCESTOR_EXCLUDES):
+                return data, False, 0
+            return emphasis.apply_at_once(pattern, data, start_index,
+                                          lambda node: self._place(node, pattern, pattern_index)), False, 0
         if not (isinstance(pattern, _AT_ONCE) or getattr(pattern, 'makebook_at_once', False)):
             return super()._InlineProcessor__applyPattern(  # type: ignore[misc, no-any-return]
                 pattern, data, pattern_index, start_index)
@@ -743,6 +752,13 @@ class LinearInline(InlineTreeprocessor):
             return data, False, 0
         pieces.append(data[position:])
         return ''.join(pieces), False, 0
+
+    def _place(self, node: ET.Element | str, pattern: Any, pattern_index: int) -> str:
+        """What ``__applyPattern`` does with what a pattern matched: its element read on, then
+        stashed; the placeholder that stands for it in the text."""
+        if not isinstance(node, str) and not isinstance(node.text, util.AtomicString):
+            self._read_on(node, pattern_index)
+        return self._InlineProcessor__stashNode(node, pattern.type())  # type: ignore[attr-defined, no-any-return]
 
     def _read_on(self, node: ET.Element, pattern_index: int) -> None:
         """What ``__applyPattern`` does with an element a pattern made: its text (and its
