@@ -447,14 +447,16 @@ class Session:
 
     def _lay_out_shared(self, setup: _Setup, todo: list[tuple[str, tuple[pieces.Piece, str, str]]],
                         context: _Context, progress: _Progress) -> None:
-        """Lay out ``todo`` on two processes: a fork takes about half (and the folio sheets the
-        first layout will want), this one the rest; what the fork did not deliver is laid out
-        here, so an error is raised as one process raises it."""
+        """Lay out ``todo`` on two processes: this one and a fork take the next piece from one
+        queue, the longest first, then the folio sheets the first layout will want (small: they
+        even out the end); what the fork did not deliver is laid out here, so an error is
+        raised as one process raises it."""
         sheets = self._sheets_to_come()
         # A sheet's page costs about a tenth of a page of text (2.5 ms against 25 to 40 ms, the
-        # 201,551-word benchmark novel), and a page of text is about 2,500 characters of HTML.
-        here, there = helper.share([len(html) for _, (_, html, _) in todo],
-                                   len(sheets) * folios.PER_SHEET * 250)
+        # 201,551-word benchmark novel), and a page of text is about 2,500 characters of HTML:
+        # a sheet weighs as a piece of this many characters, in the queue's order.
+        sheet_size = folios.PER_SHEET * 250
+        order = helper.largest_first([len(html) for _, (_, html, _) in todo] + [sheet_size] * len(sheets))
 
         def lay_out_there(index: int) -> Any:
             if index >= len(todo):
@@ -463,17 +465,23 @@ class Session:
             key, (piece, html, css) = todo[index]
             return self._lay_out_piece(setup, piece, html, css, key, context, hold=False).to_json()
 
-        fork = helper.Helper(lay_out_there, there + list(range(len(todo), len(todo) + len(sheets))),
-                             lambda value: len(value['anchors']))
+        fork = helper.Helper(lay_out_there, order, lambda value: len(value['anchors']))
+        done_here: set[int] = set()
         done = 0
         try:
-            for index in here:
-                done += self._lay_out_here(setup, todo[index], context)
+            while (index := fork.take()) is not None:
+                if index >= len(todo):
+                    self._make_sheet_here(setup, sheets[index - len(todo)])
+                else:
+                    done += self._lay_out_here(setup, todo[index], context)
+                done_here.add(index)
                 progress.pages(done + fork.pages_done())
             made = fork.results()
         finally:
             fork.close()
-        for index in there:
+        for index in range(len(todo)):
+            if index in done_here:
+                continue
             key = todo[index][0]
             result = self._result_of(made.get(index))
             if result is None:  # not delivered (out of memory?): laid out here, its error raised here
@@ -487,6 +495,11 @@ class Session:
             value = made.get(number)
             if isinstance(value, dict) and isinstance(value.get('sheet'), str):
                 self._sheets[self._sheet_key(first)] = value['sheet']
+
+    def _make_sheet_here(self, setup: _Setup, first: int) -> None:
+        """A folio sheet made by this process while the fork lays out pieces (kept as the fork's
+        are, for the join and the next build)."""
+        self._sheets[self._sheet_key(first)] = base64.b64encode(self._render_sheet(setup, first)).decode()
 
     def _sheets_to_come(self) -> list[int]:
         """The folio sheets a first layout's second process makes beside its pieces (those the

@@ -9,6 +9,11 @@ private folder), what WeasyPrint logged and the warnings raised with it, to be h
 laid out here. A piece the fork did not deliver (it ran out of memory, was killed) is laid out
 here again, so the outcome, and any error, is the one a single process gives.
 
+The work is not split in advance: the fork and this process take the next index from one
+queue (:class:`_Queue`), the largest first, so that both are busy until the last piece, whatever
+each piece costs and whatever else the machine is doing (a split decided in advance, by the
+pieces' sizes, left one core idle for seconds at the end of a round).
+
 A fork, not a pool: a pool's workers would load WeasyPrint and parse the stylesheets again
 (seconds), and a fork is killed with its parent (:func:`~makebook.safety.limits.die_with_parent`),
 within the PDF stage's memory and time bounds, which it inherits.
@@ -20,10 +25,12 @@ import contextlib
 import gc
 import json
 import logging
+import mmap
 import os
 import pickle
 import shutil
 import signal
+import struct
 import sys
 import tempfile
 import warnings
@@ -49,33 +56,68 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def share(sizes: Sequence[int], there_already: int = 0) -> tuple[list[int], list[int]]:
-    """The indices of ``sizes`` in two shares of about the same total, each in its order:
-    the largest first, each to the lighter share (this process's first: it also writes);
-    ``there_already``: what the second share holds before them."""
-    here: list[int] = []
-    there: list[int] = []
-    totals = [0, there_already]
-    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        lighter = 0 if totals[0] <= totals[1] else 1
-        (here, there)[lighter].append(index)
-        totals[lighter] += sizes[index]
-    return sorted(here), sorted(there)
+def largest_first(sizes: Sequence[int]) -> list[int]:
+    """The indices of ``sizes``, the largest first (ties in their order): the order of a queue
+    that two processes empty together ends with the small tasks, so that neither waits long
+    for the other's last one."""
+    return sorted(range(len(sizes)), key=lambda i: -sizes[i])
+
+
+class _Queue:
+    """Indices taken in their order by this process and its fork, each by one of them: a count
+    in memory both share (an anonymous shared mapping, made before the fork), moved on under a
+    lock on a file of the helper's folder (a POSIX record lock: held by a process, so the fork
+    and its parent exclude each other though they share the file's descriptor)."""
+
+    def __init__(self, indices: Sequence[int], folder: Path) -> None:
+        self.indices = list(indices)
+        self._taken = mmap.mmap(-1, 8)  # MAP_SHARED | MAP_ANONYMOUS: the fork sees the same
+        self._lock: int | None = os.open(folder / 'queue.lock', os.O_RDWR | os.O_CREAT, 0o600)
+
+    def take(self) -> int | None:
+        """The next index, or None when every index has been taken."""
+        import fcntl  # POSIX only, as the fork is
+
+        if self._lock is None:
+            return None
+        fcntl.lockf(self._lock, fcntl.LOCK_EX)
+        try:
+            (position,) = struct.unpack('q', self._taken[:8])
+            if position < len(self.indices):
+                self._taken[:8] = struct.pack('q', position + 1)
+        finally:
+            fcntl.lockf(self._lock, fcntl.LOCK_UN)
+        return self.indices[position] if position < len(self.indices) else None
+
+    def close(self) -> None:
+        """Once (a descriptor closed twice could be another file's by then)."""
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock)
+            self._lock = None
+            self._taken.close()
 
 
 class Helper:
-    """A fork that calls ``work(index)`` for each of ``indices`` and keeps what it returns
-    (JSON-able) for :meth:`results`; ``pages(value)`` says how many pages a result holds,
-    for the progress this process reports."""
+    """A fork that takes the indices of ``indices``, in their order, calls ``work(index)`` for
+    each and keeps what it returns (JSON-able) for :meth:`results`; this process takes its own
+    from the same queue with :meth:`take` (an index is taken once, by one of them). Without a
+    :meth:`take` here, the fork does them all. ``pages(value)`` says how many pages a result
+    holds, for the progress this process reports."""
 
     def __init__(self, work: Callable[[int], Any], indices: Sequence[int],
                  pages: Callable[[Any], int]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix='make-book-pieces-'))
         self.indices = list(indices)
+        self._queue = _Queue(self.indices, self.folder)
         give_back_free_memory()  # or the fork would copy pages this process holds free
         self.pid = os.fork()
         if self.pid == 0:  # the fork: never returns
-            _in_fork(work, self.indices, pages, self.folder)
+            _in_fork(work, self._queue, pages, self.folder)
+
+    def take(self) -> int | None:
+        """The next index for this process to do, or None when all have been taken."""
+        return self._queue.take()
 
     def pages_done(self) -> int:
         """How many pages the fork has laid out so far."""
@@ -111,6 +153,7 @@ class Helper:
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             self.pid = 0
+        self._queue.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -123,7 +166,7 @@ class _Records(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _in_fork(work: Callable[[int], Any], indices: list[int], pages: Callable[[Any], int],
+def _in_fork(work: Callable[[int], Any], queue: _Queue, pages: Callable[[Any], int],
              folder: Path) -> None:
     status = 0
     try:
@@ -137,7 +180,7 @@ def _in_fork(work: Callable[[int], Any], indices: list[int], pages: Callable[[An
         done = 0
         with warnings.catch_warnings(record=True) as caught:
             try:
-                for index in indices:
+                while (index := queue.take()) is not None:
                     value = work(index)
                     _write(folder / f'{index}.json', json.dumps(value).encode())
                     done += pages(value)

@@ -267,7 +267,7 @@ _SHARED_FROM = 300
 
 def justify(body: etree._Element, width: float, language: str, processes: int = 1) -> None:
     """Choose the lines of every block of running text, in a text block ``width`` points wide;
-    with two ``processes``, half the blocks not decided yet are decided by a second one."""
+    with two ``processes``, the blocks not decided yet are shared with a second one."""
     metrics = Metrics()
     _number_calls(body)
     found = list(blocks(body))
@@ -281,8 +281,8 @@ def justify(body: etree._Element, width: float, language: str, processes: int = 
 
 
 def _decide_apart(found: list[Block], width: float, language: str, metrics: Metrics) -> None:
-    """Decide the blocks of ``found`` not decided yet, half of them in a second process
-    (:mod:`~makebook.pdf.helper`), while this one decides the other half: the second half's
+    """Decide the blocks of ``found`` not decided yet, shared with a second process
+    (:mod:`~makebook.pdf.helper`: each takes the next block from one queue): the second's
     decisions come back as the cache keeps them (:func:`recall`), and :func:`justify` applies
     them as a rebuild applies the cache's. A block decides alone: nothing another block
     decided changes its lines, so the book is the one a single process makes."""
@@ -293,8 +293,8 @@ def _decide_apart(found: list[Block], width: float, language: str, metrics: Metr
             undecided.append((block, key, digest))
     if len(undecided) < _SHARED_FROM:
         return
-    here, there = helper.share([len(block.node.text or '') + len(block.node) * 40
-                                for block, _, _ in undecided])
+    order = helper.largest_first([len(block.node.text or '') + len(block.node) * 40
+                                  for block, _, _ in undecided])
 
     def decide_there(position: int) -> object:
         block, key, digest = undecided[position]
@@ -304,9 +304,11 @@ def _decide_apart(found: list[Block], width: float, language: str, metrics: Metr
             return None
         return [digest, _to_json(decision)]
 
-    fork = helper.Helper(decide_there, there, lambda value: 0)
+    fork = helper.Helper(decide_there, order, lambda value: 0)
     try:
-        for position in here:  # decided, not applied: justify() applies every block in turn
+        # Both take the next block from one queue, the longest first. Decided, not applied:
+        # justify() applies every block in turn (deciding there any the fork did not deliver).
+        while (position := fork.take()) is not None:
             block, key, digest = undecided[position]
             with contextlib.suppress(Unmeasurable):
                 _decision(block, width, language, metrics, (key, digest))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import warnings
 from typing import Any
 
@@ -13,14 +14,33 @@ import pytest
 from makebook.pdf import helper
 
 
-def test_the_shares_hold_about_the_same_total_largest_first() -> None:
-    sizes = [50, 10, 40, 30, 20, 60]
-    here, there = helper.share(sizes)
-    assert sorted(here + there) == list(range(len(sizes)))
-    assert abs(sum(sizes[i] for i in here) - sum(sizes[i] for i in there)) <= 10
-    assert here == sorted(here) and there == sorted(there)  # each in the book's order
-    assert helper.share([]) == ([], [])
-    assert helper.share([5]) == ([0], [])  # one piece: this process's
+def test_the_queue_holds_the_largest_first() -> None:
+    assert helper.largest_first([50, 10, 40, 30, 20, 60]) == [5, 0, 2, 3, 4, 1]
+    assert helper.largest_first([5, 5, 7]) == [2, 0, 1]  # ties in their order
+    assert helper.largest_first([]) == []
+
+
+def test_this_process_and_the_fork_take_each_index_once_from_one_queue() -> None:
+    """Neither is given its share in advance: each takes the next index while there is one, so
+    both are busy to the end; every index is done by exactly one of them."""
+    parent = os.getpid()
+
+    def work(index: int) -> Any:
+        time.sleep(0.02)
+        return {'anchors': [], 'index': index, 'by': os.getpid()}
+
+    fork = helper.Helper(work, list(range(20)), lambda value: 0)
+    here = []
+    try:
+        while (index := fork.take()) is not None:
+            here.append(work(index)['index'])
+        made = fork.results()
+    finally:
+        fork.close()
+    assert sorted(here + list(made)) == list(range(20))  # each once
+    assert here and made  # both did some
+    assert all(value['by'] != parent for value in made.values())
+    assert fork.take() is None  # closed: nothing more to take
 
 
 def test_the_fork_delivers_its_results_logs_and_warnings(caplog: pytest.LogCaptureFixture) -> None:
