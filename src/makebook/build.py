@@ -57,6 +57,9 @@ class Format:
     bounded: bool = False  # run in a child process within MAKEBOOK_<NAME>_SECONDS / _MEMORY_MB
     cached: bool = False  # the writer takes the build's cache (cache.py) as ``cache=``
     shared: bool = False  # the writer takes the processes it may use at once as ``jobs=``
+    # 'module:function' called once the build knows it makes this format, before the book is
+    # rendered: work that needs nothing of the book, begun early (never required: a speed-up).
+    early: str = ''
 
     def target(self, slug: str) -> str:
         """The output's name in the output folder ('html' is a folder)."""
@@ -66,7 +69,8 @@ class Format:
 # In the order they are made: a format comes after those it uses.
 FORMATS_REGISTRY: tuple[Format, ...] = (
     Format('pdf', 'the PDF', 'makebook.pdf:print_edition', bounded=True, cached=True, shared=True),
-    Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',), cached=True),
+    Format('epub', 'the EPUB', 'makebook.epub:write_epub', uses=('pdf',), cached=True,
+           early='makebook.epub:start_early'),
     Format('html', 'the web edition', 'makebook.web:web_edition', cached=True),
 )
 assert {f.name for f in FORMATS_REGISTRY} == set(FORMATS)
@@ -170,6 +174,8 @@ def _build(options: BuildOptions,
            progress: Progress) -> tuple[BuildResult, Plan, list[Path], Cache, bool]:
     manuscript = read(options, progress)
     chosen = plan(options, manuscript)
+    for fmt in (f for f in FORMATS_REGISTRY if f.early and f.name in chosen.formats):
+        _writer(fmt, fmt.early)()
     try:
         # Remote images (only when asked) are downloaded into a swept temporary folder
         # of the output folder, removed when the build ends.
@@ -250,17 +256,28 @@ def clean(options: BuildOptions) -> tuple[Path, list[Path]]:
 def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
                 download: remote.Downloader | None, progress: Progress, cache: Cache,
                 files_written: list[Path]) -> BuildResult:
-    checked = _render_and_check(options, chosen, manuscript, download, progress, cache)
-    book, warnings = checked.book, checked.warnings
-    out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
-    # A first build's conversions, kept in memory until now, are written while the formats are
-    # made (by the web edition's child when there is one: _make_timed).
-    cache.settle(out_dir, write=False)
+    early: list[limits.Beside] = []  # the web edition's child, when started before the checks
     try:
-        made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache, options.jobs)
-    except MakeBookError as exc:  # the PDF's own problems, then what the book had already
-        exc.diagnostics = unique([*exc.diagnostics, *warnings])
-        raise
+        checked = _render_and_check(options, chosen, manuscript, download, progress, cache,
+                                    functools.partial(_web_edition_early, early, chosen.formats, cache,
+                                                      options.jobs))
+        book, warnings = checked.book, checked.warnings
+        out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
+        # A first build's conversions, kept in memory until now, are written while the formats are
+        # made (by the web edition's child when there is one: _make_timed).
+        cache.settle(out_dir, write=False)
+        web = early[0] if early else None
+        if web is not None:
+            web.tell(cache.folder)  # where the child writes its cache entries and those conversions
+        try:
+            made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache,
+                                                           options.jobs, web)
+        except MakeBookError as exc:  # the PDF's own problems, then what the book had already
+            exc.diagnostics = unique([*exc.diagnostics, *warnings])
+            raise
+    finally:  # a book with errors, or a stopped build, takes the child with it
+        for child in early:
+            child.stop()
     warnings = tuple(unique([*warnings, *_late_warnings(late, manuscript, chosen)]))
     progress.stage('writing the outputs')
     # All together or none: a failure while writing (a full disk) leaves every old output;
@@ -340,15 +357,17 @@ def _build_in_turn(options: BuildOptions, chosen: Plan, manuscript: Manuscript, 
 
 def _render_and_check(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
                       download: remote.Downloader | None, progress: Progress,
-                      cache: Cache) -> Checked:
+                      cache: Cache, rendered: Callable[[RenderedBook], None] | None = None) -> Checked:
     """The rendered book and its warnings; raises BookError on any error (with the warnings
     after the errors; but for an error only the PDF has, see :class:`Checked`) or, strict, on
-    any warning."""
+    any warning. ``rendered`` is given the book before it is checked."""
     progress.stage('rendering', len(manuscript.files))
     with limits.stage('rendering'):
         book = render_book(manuscript, download, cache, options.jobs or os.cpu_count() or 1, progress)
     progress.stage('checking the book')
     with limits.stage('checking'):
+        if rendered is not None:
+            rendered(book)
         problems = unique(without_ignored([*manuscript.diagnostics, *check_book(book, chosen.formats)],
                                           manuscript.settings.ignore, manuscript.root))
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
@@ -451,21 +470,23 @@ def make_formats(book: RenderedBook, formats: tuple[str, ...], cache: Cache | No
 
 
 def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress, cache: Cache | None = None,
-                jobs: int = 0) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic], dict[str, int]]:
+                jobs: int = 0, web: limits.Beside | None = None,
+                ) -> tuple[dict[str, Made], dict[str, float], list[Diagnostic], dict[str, int]]:
     """The formats made, the seconds each took, the warnings only making them could find
-    (a footnote the layout set a page late), and the PDF's page count."""
+    (a footnote the layout set a page late), and the PDF's page count. ``web``: the web
+    edition's child, already started (:func:`_web_edition_early`)."""
     results: dict[str, Any] = {}
     made: dict[str, Made] = {}
     seconds: dict[str, float] = {}
     late: list[Diagnostic] = []
     page_counts: dict[str, int] = {}
-    web: limits.Beside | None = None
-    beside = 'epub' in formats and 'html' in formats and jobs != 1 and _worth_a_child(book)
+    beside = web is not None or ('epub' in formats and 'html' in formats and jobs != 1
+                                 and _worth_a_child(book))
     if cache is not None and ('pdf' in formats or not beside):
         cache.write_kept()  # before a long PDF, or when no child will
     try:
         for fmt in (f for f in FORMATS_REGISTRY if f.name in formats):
-            if fmt.name == 'epub' and beside:
+            if fmt.name == 'epub' and beside and web is None:
                 faces.subset_once(book)  # what both would make, made before they part
                 web = limits.beside(_web_edition_beside, book, cache)
             progress.stage(f'making {fmt.title}')
@@ -500,15 +521,38 @@ def _worth_a_child(book: RenderedBook) -> bool:
     return sum(len(chapter.body) for chapter in book.chapters) >= BESIDE_CHARACTERS
 
 
-def _web_edition_beside(book: RenderedBook, cache: Cache | None) -> tuple[Made, float, Cache | None]:
+def _web_edition_early(started: list[limits.Beside], formats: tuple[str, ...], cache: Cache, jobs: int,
+                       book: RenderedBook) -> None:
+    """The web edition's child started as soon as the book is rendered, when only the EPUB and
+    the web edition are made: it makes the web edition while this process checks the book and
+    makes the EPUB (the checks' time, on the other core). It waits for the folder the cache is
+    settled in (:meth:`limits.Beside.tell`) before it writes there: a book with errors leaves
+    no output folder. With a PDF, it starts when the EPUB does (:func:`_make_timed`): it
+    would wait through the PDF's layout, holding its memory."""
+    if set(formats) != {'epub', 'html'} or jobs == 1 or not _worth_a_child(book):
+        return
+    try:
+        faces.subset_once(book)  # what both would make, made before they part
+    except Exception:  # left to the EPUB to fail on, after the checks, as it always was
+        return
+    child = limits.beside(_web_edition_beside, book, cache, True)
+    if child is not None:
+        started.append(child)
+
+
+def _web_edition_beside(book: RenderedBook, cache: Cache | None,
+                        early: bool = False) -> tuple[Made, float, Cache | None]:
     """In the child (:func:`limits.beside`): the web edition as :func:`_make_one` makes it, the
-    seconds it took, and what it used of the cache (for the parent's sweep and counts)."""
+    seconds it took, and what it used of the cache (for the parent's sweep and counts).
+    ``early``: started before the cache was settled, whose folder it is told."""
     start = time.perf_counter()
     fmt = next(f for f in FORMATS_REGISTRY if f.name == 'html')
     used = cache.fresh_record() if cache is not None else None
     files = _make_one(fmt, book, {}, None, used)
     seconds = time.perf_counter() - start
     if used is not None:
+        if early:
+            used.settled_in(limits.told())
         used.write_kept()  # a first build's conversions, off the parent's path too
     return dict(files), seconds, used
 
@@ -556,6 +600,7 @@ class LayoutProgress:
             self.progress.stage('assembling the PDF file')
 
 
-def _writer(fmt: Format) -> Callable[..., Any]:
-    module, _, function = fmt.writer.partition(':')
+def _writer(fmt: Format, name: str = '') -> Callable[..., Any]:
+    """The format's writer, or its function ``name`` ('module:function')."""
+    module, _, function = (name or fmt.writer).partition(':')
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]

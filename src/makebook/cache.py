@@ -108,6 +108,7 @@ class Cache:
         self._namespaces: set[str] = set()  # those this build looked in
         self.hits = 0
         self.misses = 0
+        self._unsettled_misses = 0  # looked up while deferred (settled_in counts them)
 
     @classmethod
     def off(cls) -> Cache:
@@ -143,8 +144,22 @@ class Cache:
         this one kept and has not written, for that process to write (:meth:`write_kept`)."""
         other = Cache(self.folder)
         other._pending = None if self._pending is None else {}
-        other._kept = dict(self._kept)
+        # Still deferred (the child started before the build made its folder): what this one
+        # keeps in memory, for that process to write once it learns the folder (settled_in).
+        other._kept = dict(self._kept if self._pending is None else self._pending)
         return other
+
+    def settled_in(self, folder: Path | None) -> None:
+        """A :meth:`fresh_record` made while its cache was deferred takes the folder that cache
+        has since settled in (None: off): what it kept, and what it stored meanwhile, are then
+        written by :meth:`write_kept`, as the cache itself would have."""
+        if self._pending is None:
+            return
+        self._kept.update(self._pending)
+        self._pending = None
+        self.folder = folder
+        if folder is not None:  # what it looked up would have missed there: counted as made
+            self.misses += self._unsettled_misses
 
     def merge(self, other: Cache) -> None:
         """Count what ``other`` (a :meth:`fresh_record` of this cache, used elsewhere) used,
@@ -181,6 +196,8 @@ class Cache:
         """The JSON value stored under ``key``, or None (a miss)."""
         path = self._path(namespace, key)
         if path is None:
+            if self._pending is not None:
+                self._unsettled_misses += 1
             return None
         try:
             entry = json.loads(path.read_bytes())

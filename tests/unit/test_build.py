@@ -328,6 +328,43 @@ def test_a_web_edition_the_child_could_not_make_is_made_by_the_build(
     assert snapshot(tmp_path / 'beside') == snapshot(tmp_path / 'in-turn')
 
 
+def test_the_web_edition_starts_before_the_checks_and_a_book_with_errors_stops_it(
+        write_book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a PDF the child starts as soon as the book is rendered, so the web edition is
+    made while the book is checked; the checks finding errors stop it, and it wrote nothing
+    (it waits to be told the cache's folder: a book with errors leaves no output folder)."""
+    from makebook import codes
+    from makebook.safety import limits
+
+    book = write_book(LONG)
+    children: list[limits.Beside] = []
+    real = limits.beside
+
+    def started(*args: object) -> limits.Beside | None:
+        child = real(*args)  # type: ignore[arg-type]
+        if child is not None:
+            children.append(child)
+        return child
+
+    def errors(rendered: RenderedBook, formats: object = (), author: bool = False) -> list[object]:
+        assert len(children) == 1 and children[0].pid is not None  # already making the web edition
+        return [codes.DUPLICATE_BOOK_ID("the id 'x' is used 2 times in the book")]
+    monkeypatch.setattr(limits, 'beside', started)
+    monkeypatch.setattr(build_module, 'BESIDE_CHARACTERS', 0)
+    monkeypatch.setattr(build_module, 'check_book', errors)
+    with pytest.raises(BookError, match='the book has errors'):
+        build_module.build(BuildOptions(book, tmp_path / 'out', formats=('epub', 'html')))
+    assert children[0].pid is None and children[0].tell_end == -1  # stopped, waited for
+    assert not (tmp_path / 'out').exists()
+    # With a PDF it waits for the EPUB (not through the PDF's layout): not before the checks.
+    children.clear()
+    monkeypatch.setattr(build_module, 'check_book', lambda *args, **kwargs: [])
+    early: list[limits.Beside] = []
+    build_module._web_edition_early(early, ('pdf', 'epub', 'html'), build_module.Cache.off(), 0,
+                                    build_module.render_book(build_module.read(BuildOptions(book))))
+    assert early == [] and children == []
+
+
 def test_a_build_that_downloads_nothing_loads_no_network_module(small_book: Path, tmp_path: Path) -> None:
     """ssl, http.client and urllib.request (and importlib.metadata, which Python-Markdown reads
     extensions' names with) cost a build's start a few hundredths of a second: loaded only to

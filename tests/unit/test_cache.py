@@ -126,6 +126,31 @@ def test_a_deferred_cache_writes_only_once_settled(tmp_path: Path) -> None:
     assert Cache.in_output_folder(tmp_path).load('ns', key) is not None
 
 
+def test_a_record_made_while_deferred_writes_it_all_where_the_cache_settles(tmp_path: Path) -> None:
+    """The web edition's child starts before the build has its folder (build.py): its record
+    holds what the cache kept (the conversions) and what it stores itself, writes both once
+    told the folder, and counts as made what it looked up meanwhile; the cache, merging it,
+    leaves nothing for itself to write and keeps every entry through the sweep."""
+    deferred = Cache.deferred()
+    converted = deferred.key('render/file', 'x')
+    deferred.store('render/file', converted, 'the conversion')
+    record = deferred.fresh_record()
+    page = record.key('web/page', 'y')
+    assert record.load('web/page', page) is None
+    record.store('web/page', page, 'the page')
+    assert list(tmp_path.iterdir()) == []  # nothing written before the folder is made
+    deferred.settle(tmp_path, write=False)
+    record.settled_in(deferred.folder)
+    record.write_kept()
+    deferred.merge(record)
+    assert (deferred.hits, deferred.misses) == (0, 1)
+    deferred.write_kept()  # nothing left to write: the record wrote it
+    deferred.sweep()
+    settled = Cache.in_output_folder(tmp_path)
+    assert settled.load('render/file', converted) == 'the conversion'
+    assert settled.load('web/page', page) == 'the page'
+
+
 def test_describe_names_a_value_the_same_way_in_every_process() -> None:
     """Sets and mappings sorted (their order follows the hash seed), dataclasses by field."""
     import dataclasses

@@ -31,9 +31,10 @@ from ebooklib import epub
 from makebook import codes
 from makebook.cache import Cache
 from makebook.epub.nav import finish_ncx
-from makebook.epub.package import Deflater, build_package, finish_opf, reproducible_zip
+from makebook.epub.package import Deflater, build_package, deflate_early, finish_opf, reproducible_zip
 from makebook.errors import OutputError
 from makebook.model import PrintedBook, RenderedBook
+from makebook.theme import faces
 
 OPF = 'EPUB/content.opf'
 NCX = 'EPUB/toc.ncx'
@@ -61,6 +62,14 @@ def write_epub(book: RenderedBook, printed: PrintedBook | None = None, cache: Ca
                                  NCX: lambda data: finish_ncx(data, book, pages)}, deflater)
     finally:  # a failed EPUB (or a stopped build) does not wait for the entries still queued
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_early() -> None:
+    """What an EPUB needs of nothing in the book, begun as soon as a build knows it makes one
+    (build.py), while the manuscript is still read and converted: the book face's font files
+    (every EPUB carries them whole) deflated in a thread, on a core the build does not use yet
+    (a fifth of the EPUB's CPU on a 200,000-word novel)."""
+    deflate_early(font.path.read_bytes() for font in faces.book_face().files)
 
 
 def _ebooklib_zip(book: RenderedBook, package: epub.EpubBook) -> bytes:

@@ -16,7 +16,7 @@ import io
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from ebooklib import epub
 from lxml import etree
@@ -280,6 +280,25 @@ def deflate(content: bytes) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
+# Entries whose deflate started before the EPUB was begun (:func:`deflate_early`), by content:
+# the first Deflater given the same bytes takes it.
+_EARLY: dict[bytes, concurrent.futures.Future[bytes]] = {}
+
+
+def deflate_early(contents: Iterable[bytes]) -> None:
+    """Start deflating ``contents`` in a thread now, for the next EPUB made in this process that
+    has them (:meth:`Deflater.ahead` takes them up: the same bytes, deflated the same way).
+    Replaces what an earlier call started and no EPUB took."""
+    _EARLY.clear()
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix='make-book-deflate-early')
+    try:
+        for content in contents:
+            if len(content) <= _LARGEST_AHEAD and content not in _EARLY:
+                _EARLY[content] = pool.submit(deflate, content)
+    finally:
+        pool.shutdown(wait=False)  # its thread ends once they are deflated
+
+
 class Deflater:
     """The EPUB's entries deflated in threads, ahead of the archive: zlib lets go of Python's
     lock while it deflates, so the fonts (the bulk of the bytes) are deflated on the other core
@@ -293,7 +312,8 @@ class Deflater:
     def ahead(self, content: bytes) -> bytes:
         """Start deflating ``content`` (returned as it is); nothing for an entry too big."""
         if len(content) <= _LARGEST_AHEAD and content not in self._ahead:
-            self._ahead[content] = self._pool.submit(deflate, content)
+            early = _EARLY.pop(content, None)
+            self._ahead[content] = early if early is not None else self._pool.submit(deflate, content)
         return content
 
     def deflated(self, content: bytes) -> bytes | None:

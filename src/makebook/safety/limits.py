@@ -257,9 +257,19 @@ class Beside:
     """``function(*args)`` running in a forked child while this process does other work; see
     :func:`beside`. Collect it with :meth:`result`, and :meth:`stop` it in a ``finally``."""
 
-    def __init__(self, pid: int, read_end: int) -> None:
+    def __init__(self, pid: int, read_end: int, tell_end: int = -1) -> None:
         self.pid: int | None = pid
         self.read_end = read_end
+        self.tell_end = tell_end  # the child's :func:`told` reads what :meth:`tell` writes here
+
+    def tell(self, value: Any) -> None:
+        """Give the child the one value its :func:`told` waits for (what the child needs of this
+        process's later work: the folder the cache was settled in)."""
+        tell_end, self.tell_end = self.tell_end, -1
+        if tell_end < 0:
+            return
+        with contextlib.suppress(OSError), os.fdopen(tell_end, 'wb') as stream:  # a child gone
+            stream.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def result(self) -> Any | None:
         """What the function returned, once the child is done; None when the child made nothing
@@ -278,13 +288,17 @@ class Beside:
             return None
 
     def stop(self) -> None:
-        """The child killed, if it is still running, and waited for; the pipe closed."""
+        """The child killed, if it is still running, and waited for; the pipes closed (once:
+        stopping it again closes nothing another file may have been given since)."""
         if self.pid is not None:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
             self._reap()
-        with contextlib.suppress(OSError):
-            os.close(self.read_end)
+        for fd in (self.read_end, self.tell_end):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.read_end = self.tell_end = -1
 
     def _reap(self) -> int:
         pid, self.pid = self.pid, None
@@ -296,7 +310,9 @@ class Beside:
 def beside(function: Callable[..., Any], *args: Any) -> Beside | None:
     """``function(*args)`` started in a forked child, so that it runs on another core while this
     process goes on (the web edition while the EPUB is made: they need nothing of each other);
-    None where processes cannot be forked. What the function returns comes back pickled.
+    None where processes cannot be forked. What the function returns comes back pickled. The
+    function may wait, with :func:`told`, for one value this process gives it later
+    (:meth:`Beside.tell`).
 
     The child is only a way to have the result sooner: it does nothing the caller would not do
     itself, its output counts only when the function returned without a warning, and it never
@@ -307,17 +323,38 @@ def beside(function: Callable[..., Any], *args: Any) -> Beside | None:
     if not hasattr(os, 'fork') or sys.platform == 'win32':
         return None
     read_end, write_end = os.pipe()
+    hear_end, tell_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _beside_child(function, args, write_end)
+        os.close(tell_end)
+        _beside_child(function, args, write_end, hear_end)
     os.close(write_end)
-    return Beside(pid, read_end)
+    os.close(hear_end)
+    return Beside(pid, read_end, tell_end)
 
 
-def _beside_child(function: Callable[..., Any], args: tuple[Any, ...], write_end: int) -> None:
-    global _WATCH
+# In a child of :func:`beside`: where :func:`told` reads the parent's value.
+_TOLD: int | None = None
+
+
+def told() -> Any:
+    """In a child of :func:`beside`: the value the parent gives with :meth:`Beside.tell`, once it
+    does. Raises :class:`Cancelled` when the parent gives none (it stopped the child, or ended)."""
+    if _TOLD is None:
+        raise Cancelled
+    with os.fdopen(_TOLD, 'rb', closefd=False) as stream:
+        data = stream.read()
+    if not data:
+        raise Cancelled
+    return pickle.loads(data)
+
+
+def _beside_child(function: Callable[..., Any], args: tuple[Any, ...], write_end: int,
+                  hear_end: int) -> None:
+    global _WATCH, _TOLD
     status = 1
+    _TOLD = hear_end
     try:
         gc.freeze()  # as in the PDF's child (_child): the parent's heap stays shared, not copied
         die_with_parent()

@@ -64,3 +64,35 @@ def test_write_epub_makes_the_same_bytes_with_nothing_deflated_ahead(
     ahead = write_epub(nested_book)
     monkeypatch.setattr(package.Deflater, 'deflated', lambda self, content: None)  # every entry by writestr
     assert write_epub(nested_book) == ahead
+
+
+def test_entries_deflated_before_the_epub_was_begun_make_the_same_archive() -> None:
+    """deflate_early (the book face's fonts, while the book is still converted): the first
+    Deflater given the same bytes takes the deflate already done, and the archive is the same."""
+    data = stored_zip(ENTRIES)
+    in_turn = package.reproducible_zip(data, WHEN)
+    unused = b'a font this book does not have' * 100
+    package.deflate_early([ENTRIES['EPUB/fonts/noise.ttf'], ENTRIES['EPUB/images/a.png'], unused])
+    started = dict(package._EARLY)
+    assert len(started) == 3
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        deflater = package.Deflater(pool)
+        font = bytes(ENTRIES['EPUB/fonts/noise.ttf'])  # equal bytes read again: another object
+        deflater.ahead(font)
+        assert deflater._ahead[font] is started[font]  # taken, not deflated again
+        ahead = package.reproducible_zip(data, WHEN, deflater=deflater)
+    assert ahead == in_turn
+    assert list(package._EARLY) == [unused]  # the one no archive took
+    package.deflate_early([])  # a later call replaces what no EPUB took
+    assert package._EARLY == {}
+
+
+def test_write_epub_makes_the_same_bytes_with_the_book_face_deflated_early(
+        nested_book: RenderedBook) -> None:
+    from makebook.epub import start_early
+
+    in_turn = write_epub(nested_book)
+    start_early()
+    assert len(package._EARLY) >= 4  # the book face's files (regular, italic, bold...)
+    assert write_epub(nested_book) == in_turn
+    assert package._EARLY == {}  # every one taken by that EPUB

@@ -155,6 +155,33 @@ def test_a_function_beside_the_build_does_not_speak_for_it() -> None:
         assert watch.stages == ['making the EPUB']
 
 
+def _told_plus_one() -> int:
+    return int(limits.told()) + 1
+
+
+def test_a_function_beside_the_build_waits_for_what_it_is_told() -> None:
+    """The parent gives one value later (the folder its cache settled in), which the child's
+    told() waits for; a child told nothing (its parent stopped it) gives nothing."""
+    beside = limits.beside(_told_plus_one)
+    assert beside is not None
+    try:
+        beside.tell(41)
+        beside.tell(0)  # once only: nothing more reaches the child
+        assert beside.result() == 42
+    finally:
+        beside.stop()
+    untold = limits.beside(_told_plus_one)
+    assert untold is not None and untold.pid is not None
+    pid = untold.pid
+    untold.stop()
+    untold.stop()  # again: no pipe closed twice (its number may be another file's by now)
+    assert (untold.read_end, untold.tell_end) == (-1, -1)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(limits.Cancelled):  # outside a child: nobody to be told by
+        limits.told()
+
+
 def _resident_kb() -> int:
     with open('/proc/self/status', encoding='ascii') as status:
         return next(int(line.split()[1]) for line in status if line.startswith('VmRSS:'))
