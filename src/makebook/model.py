@@ -670,8 +670,21 @@ class RenderedBook:
     @functools.cached_property
     def languages(self) -> frozenset[str]:
         """The primary language subtags the book is written in ('en', 'he'...)."""
-        tags = [self.metadata.language, *re.findall(r'\blang="([^"]+)"', self.text)]
+        tags = [self.metadata.language, *lang_values(self.text)]
         return frozenset(tag.split('-')[0].lower() for tag in tags)
+
+
+_LANG = re.compile(r'lang="([^"]+)"')
+_WORD = re.compile(r'\w')
+
+
+def lang_values(markup: str) -> list[str]:
+    """Every ``lang="..."`` value of ``markup`` (``xml:lang`` too, not ``hreflang``): what
+    ``re.findall(r'\blang="([^"]+)"', markup)`` finds, found by the pattern's literal start
+    (a search that begins with ``\b`` tries every position of the text: 20 ms for a novel),
+    the word boundary then checked at each match."""
+    return [match[1] for match in _LANG.finditer(markup)
+            if not (match.start() and _WORD.match(markup, match.start() - 1))]
 
 
 _MATH = re.compile(r'<math\b.*?</math>', re.DOTALL)

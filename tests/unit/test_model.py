@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
+from makebook import model
 from makebook.config.labels import labels_for
 from makebook.model import (
     Author,
@@ -172,6 +174,17 @@ def test_characters_and_languages_come_from_the_metadata_and_every_chapter() -> 
     assert 'Ω' in book.text and 'שלום' in book.text
     assert book.languages == frozenset({'en', 'fr', 'he'})
     assert RenderedBook(metadata(language='pt-BR'), Path('/'), (), ()).languages == frozenset({'pt'})
+
+
+@pytest.mark.parametrize('markup', [
+    '<p lang="fr">a</p><p xml:lang="he-IL">b</p>',
+    'lang="de" first, <a hreflang="es">not</a> <i data-lang="x">in</i> <b _lang="no">no</b>',
+    '<q élang="no" 1lang="no" lang="">x</q> <span lang="ar"/>lang="zh"',
+    '', 'no attribute here', '<p lang="unclosed>',
+])
+def test_lang_values_are_what_a_word_bounded_search_finds(markup: str) -> None:
+    """The languages a book is in (faces and checks read them) found as before, faster."""
+    assert model.lang_values(markup) == re.findall(r'\blang="([^"]+)"', markup)
 
 
 def test_characters_hold_author_names_nested_in_the_metadata() -> None:

@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from makebook.model import Asset, Metadata, RenderedBook
+from makebook.model import Asset, Metadata, RenderedBook, lang_values
 from makebook.theme import cjk, fonts
 from makebook.theme.fonts import FontFile
 
@@ -294,7 +294,7 @@ def _cjk_face(book: RenderedBook, wanted: Set[str]) -> Face | None:
     mine = frozenset(c for c in wanted if ord(c) in has and (own_language or cjk.in_blocks(c)))
     if not any(cjk.in_blocks(c) for c in mine):
         return None  # no CJK text: a stray character it has is the fallbacks' to set
-    tags = [book.metadata.language, *re.findall(r'\blang="([^"]+)"', book.text)]
+    tags = [book.metadata.language, *lang_values(book.text)]
     region = cjk.region([tag for tag in tags if tag.split('-')[0].lower() in cjk.LANGUAGES], mine)
     made = cjk.made_face(region, 400, mine)
     return Face(cjk.FAMILIES[region], 'cjk', (FontFile(made, 400, 'normal'),),
