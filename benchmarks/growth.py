@@ -125,6 +125,8 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'emphasis-touching': ('pairs', 5_000, lambda n: '*a*_b_' * n),
     'emphasis-runs': ('runs', 2_500, lambda n: '***a** b* ' * n),
     'base64-code': ('chars', 250_000, lambda n: '```\n' + ('QUJD' * n)[:n] + '\n```'),
+    # Code in a table cell is not wrapped to the measure (pdf/code.py: its measure is unknown).
+    'base64-table-code': ('chars', 250_000, lambda n: '| a |\n|---|\n| `' + ('QUJD' * n)[:n] + '` |'),
     'dup-ids-pairs': ('headings', 500,
                       lambda n: '\n\n'.join(f'## A {{#a{i}}}\n\n## B {{#a{i}}}' for i in range(n))),
 }
@@ -137,7 +139,7 @@ PDF_SIZES = {'list-items': 625, 'table-rows': 312, 'footnotes': 375, 'paragraphs
              'note-cited-often': 625, 'dup-ids': 375, 'nested-emphasis': 625,
              'link-brackets': 1_250, 'image-link-brackets': 1_250, 'reference-brackets': 1_250,
              'link-brackets-nested': 1_250, 'emphasis-links': 1_250, 'long-word': 2_000,
-             'base64-code': 2_000}
+             'base64-code': 2_000, 'base64-table-code': 2_000}
 
 
 def _write_book(folder: str, body: str) -> Path:

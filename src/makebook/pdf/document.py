@@ -10,7 +10,9 @@ notes when they are gathered at the end.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 
 from lxml import etree
@@ -22,6 +24,7 @@ from makebook.pdf import notes as print_notes
 from makebook.pdf import splits as print_split
 from makebook.pdf.geometry import running_title, text_width_inches
 from makebook.pdf.mathsvg import math_to_svg
+from makebook.render.words import BREAK_IN_TEXT
 from makebook.theme.faces import faces_for, licence_names
 from makebook.xhtml import (
     chapter_element,
@@ -120,6 +123,7 @@ def print_tree(book: RenderedBook, loose: Collection[str] = (),
         notes_heading.set('data-running', meta.labels('notes'))
         labelled(notes_heading, meta, 'notes')
         body.append(notes)
+    break_unbroken_runs(body)
     return root
 
 
@@ -179,6 +183,103 @@ def _label_content(meta: Metadata, key: str, number: str) -> str:
 def css_string(text: str) -> str:
     """``text`` as a CSS string: quotes, backslashes and line breaks escaped."""
     return "'" + ''.join(f'\\{ord(c):x} ' if c in '\'\\\n\r\f' else c for c in text) + "'"
+
+
+# A text this long with no place a line may break (render/words.BREAK_IN_TEXT: no space, hyphen,
+# slash...) is no word of any language: a pasted hash or base64 blob, or a hostile manuscript.
+LONGEST_UNBROKEN = 200
+# In the print document such a run may break every this many characters (a zero-width space),
+# and is cut into spans of this many pieces.
+BREAK_EVERY = 8
+_PIECES_PER_SPAN = 8
+_CANNOT_BREAK = '[^' + BREAK_IN_TEXT.pattern[1:-1] + ']'
+_UNBROKEN = re.compile(f'(?<!{_CANNOT_BREAK}){_CANNOT_BREAK}{{{LONGEST_UNBROKEN},}}')
+_ZERO_WIDTH_SPACE = '\u200b'
+# Characters a break before would split from the one before them (a mark, an emoji's joiner,
+# variation selector or skin tone), and the regional indicators that pair into flags.
+_JOINS_BEFORE = re.compile('[\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0100-\U000e01ef]')
+_REGIONAL = re.compile('[\U0001f1e6-\U0001f1ff]')
+
+
+def break_unbroken_runs(body: etree._Element) -> None:
+    """Let each text run of at least :data:`LONGEST_UNBROKEN` characters with no place to break a
+    line break every :data:`BREAK_EVERY` characters (a zero-width space), the run cut into short
+    ``<span>`` (the EPUB and the web edition keep it whole: a browser breaks it where it must).
+
+    WeasyPrint breaks such a run only where it overflows (print.css: ``overflow-wrap``), and to
+    find each line's end it lays out the rest of the text from that line on: a word of 16,000
+    characters took it 2.9 CPU s to lay out (n^1.6; 0.10 s at 2,000). With a break every few
+    characters each text it lays out for a line holds its end within a line or two; and in a
+    span of its own, as it measures the narrowest a table's cell may be by laying out the rest
+    of a text at each break (breaks alone: 16,000 characters of code in a cell took 12 CPU s,
+    where before it ran off the page's edge). A break ends each span, so the run is not one
+    word of many elements either (render/words.py). Where the lines break changes (at most
+    seven characters short of the measure, where the word broke anywhere); the text the PDF
+    holds does not: zero-width spaces are not extracted."""
+    for parent in list(body.iter(f'{{{XHTML_NS}}}*')):
+        if parent.text and len(parent.text) >= LONGEST_UNBROKEN:
+            pieces = _with_breaks(parent.text)
+            if len(pieces) > 1:
+                parent.text = None
+                _place(parent, None, pieces)
+        for kid in list(parent):
+            if kid.tail and len(kid.tail) >= LONGEST_UNBROKEN:
+                pieces = _with_breaks(kid.tail)
+                if len(pieces) > 1:
+                    kid.tail = None
+                    _place(parent, kid, pieces)
+
+
+def _place(parent: etree._Element, after: etree._Element | None, pieces: list[str | etree._Element]) -> None:
+    """``pieces`` (texts and spans, in order) into ``parent``'s text (``after`` None) or after
+    ``after``: each text goes where text there goes, each span after what came before it."""
+    position = 0 if after is None else parent.index(after) + 1
+    last = after
+    for piece in pieces:
+        if isinstance(piece, str):
+            if last is None:
+                parent.text = (parent.text or '') + piece
+            else:
+                last.tail = (last.tail or '') + piece
+        else:
+            parent.insert(position, piece)
+            position += 1
+            last = piece
+
+
+def _with_breaks(text: str) -> list[str | etree._Element]:
+    """``text`` with each run too long to be a word as spans of :data:`_PIECES_PER_SPAN` pieces of
+    :data:`BREAK_EVERY` characters, a zero-width space between pieces and at the end of each span
+    but the last; a piece goes on past a character that joins the one before it."""
+    out: list[str | etree._Element] = []
+    done = 0
+    for run in _UNBROKEN.finditer(text):
+        out.append(text[done:run.start()])
+        cuts = [run.start()]
+        at = run.start() + BREAK_EVERY
+        while at < run.end():
+            if _joins(text, at):
+                at += 1
+                continue
+            cuts.append(at)
+            at += BREAK_EVERY
+        cuts.append(run.end())
+        pieces = [text[a:b] for a, b in itertools.pairwise(cuts)]
+        for first in range(0, len(pieces), _PIECES_PER_SPAN):
+            group = pieces[first:first + _PIECES_PER_SPAN]
+            last = first + _PIECES_PER_SPAN >= len(pieces)
+            out.append(element('span', _ZERO_WIDTH_SPACE.join(group) + ('' if last else _ZERO_WIDTH_SPACE)))
+        done = run.end()
+    if done:
+        out.append(text[done:])
+    return out
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether a break before ``text[at]`` would split what reads as one character: a mark, an
+    emoji's joiner, variation selector or skin tone, the second of a flag's letters."""
+    return bool(unicodedata.category(text[at])[0] == 'M' or _JOINS_BEFORE.match(text, at)
+                or text[at - 1] == '\u200d' or (_REGIONAL.match(text, at) and _REGIONAL.match(text, at - 1)))
 
 
 def _typeset(body: etree._Element, book: RenderedBook, pages: int, processes: int = 1) -> None:
@@ -276,7 +377,9 @@ def _lead_in(section: etree._Element) -> None:
         return
     words = re.findall(r'\S+\s*', first.text or '')
     count = _lead_in_length([word.strip() for word in words])
-    if count == 0:
+    if count == 0 or _UNBROKEN.search(''.join(words[:count])):
+        # No small capitals for a run no word is (break_unbroken_runs): their letter-spacing
+        # would open a gap at each of its breaks, which the PDF's text would read as a space.
         return
     lead = element('span', ''.join(words[:count]).rstrip(), class_='lead-in')
     lead.tail = ' ' * bool(words[count - 1][-1:].isspace()) + ''.join(words[count:])

@@ -53,7 +53,7 @@ _BREAKS = frozenset({'br', 'wbr'})
 # Where a line may break inside a text: spaces, hyphens and dashes, a slash, a soft
 # hyphen, and the scripts written without spaces (Thai, Lao, Myanmar, Khmer, and CJK on).
 # A word that holds one of these is not the one word the bound is about.
-_BREAK_IN_TEXT = re.compile('[ \t\n\r\f\u1680\u2000-\u2006\u2008-\u200b\u205f'
+BREAK_IN_TEXT = re.compile('[ \t\n\r\f\u1680\u2000-\u2006\u2008-\u200b\u205f'
                             '\u00ad/\\-\u2010-\u2014\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff'
                             '\u2e80-\U0010ffff]')
 
@@ -82,7 +82,7 @@ def crowded_words(body: etree._Element, where: Locator, problems: list[Diagnosti
     def read(text: str | None) -> None:
         if not text:
             return
-        last = max((found.end() for found in _BREAK_IN_TEXT.finditer(text)), default=None)
+        last = max((found.end() for found in BREAK_IN_TEXT.finditer(text)), default=None)
         if last is not None:  # a new word starts after the text's last break
             end_word()
             text = text[last:]

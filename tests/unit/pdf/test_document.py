@@ -166,3 +166,30 @@ def test_empty_divisions_that_set_nothing_are_left_out_of_the_print_document(wri
     assert [(d.get('class'), d.get('id'), d.text_content()) for d in divisions] == [
         ('rule', divisions[0].get('id'), ''), (None, 'kept', ''), (None, divisions[2].get('id'), 'Words.')]
     assert [p.text_content() for p in chapter.findall('p')][-3:] == ['Before.', 'After.', 'to the anchor']
+
+
+def test_a_run_too_long_to_be_a_word_may_break_every_few_characters_in_print_only(write_book) -> None:
+    # WeasyPrint laid out the rest of an unbreakable text for each of its lines (16,000 characters:
+    # 2.9 CPU s, growing as n^1.6): the print document gives such a run a zero-width space every
+    # eight characters. A real word, a run with a space, a letter and its marks, stay whole.
+    long = 'x' * 2_000
+    short = 'y' * 199
+    joined = '\u00a0'.join(['z' * 100] * 3)  # no-break spaces: no place to break either
+    marked = 'e\u0301' * 150  # é as e and a combining accent, 300 characters
+    spaced = ('w' * 150 + ' ') * 3
+    book = render(write_book, {'01.md': f'# A\n\n{long}\n\n{short} {spaced}\n\n*{joined}*\n\n{marked}\n'})
+    assert '\u200b' not in book.chapters[0].body  # the EPUB and the web edition keep it whole
+    elements = list(parsed(book).find_class('chapter')[0].iter('p'))[-4:]
+    paragraphs = [p.text_content() for p in elements]
+    first = paragraphs[0].split('\u200b')
+    assert ''.join(first) == long and {len(piece) for piece in first} == {8}
+    # In spans of eight pieces, each ended by a break but the last (WeasyPrint measures a table
+    # cell's narrowest by laying out the rest of a text at each break: short texts keep it linear).
+    spans = [span.text for span in elements[0].iter('span')]
+    assert len(spans) == 32 and elements[0].text is None
+    assert all(span == ('x' * 8 + '\u200b') * 8 for span in spans[:-1])
+    assert spans[-1] == 'x' * 8 + '\u200b' + 'x' * 8
+    assert paragraphs[1] == f'{short} {spaced}'.rstrip()
+    assert paragraphs[2].replace('\u200b', '') == joined and paragraphs[2].count('\u200b') == len(joined) // 8
+    pieces = paragraphs[3].split('\u200b')
+    assert ''.join(pieces) == marked and all(piece.startswith('e') for piece in pieces)
