@@ -122,6 +122,9 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     # rebuilt the paragraph), with matches that touch the one before; one plain word and one
     # base64 line in a code block (WeasyPrint laid out the rest of the text for each line).
     'bracket-stars': ('pairs', 10_000, lambda n: '[*' * n),
+    # And the inline patterns still applied one match at a time (Python-Markdown's rebuild).
+    'code-spans': ('spans', 10_000, lambda n: '`a` ' * n),
+    'attribute-spans': ('spans', 5_000, lambda n: '[x]{.c} ' * n),
     'emphasis-touching': ('pairs', 5_000, lambda n: '*a*_b_' * n),
     'emphasis-runs': ('runs', 2_500, lambda n: '***a** b* ' * n),
     'base64-code': ('chars', 250_000, lambda n: '```\n' + ('QUJD' * n)[:n] + '\n```'),
