@@ -13,6 +13,7 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import io
+import os
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -281,8 +282,10 @@ def deflate(content: bytes) -> bytes:
 
 
 # Entries whose deflate started before the EPUB was begun (:func:`deflate_early`), by content:
-# the first Deflater given the same bytes takes it.
+# the first Deflater given the same bytes takes it; in the process that started them only (a
+# process forked since has not the thread that would finish them).
 _EARLY: dict[bytes, concurrent.futures.Future[bytes]] = {}
+_EARLY_PID = [0]
 
 
 def deflate_early(contents: Iterable[bytes]) -> None:
@@ -290,6 +293,7 @@ def deflate_early(contents: Iterable[bytes]) -> None:
     has them (:meth:`Deflater.ahead` takes them up: the same bytes, deflated the same way).
     Replaces what an earlier call started and no EPUB took."""
     _EARLY.clear()
+    _EARLY_PID[0] = os.getpid()
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix='make-book-deflate-early')
     try:
         for content in contents:
@@ -312,7 +316,7 @@ class Deflater:
     def ahead(self, content: bytes) -> bytes:
         """Start deflating ``content`` (returned as it is); nothing for an entry too big."""
         if len(content) <= _LARGEST_AHEAD and content not in self._ahead:
-            early = _EARLY.pop(content, None)
+            early = _EARLY.pop(content, None) if _EARLY_PID[0] == os.getpid() else None
             self._ahead[content] = early if early is not None else self._pool.submit(deflate, content)
         return content
 

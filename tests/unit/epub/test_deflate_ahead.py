@@ -87,12 +87,60 @@ def test_entries_deflated_before_the_epub_was_begun_make_the_same_archive() -> N
     assert package._EARLY == {}
 
 
-def test_write_epub_makes_the_same_bytes_with_the_book_face_deflated_early(
-        nested_book: RenderedBook) -> None:
-    from makebook.epub import start_early
+@pytest.mark.parametrize('jobs', [0, 1])
+def test_write_epub_makes_the_same_bytes_with_what_it_needs_begun_early(
+        nested_book: RenderedBook, jobs: int) -> None:
+    """start_early (build.py calls it once the metadata is read): the book face deflated and the
+    typographic cover drawn in a child (not with -j 1), each taken up by the EPUB: the same bytes."""
+    from types import SimpleNamespace
+
+    from makebook.epub import cover, start_early
 
     in_turn = write_epub(nested_book)
-    start_early()
+    start_early(SimpleNamespace(metadata=nested_book.metadata), jobs)  # type: ignore[arg-type]
     assert len(package._EARLY) >= 4  # the book face's files (regular, italic, bold...)
+    drawing = cover._early
+    assert (drawing is None) == (jobs == 1)
     assert write_epub(nested_book) == in_turn
-    assert package._EARLY == {}  # every one taken by that EPUB
+    assert package._EARLY == {} and cover._early is None  # every one taken by that EPUB
+    assert drawing is None or drawing[2].pid is None  # the child waited for
+
+
+def test_a_cover_drawn_early_for_other_metadata_is_not_used(nested_book: RenderedBook) -> None:
+    import dataclasses
+
+    from makebook.epub import cover
+
+    other = dataclasses.replace(nested_book.metadata, title='Another Title')
+    cover.draw_early(other)
+    drawing = cover._early
+    assert drawing is not None
+    assert cover.cover_image(nested_book.metadata).data == cover.typographic_cover(nested_book.metadata)
+    assert cover._early is None and drawing[2].pid is None
+    cover.draw_early(other)
+    replaced = cover._early
+    cover.draw_early(other)  # a later build's replaces it: the first child stopped
+    assert replaced is not None and replaced[2].pid is None
+    assert cover.cover_image(other).data == cover.typographic_cover(other)
+
+
+def test_a_process_forked_since_takes_nothing_begun_early(nested_book: RenderedBook) -> None:
+    """A worker forked after the cover was begun and the fonts queued (the books of
+    'make-book build a/ b/' each in a worker) has neither that child nor that thread: it draws
+    and deflates its own, and the one that began them still takes them."""
+    from types import SimpleNamespace
+
+    from makebook.epub import cover, start_early
+
+    in_turn = write_epub(nested_book)
+    start_early(SimpleNamespace(metadata=nested_book.metadata), 0)  # type: ignore[arg-type]
+    drawing = cover._early
+    assert drawing is not None
+    pid = os.fork()
+    if pid == 0:
+        same = write_epub(nested_book) == in_turn
+        os._exit(0 if same and drawing[2].pid is not None else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert cover._early is drawing and package._EARLY  # still there, for this process
+    assert write_epub(nested_book) == in_turn
+    assert cover._early is None and drawing[2].pid is None
