@@ -481,7 +481,8 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
     seconds: dict[str, float] = {}
     late: list[Diagnostic] = []
     page_counts: dict[str, int] = {}
-    beside = web is not None or ('epub' in formats and 'html' in formats and jobs != 1
+    early = web is not None  # started before the cache was settled: it writes only its own entries
+    beside = early or ('epub' in formats and 'html' in formats and jobs != 1
                                  and _worth_a_child(book))
     if cache is not None and ('pdf' in formats or not beside):
         cache.write_kept()  # before a long PDF, or when no child will
@@ -492,6 +493,8 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
                 web = limits.beside(_web_edition_beside, book, cache)
             progress.stage(f'making {fmt.title}')
             start = time.perf_counter()
+            if early and fmt.name == 'html' and cache is not None:
+                cache.write_kept()  # a first build's conversions, while the child ends its work
             made_beside = web.result() if web is not None and fmt.name == 'html' else None
             if made_beside is not None:
                 made[fmt.name], seconds[fmt.name], used = made_beside

@@ -144,15 +144,13 @@ class Cache:
         this one kept and has not written, for that process to write (:meth:`write_kept`)."""
         other = Cache(self.folder)
         other._pending = None if self._pending is None else {}
-        # Still deferred (the child started before the build made its folder): what this one
-        # keeps in memory, for that process to write once it learns the folder (settled_in).
-        other._kept = dict(self._kept if self._pending is None else self._pending)
+        other._kept = dict(self._kept)  # (still deferred, this one writes what it holds itself)
         return other
 
     def settled_in(self, folder: Path | None) -> None:
         """A :meth:`fresh_record` made while its cache was deferred takes the folder that cache
-        has since settled in (None: off): what it kept, and what it stored meanwhile, are then
-        written by :meth:`write_kept`, as the cache itself would have."""
+        has since settled in (None: off): what it stored meanwhile is then written by
+        :meth:`write_kept`, as the cache itself would have (the cache writes what it kept)."""
         if self._pending is None:
             return
         self._kept.update(self._pending)

@@ -128,9 +128,9 @@ def test_a_deferred_cache_writes_only_once_settled(tmp_path: Path) -> None:
 
 def test_a_record_made_while_deferred_writes_it_all_where_the_cache_settles(tmp_path: Path) -> None:
     """The web edition's child starts before the build has its folder (build.py): its record
-    holds what the cache kept (the conversions) and what it stores itself, writes both once
-    told the folder, and counts as made what it looked up meanwhile; the cache, merging it,
-    leaves nothing for itself to write and keeps every entry through the sweep."""
+    writes what it stores once told the folder, and counts as made what it looked up
+    meanwhile; the cache writes what it kept (the conversions) itself, and keeps every entry
+    through the sweep."""
     deferred = Cache.deferred()
     converted = deferred.key('render/file', 'x')
     deferred.store('render/file', converted, 'the conversion')
@@ -142,9 +142,10 @@ def test_a_record_made_while_deferred_writes_it_all_where_the_cache_settles(tmp_
     deferred.settle(tmp_path, write=False)
     record.settled_in(deferred.folder)
     record.write_kept()
+    assert Cache.in_output_folder(tmp_path).load('render/file', converted) is None  # not the record's
+    deferred.write_kept()
     deferred.merge(record)
     assert (deferred.hits, deferred.misses) == (0, 1)
-    deferred.write_kept()  # nothing left to write: the record wrote it
     deferred.sweep()
     settled = Cache.in_output_folder(tmp_path)
     assert settled.load('render/file', converted) == 'the conversion'
