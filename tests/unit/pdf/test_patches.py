@@ -7,8 +7,11 @@ Paragraph ``one`` fills 120 (six lines, the call on its first); ``two`` follows 
 from __future__ import annotations
 
 import ctypes
+import io
+from pathlib import Path
 from typing import Any
 
+import fontpkg_source_code_pro
 import pytest
 
 from makebook.pdf import patches
@@ -111,3 +114,50 @@ def test_the_pages_are_the_same_with_the_font_features_freed() -> None:
         assert weasyprint.HTML(string=html).write_pdf() == mended
     finally:
         line_break.pango = own
+
+
+def test_a_variable_font_made_static_by_harfbuzz_has_weasyprints_glyphs(tmp_path: Path) -> None:
+    """The static subset HarfBuzz makes of a variable font (Source Code Pro, at the weights and
+    style the page asks for) has exactly the glyphs WeasyPrint's own fontTools instancer makes:
+    the same ids, outlines and advance widths, and no variation tables."""
+    import weasyprint
+    from fontTools.ttLib import TTFont
+    from weasyprint.pdf import fonts
+
+    assert patches.apply()
+    files = Path(fontpkg_source_code_pro.__file__).parent / 'files'
+    css = ''.join(f"@font-face {{ font-family: Code; src: url('{path.as_uri()}'); font-style: {style}; "
+                  'font-weight: 200 900; }\n'
+                  for path, style in ((files / 'SourceCodePro[wght].ttf', 'normal'),
+                                      (files / 'SourceCodePro-Italic[wght].ttf', 'italic')))
+    html = ('<html><body style="font-family: Code">'
+            '<p>fn main() { let x = 42; }</p><p><b>pub struct Point&lt;T&gt;</b> <i>where T: Copy</i></p>'
+            '<p style="font-weight: 600">impl Iterator for Counter {} — ẞ Ω → ≥</p></body></html>')
+    made: list[tuple[Any, dict[int, str], bool, bytes, dict[str, float], bytes]] = []
+    patched = fonts.Font.clean
+
+    def kept(self: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+        before = (self.file_content, dict(self.variations))
+        patched(self, to_unicode, hinting)
+        made.append((self, dict(to_unicode), hinting, *before, self.file_content))
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(fonts.Font, 'clean', kept)
+        weasyprint.HTML(string=f'<style>{css}</style>{html}').write_pdf(tmp_path / 'code.pdf')
+    variable = [entry for entry in made if 'fvar' in entry[0].tables]
+    assert {entry[0].weight for entry in variable} >= {400, 600, 700}  # three instances, and italic
+    for font, to_unicode, hinting, content, variations, ours in variable:
+        font.file_content, font.variations = content, dict(variations)
+        patched.__wrapped__(font, to_unicode, hinting)  # type: ignore[attr-defined]  # WeasyPrint's
+        theirs = TTFont(io.BytesIO(font.file_content))
+        mine = TTFont(io.BytesIO(ours))
+        assert 'fvar' not in mine and 'gvar' not in mine and 'HVAR' not in mine
+        assert mine['maxp'].numGlyphs == theirs['maxp'].numGlyphs
+        for gid in to_unicode:
+            name_mine, name_theirs = mine.getGlyphOrder()[gid], theirs.getGlyphOrder()[gid]
+            glyph_mine, glyph_theirs = mine['glyf'][name_mine], theirs['glyf'][name_theirs]
+            assert mine['hmtx'][name_mine] == theirs['hmtx'][name_theirs]
+            assert glyph_mine.numberOfContours == glyph_theirs.numberOfContours
+            if glyph_mine.numberOfContours:
+                assert list(glyph_mine.getCoordinates(mine['glyf'])[0]) == \
+                    list(glyph_theirs.getCoordinates(theirs['glyf'])[0])
