@@ -7,6 +7,7 @@ that records what it was given. The web edition's writer is the real one.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -364,6 +365,23 @@ def test_the_web_edition_starts_before_the_checks_and_a_book_with_errors_stops_i
     build_module._web_edition_early(early, ('pdf', 'epub', 'html'), build_module.Cache.off(), 0,
                                     build_module.render_book(build_module.read(BuildOptions(book))))
     assert early == [] and children == []
+
+
+@pytest.mark.parametrize(('formats', 'started'), [(('-f', 'epub'), 1), (('-f', 'html,pdf'), 0), ((), 1)])
+def test_the_command_starts_the_book_faces_deflate_when_an_epub_may_be_made(
+        write_book, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch,
+        formats: tuple[str, ...], started: int) -> None:
+    """Before the pipeline is imported (its import leaves a core idle), when the EPUB is asked
+    for or the book's settings choose: the same outputs either way (tests/unit/epub)."""
+    from makebook.theme import deflated
+
+    calls: list[None] = []
+    monkeypatch.setattr(deflated, 'deflate_book_face', lambda: calls.append(None))
+    monkeypatch.setattr(build_module, 'FORMATS_REGISTRY', tuple(  # the build's own call left out
+        dataclasses.replace(f, early='') for f in build_module.FORMATS_REGISTRY))
+    book = write_book({'01.md': META + '# One\n\nText.\n'})
+    assert make_book(capsys, 'build', book, '-o', tmp_path / 'out', '-q', *formats).status == 0
+    assert len(calls) == started
 
 
 def test_a_build_that_downloads_nothing_loads_no_network_module(small_book: Path, tmp_path: Path) -> None:

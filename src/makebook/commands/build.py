@@ -56,6 +56,13 @@ def _build(args: argparse.Namespace, printer: Printer) -> int:
         if not printer.quiet:
             printer.note('nothing changed since the last build: the outputs are as they were')
     else:
+        if options.formats is None or 'epub' in options.formats:
+            # Every EPUB carries the book face whole: its deflate (0.055 CPU s) runs on the core
+            # the pipeline's import (0.09 s) leaves idle. Only a speed-up: a book whose settings
+            # leave the EPUB out wasted it.
+            from makebook.theme.deflated import deflate_book_face
+
+            deflate_book_face()
         from makebook.build import build  # the pipeline, loaded only to build
         from makebook.commands.progress import for_printer
 

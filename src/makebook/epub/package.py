@@ -13,11 +13,10 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import io
-import os
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from ebooklib import epub
 from lxml import etree
@@ -44,7 +43,7 @@ from makebook.epub.documents import (
 )
 from makebook.epub.nav import nav_document, ncx_toc
 from makebook.model import XML_NS, Author, Metadata, PrintPages, RenderedBook, leading
-from makebook.theme import edition_stylesheet, faces
+from makebook.theme import deflated, edition_stylesheet, faces
 from makebook.xhtml import link_targets, undated
 
 # The cache's namespace for the chapters' documents (cache.py): one entry a chapter, so a save
@@ -258,56 +257,21 @@ def reproducible_zip(data: bytes, modified: dt.datetime,
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever machine builds the book
             content = contents[name]
-            deflated = None
+            packed = None
             if deflater is not None and compression == zipfile.ZIP_DEFLATED:
-                deflated = deflater.deflated(content)
-            if deflated is None:
+                packed = deflater.deflated(content)
+            if packed is None:
                 target.writestr(info, content, compresslevel=9)
             else:
-                _write_deflated(target, out, info, content, deflated)
+                _write_deflated(target, out, info, content, packed)
     return out.getvalue()
-
-
-# The deflate ZipFile.writestr(compresslevel=9) does: raw deflate, level 9, zlib's other defaults.
-_LEVEL, _WINDOW = 9, -15
-# An entry this big is left to ZipFile (it would need ZIP64 headers): never one of a book's.
-_LARGEST_AHEAD = 1 << 30
-
-
-def deflate(content: bytes) -> bytes:
-    """``content`` deflated exactly as ZipFile.writestr(compresslevel=9) deflates it: one
-    compress and a flush of one compressor."""
-    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WINDOW)
-    return compressor.compress(content) + compressor.flush()
-
-
-# Entries whose deflate started before the EPUB was begun (:func:`deflate_early`), by content:
-# the first Deflater given the same bytes takes it; in the process that started them only (a
-# process forked since has not the thread that would finish them).
-_EARLY: dict[bytes, concurrent.futures.Future[bytes]] = {}
-_EARLY_PID = [0]
-
-
-def deflate_early(contents: Iterable[bytes]) -> None:
-    """Start deflating ``contents`` in a thread now, for the next EPUB made in this process that
-    has them (:meth:`Deflater.ahead` takes them up: the same bytes, deflated the same way).
-    Replaces what an earlier call started and no EPUB took."""
-    _EARLY.clear()
-    _EARLY_PID[0] = os.getpid()
-    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix='make-book-deflate-early')
-    try:
-        for content in contents:
-            if len(content) <= _LARGEST_AHEAD and content not in _EARLY:
-                _EARLY[content] = pool.submit(deflate, content)
-    finally:
-        pool.shutdown(wait=False)  # its thread ends once they are deflated
 
 
 class Deflater:
     """The EPUB's entries deflated in threads, ahead of the archive: zlib lets go of Python's
     lock while it deflates, so the fonts (the bulk of the bytes) are deflated on the other core
     while the documents are made, and the rest two at a time. The archive's bytes are the same:
-    see :func:`deflate` and :func:`_write_deflated`."""
+    see :func:`makebook.theme.deflated.deflate` and :func:`_write_deflated`."""
 
     def __init__(self, pool: concurrent.futures.Executor) -> None:
         self._pool = pool
@@ -315,9 +279,10 @@ class Deflater:
 
     def ahead(self, content: bytes) -> bytes:
         """Start deflating ``content`` (returned as it is); nothing for an entry too big."""
-        if len(content) <= _LARGEST_AHEAD and content not in self._ahead:
-            early = _EARLY.pop(content, None) if _EARLY_PID[0] == os.getpid() else None
-            self._ahead[content] = early if early is not None else self._pool.submit(deflate, content)
+        if len(content) <= deflated.LARGEST_AHEAD and content not in self._ahead:
+            early = deflated.take_early(content)
+            self._ahead[content] = (early if early is not None
+                                    else self._pool.submit(deflated.deflate, content))
         return content
 
     def deflated(self, content: bytes) -> bytes | None:

@@ -13,6 +13,7 @@ import pytest
 
 from makebook.epub import package, write_epub
 from makebook.model import RenderedBook
+from makebook.theme import deflated
 
 WHEN = dt.datetime(2025, 11, 28, tzinfo=dt.UTC)
 
@@ -72,8 +73,8 @@ def test_entries_deflated_before_the_epub_was_begun_make_the_same_archive() -> N
     data = stored_zip(ENTRIES)
     in_turn = package.reproducible_zip(data, WHEN)
     unused = b'a font this book does not have' * 100
-    package.deflate_early([ENTRIES['EPUB/fonts/noise.ttf'], ENTRIES['EPUB/images/a.png'], unused])
-    started = dict(package._EARLY)
+    deflated.deflate_early([ENTRIES['EPUB/fonts/noise.ttf'], ENTRIES['EPUB/images/a.png'], unused])
+    started = dict(deflated._EARLY)
     assert len(started) == 3
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         deflater = package.Deflater(pool)
@@ -82,9 +83,12 @@ def test_entries_deflated_before_the_epub_was_begun_make_the_same_archive() -> N
         assert deflater._ahead[font] is started[font]  # taken, not deflated again
         ahead = package.reproducible_zip(data, WHEN, deflater=deflater)
     assert ahead == in_turn
-    assert list(package._EARLY) == [unused]  # the one no archive took
-    package.deflate_early([])  # a later call replaces what no EPUB took
-    assert package._EARLY == {}
+    assert list(deflated._EARLY) == [unused]  # the one no archive took
+    queued = deflated._EARLY[unused]
+    deflated.deflate_early([unused])  # asked for again (the command, then the build): the same
+    assert deflated._EARLY[unused] is queued and len(deflated._EARLY) == 1
+    deflated.deflate_early([])  # a later call drops what no EPUB took and it does not ask for
+    assert deflated._EARLY == {}
 
 
 @pytest.mark.parametrize('jobs', [0, 1])
@@ -98,11 +102,11 @@ def test_write_epub_makes_the_same_bytes_with_what_it_needs_begun_early(
 
     in_turn = write_epub(nested_book)
     start_early(SimpleNamespace(metadata=nested_book.metadata), jobs)  # type: ignore[arg-type]
-    assert len(package._EARLY) >= 4  # the book face's files (regular, italic, bold...)
+    assert len(deflated._EARLY) >= 4  # the book face's files (regular, italic, bold...)
     drawing = cover._early
     assert (drawing is None) == (jobs == 1)
     assert write_epub(nested_book) == in_turn
-    assert package._EARLY == {} and cover._early is None  # every one taken by that EPUB
+    assert deflated._EARLY == {} and cover._early is None  # every one taken by that EPUB
     assert drawing is None or drawing[2].pid is None  # the child waited for
 
 
@@ -141,6 +145,6 @@ def test_a_process_forked_since_takes_nothing_begun_early(nested_book: RenderedB
         same = write_epub(nested_book) == in_turn
         os._exit(0 if same and drawing[2].pid is not None else 1)
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-    assert cover._early is drawing and package._EARLY  # still there, for this process
+    assert cover._early is drawing and deflated._EARLY  # still there, for this process
     assert write_epub(nested_book) == in_turn
     assert cover._early is None and drawing[2].pid is None
