@@ -16,6 +16,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from makebook import __version__
 from makebook.commands import COMMANDS, Command
@@ -80,9 +81,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     command: Command = args.command_object
     try:
-        return command.run(args)
+        status = command.run(args)
     except BrokenPipeError:  # 'make-book stats | head': the reader left; say nothing more
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    if argv is None and command.name == 'build':  # the program itself, not a caller in Python
+        _end_now(status)
+    return status
+
+
+def _end_now(status: int) -> NoReturn:
+    """End the process with ``status`` as Python ends it, less the tearing down of every object
+    the build made: for a 200,000-word book 0.05-0.1 s, a tenth of a cold EPUB and web edition,
+    spent after the outputs are written. The rest is done as Python does it: the threads
+    waited for (and their exit handlers), the exit handlers run, the output streams flushed."""
+    import atexit
+    import threading
+
+    shutdown = getattr(threading, '_shutdown', None)  # what Python's own exit calls first
+    if shutdown is not None:
+        shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
 

@@ -108,6 +108,25 @@ def test_python_dash_m_works(write_book, tmp_path) -> None:
     assert done.stdout.strip().endswith('a-small-book.epub')
 
 
+@pytest.mark.parametrize('good', [True, False])
+def test_a_build_run_as_the_program_ends_as_python_would_without_tearing_down(
+        write_book, tmp_path, good: bool) -> None:
+    """The command line's build ends its process itself (cli._end_now: a long book's heap is not
+    freed object by object): the same status, what it printed flushed into a pipe, the exit
+    handlers run after the threads end; main(argv) from Python still returns."""
+    folder = write_book({'1.md': META + ('# A\n\nx' if good else '')})
+    script = ('import atexit, sys, threading, time; from makebook.cli import main; '
+              't = threading.Thread(target=lambda: (time.sleep(2), print("thread done"))); t.start(); '
+              'atexit.register(lambda: print("exit handler ran")); sys.argv[0] = "make-book"; '
+              'status = main(); print("not reached"); sys.exit(status)')
+    done = subprocess.run([sys.executable, '-c', script, 'build', str(folder), '-o', str(tmp_path / 'o'),
+                           '-f', 'epub'], capture_output=True, text=True, env={**os.environ}, check=False)
+    assert done.returncode == (0 if good else 1), done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2:] == ['thread done', 'exit handler ran'] and 'not reached' not in lines
+    assert lines[0].endswith('a-small-book.epub') if good else 'MB' in done.stderr
+
+
 @pytest.mark.parametrize('argv', [['--version'], ['-h']])
 def test_top_level_flags(capsys, argv) -> None:
     assert make_book(capsys, *argv).status == 0
