@@ -125,6 +125,14 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     # And the inline patterns still applied one match at a time (Python-Markdown's rebuild).
     'code-spans': ('spans', 10_000, lambda n: '`a` ' * n),
     'attribute-spans': ('spans', 5_000, lambda n: '[x]{.c} ' * n),
+    # A code span after an even run of backslashes (each read as where a placeholder ends),
+    # after a tag ('<' within reach of every span), after a tag whose quoted value the span
+    # before closes (a tag read again in the text rebuilt with placeholders); attribute spans
+    # nested and holding emphasis.
+    'code-spans-escaped': ('spans', 10_000, lambda n: '\\\\`a`' * n),
+    'code-spans-tags': ('spans', 5_000, lambda n: '<b>`a`</b> ' * n),
+    'code-spans-quoted-tags': ('spans', 2_500, lambda n: '<a title="`"` ' * n),
+    'attribute-spans-nested': ('spans', 2_500, lambda n: '[[x]{.c} *y*]{.d} ' * n),
     'emphasis-touching': ('pairs', 5_000, lambda n: '*a*_b_' * n),
     'emphasis-runs': ('runs', 2_500, lambda n: '***a** b* ' * n),
     'base64-code': ('chars', 250_000, lambda n: '```\n' + ('QUJD' * n)[:n] + '\n```'),
