@@ -983,6 +983,7 @@ class _Rebuilt:
         self.starts: list[int] = []  # where each match replaced began (in data)
         self.opaque = [0]  # how many of the matches before each held an _OPAQUE character
         self.tags: list[tuple[int, int]] = []  # each '<' in the pieces: in data, in the rebuilt text
+        self.closed: set[int] = set()  # those that start raw HTML no later text completes (rebuilt)
 
     def place(self, start: int, end: int, placeholder: str) -> None:
         """``data[start:end]`` replaced by ``placeholder`` (after what was placed before)."""
@@ -1022,7 +1023,7 @@ class _Rebuilt:
                 found = _HTML.match(data, start)
                 if found and found.end() > position:
                     return True
-            elif self._may_hold_placeholder(start, self.starts[after]):
+            elif rebuilt not in self.closed and self._may_hold_placeholder(start, self.starts[after]):
                 window = window or _Window(self, position)
                 if window.holds(rebuilt):
                     return True
@@ -1045,7 +1046,7 @@ class _Window:
     after it a stretch of data that grows until a tag's answer does not depend on what follows."""
 
     def __init__(self, rebuilt: _Rebuilt, position: int) -> None:
-        self.data, self.position = rebuilt.data, position
+        self.data, self.position, self.closed = rebuilt.data, position, rebuilt.closed
         need = _TAG_REACH + 1
         parts = [rebuilt.data[max(rebuilt.position, position - need):position]]
         size = len(parts[0])
@@ -1064,21 +1065,32 @@ class _Window:
         """Whether raw HTML starting at ``rebuilt_start`` (in the rebuilt text) runs past the
         position, as matched in the whole rebuilt text. The pattern is matched in the window;
         where it finds no such tag but a tag cut at the window's end could still become one
-        (one of _CLOSERS completes it), the window grows four times and it is asked again."""
-        start, here = rebuilt_start - self.base, len(self.before)
+        (one of _CLOSERS completes it), the window grows four times and it is asked again.
+        A tag that no end completes at the position itself is closed for good: the rebuilt
+        text before the position does not change, so it is not asked again (``closed``)."""
+        low = max(rebuilt_start - self.base - 1, 0)  # (the pattern looks one character back)
+        before = self.before[low:]
+        start, here = rebuilt_start - self.base - low, len(before)
+        if not _completed(before, start, here):
+            self.closed.add(rebuilt_start)
+            return False
         reach = _WINDOW_AFTER
         while True:
             end = min(len(self.data), self.position + reach)
-            text = self.before + self.data[self.position:end]
+            text = before + self.data[self.position:end]
             found = _HTML.match(text, start)
             if found and found.end() > here:
                 return True
-            if end == len(self.data):
-                return False
-            if not any((found := _HTML.match(text + closer, start)) and found.end() > here
-                       for closer in _CLOSERS):
+            if end == len(self.data) or not _completed(text, start, here):
                 return False
             reach *= 4
+
+
+def _completed(text: str, start: int, here: int) -> bool:
+    """Whether raw HTML starting at ``start`` and cut at the end of ``text`` could still run
+    past ``here``: whether one of _CLOSERS, put at the end, makes it do so."""
+    return any((found := _HTML.match(text + closer, start)) is not None and found.end() > here
+               for closer in _CLOSERS)
 
 
 # And backslash escapes and hard line breaks ('\\*', '  \n', '\\\n'): a character or an
