@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +164,60 @@ def test_a_variable_font_made_static_by_harfbuzz_has_weasyprints_glyphs(tmp_path
             if glyph_mine.numberOfContours:
                 assert list(glyph_mine.getCoordinates(mine['glyf'])[0]) == \
                     list(glyph_theirs.getCoordinates(theirs['glyf'])[0])
+
+
+def test_a_leader_set_as_one_text_draws_the_dots_weasyprint_draws(tmp_path: Path) -> None:
+    """The contents' leaders (print.css's ``leader('.')``): one text each, not one a dot, every
+    dot drawn where WeasyPrint draws it (to a tenth of a point) and read as text."""
+    import weasyprint
+    from weasyprint.layout import inline
+
+    assert patches.apply()
+    titles = ['One', 'The second chapter', 'Ωmega 12',
+              'A title long enough to turn over onto a second line of the contents']
+    lines = ''.join(f'<li><a href="#c{n}">{title}</a></li>' for n, title in enumerate(titles))
+    targets = ''.join(f'<h2 id="c{n}">x</h2>' for n in range(4))
+    html = ('<html><body><style>@page { size: 300px 400px; margin: 20px } '
+            'a { display: block; text-decoration: none; color: black } '
+            'a::after { content: leader(".") target-counter(attr(href url), page) } '
+            'ol { list-style: none; padding: 0 } h2 { break-before: page }</style>'
+            f'<ol>{lines}</ol>{targets}</body></html>')
+    whole = weasyprint.HTML(string=html).render()
+    leaders = [box for page in whole.pages[:1] for box in _descendants(page._page_box) if box.is_leader]
+    assert len(leaders) == 4 and all(len(box.children) == 1 for box in leaders)
+    assert all(set(box.children[0].text) == {'.'} and len(box.children[0].text) > 10 for box in leaders)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(inline, 'handle_leader', inline.handle_leader.__wrapped__)  # WeasyPrint's
+        apart = weasyprint.HTML(string=html).render()
+    dots = [box for page in apart.pages[:1] for box in _descendants(page._page_box) if box.is_leader]
+    assert all(len(box.children) == len(one.children[0].text) for box, one in zip(dots, leaders, strict=True))
+    words = {}
+    for name, document in (('whole', whole), ('apart', apart)):
+        document.write_pdf(tmp_path / f'{name}.pdf', pdf_tags=False)
+        subprocess.run(['pdftotext', '-bbox', '-f', '1', '-l', '1', str(tmp_path / f'{name}.pdf'),
+                        str(tmp_path / f'{name}.html')], check=True)
+        words[name] = [(text, float(start), float(end), float(top)) for start, top, end, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            (tmp_path / f'{name}.html').read_text(encoding='utf-8'))]
+    # Every dot where WeasyPrint draws it, to a tenth of a point (the text's glyphs advance by
+    # the font's widths, in thousandths of an em, where WeasyPrint put each dot by its own).
+    apart_dots = [word for word in words['apart'] if word[0] == '.']
+    assert sum(text.count('.') for text, *_ in words['whole']) == len(apart_dots)
+    runs = [word for word in words['whole'] if set(word[0]) == {'.'}]  # (a run may touch a word)
+    assert runs
+    for text, start, end, top in runs:
+        mine = [dot for dot in apart_dots if start - 0.1 <= dot[1] <= end + 0.1 and abs(dot[3] - top) < 1]
+        assert len(mine) == len(text)
+        assert abs(mine[0][1] - start) < 0.1 and abs(mine[-1][2] - end) < 0.1
+    text = subprocess.run(['pdftotext', '-layout', str(tmp_path / 'whole.pdf'), '-'], check=True,
+                          capture_output=True, text=True).stdout
+    assert re.search(r'One ?\.{20,} ?2\n', text) and re.search(r'Ωmega 12 ?\.{10,} ?4\n', text)
+    # The rest where it was: each word (a dot run it touches taken off) starts where it did.
+    assert [(text.rstrip('.'), start) for text, start, *_ in words['whole'] if text.rstrip('.')] == \
+        [(text, start) for text, start, *_ in words['apart'] if text != '.']
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, 'children', ()):
+        yield from _descendants(child)
