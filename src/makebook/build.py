@@ -57,7 +57,7 @@ class Format:
     bounded: bool = False  # run in a child process within MAKEBOOK_<NAME>_SECONDS / _MEMORY_MB
     cached: bool = False  # the writer takes the build's cache (cache.py) as ``cache=``
     shared: bool = False  # the writer takes the processes it may use at once as ``jobs=``
-    # 'module:function' called with the manuscript and the jobs once the build knows it makes
+    # 'module:function' called with the manuscript, formats and jobs once the build knows it makes
     # this format, before the book is rendered: work that needs only the metadata, begun early
     # (never required: a speed-up).
     early: str = ''
@@ -176,7 +176,7 @@ def _build(options: BuildOptions,
     manuscript = read(options, progress)
     chosen = plan(options, manuscript)
     for fmt in (f for f in FORMATS_REGISTRY if f.early and f.name in chosen.formats):
-        _writer(fmt, fmt.early)(manuscript, options.jobs)
+        _writer(fmt, fmt.early)(manuscript, chosen.formats, options.jobs)
     try:
         # Remote images (only when asked) are downloaded into a swept temporary folder
         # of the output folder, removed when the build ends.

@@ -65,13 +65,14 @@ def write_epub(book: RenderedBook, printed: PrintedBook | None = None, cache: Ca
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def start_early(manuscript: Manuscript, jobs: int) -> None:
+def start_early(manuscript: Manuscript, formats: tuple[str, ...], jobs: int) -> None:
     """What an EPUB needs of the metadata alone, begun as soon as a build knows it makes one
     (build.py), while the manuscript is still converted, on a core the build does not use yet:
-    the typographic cover drawn in a child process (not with ``jobs`` 1: one process), and the
-    book face's font files (every EPUB carries them whole) deflated in a thread (together a
-    fifth of the EPUB's CPU on a 200,000-word novel)."""
-    if jobs != 1:
+    the typographic cover drawn in a child process, and the book face's font files (every EPUB
+    carries them whole) deflated in a thread (together a fifth of the EPUB's CPU on a
+    200,000-word novel). No child with ``jobs`` 1 (one process), nor with a PDF: the EPUB comes
+    after the layout, and the child would hold its memory all through it for 0.04 s."""
+    if jobs != 1 and 'pdf' not in formats:
         draw_early(manuscript.metadata)
     deflated.deflate_book_face()  # (the command started it already: the same, kept)
 

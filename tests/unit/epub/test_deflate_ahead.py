@@ -91,20 +91,21 @@ def test_entries_deflated_before_the_epub_was_begun_make_the_same_archive() -> N
     assert deflated._EARLY == {}
 
 
-@pytest.mark.parametrize('jobs', [0, 1])
+@pytest.mark.parametrize(('formats', 'jobs'), [(('epub', 'html'), 0), (('epub',), 1), (('pdf', 'epub'), 0)])
 def test_write_epub_makes_the_same_bytes_with_what_it_needs_begun_early(
-        nested_book: RenderedBook, jobs: int) -> None:
+        nested_book: RenderedBook, formats: tuple[str, ...], jobs: int) -> None:
     """start_early (build.py calls it once the metadata is read): the book face deflated and the
-    typographic cover drawn in a child (not with -j 1), each taken up by the EPUB: the same bytes."""
+    typographic cover drawn in a child (not with -j 1, nor with a PDF), each taken up by the EPUB:
+    the same bytes."""
     from types import SimpleNamespace
 
     from makebook.epub import cover, start_early
 
     in_turn = write_epub(nested_book)
-    start_early(SimpleNamespace(metadata=nested_book.metadata), jobs)  # type: ignore[arg-type]
+    start_early(SimpleNamespace(metadata=nested_book.metadata), formats, jobs)  # type: ignore[arg-type]
     assert len(deflated._EARLY) >= 4  # the book face's files (regular, italic, bold...)
     drawing = cover._early
-    assert (drawing is None) == (jobs == 1)
+    assert (drawing is None) == (jobs == 1 or 'pdf' in formats)
     assert write_epub(nested_book) == in_turn
     assert deflated._EARLY == {} and cover._early is None  # every one taken by that EPUB
     assert drawing is None or drawing[2].pid is None  # the child waited for
@@ -137,7 +138,7 @@ def test_a_process_forked_since_takes_nothing_begun_early(nested_book: RenderedB
     from makebook.epub import cover, start_early
 
     in_turn = write_epub(nested_book)
-    start_early(SimpleNamespace(metadata=nested_book.metadata), 0)  # type: ignore[arg-type]
+    start_early(SimpleNamespace(metadata=nested_book.metadata), ('epub',), 0)  # type: ignore[arg-type]
     drawing = cover._early
     assert drawing is not None
     pid = os.fork()
