@@ -265,11 +265,12 @@ def _build_from(options: BuildOptions, chosen: Plan, manuscript: Manuscript,
         book, warnings = checked.book, checked.warnings
         out_dir = output.prepare_out_dir(chosen.out_dir, manuscript.root)
         # A first build's conversions, kept in memory until now, are written while the formats are
-        # made (by the web edition's child when there is one: _make_timed).
+        # made (_make_timed: by the web edition's child when it starts at the EPUB; after the
+        # EPUB when it started early, the child then writing only its own entries).
         cache.settle(out_dir, write=False)
         web = early[0] if early else None
         if web is not None:
-            web.tell(cache.folder)  # where the child writes its cache entries and those conversions
+            web.tell(cache.folder)  # where the child writes its cache entries
         try:
             made, seconds, late, page_counts = _make_timed(book, checked.formats, progress, cache,
                                                            options.jobs, web)
@@ -482,8 +483,7 @@ def _make_timed(book: RenderedBook, formats: tuple[str, ...], progress: Progress
     late: list[Diagnostic] = []
     page_counts: dict[str, int] = {}
     early = web is not None  # started before the cache was settled: it writes only its own entries
-    beside = early or ('epub' in formats and 'html' in formats and jobs != 1
-                                 and _worth_a_child(book))
+    beside = early or ('epub' in formats and 'html' in formats and jobs != 1 and _worth_a_child(book))
     if cache is not None and ('pdf' in formats or not beside):
         cache.write_kept()  # before a long PDF, or when no child will
     try:
