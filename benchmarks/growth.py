@@ -133,6 +133,9 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'code-spans-tags': ('spans', 5_000, lambda n: '<b>`a`</b> ' * n),
     'code-spans-quoted-tags': ('spans', 2_500, lambda n: '<a title="`"` ' * n),
     'attribute-spans-nested': ('spans', 2_500, lambda n: '[[x]{.c} *y*]{.d} ' * n),
+    # Comments that never close, each before a span holding a quote: every comment read to the
+    # paragraph's end for every span after it, by the check for a tag that holds the span.
+    'code-spans-comments': ('spans', 500, lambda n: 'x ' + '<!-- `"` ' * n),
     'emphasis-touching': ('pairs', 5_000, lambda n: '*a*_b_' * n),
     'emphasis-runs': ('runs', 2_500, lambda n: '***a** b* ' * n),
     'base64-code': ('chars', 250_000, lambda n: '```\n' + ('QUJD' * n)[:n] + '\n```'),

@@ -37,6 +37,13 @@ CODE = [
     '<a title="`"` ' + '`a`' * 700 + ' `y`">', '*a `*` b*', '`*a*` *b*', '"`a`" \'`b`\'', '~~`a`~~ ^`b`^',
     '`a`{.c}', '[x]{.c}`a`', '<b>`a`</b>', '`a`<br>`b`', '&amp;`a`&amp;', '$`a`$ `$b$`',
 ]
+# (and each again after a word: one starting '<!--', '<?' or '<!X' is an HTML block otherwise)
+CODE += ['x ' + text for text in CODE] + ['x ' + '<!-- `a` ' * 300, 'x ' + '<!X `a` ' * 300 + '>']
+# A comment, processing instruction, declaration or CDATA with spans between it and its end
+# that hold a quote, a '>' or a false end: read as in the text as it came.
+CODE += [f'x {start} `"` `>` `{inner}` `b` {end} `c`' for start, end in
+         (('<!--', '-->'), ('<?', '?>'), ('<!X', '>'), ('<![CDATA[', ']]>'), ('<a title="', '">'))
+         for inner in ('a', '--->', '-->', '?>', ']]>', '>', '"', "'")]
 # Attribute spans: touching, nested, with emphasis, code, links and raw HTML inside, escaped,
 # and raw inlines ('{=html}') that are not spans.
 ATTRIBUTES = [
@@ -61,7 +68,8 @@ def _convert(text: str, at_once: bool) -> str:
 
 def _random_texts(count: int, seed: int) -> list[str]:
     pieces = ['`', '`', '`', '``', '```', '\\', '\\\\', 'a', ' ', '"', "'", '-', '>', '?', ']', '<',
-              '<a title="', '<!-- ', '-->', '<?', '?>', '">', '[', ']{.c}', '*', '_', '(u)', '\n', '{=html}']
+              '<a title="', '<!-- ', '-->', '<?', '?>', '">',
+              '<!X ', '<![CDATA[', ']]>', '---', '[', ']{.c}', '*', '_', '(u)', '\n', '{=html}']
     rng = random.Random(seed)
     return [''.join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(count)]
 

@@ -963,12 +963,11 @@ _BACKTICK_AFTER_PLACEHOLDER = re.compile(BACKTICK_RE.replace('(?<!\\\\)', ''))
 # a control character nor a backtick; an unquoted value may take an even run of backslashes,
 # but not the backtick after it, and nothing else may follow a value).
 _OPAQUE = re.compile('["\'>]')
-# How much of the text after the position a _Window holds at first.
+# How much of the text after the position a _Window holds first.
 _WINDOW_AFTER = 64
-# Ends that complete raw HTML cut anywhere in an attribute, a quoted value or the body of a
-# comment, processing instruction, declaration or CDATA (where a tag started before a
-# placeholder can be when the text is cut after it).
-_CLOSERS = ('>', 'a>', '=a>', '">', "'>", '->', '-x-->', 'x-->', '-->', '?>', ']>', ']]>')
+# Ends that complete a tag cut anywhere after its name: in an attribute's name, the blanks
+# around it or its '=', a value quoted or not, or after a '/'.
+_CLOSERS = ('>', 'a>', '=a>', '">', "'>")
 
 
 class _Rebuilt:
@@ -983,6 +982,7 @@ class _Rebuilt:
         self.starts: list[int] = []  # where each match replaced began (in data)
         self.opaque = [0]  # how many of the matches before each held an _OPAQUE character
         self.tags: list[tuple[int, int]] = []  # each '<' in the pieces: in data, in the rebuilt text
+        self.ends: dict[int, tuple[int, int]] = {}  # _ends, by the '<' (in data)
         self.closed: set[int] = set()  # those that start raw HTML no later text completes (rebuilt)
 
     def place(self, start: int, end: int, placeholder: str) -> None:
@@ -1007,21 +1007,27 @@ class _Rebuilt:
         low = max(self.position, position - _TAG_REACH + 1)
         start = data.rfind('<', low, position)
         while start >= 0:
-            if _tag_holds(data, start, position):
+            html, autolink = self._ends(start)
+            if html > position or autolink > position:
                 return True
             start = data.rfind('<', low, start)
         # Before it (a '<' inside a match is not in the rebuilt text). An autolink cannot
         # run past a placeholder. Raw HTML reads a placeholder as it reads a span with none
         # of _OPAQUE's characters, so with only such spans between it is asked in data.
+        # So is a comment, processing instruction, declaration or CDATA: each ends at the
+        # first of its ends ('>', '?>', ']]>'; a comment at the last '-->' before the first
+        # it cannot read past) that is not inside a span, and one inside a span between
+        # would have held that span (and the spans before it were placeholders then too):
+        # that span would not be one. Only a tag's quoted value reads on past a '"' in a
+        # span, where the placeholder hides it: that is asked in the rebuilt text (_Window).
         here = self.length + position - self.position
         window: _Window | None = None
         for start, rebuilt in reversed(self.tags):
             if here - rebuilt >= _TAG_REACH:
                 break
             after = bisect.bisect_right(self.starts, start)  # the first match after the '<'
-            if self.opaque[after] == self.opaque[-1]:
-                found = _HTML.match(data, start)
-                if found and found.end() > position:
+            if self.opaque[after] == self.opaque[-1] or data[start + 1:start + 2] in ('!', '?'):
+                if self._ends(start)[0] > position:
                     return True
             elif rebuilt not in self.closed and self._may_hold_placeholder(start, self.starts[after]):
                 window = window or _Window(self, position)
@@ -1029,21 +1035,29 @@ class _Rebuilt:
                     return True
         return False
 
+    def _ends(self, start: int) -> tuple[int, int]:
+        """Where raw HTML and an autolink starting at ``start`` end in data (-1: none there).
+        Kept: the same for every span after it, and an unclosed comment reads to the text's end."""
+        ends = self.ends.get(start)
+        if ends is None:
+            found = [pattern.match(self.data, start) for pattern in (_HTML, _URI_AUTOLINK, _EMAIL_AUTOLINK)]
+            html, uri, mail = (-1 if match is None else match.end() for match in found)
+            ends = self.ends[start] = (html, max(uri, mail))
+        return ends
+
     def _may_hold_placeholder(self, start: int, end: int) -> bool:
-        """Whether raw HTML starting at ``start`` may read on past a placeholder at ``end``:
-        a comment, processing instruction, declaration or CDATA; a tag only inside a quoted
-        value (a tag's name, attributes and unquoted values hold no control character)."""
+        """Whether a tag starting at ``start`` may read on past a placeholder at ``end``: only
+        inside a quoted value (its name, attributes and unquoted values hold no control
+        character)."""
         data = self.data
         second = data[start + 1:start + 2]
-        if second in ('!', '?'):
-            return True
         return second.isascii() and second.isalpha() and (data.find('"', start, end) >= 0
                                                           or data.find("'", start, end) >= 0)
 
 
 class _Window:
     """The rebuilt text around ``position`` (in data): the 2,001 characters before it, and
-    after it a stretch of data that grows until a tag's answer does not depend on what follows."""
+    after it a stretch of data, or all of it where a tag's answer depends on what follows."""
 
     def __init__(self, rebuilt: _Rebuilt, position: int) -> None:
         self.data, self.position, self.closed = rebuilt.data, position, rebuilt.closed
@@ -1065,7 +1079,7 @@ class _Window:
         """Whether raw HTML starting at ``rebuilt_start`` (in the rebuilt text) runs past the
         position, as matched in the whole rebuilt text. The pattern is matched in the window;
         where it finds no such tag but a tag cut at the window's end could still become one
-        (one of _CLOSERS completes it), the window grows four times and it is asked again.
+        (one of _CLOSERS completes it), in the window and all the text after it.
         A tag that no end completes at the position itself is closed for good: the rebuilt
         text before the position does not change, so it is not asked again (``closed``)."""
         low = max(rebuilt_start - self.base - 1, 0)  # (the pattern looks one character back)
@@ -1074,16 +1088,17 @@ class _Window:
         if not _completed(before, start, here):
             self.closed.add(rebuilt_start)
             return False
-        reach = _WINDOW_AFTER
-        while True:
-            end = min(len(self.data), self.position + reach)
-            text = before + self.data[self.position:end]
-            found = _HTML.match(text, start)
-            if found and found.end() > here:
-                return True
-            if end == len(self.data) or not _completed(text, start, here):
-                return False
-            reach *= 4
+        end = min(len(self.data), self.position + _WINDOW_AFTER)
+        text = before + self.data[self.position:end]
+        found = _HTML.match(text, start)
+        if found and found.end() > here:
+            return True
+        if end == len(self.data) or not _completed(text, start, here):
+            return False
+        # Still open at the window's end (a quoted value that runs on): the rest of the text,
+        # once, as one at a time read it.
+        found = _HTML.match(before + self.data[self.position:], start)
+        return found is not None and found.end() > here
 
 
 def _completed(text: str, start: int, here: int) -> bool:
