@@ -20,6 +20,11 @@ in a process of its own, WeasyPrint alone: one render and write_pdf of the same 
 make-book's passes add to. The
 growth exponents are taken without start-up. The 1x sizes are smaller than the web edition's
 (``PDF_SIZES``).
+With ``--fuzz N`` (and ``--seed S``), N shapes nobody wrote instead (unless ``--shapes`` names
+some too): each is a random run of Markdown's and HTML's sharp tokens (brackets, emphasis,
+backticks, tags, braces, entities, dollars, note marks, quotes, new lines...) repeated in one
+chapter, and a time exponent above 1.3 is named at the end with the run that shows it, to be
+made a shape of its own. The same seed gives the same shapes.
 Asserts nothing: it prints figures.
 """
 
@@ -92,6 +97,7 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'unclosed-dollars': ('dollars', 2_500, lambda n: '$a ' * n),
     'dollar-pairs': ('formulas', 1_250, lambda n: '$a$ ' * n),
     'unclosed-note-refs': ('refs', 2_500, lambda n: '[^x ' * n),
+    'unclosed-note-runs': ('refs', 5_000, lambda n: '[^x' * n),  # found by --fuzz (seed 7)
     'citations': ('citations', 2_500, lambda n: '[@a' + '; @b' * n + ']'),
     'unclosed-fenced-divs': ('fences', 1_250, lambda n: '\n\n'.join(['::: box'] * n)),
     'wide-table': ('columns', 625, lambda n: '|' + 'a|' * n + '\n|' + '-|' * n + '\n|' + 'b|' * n),
@@ -146,6 +152,29 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
 }
 
 # The shapes --pdf lays out unless told (the attack harness's PDF failures).
+# What the fuzz's units are made of: the tokens the parsers treat specially, and some text.
+FUZZ_TOKENS = ('[', ']', '(', ')', '*', '**', '_', '__', '`', '``', '~~', '~', '^', '<a ', '<em>', '</em>',
+               '<span>', '<!--', '-->', '<', '>', '{', '}', '{.c}', '{#i}', '#', '|', '\\', '&', '&#',
+               '&amp;', '$', '$$', '!', '![', '[^', '[@', ':', '"', "'", '=', '-', '+', '1.', ' ', ' ', '\n',
+               '  \n', '\n\n', 'x', 'word', 'https://e.org/', '](', ':::', '```', '\t')
+# The characters of a fuzz shape at 1x (the unit repeated to about this length).
+FUZZ_CHARS = 100_000
+# A time exponent above this is named: the shape is to be looked at.
+FUZZ_SUSPECT = 1.3
+
+
+def fuzz_shapes(count: int, seed: int) -> dict[str, tuple[str, int, Callable[[int], str]]]:
+    """``count`` random shapes: a unit of 2 to 12 tokens of :data:`FUZZ_TOKENS`, repeated."""
+    import random
+
+    chooser = random.Random(seed)
+    shapes: dict[str, tuple[str, int, Callable[[int], str]]] = {}
+    for number in range(count):
+        unit = ''.join(chooser.choice(FUZZ_TOKENS) for _ in range(chooser.randint(2, 12)))
+        shapes[f'fuzz-{number}'] = ('units', max(1, FUZZ_CHARS // len(unit)), lambda n, unit=unit: unit * n)
+    return shapes
+
+
 PDF_SHAPES = ('list-items', 'table-rows', 'footnotes', 'paragraphs', 'nested-divs', 'nested-spans')
 # The 1x size of each shape in --pdf (its print edition is laid out: hundreds of pages at 8x).
 PDF_SIZES = {'list-items': 625, 'table-rows': 312, 'footnotes': 375, 'paragraphs': 2_048,
@@ -317,6 +346,8 @@ def main() -> None:
     parser.add_argument('--budget', type=int, default=60, help='CPU seconds per size before giving up')
     parser.add_argument('--json', type=Path, help='also write the figures as JSON')
     parser.add_argument('--pdf', action='store_true', help="each size's print edition instead (PDF_SIZES)")
+    parser.add_argument('--fuzz', type=int, default=0, help='this many random shapes (see above)')
+    parser.add_argument('--seed', type=int, default=13, help="the fuzz's seed")
     parser.add_argument('--pdf-child', type=Path, help=argparse.SUPPRESS)
     parser.add_argument('--naive-child', nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -333,13 +364,22 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps({'shapes': pdf_figures}, indent=1), encoding='utf-8')
         return
+    shapes = dict(SHAPES)
+    chosen = args.shapes.split(',') if args.shapes else ([] if args.fuzz else list(SHAPES))
+    if args.fuzz:
+        fuzzed = fuzz_shapes(args.fuzz, args.seed)
+        shapes.update(fuzzed)
+        chosen += list(fuzzed)
+        for name in fuzzed:
+            print(f'{name} = {fuzzed[name][2](1)!r} repeated', flush=True)
     start = _child('One paragraph.', args.budget)
     print(f'start-up (a one-paragraph book): {start["seconds"]:.2f} CPU s, {start["mb"]:.0f} MB', flush=True)
     print(f'{"shape":17} {"unit":10} ' + ' '.join(f'{str(f) + "x: n / s / MB":>24}' for f in factors)
           + f' {"time exp.":>9} {"mem exp.":>8}', flush=True)
     figures: dict[str, list[dict[str, float]]] = {}
-    for name in (args.shapes or ','.join(SHAPES)).split(','):
-        unit, base, body = SHAPES[name]
+    suspects: list[str] = []
+    for name in chosen:
+        unit, base, body = shapes[name]
         cells, runs = [], []
         for factor in factors:
             if runs and runs[-1]['killed']:
@@ -358,9 +398,14 @@ def main() -> None:
             time_exp = _exponent(done[0]['seconds'] - base, done[-1]['seconds'] - base, span)
             mem_exp = _exponent(done[0]['mb'] - start['mb'], done[-1]['mb'] - start['mb'], span)
             growth = f'{time_exp:9.2f} {mem_exp:8.2f}'
+            if time_exp > FUZZ_SUSPECT and done[-1]['seconds'] - base > 1.0:
+                suspects.append(name)
         else:
             growth = f'{"super":>9} {"-":>8}'
+            suspects.append(name)
         print(f'{name:17} {unit:10} ' + ' '.join(cells) + ' ' + growth, flush=True)
+    for name in suspects:
+        print(f'super-linear? {name}: {shapes[name][2](1)!r} repeated', flush=True)
     if args.json:
         args.json.write_text(json.dumps({'start': start, 'shapes': figures}, indent=1), encoding='utf-8')
 
