@@ -25,7 +25,8 @@ from makebook.xhtml import remove_keeping_tail, text_content
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
 # refuses the document; no book needs a tenth of it.
 MAX_DEPTH = 100
-_FOOTNOTE_REFERENCE = re.compile(r'\[\^([^\]\s]+)\]')
+# A note's label as source/notes.py reads it (no '[^' inside: linear in a run of '[^x').
+_FOOTNOTE_REFERENCE = re.compile(r'\[\^((?:[^\]\s\[]|\[(?!\^))+)\]')
 _CODE_TAGS = ('code', 'pre', 'kbd', 'samp')
 
 

@@ -20,8 +20,11 @@ from pathlib import Path
 
 from makebook.model import SourceFile
 
-_DEFINITION = re.compile(r'^ {0,3}\[\^([^\]\s]+)\]:')
-_REFERENCE = re.compile(r'\[\^([^\]\s]+)\](?!:)')
+# A label: no ']' or space, and no '[^' (where another call begins: so a run of '[^x' with no
+# ']' is read once, not again from each '[^', which took the square of the run's length).
+_LABEL = r'((?:[^\]\s\[]|\[(?!\^))+)'
+_DEFINITION = re.compile(r'^ {0,3}\[\^' + _LABEL + r'\]:')
+_REFERENCE = re.compile(r'\[\^' + _LABEL + r'\](?!:)')
 _FENCE = re.compile(r'^ {0,3}(`{3,}|~{3,})')
 
 Origin = tuple[Path, int]
