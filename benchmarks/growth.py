@@ -98,6 +98,7 @@ SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     'dollar-pairs': ('formulas', 1_250, lambda n: '$a$ ' * n),
     'unclosed-note-refs': ('refs', 2_500, lambda n: '[^x ' * n),
     'unclosed-note-runs': ('refs', 5_000, lambda n: '[^x' * n),  # found by --fuzz (seed 7)
+    'unclosed-comment-spans': ('runs', 2_500, lambda n: '[^<!--`' * n),  # --fuzz (seed 7)
     'citations': ('citations', 2_500, lambda n: '[@a' + '; @b' * n + ']'),
     'unclosed-fenced-divs': ('fences', 1_250, lambda n: '\n\n'.join(['::: box'] * n)),
     'wide-table': ('columns', 625, lambda n: '|' + 'a|' * n + '\n|' + '-|' * n + '\n|' + 'b|' * n),

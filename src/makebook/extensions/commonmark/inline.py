@@ -369,6 +369,10 @@ _TAG_REACH = 2000
 
 
 _HTML = re.compile(HTML_RE)
+# What opens a comment, processing instruction, CDATA section or declaration (markdown-it's
+# html_re), the end it needs, and how far past the '<' that end can begin at the earliest
+# ('<!-->' and '<??>' are whole); the longer openers first.
+_HTML_ENDS = (('<!--', '-->', 2), ('<![CDATA[', ']]>', 9), ('<!', '>', 2), ('<?', '?>', 2))
 _URI_AUTOLINK = re.compile(URI_AUTOLINK_RE)
 _EMAIL_AUTOLINK = re.compile(EMAIL_AUTOLINK_RE)
 
@@ -983,6 +987,7 @@ class _Rebuilt:
         self.opaque = [0]  # how many of the matches before each held an _OPAQUE character
         self.tags: list[tuple[int, int]] = []  # each '<' in the pieces: in data, in the rebuilt text
         self.ends: dict[int, tuple[int, int]] = {}  # _ends, by the '<' (in data)
+        self.last_ends: dict[str, int] = {}  # where each of _HTML_ENDS is last in data (-1: none)
         self.closed: set[int] = set()  # those that start raw HTML no later text completes (rebuilt)
 
     def place(self, start: int, end: int, placeholder: str) -> None:
@@ -1040,10 +1045,25 @@ class _Rebuilt:
         Kept: the same for every span after it, and an unclosed comment reads to the text's end."""
         ends = self.ends.get(start)
         if ends is None:
-            found = [pattern.match(self.data, start) for pattern in (_HTML, _URI_AUTOLINK, _EMAIL_AUTOLINK)]
-            html, uri, mail = (-1 if match is None else match.end() for match in found)
-            ends = self.ends[start] = (html, max(uri, mail))
+            patterns = (_URI_AUTOLINK, _EMAIL_AUTOLINK) if self._never_ends(start) else (
+                _HTML, _URI_AUTOLINK, _EMAIL_AUTOLINK)
+            found = [pattern.match(self.data, start) for pattern in patterns]
+            *html, uri, mail = (-1 if match is None else match.end() for match in found)
+            ends = self.ends[start] = (html[0] if html else -1, max(uri, mail))
         return ends
+
+    def _never_ends(self, start: int) -> bool:
+        """Whether the comment, processing instruction, CDATA section or declaration starting at
+        ``start`` has no end anywhere after it (then no HTML starts there, and _HTML would read
+        to the text's end to say so, again from every such '<': the square of a paragraph of
+        unclosed comments)."""
+        for opener, closer, skip in _HTML_ENDS:
+            if self.data.startswith(opener, start):
+                last = self.last_ends.get(closer)
+                if last is None:
+                    last = self.last_ends[closer] = self.data.rfind(closer)
+                return last < start + skip
+        return False
 
     def _may_hold_placeholder(self, start: int, end: int) -> bool:
         """Whether a tag starting at ``start`` may read on past a placeholder at ``end``: only
