@@ -37,7 +37,7 @@ with fontTools' instancer, glyph by glyph in Python, every glyph id up to the la
 (the ids are kept, so most are empty): 17 ms a font, in every piece that sets code, 317 times
 (6.8 CPU s) in the Rust book. HarfBuzz makes the same static subset itself in one call (its
 instancer pins each axis where WeasyPrint's would: the weight, the optical size, slant and
-italic from the style): the same glyph outlines and advance widths, a fortieth of the time
+italic from the style): the same glyph outlines and advance widths, a thirtieth of the time
 (:func:`variable_fonts_instanced_by_harfbuzz`; a CFF2 font, or a setting that names no axis of
 the font, is left to WeasyPrint).
 
