@@ -108,8 +108,7 @@ class Helper:
     def __init__(self, work: Callable[[int], Any], indices: Sequence[int],
                  pages: Callable[[Any], int]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix='make-book-pieces-'))
-        self.indices = list(indices)
-        self._queue = _Queue(self.indices, self.folder)
+        self._queue = _Queue(indices, self.folder)
         give_back_free_memory()  # or the fork would copy pages this process holds free
         self.pid = os.fork()
         if self.pid == 0:  # the fork: never returns
@@ -132,9 +131,12 @@ class Helper:
         self.pid = 0
         made: dict[int, Any] = {}
         try:
-            for index in self.indices:
-                with contextlib.suppress(OSError, ValueError):
-                    made[index] = json.loads((self.folder / f'{index}.json').read_text(encoding='utf-8'))
+            # Only what the fork wrote (this process took the others: no file to look for).
+            for name in sorted(os.listdir(self.folder)):
+                stem, _, suffix = name.partition('.')
+                if suffix == 'json' and stem.isdigit():
+                    with contextlib.suppress(OSError, ValueError):
+                        made[int(stem)] = json.loads((self.folder / name).read_text(encoding='utf-8'))
             with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
                 # Written by the fork of this very process, in a folder only it could write.
                 records, caught = pickle.loads((self.folder / _NOTES).read_bytes())

@@ -20,13 +20,13 @@ from makebook.errors import Diagnostic
 from makebook.model import Locator, SourceFile
 from makebook.render.content import repair_content
 from makebook.render.words import crowded_words
+from makebook.source import notes
 from makebook.xhtml import remove_keeping_tail, text_content
 
 # Deeper than this, libxml2 (and so lxml, ebooklib and many reading systems)
 # refuses the document; no book needs a tenth of it.
 MAX_DEPTH = 100
-# A note's label as source/notes.py reads it (no '[^' inside: linear in a run of '[^x').
-_FOOTNOTE_REFERENCE = re.compile(r'\[\^((?:[^\]\s\[]|\[(?!\^))+)\]')
+_FOOTNOTE_REFERENCE = re.compile(r'\[\^' + notes.LABEL + r'\]')  # as the source reads it
 _CODE_TAGS = ('code', 'pre', 'kbd', 'samp')
 
 

@@ -20,11 +20,12 @@ from pathlib import Path
 
 from makebook.model import SourceFile
 
-# A label: no ']' or space, and no '[^' (where another call begins: so a run of '[^x' with no
-# ']' is read once, not again from each '[^', which took the square of the run's length).
-_LABEL = r'((?:[^\]\s\[]|\[(?!\^))+)'
-_DEFINITION = re.compile(r'^ {0,3}\[\^' + _LABEL + r'\]:')
-_REFERENCE = re.compile(r'\[\^' + _LABEL + r'\](?!:)')
+# A note's label: no ']' or space, and no '[^' (where another call begins: so a run of '[^x'
+# with no ']' is read once, not again from each '[^', which took the square of the run's length).
+# render/repairs.py reads a call left as text by it too.
+LABEL = r'((?:[^\]\s\[]|\[(?!\^))+)'
+_DEFINITION = re.compile(r'^ {0,3}\[\^' + LABEL + r'\]:')
+_REFERENCE = re.compile(r'\[\^' + LABEL + r'\](?!:)')
 _FENCE = re.compile(r'^ {0,3}(`{3,}|~{3,})')
 
 Origin = tuple[Path, int]
